@@ -1,0 +1,81 @@
+"""The database schema as forward-only migrations, keyed on PRAGMA user_version."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Each entry upgrades the schema from version N to N + 1; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE instruments (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('ipp', 'skm')), name TEXT NOT NULL,
+        version TEXT NOT NULL, definition TEXT NOT NULL, added_at TEXT NOT NULL);
+    CREATE TABLE aspects (
+        id INTEGER PRIMARY KEY, instrument_id TEXT NOT NULL REFERENCES instruments(id), code TEXT NOT NULL,
+        name TEXT NOT NULL, weight REAL NOT NULL, position INTEGER NOT NULL, UNIQUE (instrument_id, code));
+    CREATE TABLE indicators (
+        id INTEGER PRIMARY KEY, instrument_id TEXT NOT NULL REFERENCES instruments(id),
+        aspect_id INTEGER NOT NULL REFERENCES aspects(id), code TEXT NOT NULL, text TEXT NOT NULL,
+        weight REAL NOT NULL, global_weight REAL NOT NULL, scored INTEGER NOT NULL, position INTEGER NOT NULL,
+        UNIQUE (instrument_id, code));
+    CREATE TABLE institutions (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE, kind TEXT, region TEXT);
+    CREATE TABLE units (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL, institution_id INTEGER NOT NULL REFERENCES institutions(id), address TEXT);
+    CREATE TABLE periods (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE, year INTEGER,
+        instrument_id TEXT NOT NULL REFERENCES instruments(id), demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL);
+    CREATE TABLE evaluators (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE observations (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,
+        period_id INTEGER NOT NULL REFERENCES periods(id),
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id),
+        indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+        score INTEGER CHECK (score BETWEEN 0 AND 5), claim INTEGER CHECK (claim BETWEEN 0 AND 5),
+        notes TEXT NOT NULL DEFAULT '', recommendation TEXT NOT NULL DEFAULT '',
+        method TEXT CHECK (method IN ('desk', 'field', 'interview')), observed_on TEXT,
+        status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'final', 'verified')),
+        version INTEGER NOT NULL DEFAULT 1, source TEXT NOT NULL DEFAULT 'manual',
+        source_sha256 TEXT, source_sheet TEXT, source_row INTEGER, updated_at TEXT NOT NULL,
+        UNIQUE (period_id, unit_id, evaluator_id, indicator_id));
+    CREATE INDEX observations_by_unit ON observations (period_id, unit_id, indicator_id);
+    CREATE TABLE evidence (
+        sha256 TEXT PRIMARY KEY, original_name TEXT NOT NULL, size INTEGER NOT NULL, added_at TEXT NOT NULL);
+    CREATE TABLE observation_evidence (
+        observation_id INTEGER NOT NULL REFERENCES observations(id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL REFERENCES evidence(sha256), PRIMARY KEY (observation_id, sha256));
+    CREATE TABLE consensus (
+        period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+        indicator_id INTEGER NOT NULL REFERENCES indicators(id), score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 5),
+        decided_by TEXT NOT NULL, reason TEXT NOT NULL, decided_at TEXT NOT NULL,
+        PRIMARY KEY (period_id, unit_id, indicator_id));
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, entity TEXT NOT NULL,
+        entity_uuid TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, reason TEXT,
+        prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION, each step in its own transaction; returns the old version."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    for version in range(found, SCHEMA_VERSION):
+        # executescript would commit on its own; run statements inside one explicit transaction instead
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found

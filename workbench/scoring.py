@@ -1,0 +1,88 @@
+"""The arithmetic of PEKPPP and SKM, free of any storage: rounding, bands, ranks, IKM, sample size."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from workbench.errors import WorkbenchError
+from workbench.instrument import Band, SkmInstrument, band_for
+
+SKM_WEIGHT_MODES = ("exact", "0.111", "0.11")
+
+
+def round2(value: float) -> float:
+    """Round half up to 2 decimals, as published scores are (4.505 -> 4.51, not banker's 4.50).
+
+    Float noise is removed first so that 4.49 computed as 4.4899999999 stays 4.49.
+    """
+    return float(Decimal(repr(round(value, 9))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:
+    """Rank 1 for the highest; ties share a rank and the next rank skips ("1224"); None stays unranked."""
+    ordered = sorted((s for s in scores if s is not None), reverse=True)
+    first = {}
+    for position, score in enumerate(ordered, start=1):
+        first.setdefault(score, position)
+    return [None if s is None else first[s] for s in scores]
+
+
+def ipp(aspect_sums: Mapping[str, float], aspect_weights: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+    """IPP from each aspect's Σ(indicator weight × score); returns (rounded IPP, weighted aspect scores).
+
+    ``ipp({"I": 5.0, "II": 4.0}, {"I": 0.5, "II": 0.5}) == (4.5, {"I": 2.5, "II": 2.0})``
+    """
+    weighted = {code: aspect_weights[code] * total for code, total in aspect_sums.items()}
+    return round2(sum(weighted.values())), {code: round2(v) for code, v in weighted.items()}
+
+
+@dataclass(frozen=True)
+class SkmResult:
+    """IKM of one set of survey responses."""
+
+    respondents: int
+    nrr: dict[str, float]  # mean answer per unsur key
+    weight: float
+    ikm: float  # on the 1-4 scale, unrounded
+    nik: float  # converted to 25-100 and rounded to 2 decimals
+    band: Band
+
+
+def skm_weight(mode: str, count: int) -> float:
+    """Weight per unsur: exactly 1/count, or the rounded 0.111 / 0.11 of published practice."""
+    if mode not in SKM_WEIGHT_MODES:
+        raise WorkbenchError("bad_setting", key="skm_weight_mode", value=mode, choices=", ".join(SKM_WEIGHT_MODES))
+    return 1 / count if mode == "exact" else float(mode)
+
+
+def skm(responses: Sequence[Mapping[str, int]], instrument: SkmInstrument, mode: str | None = None) -> SkmResult:
+    """IKM = Σ_unsur (NRR × weight) and NIK = IKM × 25, banded on NIK rounded to 2 decimals.
+
+    `responses` holds one mapping of unsur key -> answer (1-4) per respondent; a missing answer is left
+    out of that unsur's mean.
+    """
+    if not responses:
+        raise WorkbenchError("skm_no_responses")
+    weight = skm_weight(mode or instrument.weight_mode, len(instrument.unsur))
+    nrr = {}
+    for unsur in instrument.unsur:
+        answers = [r[unsur.key] for r in responses if r.get(unsur.key) is not None]
+        nrr[unsur.key] = sum(answers) / len(answers) if answers else 0.0
+    ikm = sum(value * weight for value in nrr.values())
+    nik = round2(ikm * instrument.conversion)
+    return SkmResult(len(responses), nrr, weight, ikm, nik, band_for(nik, instrument.bands))
+
+
+def krejcie_morgan(population: int) -> int:
+    """Sample size for a population (Krejcie & Morgan 1970: χ² = 3.841, P = 0.5, d = 0.05), rounded.
+
+    ``krejcie_morgan(100) == 80``; ``krejcie_morgan(1000) == 278``.
+    """
+    if isinstance(population, bool) or not isinstance(population, int) or population < 1:
+        raise WorkbenchError("bad_population", value=population)
+    chi2, p, d = 3.841, 0.5, 0.05
+    s = chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
+    return math.floor(s + 0.5)

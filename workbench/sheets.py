@@ -1,0 +1,141 @@
+"""Reading spreadsheets (xlsx, xlsm, xls, ods) with python-calamine and finding their columns.
+
+Headers are matched without regard to case, spaces, underscores or punctuation, and with the
+synonyms of ARCHITECTURE.md; the header row may sit below title rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from workbench.errors import Location, SheetError
+
+# canonical field -> header spellings seen in the field (normalised on use)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "kode_unit": ("kode unit", "unit code", "kode upp", "kode unit layanan", "kode lokus", "unit_code"),
+    "nama_unit": ("nama unit", "unit", "unit name", "nama upp", "unit penyelenggara", "unit lokus", "nama lokus"),
+    "instansi": ("instansi", "institution", "nama instansi", "lembaga", "kementerian lembaga pemda", "opd"),
+    "jenis_instansi": ("jenis instansi", "institution type", "jenis lembaga", "tipe instansi"),
+    "wilayah": ("wilayah", "region", "provinsi", "kabupaten kota", "daerah"),
+    "alamat": ("alamat", "address"),
+    "kode_indikator": ("kode indikator", "indicator code", "indikator", "id soal", "kode soal", "indicator"),
+    "nilai": ("nilai", "skor", "score", "nilai evaluator", "skor evaluator", "skala evaluator", "skala"),
+    "evaluator": ("evaluator", "penilai", "peneliti", "nama evaluator", "nama penilai"),
+    "catatan": ("catatan", "keterangan", "notes", "note", "catatan pengamatan", "pengamatan"),
+    "rekomendasi": ("rekomendasi", "recommendation", "saran"),
+    "tanggal": ("tanggal", "date", "tanggal observasi", "tanggal penilaian"),
+    "metode": ("metode", "method", "cara penilaian"),
+    "klaim_unit": ("klaim unit", "klaim", "skala responden", "unit claim", "skor klaim", "nilai mandiri"),
+}
+
+
+def normalize_header(value: object) -> str:
+    """Lower-case letters and digits only: "Kode_Unit " and "kode-unit" both give "kodeunit"."""
+    folded = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def _spellings(field: str, synonyms: dict[str, tuple[str, ...]]) -> set[str]:
+    return {normalize_header(field), *(normalize_header(s) for s in synonyms.get(field, ()))}
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 27 -> "AB"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Table:
+    """The rows below a sheet's header row, with the column index of each recognised field."""
+
+    file: str
+    sheet: str
+    header_row: int  # 1-based row number of the header in the sheet
+    headers: list[str]
+    columns: dict[str, int]
+    rows: list[list[object]]
+
+    def records(self) -> Iterator[tuple[int, list[object]]]:
+        """Yield (1-based sheet row number, cells) for every non-blank row."""
+        for offset, row in enumerate(self.rows, start=self.header_row + 1):
+            if any(cell not in ("", None) for cell in row):
+                yield offset, row
+
+    def get(self, row: list[object], field: str) -> object:
+        """The cell of `field` in `row`, or "" when the column is absent or the row is short."""
+        index = self.columns.get(field)
+        if index is None or index >= len(row):
+            return ""
+        value = row[index]
+        return value.strip() if isinstance(value, str) else value
+
+    def where(self, row_number: int, field: str | None = None) -> Location:
+        """Location of a row, and of the column of `field` when given."""
+        column = None
+        if field is not None and field in self.columns:
+            index = self.columns[field]
+            column = f"{column_letter(index)} ({self.headers[index] or field})"
+        return Location(self.file, self.sheet, row_number, column)
+
+
+def read_rows(path: str | Path, sheet: str | int = 0) -> tuple[str, list[list[object]]]:
+    """All rows of one sheet as Python values; raises SheetError for anything unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise SheetError("file_missing", file=path.name)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        if isinstance(sheet, int):
+            if not names:
+                raise SheetError("sheet_empty", file=path.name, sheet="?")
+            sheet = names[sheet]
+        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except SheetError:
+        raise
+    except Exception as exc:  # calamine raises many types for corrupt, encrypted or foreign files
+        raise SheetError("not_a_spreadsheet", file=path.name, detail=str(exc).splitlines()[0][:160]) from exc
+    if not rows or not any(any(c not in ("", None) for c in r) for r in rows):
+        raise SheetError("sheet_empty", file=path.name, sheet=sheet)
+    return sheet, rows
+
+
+def find_table(
+    path: str | Path,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    sheet: str | int = 0,
+    synonyms: dict[str, tuple[str, ...]] = SYNONYMS,
+    search_rows: int = 30,
+) -> Table:
+    """Read a sheet and locate the header row that names every `required` field.
+
+    Example: ``find_table("unit.xlsx", ["kode_unit", "nama_unit", "instansi"])``.
+    """
+    sheet_name, rows = read_rows(path, sheet)
+    fields = [*required, *optional]
+    spellings = {field: _spellings(field, synonyms) for field in fields}
+    for index, row in enumerate(rows[:search_rows]):
+        normalised = [normalize_header(cell) for cell in row]
+        columns: dict[str, int] = {}
+        for field in fields:
+            for col, name in enumerate(normalised):
+                if name and name in spellings[field] and col not in columns.values():
+                    columns[field] = col
+                    break
+        if all(field in columns for field in required):
+            headers = [str(cell).strip() for cell in row]
+            return Table(Path(path).name, sheet_name, index + 1, headers, columns, rows[index + 1:])
+    raise SheetError("no_header", file=Path(path).name, sheet=sheet_name, columns=", ".join(required))

@@ -1,0 +1,157 @@
+"""The connection, transactions, settings and audit trail that every part of the Workbook shares."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from workbench.errors import WorkbenchError
+from workbench.schema import SCHEMA_VERSION, migrate
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A workbook setting stored in the database, declared once with its default and choices."""
+
+    key: str
+    default: str
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in (
+    Setting("unit_score_rule", "consensus_or_mean", ("consensus_or_mean", "mean"),
+            "How a unit's indicator score is formed when several evaluators scored it"),
+    Setting("skm_weight_mode", "exact", ("exact", "0.111", "0.11"), "Weight of each SKM unsur"),
+    Setting("evidence_max_bytes", str(50 * 1024 * 1024), (), "Largest evidence file accepted"),
+)}
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 text, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL and foreign keys on."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class Store:
+    """Owns the SQLite connection of one workbook; subclasses add the domain operations."""
+
+    def __init__(self, path: str | Path, *, create: bool = False, actor: str | None = None) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise WorkbenchError("db_missing", file=str(path))
+        if create and self.path.exists():
+            raise WorkbenchError("db_exists", file=str(path))
+        self.conn = connect(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+        self.actor = actor or "operator"
+        try:
+            found = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if found > SCHEMA_VERSION:
+                raise WorkbenchError("db_too_new", file=self.path.name, found=found, known=SCHEMA_VERSION)
+            if found == 0 and not create and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise WorkbenchError("db_not_workbench", file=self.path.name, detail="user_version 0")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise WorkbenchError("db_not_workbench", file=self.path.name, detail=str(exc)) from exc
+        except WorkbenchError:
+            self.conn.close()
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One all-or-nothing write; nested calls become savepoints of the outer one."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not half-way through
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | tuple | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    # --- settings --------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str:
+        """The stored value of a declared setting, or its default."""
+        declared = SETTINGS[key]
+        row = self.one("SELECT value FROM settings WHERE key = ?", (key,))
+        return row[0] if row else declared.default
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a declared setting after checking it against its choices."""
+        declared = SETTINGS[key]
+        value = str(value)
+        if declared.choices and value not in declared.choices:
+            raise WorkbenchError("bad_setting", key=key, value=value, choices=", ".join(declared.choices))
+        if not declared.choices and not value.isdigit():
+            raise WorkbenchError("bad_setting", key=key, value=value, choices="0, 1, 2, ...")
+        with self.transaction():
+            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- audit trail -----------------------------------------------------------------------
+
+    def audit(self, *, entity: str, entity_uuid: str, field: str, old: object, new: object,
+              reason: str | None = None, actor: str | None = None) -> None:
+        """Append one hash-chained entry to the audit log; call inside a transaction."""
+        row = self.one("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        prev = row[0] if row else GENESIS_HASH
+        entry = (now(), actor or self.actor, entity, entity_uuid, field,
+                 None if old is None else str(old), None if new is None else str(new), reason)
+        self.conn.execute(
+            "INSERT INTO audit_log (at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*entry, prev, audit_hash(prev, entry)))
+
+    def audit_entries(self, entity_uuid: str | None = None) -> list[dict]:
+        """Audit entries, oldest first, optionally for one entity."""
+        if entity_uuid is None:
+            return list(self.db.query("SELECT * FROM audit_log ORDER BY id"))
+        return list(self.db.query("SELECT * FROM audit_log WHERE entity_uuid = ? ORDER BY id", [entity_uuid]))
+
+
+def audit_hash(prev: str, entry: tuple) -> str:
+    """The chain link: sha256 over the previous hash and the entry's fields."""
+    payload = "\x1f".join([prev, *("" if v is None else str(v) for v in entry)])
+    return hashlib.sha256(payload.encode()).hexdigest()
