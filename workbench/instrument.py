@@ -200,7 +200,8 @@ def _ipp_from_dict(data: dict[str, Any], common: dict[str, Any]) -> Instrument:
                 weight = parse_weight(i["weight"])
             except (ValueError, ZeroDivisionError) as exc:
                 raise _invalid(ident, "bad_weight", value=i.get("weight")) from exc
-            indicators.append(Indicator(i["code"], i["text"], a["code"], weight, aspect_weight * weight, levels[:points],
+            indicators.append(Indicator(i["code"], i["text"], a["code"], weight, aspect_weight * weight,
+                                        levels[:points],
                                         i.get("evidence", ""), bool(i.get("scored", True))))
         total = sum(i.weight for i in indicators)
         if abs(total - 1) > tolerance:

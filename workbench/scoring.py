@@ -54,7 +54,7 @@ class SkmResult:
 def skm_weight(mode: str, count: int) -> float:
     """Weight per unsur: exactly 1/count, or the rounded 0.111 / 0.11 of published practice."""
     if mode not in SKM_WEIGHT_MODES:
-        raise WorkbenchError("bad_setting", key="skm_weight_mode", value=mode, choices=", ".join(SKM_WEIGHT_MODES))
+        raise WorkbenchError("bad_setting", name="skm_weight_mode", value=mode, choices=", ".join(SKM_WEIGHT_MODES))
     return 1 / count if mode == "exact" else float(mode)
 
 

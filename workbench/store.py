@@ -66,9 +66,12 @@ class Store:
             raise WorkbenchError("db_missing", file=str(path))
         if create and self.path.exists():
             raise WorkbenchError("db_exists", file=str(path))
-        self.conn = connect(self.path)
-        self.db = sqlite_utils.Database(self.conn)
         self.actor = actor or "operator"
+        try:
+            self.conn = connect(self.path)
+        except sqlite3.DatabaseError as exc:
+            raise WorkbenchError("db_not_workbench", file=self.path.name, detail=str(exc)) from exc
+        self.db = sqlite_utils.Database(self.conn)
         try:
             found = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -124,9 +127,9 @@ class Store:
         declared = SETTINGS[key]
         value = str(value)
         if declared.choices and value not in declared.choices:
-            raise WorkbenchError("bad_setting", key=key, value=value, choices=", ".join(declared.choices))
+            raise WorkbenchError("bad_setting", name=key, value=value, choices=", ".join(declared.choices))
         if not declared.choices and not value.isdigit():
-            raise WorkbenchError("bad_setting", key=key, value=value, choices="0, 1, 2, ...")
+            raise WorkbenchError("bad_setting", name=key, value=value, choices="0, 1, 2, ...")
         with self.transaction():
             self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))

@@ -1,0 +1,1 @@
+"""PDF output (certificates, evaluation reports) with reportlab; no Qt here."""

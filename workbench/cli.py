@@ -1,0 +1,200 @@
+"""The `workbench` command line: a few lines per command over the Workbook facade.
+
+Exit status: 0 success, 1 wrong input or data (nothing written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from workbench import instrument as instruments
+from workbench.errors import ValidationFailed, WorkbenchError
+from workbench.messages import text
+from workbench.progress import Cancelled
+from workbench.scoring import krejcie_morgan
+from workbench.workbook import Workbook
+
+
+def _print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
+    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def _json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    with Workbook.create(args.db, instrument=args.instrument, period=args.period) as wb:
+        period = wb.period()
+        print(f"{args.db}: dibuat / created; periode {period.name}, instrumen {period.instrument_id}")
+
+
+def cmd_instruments(args: argparse.Namespace) -> None:
+    loaded = [instruments.load(ident) for ident in instruments.shipped()]
+    if args.json:
+        return _json([{"id": i.id, "kind": i.kind, "name": i.name, "name_en": i.name_en, "version": i.version,
+                       "regulation": i.regulation,
+                       "items": len(i.indicators) if isinstance(i, instruments.Instrument) else len(i.unsur)}
+                      for i in loaded])
+    _print_table([(i.id, i.version, i.kind, i.name) for i in loaded], ["id", "versi", "jenis", "nama"])
+
+
+def cmd_units_import(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        done = wb.import_units(args.file)
+    print(f"{Path(args.file).name}: {done.added} unit baru, {done.updated} diperbarui, {done.unchanged} tetap "
+          f"/ {done.added} added, {done.updated} updated, {done.unchanged} unchanged")
+
+
+def cmd_units_list(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        units = wb.units()
+    if args.json:
+        return _json([asdict(u) | {"id": None} for u in units])
+    _print_table([(u.code, u.name, u.institution) for u in units], ["kode", "unit", "instansi"])
+
+
+def cmd_scores(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        results = wb.scores(args.period, by_evaluator=args.by_evaluator)
+    records = [{"unit": r.unit, "name": r.name, "institution": r.institution, "evaluator": r.evaluator,
+                "ipp": r.ipp, "category": r.category, "label": r.label, "rank": r.rank, "aspects": r.aspects,
+                "scored": r.scored, "total": r.total, "evaluators": r.evaluators} for r in results]
+    if not args.by_evaluator:
+        for record in records:
+            del record["evaluator"]
+    if args.json:
+        return _json(records)
+    aspects = list(results[0].aspects) if results and results[0].aspects else []
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["rank", "unit", "name", "institution", "ipp", "category", "label", *aspects])
+        for r in results:
+            writer.writerow([r.rank, r.unit, r.name, r.institution, r.ipp, r.category, r.label,
+                             *(r.aspects.get(a) for a in aspects)])
+        return None
+    _print_table([(r.rank, r.unit, r.name, r.evaluator or r.institution, "-" if r.ipp is None else f"{r.ipp:.2f}",
+                   r.category, r.label, f"{r.scored}/{r.total}") for r in results],
+                 ["#", "kode", "unit", "penilai" if args.by_evaluator else "instansi", "IPP", "kat.", "predikat",
+                  "dinilai"])
+
+
+def cmd_skm(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        results = wb.skm(args.file, mode=args.weight_mode)
+    if args.json:
+        return _json([{"unit": unit, "respondents": r.respondents, "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
+                       "weight": r.weight, "ikm": round(r.ikm, 4), "nik": r.nik, "category": r.band.code,
+                       "label": r.band.label} for unit, r in results.items()])
+    _print_table([(unit or "-", r.respondents, f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label)
+                  for unit, r in results.items()], ["unit", "responden", "IKM (1-4)", "IKM (25-100)", "mutu",
+                                                    "kinerja"])
+
+
+def cmd_sample(args: argparse.Namespace) -> None:
+    print(krejcie_morgan(args.population))
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        out = wb.backup(args.out)
+    print(f"{out}: cadangan dibuat / backup written")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with Workbook(args.db) as wb:
+        problems = wb.check()
+    for problem in problems:
+        print(problem)
+    print(f"{args.db}: {'baik / sound' if not problems else f'{len(problems)} masalah / problems'}")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description=(
+        "Meja kerja evaluasi pelayanan publik (PEKPPP, SKM) / Evaluation workbench for public services."))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable, help_text: str, parent: argparse._SubParsersAction = sub
+                ) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", cmd_init, "Buat basis data baru / create a new database")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--instrument", default=instruments.DEFAULT_INSTRUMENT,
+                   help="id dari `workbench instruments`, atau berkas .json/.xlsx/.ods (default %(default)s)")
+    p.add_argument("--period", help="nama periode pertama (default: tahun ini)")
+
+    p = command("instruments", cmd_instruments, "Daftar instrumen bawaan / list the shipped instruments")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    units = command("units", None, "Unit yang dievaluasi / units under evaluation")
+    units_sub = units.add_subparsers(dest="units_command", required=True, metavar="ACTION")
+    p = command("import", cmd_units_import, "Daftarkan instansi dan unit dari lembar kerja / register units from a "
+                "sheet (kode_unit, nama_unit, instansi)", units_sub)
+    p.add_argument("db", metavar="DB")
+    p.add_argument("file", metavar="FILE")
+    p = command("list", cmd_units_list, "Tampilkan unit / list units", units_sub)
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = command("scores", cmd_scores, "IPP, kategori dan peringkat per unit / IPP, category and rank per unit")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
+    p.add_argument("--by-evaluator", action="store_true", help="satu baris per unit dan evaluator")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="keluaran JSON")
+    fmt.add_argument("--csv", action="store_true", help="keluaran CSV")
+
+    p = command("skm", cmd_skm, "IKM dari lembar jawaban survei / IKM from a sheet of survey responses")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--weight-mode", choices=("exact", "0.111", "0.11"),
+                   help="bobot per unsur (default: pengaturan basis data, awalnya exact)")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = command("sample", cmd_sample, "Ukuran sampel Krejcie-Morgan untuk populasi / Krejcie-Morgan sample size")
+    p.add_argument("population", type=int, metavar="POPULATION")
+
+    p = command("backup", cmd_backup, "Salin basis data dengan aman / consistent copy of the database")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("out", metavar="OUT")
+
+    p = command("check", cmd_check, "Periksa integritas dan konsistensi / integrity and consistency check")
+    p.add_argument("db", metavar="DB")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 1 bad input or data, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except ValidationFailed as exc:
+        print(f"galat / error: {exc}", file=sys.stderr)
+        for problem in exc.problems[1:50]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except WorkbenchError as exc:
+        print(f"galat / error: {exc}", file=sys.stderr)
+        return 1
+    except Cancelled:
+        print(text("cancelled"), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
