@@ -161,7 +161,8 @@ class Registry(Store):
 
     def units(self) -> list[Unit]:
         """All units, by institution then unit name."""
-        return [Unit(*r) for r in self.conn.execute(self._UNIT_SQL + " ORDER BY i.name, u.name")]
+        order = " ORDER BY i.name COLLATE NOCASE, u.name COLLATE NOCASE"
+        return [Unit(*r) for r in self.conn.execute(self._UNIT_SQL + order)]
 
     def unit(self, code: str) -> Unit:
         """A unit by code (any case); NotFound suggests the closest code."""

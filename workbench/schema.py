@@ -42,7 +42,7 @@ MIGRATIONS: tuple[str, ...] = (
         version INTEGER NOT NULL DEFAULT 1, source TEXT NOT NULL DEFAULT 'manual',
         source_sha256 TEXT, source_sheet TEXT, source_row INTEGER, updated_at TEXT NOT NULL,
         UNIQUE (period_id, unit_id, evaluator_id, indicator_id));
-    CREATE INDEX observations_by_unit ON observations (period_id, unit_id, indicator_id);
+    CREATE INDEX observations_by_unit ON observations (period_id, unit_id, indicator_id, evaluator_id, score);
     CREATE TABLE evidence (
         sha256 TEXT PRIMARY KEY, original_name TEXT NOT NULL, size INTEGER NOT NULL, added_at TEXT NOT NULL);
     CREATE TABLE observation_evidence (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from workbench.errors import WorkbenchError
 from workbench.instrument import Band, SkmInstrument, band_for
@@ -18,7 +17,7 @@ def round2(value: float) -> float:
 
     Float noise is removed first so that 4.49 computed as 4.4899999999 stays 4.49.
     """
-    return float(Decimal(repr(round(value, 9))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return math.floor(round(value * 100, 6) + 0.5) / 100
 
 
 def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:

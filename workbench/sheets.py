@@ -45,6 +45,13 @@ def _spellings(field: str, synonyms: dict[str, tuple[str, ...]]) -> set[str]:
     return {normalize_header(field), *(normalize_header(s) for s in synonyms.get(field, ()))}
 
 
+def display(value: object) -> str:
+    """A cell value as a user would type it: 5.0 -> "5", "" stays ""."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def column_letter(index: int) -> str:
     """0 -> "A", 27 -> "AB"."""
     letters = ""

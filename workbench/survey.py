@@ -10,7 +10,7 @@ from workbench.instrument import SkmInstrument
 from workbench.messages import text
 from workbench.results import Results
 from workbench.scoring import SkmResult, skm
-from workbench.sheets import SYNONYMS, find_table, normalize_header, read_rows
+from workbench.sheets import SYNONYMS, display, find_table, normalize_header, read_rows
 
 SKM_INSTRUMENT = "skm-2017"
 
@@ -58,7 +58,7 @@ class Survey(Results):
                 answer = number_in_scale(value, inst.scale_min, inst.scale_max)
                 if answer is None:
                     problems.append(Problem(table.where(row_number, key), value, text(
-                        "value_out_of_range", value=value, lo=inst.scale_min, hi=inst.scale_max)))
+                        "value_out_of_range", value=display(value), lo=inst.scale_min, hi=inst.scale_max)))
                 else:
                     answers[key] = answer
             unit = str(table.get(row, "kode_unit") or "").removesuffix(".0") or None

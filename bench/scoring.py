@@ -1,0 +1,49 @@
+"""Scores of 5,000 units x 31 indicators x 3 evaluators from the database, beside plain Python."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._data import count, make_large_db, timed  # noqa: E402
+from workbench import Workbook  # noqa: E402
+from workbench.scoring import round2  # noqa: E402
+
+
+def plain_python(wb: Workbook) -> dict[int, float]:
+    """Baseline: fetch every observation and average and weigh it in Python."""
+    weights = dict(wb.conn.execute("SELECT i.id, i.global_weight FROM indicators i"))
+    sums: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for unit_id, indicator_id, score in wb.conn.execute(
+            "SELECT unit_id, indicator_id, score FROM observations WHERE period_id = ? AND score IS NOT NULL",
+            (wb.period().id,)):
+        cell = sums[(unit_id, indicator_id)]
+        cell[0] += score
+        cell[1] += 1
+    ipp: dict[int, float] = defaultdict(float)
+    for (unit_id, indicator_id), (total, n) in sums.items():
+        ipp[unit_id] += weights[indicator_id] * total / n
+    return {unit: round2(value) for unit, value in ipp.items()}
+
+
+def main() -> None:
+    folder = Path(tempfile.gettempdir()) / "workbench-bench"
+    folder.mkdir(exist_ok=True)
+    path = make_large_db(folder / "large-5000x31x3.sqlite")
+    with Workbook(path) as wb:
+        ours, results = timed(lambda: wb.scores())
+        base, baseline = timed(lambda: plain_python(wb))
+        ids = {u.code: u.id for u in wb.units()}
+        assert all(baseline[ids[r.unit]] == r.ipp for r in results), "the two computations disagree"
+    print(f"observations: {count(path, 'observations'):,}")
+    print(f"workbench scores (SQL, with categories and ranks): {ours:.3f} s")
+    print(f"baseline plain Python over the same rows (IPP only): {base:.3f} s")
+    print(f"ratio baseline / workbench: {base / ours:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import score_all, write_xlsx
+from tests.core.test_scoring import skm_responses
+from workbench import Workbook
+from workbench.cli import build_parser, main
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_every_command_has_help_text():
+    parser = build_parser()
+    actions = [a for a in parser._actions if a.dest == "command"][0].choices
+    for name, sub in actions.items():
+        assert sub.description, name
+        for action in sub._actions:
+            if action.dest == "units_command":
+                assert all(s.description for s in action.choices.values())
+            elif action.dest not in ("help",) and action.option_strings:
+                assert action.help, f"{name} {action.option_strings}"
+
+
+def test_init_list_scores_and_check(capsys, tmp_path):
+    db = tmp_path / "a.sqlite"
+    code, out, _ = run(capsys, "init", db, "--period", "PEKPPP 2026")
+    assert code == 0 and "PEKPPP 2026" in out
+    units = write_xlsx(tmp_path / "unit.xlsx", [["Kode Unit", "Nama Unit", "Instansi"], ["U1", "DPMPTSP", "Kota A"],
+                                                ["U2", "Disdukcapil", "Kota A"]])
+    code, out, _ = run(capsys, "units", "import", db, units)
+    assert code == 0 and "2 unit baru" in out
+    code, out, _ = run(capsys, "units", "list", db, "--json")
+    assert [u["code"] for u in json.loads(out)] == ["U2", "U1"]  # by institution, then name
+    with Workbook(db) as wb:
+        score_all(wb, "U1", "Ani", lambda ind: 5 if ind.aspect in ("I", "II") else 4)
+    code, out, _ = run(capsys, "scores", db, "--json")
+    first = json.loads(out)[0]
+    assert (first["unit"], first["ipp"], first["category"], first["label"], first["rank"]) == (
+        "U1", 4.49, "A-", "Sangat Baik", 1)
+    assert first["aspects"]["I"] == 1.2 and set(first["aspects"]) == {"I", "II", "III", "IV", "V", "VI", "INF"}
+    code, out, _ = run(capsys, "scores", db, "--csv")
+    assert out.splitlines()[1].startswith("1,U1,DPMPTSP,Kota A,4.49,A-,Sangat Baik")
+    code, out, _ = run(capsys, "scores", db)
+    assert "4.49" in out and "Sangat Baik" in out
+    code, out, _ = run(capsys, "check", db)
+    assert code == 0 and "baik / sound" in out
+    code, out, _ = run(capsys, "backup", db, tmp_path / "b.sqlite")
+    assert code == 0 and (tmp_path / "b.sqlite").exists()
+
+
+def test_errors_are_one_line_with_exit_1_and_usage_errors_exit_2(capsys, tmp_path):
+    code, out, err = run(capsys, "scores", tmp_path / "tidak-ada.sqlite")
+    assert code == 1 and err.strip().count("\n") == 0 and "tidak ditemukan" in err
+    db = tmp_path / "a.sqlite"
+    run(capsys, "init", db)
+    code, _, err = run(capsys, "scores", db, "--period", "1999")
+    assert code == 1 and "Periode tidak dikenal: 1999" in err
+    code, _, err = run(capsys, "init", tmp_path / "b.sqlite", "--instrument", "pekppp-1999")
+    assert code == 1 and "Instrumen tidak dikenal" in err and not (tmp_path / "b.sqlite").exists()
+    with pytest.raises(SystemExit) as usage:
+        main(["scores"])
+    assert usage.value.code == 2
+
+
+def test_skm_command_in_three_modes(capsys, tmp_path):
+    db = tmp_path / "a.sqlite"
+    run(capsys, "init", db)
+    order = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
+    rows = [["Hasil SKM Semester I"], ["No", *[f"U{n}" for n in range(1, 10)]]]
+    rows += [[n, *[r[k] for k in order]] for n, r in enumerate(skm_responses(), start=1)]
+    sheet = write_xlsx(tmp_path / "skm.xlsx", rows)
+    for mode, nik in (("exact", 91.48), ("0.11", 90.56), ("0.111", 91.38)):
+        code, out, _ = run(capsys, "skm", db, sheet, "--json", "--weight-mode", mode)
+        assert code == 0 and json.loads(out)[0]["nik"] == nik and json.loads(out)[0]["category"] == "A"
+    bad = write_xlsx(tmp_path / "skm-salah.xlsx", [["Persyaratan", "Biaya/Tarif"], [3, 4], [5, "x"]], title="SKM")
+    code, _, err = run(capsys, "skm", db, bad)
+    assert code == 1 and "skm-salah.xlsx, lembar 'SKM', baris 3, kolom A (Persyaratan): 5 di luar skala 1-4" in err
+
+
+def test_sample_size_and_module_entry_point(capsys):
+    assert run(capsys, "sample", "1000")[1].strip() == "278"
+    result = subprocess.run([sys.executable, "-m", "workbench", "instruments", "--json"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and [i["id"] for i in json.loads(result.stdout)][1] == "pekppp-2022-a"
