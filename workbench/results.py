@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workbench.observations import Observations
+import json
+
+from workbench.conflicts import Conflicts
+from workbench.store import now
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.scoring import competition_ranks, ipp
 
@@ -26,6 +29,7 @@ class UnitScore:
     evaluators: int
     evaluator: str | None = None  # set for per-evaluator results
     rank: int | None = None
+    conflicts: int = 0  # open disagreements between evaluators
     raw_aspects: dict[str, float] = field(default_factory=dict)  # aspect code -> 0-5 within the aspect
 
     @property
@@ -54,7 +58,7 @@ _CONSENSUS_JOIN = ("LEFT JOIN consensus c ON c.period_id = :period AND c.unit_id
                    "AND c.indicator_id = p.indicator_id")
 
 
-class Results(Observations):
+class Results(Conflicts):
     """Scores, categories and ranks."""
 
     def scores(self, period: str | None = None, *, by_evaluator: bool = False,
@@ -89,6 +93,7 @@ class Results(Observations):
             cancel.check()
         report(progress, 1, 2, "menyusun")
         names = dict(self.conn.execute("SELECT id, name FROM evaluators"))
+        conflicts = {} if by_evaluator else self.conflict_counts(p.id)
         units = {u.id: u for u in self.units()}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
         total = len(inst.scored_indicators)
@@ -102,10 +107,80 @@ class Results(Observations):
                 unit.code, unit.name, unit.institution, score, band and band.code, band and band.label,
                 band and band.label_en, weighted, scored.get((unit_id, evaluator_id), 0), total,
                 1 if by_evaluator else evaluators.get((unit_id, evaluator_id), 0),
-                names.get(evaluator_id) if evaluator_id is not None else None,
+                names.get(evaluator_id) if evaluator_id is not None else None, conflicts=conflicts.get(unit_id, 0),
                 raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
         for result, rank in zip(results, competition_ranks([r.ipp for r in results]), strict=True):
             result.rank = rank
         results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
         report(progress, 2, 2)
         return results
+
+    # --- the results cache: what the results table shows -----------------------------------------
+
+    def results_fresh(self, period: str | None = None) -> bool:
+        """Whether the cached results of a period reflect every change (see `refresh_results`)."""
+        row = self.one("SELECT fresh FROM results_state WHERE period_id = ?", (self.period(period).id,))
+        return bool(row and row[0])
+
+    def refresh_results(self, period: str | None = None, *, progress: ProgressCallback | None = None,
+                        cancel: CancelToken | None = None) -> int:
+        """Recompute a period's results into the cache that `result_rows` reads; returns the unit count.
+
+        Runs in one transaction so that no change can slip in between computing and storing.
+        """
+        p = self.period(period)
+        with self.transaction():
+            results = self.scores(p.name, progress=progress, cancel=cancel)
+            ids = dict(self.conn.execute("SELECT code, id FROM units"))
+            self.conn.execute("DELETE FROM unit_results WHERE period_id = ?", (p.id,))
+            self.conn.executemany(
+                "INSERT INTO unit_results (period_id, unit_id, ipp, category, rank, scored, total, evaluators, "
+                "conflicts, aspects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(p.id, ids[r.unit], r.ipp, r.category, r.rank, r.scored, r.total, r.evaluators, r.conflicts,
+                  json.dumps(r.aspects)) for r in results])
+            self.conn.execute("INSERT INTO results_state (period_id, fresh, computed_at) VALUES (?, 1, ?) "
+                              "ON CONFLICT DO UPDATE SET fresh = 1, computed_at = excluded.computed_at", (p.id, now()))
+        return len(results)
+
+    def _results_where(self, period_id: int, search: str, category: str | None) -> tuple[str, list[object]]:
+        where, params = " WHERE r.period_id = ?", [period_id]
+        if search.strip():
+            pattern = f"%{search.strip()}%"
+            where += " AND (u.code LIKE ? OR u.name LIKE ? OR i.name LIKE ?)"
+            params += [pattern, pattern, pattern]
+        if category:
+            where += " AND r.category = ?"
+            params.append(category)
+        return where, params
+
+    _RESULT_FROM = (" FROM unit_results r JOIN units u ON u.id = r.unit_id "
+                    "JOIN institutions i ON i.id = u.institution_id")
+
+    def result_count(self, period: str | None = None, *, search: str = "", category: str | None = None) -> int:
+        """How many cached result rows match a search text and category."""
+        where, params = self._results_where(self.period(period).id, search, category)
+        return self.one("SELECT count(*)" + self._RESULT_FROM + where, params)[0]
+
+    def result_rows(self, period: str | None = None, *, search: str = "", category: str | None = None,
+                    order: str = "rank", descending: bool = False, offset: int = 0, limit: int = 200
+                    ) -> list[UnitScore]:
+        """One page of cached results, filtered and sorted in SQLite (for tables over large databases).
+
+        `order` is rank, unit, name, institution, ipp, category, evaluators, conflicts, scored or an aspect code.
+        """
+        p = self.period(period)
+        inst = self._scored_instrument(p)
+        columns = {"rank": "r.rank", "unit": "u.code", "name": "u.name COLLATE NOCASE",
+                   "institution": "i.name COLLATE NOCASE", "ipp": "r.ipp", "category": "r.ipp",
+                   "evaluators": "r.evaluators", "conflicts": "r.conflicts", "scored": "r.scored"}
+        columns |= {a.code: f"json_extract(r.aspects, '$.\"{a.code}\"')" for a in inst.aspects}
+        sort = columns[order] + (" DESC" if descending else "")
+        where, params = self._results_where(p.id, search, category)
+        labels = {b.code: b for b in inst.bands}
+        rows = self.conn.execute(
+            "SELECT u.code, u.name, i.name, r.ipp, r.category, r.aspects, r.scored, r.total, r.evaluators, r.rank, "
+            f"r.conflicts{self._RESULT_FROM}{where} ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [UnitScore(code, name, inst_name, ipp_, cat, labels[cat].label if cat else None,
+                          labels[cat].label_en if cat else None, json.loads(aspects), scored, total, evaluators,
+                          rank=rank, conflicts=conflicts)
+                for code, name, inst_name, ipp_, cat, aspects, scored, total, evaluators, rank, conflicts in rows]

@@ -58,9 +58,51 @@ MIGRATIONS: tuple[str, ...] = (
         entity_uuid TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, reason TEXT,
         prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
     """,
+    # 2: a cache of each period's results, so that opening a large database shows its table at once.
+    # Triggers mark a period stale whenever something its scores depend on changes.
+    """
+    CREATE TABLE results_state (
+        period_id INTEGER PRIMARY KEY REFERENCES periods(id), fresh INTEGER NOT NULL DEFAULT 0, computed_at TEXT);
+    CREATE TABLE unit_results (
+        period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+        ipp REAL, category TEXT, rank INTEGER, scored INTEGER NOT NULL, total INTEGER NOT NULL,
+        evaluators INTEGER NOT NULL, conflicts INTEGER NOT NULL, aspects TEXT NOT NULL,
+        PRIMARY KEY (period_id, unit_id));
+    CREATE INDEX unit_results_by_rank ON unit_results (period_id, rank);
+    CREATE TRIGGER stale_on_observation_insert AFTER INSERT ON observations
+        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
+    CREATE TRIGGER stale_on_observation_score AFTER UPDATE OF score ON observations
+        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
+    CREATE TRIGGER stale_on_observation_delete AFTER DELETE ON observations
+        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = OLD.period_id AND fresh; END;
+    CREATE TRIGGER stale_on_consensus_insert AFTER INSERT ON consensus
+        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
+    CREATE TRIGGER stale_on_consensus_update AFTER UPDATE ON consensus
+        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
+    CREATE TRIGGER stale_on_consensus_delete AFTER DELETE ON consensus
+        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = OLD.period_id AND fresh; END;
+    CREATE TRIGGER stale_on_unit_insert AFTER INSERT ON units BEGIN UPDATE results_state SET fresh = 0; END;
+    CREATE TRIGGER stale_on_unit_update AFTER UPDATE ON units BEGIN UPDATE results_state SET fresh = 0; END;
+    CREATE TRIGGER stale_on_institution_update AFTER UPDATE ON institutions
+        BEGIN UPDATE results_state SET fresh = 0; END;
+    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings BEGIN UPDATE results_state SET fresh = 0; END;
+    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings BEGIN UPDATE results_state SET fresh = 0; END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into complete statements (a trigger body holds semicolons of its own)."""
+    result, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                result.append(pending.strip())
+            pending = ""
+    return result
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -70,9 +112,8 @@ def migrate(conn: sqlite3.Connection) -> int:
         # executescript would commit on its own; run statements inside one explicit transaction instead
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(MIGRATIONS[version]):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:

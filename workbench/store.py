@@ -34,6 +34,7 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             "How a unit's indicator score is formed when several evaluators scored it"),
     Setting("skm_weight_mode", "exact", ("exact", "0.111", "0.11"), "Weight of each SKM unsur"),
     Setting("evidence_max_bytes", str(50 * 1024 * 1024), (), "Largest evidence file accepted"),
+    Setting("conflict_threshold", "2", (), "Evaluators whose scores of an indicator differ by this much disagree"),
 )}
 
 

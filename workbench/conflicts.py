@@ -1,0 +1,63 @@
+"""Disagreements between evaluators on a unit's indicator, and the consensus that settles them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.observations import Observations
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Evaluators whose scores of one indicator of one unit differ by at least the threshold."""
+
+    unit: str
+    indicator: str
+    scores: dict[str, int]  # evaluator -> score
+    notes: dict[str, str]  # evaluator -> notes
+
+    @property
+    def spread(self) -> int:
+        return max(self.scores.values()) - min(self.scores.values())
+
+
+# (unit, indicator) pairs scored by several evaluators whose spread reaches the threshold, with no consensus
+_OPEN_SQL = """
+SELECT o.unit_id, o.indicator_id FROM observations o
+WHERE o.period_id = :period AND o.score IS NOT NULL
+GROUP BY o.unit_id, o.indicator_id
+HAVING count(*) > 1 AND max(o.score) - min(o.score) >= :threshold
+   AND NOT EXISTS (SELECT 1 FROM consensus c WHERE c.period_id = :period AND c.unit_id = o.unit_id
+                   AND c.indicator_id = o.indicator_id)
+"""
+
+
+class Conflicts(Observations):
+    """Finding open conflicts."""
+
+    def conflict_counts(self, period_id: int) -> dict[int, int]:
+        """Open conflicts per unit id in a period."""
+        counts: dict[int, int] = {}
+        threshold = int(self.setting("conflict_threshold"))
+        for unit_id, _ in self.conn.execute(_OPEN_SQL, {"period": period_id, "threshold": threshold}):
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+        return counts
+
+    def conflicts(self, period: str | None = None, *, unit: str | None = None) -> list[Conflict]:
+        """Open conflicts of a period (newest by default), optionally of one unit, in unit and form order."""
+        p = self.period(period)
+        threshold = int(self.setting("conflict_threshold"))
+        sql = ("SELECT u.code, i.code, e.name, o.score, o.notes FROM observations o "
+               "JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
+               "JOIN evaluators e ON e.id = o.evaluator_id "
+               f"WHERE o.period_id = :period AND o.score IS NOT NULL AND (o.unit_id, o.indicator_id) IN ({_OPEN_SQL})")
+        params: dict[str, object] = {"period": p.id, "threshold": threshold}
+        if unit is not None:
+            sql, params["unit"] = sql + " AND o.unit_id = :unit", self.unit(unit).id
+        grouped: dict[tuple[str, str], Conflict] = {}
+        for unit_code, indicator, evaluator, score, notes in self.conn.execute(
+                sql + " ORDER BY u.code, i.position, e.name", params):
+            conflict = grouped.setdefault((unit_code, indicator), Conflict(unit_code, indicator, {}, {}))
+            conflict.scores[evaluator] = score
+            conflict.notes[evaluator] = notes
+        return list(grouped.values())
