@@ -61,3 +61,12 @@ class Conflicts(Observations):
             conflict.scores[evaluator] = score
             conflict.notes[evaluator] = notes
         return list(grouped.values())
+
+    def consensus(self, period: str | None = None, *, unit: str) -> dict[str, dict]:
+        """Agreed scores of a unit: indicator code -> {score, decided_by, reason, decided_at}."""
+        p = self.period(period)
+        rows = self.db.query(
+            "SELECT i.code, c.score, c.decided_by, c.reason, c.decided_at FROM consensus c "
+            "JOIN indicators i ON i.id = c.indicator_id WHERE c.period_id = ? AND c.unit_id = ?",
+            [p.id, self.unit(unit).id])
+        return {row.pop("code"): row for row in rows}

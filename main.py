@@ -1,0 +1,26 @@
+"""Start the desktop app: `python main.py [DATABASE]` (default: the user's data folder)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from ui.main_window import MainWindow
+from ui.settings import APPLICATION, ORGANIZATION, Settings, default_database
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv if argv is None else argv
+    app = QApplication(argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    path = Path(argv[1]) if len(argv) > 1 else default_database()
+    window = MainWindow(Settings.from_app(), path, demo=len(argv) <= 1)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""The main window: menus, the entry and results screens, and the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from ui import i18n
+from ui.entry_page import EntryPage
+from ui.i18n import tr
+from ui.results_page import ResultsPage
+from ui.settings import Settings
+from workbench import Workbook, WorkbenchError
+from workbench.demo import add_demo_period
+
+DB_FILTER = "SQLite (*.sqlite *.db);;*"
+
+
+def open_or_create(path: Path, *, demo: bool) -> Workbook:
+    """Open a workbook, creating it (with the demo period when asked) if the file does not exist."""
+    if path.exists():
+        return Workbook(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook.create(path)
+    if demo:
+        add_demo_period(wb)
+    return wb
+
+
+class MainWindow(QMainWindow):
+    """One open workbook at a time; language switches rebuild the widgets in place."""
+
+    def __init__(self, settings: Settings, path: Path, *, demo: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        i18n.set_language(str(settings.get("setting/language")))
+        self.wb = open_or_create(path, demo=demo)
+        self.settings.add_recent(self.wb.path)
+        self.db_label = QLabel()
+        self.save_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.save_label)
+        self.resize(1280, 800)
+        self._build()
+        self.restoreGeometry(settings.get("persist/geometry"))  # type: ignore[arg-type]
+        self.restoreState(settings.get("persist/window_state"))  # type: ignore[arg-type]
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        """(Re)create menus and screens in the current language for the open workbook."""
+        self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.wb.path.name}")
+        self.entry = EntryPage(self.wb, evaluator=str(self.settings.get("setting/evaluator")))
+        self.results = ResultsPage(self.wb)
+        self.entry.saved.connect(self._on_entry_saved)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.entry, tr("Entri penilaian"))
+        self.tabs.addTab(self.results, tr("Hasil"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        old = self.centralWidget()
+        self.setCentralWidget(self.tabs)
+        if old is not None:
+            old.deleteLater()
+        self.entry.splitter.restoreState(self.settings.get("persist/entry_splitter"))  # type: ignore[arg-type]
+        self.results.splitter.restoreState(self.settings.get("persist/results_splitter"))  # type: ignore[arg-type]
+        self._build_menus()
+        self.db_label.setText(tr("Basis data:") + f" {self.wb.path}")
+        self.save_label.setText(tr("Semua perubahan tersimpan"))
+
+    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        file = bar.addMenu(tr("&Berkas"))
+        self._action(file, tr("&Baru…"), self.new_database, QKeySequence.StandardKey.New)
+        self._action(file, tr("B&uka…"), self.open_database, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu(tr("Buka &terakhir"))
+        self._fill_recent()
+        self._action(file, tr("&Cadangkan…"), self.backup_database)
+        file.addSeparator()
+        self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu(tr("&Sunting"))
+        undo = self.entry.undo_stack.createUndoAction(self, tr("&Urungkan"))
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.entry.undo_stack.createRedoAction(self, tr("U&lang"))
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        self.undo_action, self.redo_action = undo, redo
+        view = bar.addMenu(tr("&Tampilan"))
+        self._action(view, tr("&Entri penilaian"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(view, tr("&Hasil"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action(view, tr("Hitung &ulang hasil"), lambda: self.results.recompute(force=True), "F5")
+        language = bar.addMenu(tr("Ba&hasa"))
+        group = QActionGroup(self)
+        for code, name in (("id", "Bahasa Indonesia"), ("en", "English")):
+            action = self._action(language, name, lambda _=False, code=code: self.set_language(code))
+            action.setCheckable(True)
+            action.setChecked(i18n.language() == code)
+            group.addAction(action)
+        help_ = bar.addMenu(tr("Ban&tuan"))
+        self._action(help_, tr("&Tentang"), self._about)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.get("persist/recent_files"):  # type: ignore[attr-defined]
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.switch_database(Path(p)))
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    # --- commands --------------------------------------------------------------------------
+
+    def set_language(self, code: str) -> None:
+        """Switch language and rebuild the screens (the open workbook stays open)."""
+        self._save_state()
+        self.settings.set("setting/language", code)
+        i18n.set_language(code)
+        self._build()
+
+    def switch_database(self, path: Path, *, create: bool = False) -> bool:
+        """Open (or create) another workbook in this window; says why not when it cannot."""
+        self.entry.form.commit_pending()
+        try:
+            wb = Workbook.create(path) if create else Workbook(path)
+        except WorkbenchError as exc:
+            self._warn(tr("Tidak dapat membuka basis data"), str(exc))
+            return False
+        self._save_state()
+        self.wb.close()
+        self.wb = wb
+        self.settings.add_recent(path)
+        self.settings.set("persist/last_folder", str(path.parent))
+        self._build()
+        return True
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Basis data baru"), self._folder(), DB_FILTER)
+        if path:
+            self.switch_database(Path(path), create=True)
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Buka basis data"), self._folder(), DB_FILTER)
+        if path:
+            self.switch_database(Path(path))
+
+    def backup_database(self) -> None:
+        suggestion = str(Path(self._folder()) / f"{self.wb.path.stem}-cadangan.sqlite")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan cadangan"), suggestion, DB_FILTER)
+        if path:
+            try:
+                self.wb.backup(path)
+            except WorkbenchError as exc:
+                self._warn(tr("Cadangan gagal"), str(exc))
+                return
+            self.statusBar().showMessage(tr("Cadangan disimpan: {path}").format(path=path), 8000)
+
+    def _folder(self) -> str:
+        return str(self.settings.get("persist/last_folder") or self.wb.path.parent)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, tr("Tentang"), tr("Meja Kerja Evaluasi Pelayanan Publik") + "\n"
+                          + tr("PEKPPP PermenPAN-RB 29/2022 · SKM PermenPAN-RB 14/2017. Bekerja tanpa jaringan."))
+
+    def _warn(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # --- events ----------------------------------------------------------------------------
+
+    def _on_entry_saved(self, text: str) -> None:
+        self.save_label.setText(text)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self.entry.form.commit_pending()
+        if self.tabs.widget(index) is self.results and not self.wb.results_fresh(self.results.period):
+            self.results.recompute()
+
+    def _save_state(self) -> None:
+        self.settings.set("persist/geometry", self.saveGeometry())
+        self.settings.set("persist/window_state", self.saveState())
+        self.settings.set("persist/entry_splitter", self.entry.splitter.saveState())
+        self.settings.set("persist/results_splitter", self.results.splitter.saveState())
+        self.settings.set("setting/evaluator", self.entry.evaluator)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.entry.form.commit_pending()
+        self._save_state()
+        self.wb.close()
+        super().closeEvent(event)
+
+

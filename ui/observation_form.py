@@ -1,0 +1,246 @@
+"""The right-hand panel of the entry screen: rubric levels, claim, notes, method, date and evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFocusEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.i18n import tr
+from workbench.instrument import Indicator
+from workbench.observations import METHODS, Observation
+
+NO_DATE = QDate(2000, 1, 1)
+ShaRole = Qt.ItemDataRole.UserRole + 1
+
+
+class CommitTextEdit(QPlainTextEdit):
+    """A text field that reports its text when it loses focus, if it changed since it was shown."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shown = ""
+        self.setTabChangesFocus(True)
+
+    def show_text(self, text: str) -> None:
+        self._shown = text
+        self.setPlainText(text)
+
+    def commit(self) -> None:
+        if self.toPlainText() != self._shown:
+            self._shown = self.toPlainText()
+            self.committed.emit(self._shown)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self.commit()
+        super().focusOutEvent(event)
+
+
+class EvidenceList(QListWidget):
+    """Evidence files of an observation; files dropped on it are added."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+
+
+class ObservationForm(QWidget):
+    """Shows one observation and reports each edit; it never writes to the database itself."""
+
+    score_chosen = Signal(object)  # int | None
+    field_edited = Signal(str, object)  # field name, value
+    evidence_added = Signal(list)  # paths
+    evidence_opened = Signal(str)  # sha256
+    evidence_removed = Signal(str)  # sha256
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.status = QLabel()
+
+        self.rubric = QListWidget()
+        self.rubric.setWordWrap(True)
+        self.rubric.setMinimumHeight(170)
+        self.rubric.setAccessibleName(tr("Tingkat rubrik"))
+        self.rubric.itemActivated.connect(self._on_rubric_activated)
+        self.rubric.itemClicked.connect(self._on_rubric_activated)
+
+        self.claim = QComboBox()
+        self.claim.addItem("–", None)
+        for level in range(6):
+            self.claim.addItem(str(level), level)
+        self.claim.activated.connect(lambda _: self._edited("claim", self.claim.currentData()))
+        self.method = QComboBox()
+        self.method.addItem("–", None)
+        for method, label in zip(METHODS, (tr("Desk (dokumen)"), tr("Lapangan"), tr("Wawancara")), strict=True):
+            self.method.addItem(label, method)
+        self.method.activated.connect(lambda _: self._edited("method", self.method.currentData()))
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd-MM-yyyy")
+        self.date.setMinimumDate(NO_DATE)
+        self.date.setSpecialValueText("–")
+        self.date.dateChanged.connect(self._on_date_changed)
+        self.notes = CommitTextEdit()
+        self.notes.setPlaceholderText(tr("Catatan pengamatan lapangan"))
+        self.notes.committed.connect(lambda text: self._edited("notes", text))
+        self.recommendation = CommitTextEdit()
+        self.recommendation.setPlaceholderText(tr("Rekomendasi perbaikan"))
+        self.recommendation.committed.connect(lambda text: self._edited("recommendation", text))
+        for box in (self.notes, self.recommendation):
+            box.setMaximumHeight(70)
+
+        self.evidence = EvidenceList()
+        self.evidence.setMaximumHeight(70)
+        self.evidence.files_dropped.connect(self.evidence_added.emit)
+        self.evidence.itemActivated.connect(lambda item: self.evidence_opened.emit(item.data(ShaRole)))
+        add = QPushButton(tr("Tambah…"))
+        add.clicked.connect(self._on_add_clicked)
+        open_ = QPushButton(tr("Buka"))
+        open_.clicked.connect(lambda: self._with_selected_evidence(self.evidence_opened.emit))
+        remove = QPushButton(tr("Hapus"))
+        remove.clicked.connect(lambda: self._with_selected_evidence(self.evidence_removed.emit))
+        buttons = QHBoxLayout()
+        for button in (add, open_, remove):
+            buttons.addWidget(button)
+        buttons.addStretch()
+
+        fields = QFormLayout()
+        fields.addRow(tr("Klaim unit (F-01)"), self.claim)
+        fields.addRow(tr("Metode"), self.method)
+        fields.addRow(tr("Tanggal"), self.date)
+        fields.addRow(tr("Catatan"), self.notes)
+        fields.addRow(tr("Rekomendasi"), self.recommendation)
+        fields.addRow(tr("Bukti dukung"), self.evidence)
+        fields.addRow("", buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(QLabel(tr("Pilih tingkat (tombol 0-5):")))
+        layout.addWidget(self.rubric, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(fields)
+        self.setEnabled(False)
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def show_observation(self, indicator: Indicator, obs: Observation | None, evidence: list[dict]) -> None:
+        """Fill the form without emitting any edit."""
+        self._loading = True
+        try:
+            self.setEnabled(True)
+            self.title.setText(f"{indicator.code} · {indicator.text}")
+            self.hint.setText(tr("Bukti dukung:") + " " + indicator.evidence if indicator.evidence else "")
+            self.rubric.clear()
+            for level, text in enumerate(indicator.levels):
+                item = QListWidgetItem(f"{level}   {text}")
+                item.setData(Qt.ItemDataRole.UserRole, level)
+                self.rubric.addItem(item)
+            score = obs.score if obs else None
+            self.rubric.setCurrentRow(-1 if score is None else score)
+            self.claim.setCurrentIndex(0 if not obs or obs.claim is None else obs.claim + 1)
+            self.method.setCurrentIndex(self.method.findData(obs.method if obs else None))
+            self.date.setDate(QDate.fromString(obs.observed_on, "yyyy-MM-dd") if obs and obs.observed_on
+                              else NO_DATE)
+            self.notes.show_text(obs.notes if obs else "")
+            self.recommendation.show_text(obs.recommendation if obs else "")
+            self.show_status(obs)
+            self.show_evidence(evidence)
+        finally:
+            self._loading = False
+
+    def show_status(self, obs: Observation | None) -> None:
+        labels = {"draft": tr("draf"), "final": tr("final"), "verified": tr("terverifikasi")}
+        self.status.setText(tr("Status:") + " " + labels[obs.status if obs else "draft"]
+                            + (f" · v{obs.version}" if obs else ""))
+
+    def show_score(self, score: int | None) -> None:
+        self._loading = True
+        self.rubric.setCurrentRow(-1 if score is None else score)
+        self._loading = False
+
+    def show_evidence(self, evidence: list[dict]) -> None:
+        self.evidence.clear()
+        for entry in evidence:
+            item = QListWidgetItem(f"{entry['original_name']}  ({entry['size'] // 1024 + 1} KB)")
+            item.setData(ShaRole, entry["sha256"])
+            self.evidence.addItem(item)
+
+    def commit_pending(self) -> None:
+        """Report text fields edited but not yet left (before switching indicator or closing)."""
+        self.notes.commit()
+        self.recommendation.commit()
+
+    # --- edits -----------------------------------------------------------------------------
+
+    def _edited(self, field: str, value: object) -> None:
+        if not self._loading:
+            self.field_edited.emit(field, value)
+
+    def _on_rubric_activated(self, item: QListWidgetItem) -> None:
+        if not self._loading:
+            self.score_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _on_date_changed(self, value: QDate) -> None:
+        self._edited("observed_on", None if value == NO_DATE else value.toString("yyyy-MM-dd"))
+
+    def _on_add_clicked(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Tambah bukti dukung"), str(Path.home()))
+        if paths:
+            self.evidence_added.emit(paths)
+
+    def _with_selected_evidence(self, action: object) -> None:
+        item = self.evidence.currentItem()
+        if item is not None:
+            action(item.data(ShaRole))  # type: ignore[operator]
+
+
+def open_file(path: Path) -> None:
+    """Open a file with the system's viewer."""
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

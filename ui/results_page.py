@@ -1,0 +1,194 @@
+"""The team lead's screen: every unit's IPP, category and rank, and one unit's breakdown."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.aspect_chart import AspectChart
+from ui.i18n import tr
+from ui.ops import run_op
+from ui.results_model import ResultsTableModel
+from workbench import Workbook
+from workbench.instrument import Instrument
+from workbench.results import UnitScore
+
+
+class ResultsPage(QWidget):
+    """Results table (sorted and filtered in SQLite) above a unit detail with a chart."""
+
+    recomputed = Signal()
+
+    def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.wb = wb
+        self.period_box = QComboBox()
+        for period in wb.periods():
+            self.period_box.addItem(period.name + (" (" + tr("contoh") + ")" if period.demo else ""), period.name)
+        self.period_box.currentIndexChanged.connect(lambda _: self.show_period())
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Cari kode, unit atau instansi…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _: self._apply_filter())
+        self.category = QComboBox()
+        self.category.addItem(tr("Semua kategori"), None)
+        self.category.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.count = QLabel()
+        recompute = QPushButton(tr("Hitung ulang"))
+        recompute.clicked.connect(lambda: self.recompute(force=True))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Periode")))
+        bar.addWidget(self.period_box)
+        bar.addWidget(self.search, 2)
+        bar.addWidget(self.category)
+        bar.addWidget(self.count)
+        bar.addStretch()
+        bar.addWidget(recompute)
+
+        self.table = QTableView()
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setAccessibleName(tr("Tabel hasil"))
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.chart = AspectChart()
+        self.detail = QTreeWidget()
+        self.detail.setHeaderLabels([tr("Indikator"), tr("Nilai per evaluator"), tr("Konsensus"), tr("Catatan")])
+        self.detail.setRootIsDecorated(True)
+        lower = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.title)
+        left_layout.addWidget(self.chart, 1)
+        lower.addWidget(left)
+        lower.addWidget(self.detail)
+        lower.setSizes([420, 780])
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(lower)
+        self.splitter.setSizes([430, 300])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.model: ResultsTableModel | None = None
+        self.show_period()
+
+    @property
+    def period(self) -> str:
+        return self.period_box.currentData()
+
+    def show_period(self) -> None:
+        """Show the chosen period's cached results; recompute in the background when they are stale."""
+        inst = self.wb.instrument(self.wb.period(self.period).instrument_id)
+        assert isinstance(inst, Instrument)
+        self.instrument = inst
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(tr("Semua kategori"), None)
+        for band in inst.bands:
+            self.category.addItem(f"{band.code} · {tr(band.label)}", band.code)
+        self.category.blockSignals(False)
+        self.model = ResultsTableModel(self.wb, self.period)
+        self.table.setModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate([90, 80, 260, 240, 60, 76, 150] + [48] * len(self.model.aspects) + [70, 60, 70]):
+            self.table.setColumnWidth(column, width)
+        self._show_count()
+        self.show_unit(None)
+        if not self.wb.results_fresh(self.period):
+            self.recompute()
+
+    def recompute(self, *, force: bool = False) -> None:
+        """Refresh the results cache on the worker thread, then reload the table."""
+        path, period = Path(self.wb.path), self.period
+
+        def work(progress: object, cancel: object) -> int:
+            with Workbook(path) as wb:
+                if not force and wb.results_fresh(period):
+                    return 0
+                return wb.refresh_results(period, progress=progress, cancel=cancel)  # type: ignore[arg-type]
+
+        run_op(self, work, on_success=lambda _: self._reload(), label=tr("Menghitung ulang hasil…"))
+
+    def _reload(self) -> None:
+        if self.model is not None:
+            self.model.reload()
+            self._show_count()
+        self.recomputed.emit()
+
+    def _apply_filter(self) -> None:
+        if self.model is not None:
+            self.model.set_filter(search=self.search.text(), category=self.category.currentData())
+            self._show_count()
+
+    def _show_count(self) -> None:
+        if self.model is not None:
+            self.count.setText(tr("{n} unit").format(n=self.model.rowCount()))
+
+    def _on_table_selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
+        indexes = selected.indexes()
+        self.show_unit(self.model.row(indexes[0].row()) if indexes and self.model else None)
+
+    def select_row(self, row: int) -> None:
+        assert self.model is not None
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def show_unit(self, result: UnitScore | None) -> None:
+        """Fill the detail: the aspect chart and every indicator with scores and notes."""
+        self.detail.clear()
+        if result is None:
+            self.title.setText("")
+            self.chart.set_bars([])
+            return
+        code = result.unit
+        ipp = "–" if result.ipp is None else f"{result.ipp:.2f}"
+        category = f"{result.category} · {tr(result.label or '')}" if result.category else "–"
+        self.title.setText(f"<b>{result.unit} · {result.name}</b><br>{result.institution}<br>"
+                           f"IPP {ipp} · {category} · {tr('peringkat')} {result.rank or '–'}")
+        self.chart.set_bars([(f"{a.code} {tr(a.name)}", result.aspects.get(a.code, 0.0) / a.weight)
+                             for a in self.instrument.aspects if a.weight > 0])
+        scores: dict[str, list[str]] = defaultdict(list)
+        notes: dict[str, list[str]] = defaultdict(list)
+        for obs in self.wb.observations(period=self.period, unit=code):
+            if obs.score is not None:
+                scores[obs.indicator].append(f"{obs.evaluator}: {obs.score}")
+            if obs.notes:
+                notes[obs.indicator].append(f"{obs.evaluator}: {obs.notes}")
+        agreed = self.wb.consensus(self.period, unit=code)
+        for aspect in self.instrument.aspects:
+            parent = QTreeWidgetItem(self.detail, [f"{aspect.code} · {aspect.name}"])
+            parent.setExpanded(True)
+            for ind in aspect.indicators:
+                QTreeWidgetItem(parent, [f"{ind.code}  {ind.text}", " · ".join(scores[ind.code]) or "–",
+                                         str(agreed[ind.code]["score"]) if ind.code in agreed else "",
+                                         " | ".join(notes[ind.code])])
+        self.detail.resizeColumnToContents(1)
+        self.detail.setColumnWidth(0, 330)
