@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import tr
+from ui.i18n import pick, tr
 from ui.observation_form import ObservationForm, open_file
-from workbench import Workbook, WorkbenchError
+from workbench import WorkbenchError, Workbook
 from workbench.instrument import Instrument
 from workbench.observations import Observation
 
@@ -217,7 +217,7 @@ class EntryPage(QWidget):
         self.indicators.clear()
         first = None
         for aspect in self.instrument.aspects:
-            parent = QTreeWidgetItem(self.indicators, [f"{aspect.code} · {aspect.name}"])
+            parent = QTreeWidgetItem(self.indicators, [f"{aspect.code} · {pick(aspect.name, aspect.name_en)}"])
             parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             parent.setExpanded(True)
             for ind in aspect.indicators:

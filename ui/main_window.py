@@ -6,14 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from ui import i18n
 from ui.entry_page import EntryPage
 from ui.i18n import tr
 from ui.results_page import ResultsPage
 from ui.settings import Settings
-from workbench import Workbook, WorkbenchError
+from workbench import WorkbenchError, Workbook
 from workbench.demo import add_demo_period
 
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
@@ -181,8 +181,6 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self.entry.form.commit_pending()
-        if self.tabs.widget(index) is self.results and not self.wb.results_fresh(self.results.period):
-            self.results.recompute()
 
     def _save_state(self) -> None:
         self.settings.set("persist/geometry", self.saveGeometry())

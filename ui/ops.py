@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.i18n import tr
-from workbench.progress import CancelToken, Cancelled, ProgressUpdate
+from workbench.progress import Cancelled, CancelToken, ProgressUpdate
 
 _pool: QThreadPool | None = None
 _running: set[_Task] = set()

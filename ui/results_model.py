@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ui.i18n import tr
+from ui.i18n import pick, tr
 from workbench import Workbook
 from workbench.results import UnitScore
 
@@ -98,7 +98,7 @@ class ResultsTableModel(QAbstractTableModel):
             return "" if value is None else f"{value:.2f}"
         value = {"rank": r.rank, "unit": r.unit, "name": r.name, "institution": r.institution,
                  "ipp": None if r.ipp is None else f"{r.ipp:.2f}", "category": r.category,
-                 "label": tr(r.label) if r.label else None, "evaluators": r.evaluators,
+                 "label": pick(r.label, r.label_en or "") if r.label else None, "evaluators": r.evaluators,
                  "conflicts": r.conflicts or "", "scored": f"{r.scored}/{r.total}"}[column]
         return "–" if value is None else value
 

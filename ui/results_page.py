@@ -6,6 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.aspect_chart import AspectChart
-from ui.i18n import tr
+from ui.i18n import pick, tr
 from ui.ops import run_op
 from ui.results_model import ResultsTableModel
 from workbench import Workbook
@@ -110,7 +111,7 @@ class ResultsPage(QWidget):
         self.category.clear()
         self.category.addItem(tr("Semua kategori"), None)
         for band in inst.bands:
-            self.category.addItem(f"{band.code} · {tr(band.label)}", band.code)
+            self.category.addItem(f"{band.code} · {pick(band.label, band.label_en)}", band.code)
         self.category.blockSignals(False)
         self.model = ResultsTableModel(self.wb, self.period)
         self.table.setModel(self.model)
@@ -122,8 +123,16 @@ class ResultsPage(QWidget):
             self.table.setColumnWidth(column, width)
         self._show_count()
         self.show_unit(None)
+        if self.isVisible():
+            self.recompute_if_stale()
+
+    def recompute_if_stale(self) -> None:
         if not self.wb.results_fresh(self.period):
             self.recompute()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.recompute_if_stale()
 
     def recompute(self, *, force: bool = False) -> None:
         """Refresh the results cache on the worker thread, then reload the table."""
@@ -138,7 +147,7 @@ class ResultsPage(QWidget):
         run_op(self, work, on_success=lambda _: self._reload(), label=tr("Menghitung ulang hasil…"))
 
     def _reload(self) -> None:
-        if self.model is not None:
+        if self.model is not None and not self.wb.closed:
             self.model.reload()
             self._show_count()
         self.recomputed.emit()
@@ -170,10 +179,11 @@ class ResultsPage(QWidget):
             return
         code = result.unit
         ipp = "–" if result.ipp is None else f"{result.ipp:.2f}"
-        category = f"{result.category} · {tr(result.label or '')}" if result.category else "–"
+        category = f"{result.category} · {pick(result.label or '', result.label_en or '')}" if result.category else "–"
+        rank = tr("peringkat")
         self.title.setText(f"<b>{result.unit} · {result.name}</b><br>{result.institution}<br>"
-                           f"IPP {ipp} · {category} · {tr('peringkat')} {result.rank or '–'}")
-        self.chart.set_bars([(f"{a.code} {tr(a.name)}", result.aspects.get(a.code, 0.0) / a.weight)
+                           f"IPP {ipp} · {category} · {rank} {result.rank or '–'}")
+        self.chart.set_bars([(f"{a.code} {pick(a.name, a.name_en)}", result.aspects.get(a.code, 0.0) / a.weight)
                              for a in self.instrument.aspects if a.weight > 0])
         scores: dict[str, list[str]] = defaultdict(list)
         notes: dict[str, list[str]] = defaultdict(list)
@@ -184,7 +194,7 @@ class ResultsPage(QWidget):
                 notes[obs.indicator].append(f"{obs.evaluator}: {obs.notes}")
         agreed = self.wb.consensus(self.period, unit=code)
         for aspect in self.instrument.aspects:
-            parent = QTreeWidgetItem(self.detail, [f"{aspect.code} · {aspect.name}"])
+            parent = QTreeWidgetItem(self.detail, [f"{aspect.code} · {pick(aspect.name, aspect.name_en)}"])
             parent.setExpanded(True)
             for ind in aspect.indicators:
                 QTreeWidgetItem(parent, [f"{ind.code}  {ind.text}", " · ".join(scores[ind.code]) or "–",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
-import json
-
 from workbench.conflicts import Conflicts
-from workbench.store import now
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.scoring import competition_ranks, ipp
+from workbench.store import now
 
 
 @dataclass
@@ -179,7 +178,8 @@ class Results(Conflicts):
         labels = {b.code: b for b in inst.bands}
         rows = self.conn.execute(
             "SELECT u.code, u.name, i.name, r.ipp, r.category, r.aspects, r.scored, r.total, r.evaluators, r.rank, "
-            f"r.conflicts{self._RESULT_FROM}{where} ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?", [*params, limit, offset])
+            f"r.conflicts{self._RESULT_FROM}{where} ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?",
+            [*params, limit, offset])
         return [UnitScore(code, name, inst_name, ipp_, cat, labels[cat].label if cat else None,
                           labels[cat].label_en if cat else None, json.loads(aspects), scored, total, evaluators,
                           rank=rank, conflicts=conflicts)

@@ -68,6 +68,7 @@ class Store:
         if create and self.path.exists():
             raise WorkbenchError("db_exists", file=str(path))
         self.actor = actor or "operator"
+        self.closed = False
         try:
             self.conn = connect(self.path)
         except sqlite3.DatabaseError as exc:
@@ -89,6 +90,7 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        self.closed = True
 
     def __enter__(self) -> Store:
         return self

@@ -92,7 +92,10 @@ KM_TABLE = """10 10 15 14 20 19 25 24 30 28 35 32 40 36 45 40 50 44 55 48 60 52 
 8000 367 9000 368 10000 370 15000 375 20000 377 30000 379 40000 380 50000 381 75000 382 1000000 384""".split()
 
 
-@pytest.mark.parametrize("population, sample", list(zip(map(int, KM_TABLE[::2]), map(int, KM_TABLE[1::2]), strict=True)))
+KM_PAIRS = list(zip(map(int, KM_TABLE[::2]), map(int, KM_TABLE[1::2]), strict=True))
+
+
+@pytest.mark.parametrize("population, sample", KM_PAIRS)
 def test_krejcie_morgan_table(population, sample):
     assert krejcie_morgan(population) == sample
 

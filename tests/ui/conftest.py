@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import QStandardPaths
+
+from ui import i18n
+from ui.main_window import MainWindow
+from ui.ops import busy, pool
+from ui.settings import Settings
+from workbench import Workbook
+
+QStandardPaths.setTestModeEnabled(True)  # never touch the real user folders
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_file(tmp_path / "settings.ini")
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    i18n.set_language("id")
+    yield
+    i18n.set_language("id")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "lapangan.sqlite"
+    with Workbook.create(path, period="PEKPPP 2026") as wb:
+        wb.add_unit("U1", "Dinas Penanaman Modal dan PTSP", "Pemerintah Kota Contoh")
+        wb.add_unit("U2", "Dinas Kependudukan dan Pencatatan Sipil", "Pemerintah Kota Contoh")
+        wb.add_unit("U3", "Samsat Induk", "Pemerintah Provinsi Contoh")
+    return path
+
+
+@pytest.fixture
+def window(qtbot, settings, db):
+    win = MainWindow(settings, db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    wait_ops(qtbot)
+
+
+def wait_ops(qtbot):
+    """Let background operations finish and deliver their callbacks."""
+    qtbot.waitUntil(lambda: pool().activeThreadCount() == 0 and not busy(), timeout=10000)

@@ -1,0 +1,92 @@
+import ast
+import re
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import wait_ops
+from ui import i18n
+from ui.main_window import MainWindow
+from ui.ops import run_op
+from ui.settings import Settings, default_database
+from workbench import Workbook
+from workbench.demo import DEMO_PERIOD
+from workbench.progress import ProgressUpdate
+
+UI = Path(__file__).resolve().parents[2] / "ui"
+
+
+def test_every_translated_string_has_an_english_entry():
+    literals = set()
+    for path in UI.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args:
+                assert isinstance(node.args[0], ast.Constant), f"{path.name}:{node.lineno} tr() needs a literal"
+                literals.add(node.args[0].value)
+    missing = sorted(literals - set(i18n.ENGLISH))
+    assert missing == []
+    for indonesian, english in i18n.ENGLISH.items():  # placeholders must survive translation
+        assert set(re.findall(r"{\w+}", indonesian)) == set(re.findall(r"{\w+}", english)), indonesian
+
+
+def test_language_switch_rebuilds_menus_in_english(qtbot, window, settings):
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["&Berkas", "&Sunting"]
+    window.set_language("en")
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Edit"]
+    assert window.tabs.tabText(1) == "Results" and settings.get("setting/language") == "en"
+    window.entry.select_unit("U1")
+    window.entry.finalize_unit()
+    assert "is not complete: 30 indicators are not scored" in window.entry.last_message
+    window.set_language("id")
+    assert window.tabs.tabText(1) == "Hasil"
+
+
+def test_geometry_splitters_and_recent_files_are_remembered(qtbot, settings, db, tmp_path):
+    first = MainWindow(settings, db)
+    qtbot.addWidget(first)
+    first.resize(760, 560)
+    first.entry.splitter.setSizes([200, 300, 500])
+    sizes = first.entry.splitter.sizes()
+    first.close()
+    second = MainWindow(Settings.from_file(tmp_path / "settings.ini"), db)  # read back from the file
+    qtbot.addWidget(second)
+    assert (second.size().width(), second.size().height()) == (760, 560) and second.entry.splitter.sizes() == sizes
+    other = tmp_path / "lain.sqlite"
+    Workbook.create(other).close()
+    assert second.switch_database(other)
+    assert settings.get("persist/recent_files")[:2] == [str(other.resolve()), str(db.resolve())]
+    assert [a.text() for a in second.recent_menu.actions()][0] == str(other.resolve())
+    assert not second.switch_database(tmp_path / "tidak-ada.sqlite")  # says why, keeps the open one
+    assert second.wb.path == other
+    second.close()
+
+
+def test_first_start_creates_the_default_database_with_a_demo_period(qtbot, settings):
+    path = default_database()
+    path.unlink(missing_ok=True)
+    win = MainWindow(settings, path, demo=True)
+    qtbot.addWidget(win)
+    assert path.exists() and win.wb.period().name == DEMO_PERIOD and win.wb.period().demo
+    assert "DEMO" in win.results.period_box.currentText() and "contoh" in win.results.period_box.currentText()
+    assert win.db_label.text().endswith(str(path)) and win.save_label.text() == "Semua perubahan tersimpan"
+    win.close()
+
+
+def test_long_work_reports_progress_and_can_be_cancelled(qtbot, window):
+    seen, done, failed = [], [], []
+
+    def work(progress, cancel):
+        for step in range(1000):
+            progress(ProgressUpdate(step, 1000, "langkah"))
+            cancel.check()
+            QApplication.instance() and __import__("time").sleep(0.002)
+        return "selesai"
+
+    token = run_op(window, work, on_success=done.append, on_failure=failed.append)
+    qtbot.waitUntil(lambda: token is not None)
+    token.cancel()
+    wait_ops(qtbot)
+    assert done == [] and failed == []  # a cancelled operation is neither a result nor an error
+    run_op(window, lambda progress, cancel: 42, on_success=seen.append)
+    wait_ops(qtbot)
+    assert seen == [42]

@@ -1,0 +1,119 @@
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.conftest import wait_ops
+from ui.main_window import MainWindow
+from workbench import Workbook
+
+
+def press(qtbot, widget, key):
+    qtbot.keyClick(widget, key)
+
+
+def drop_files(widget, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+
+
+def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window, db, tmp_path, settings):
+    entry = window.entry
+    entry.evaluator_box.setCurrentText("Ani")
+    entry.reload()
+    entry.select_unit("U1")
+    assert entry.unit == "U1" and entry.indicator == "1.a.Ak"
+    rubric = entry.form.rubric
+    rubric.setFocus()
+    press(qtbot, rubric, Qt.Key.Key_4)  # digits choose the level
+    assert entry.form.rubric.currentRow() == 4
+    press(qtbot, rubric, Qt.Key.Key_N)  # next unscored indicator
+    assert entry.indicator == "2.a.P"
+    press(qtbot, rubric, Qt.Key.Key_3)
+    press(qtbot, rubric, Qt.Key.Key_N)
+    assert entry.indicator == "3.a.T"
+    press(qtbot, rubric, Qt.Key.Key_5)
+    assert entry.navigator.currentItem().text(1) == "3/30 · draf"
+
+    window.undo_action.trigger()  # Ctrl+Z: 3.a.T back to no score
+    assert entry.form.rubric.currentRow() == -1
+    window.undo_action.trigger()  # and 2.a.P
+    window.redo_action.trigger()  # Ctrl+Shift+Z: 2.a.P = 3 again
+    assert entry.navigator.currentItem().text(1) == "2/30 · draf"
+
+    photo = tmp_path / "papan-maklumat.jpg"
+    photo.write_bytes(b"\xff\xd8\xff foto papan maklumat")
+    drop_files(entry.form.evidence, [photo])
+    assert entry.form.evidence.count() == 1 and "papan-maklumat.jpg" in entry.form.evidence.item(0).text()
+
+    entry.form.notes.setFocus()
+    qtbot.keyClicks(entry.form.notes, "Papan maklumat belum terpasang")
+    entry.form.recommendation.setFocus()  # leaving the field saves it
+    qtbot.keyClicks(entry.form.recommendation, "Pasang di ruang tunggu")
+    window.close()  # closing saves the field still being typed in
+
+    with Workbook(db) as wb:
+        got = {o.indicator: o for o in wb.observations(unit="U1", evaluator="Ani")}
+        assert (got["1.a.Ak"].score, got["2.a.P"].score, got["3.a.T"].score) == (4, 3, None)
+        assert got["3.a.T"].notes == "Papan maklumat belum terpasang"
+        assert got["3.a.T"].recommendation == "Pasang di ruang tunggu"
+        assert [e["original_name"] for e in wb.evidence(got["3.a.T"].uuid)] == ["papan-maklumat.jpg"]
+        assert [(e["old"], e["new"]) for e in wb.audit_entries(got["3.a.T"].uuid)] == [(None, "5"), ("5", None)]
+
+    again = MainWindow(settings, db)
+    qtbot.addWidget(again)
+    assert again.entry.evaluator == "Ani"  # remembered
+    again.entry.select_unit("U1")
+    assert again.entry.navigator.currentItem().text(1) == "2/30 · draf"
+    again.entry.select_indicator("3.a.T")
+    assert again.entry.form.notes.toPlainText() == "Papan maklumat belum terpasang"
+    again.close()
+
+
+def test_finalising_with_a_missing_score_says_which(qtbot, window):
+    entry = window.entry
+    entry.select_unit("U2")
+    for code in [i.code for i in entry.instrument.indicators][:-3]:
+        entry.select_indicator(code)
+        entry.choose_score(4)
+    entry.finalize_unit()
+    assert "3 indikator belum dinilai (29.f.B, 30.f.B, INF)" not in entry.last_message
+    assert "2 indikator belum dinilai (29.f.B, 30.f.B)" in entry.last_message
+    shown = [m for m in window.findChildren(QMessageBox) if m.isVisible()]
+    assert shown and "29.f.B, 30.f.B" in shown[0].text()
+    shown[0].close()
+
+
+def test_editing_a_final_score_asks_for_a_reason_that_lands_in_the_audit_log(qtbot, window, db):
+    entry = window.entry
+    entry.select_unit("U3")
+    for code in [i.code for i in entry.instrument.indicators]:
+        entry.select_indicator(code)
+        entry.choose_score(3)
+    entry.finalize_unit()
+    assert entry.navigator.currentItem().text(1) == "30/30 · final"
+    entry.select_indicator("14.b.K")
+    entry.ask_reason = lambda prompt: None  # the evaluator cancels the question
+    entry.choose_score(5)
+    assert entry.form.rubric.currentRow() == 3
+    entry.ask_reason = lambda prompt: "Foto seragam baru diterima"
+    entry.choose_score(5)
+    with Workbook(db) as wb:
+        obs = wb.observation(unit="U3", indicator="14.b.K", evaluator=entry.evaluator)
+        last = wb.audit_entries(obs.uuid)[-1]
+        assert (obs.score, last["old"], last["new"], last["reason"]) == (5, "3", "5", "Foto seragam baru diterima")
+    wait_ops(qtbot)
+
+
+def test_window_renders_not_blank(qtbot, window, tmp_path):
+    window.resize(1280, 800)
+    window.entry.select_unit("U1")
+    shot = tmp_path / "entry.png"
+    assert window.grab().save(str(shot))
+    image = window.grab().toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 20 and Path(shot).stat().st_size > 10_000
