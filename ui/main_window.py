@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, tr("Entri penilaian"))
         self.tabs.addTab(self.results, tr("Hasil"))
+        self.tabs.setCurrentIndex(int(self.settings.get("persist/tab")))  # type: ignore[call-overload]
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         old = self.centralWidget()
         self.setCentralWidget(self.tabs)
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.settings.set("persist/entry_splitter", self.entry.splitter.saveState())
         self.settings.set("persist/results_splitter", self.results.splitter.saveState())
         self.settings.set("setting/evaluator", self.entry.evaluator)
+        self.settings.set("persist/tab", self.tabs.currentIndex())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.entry.form.commit_pending()

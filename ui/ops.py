@@ -3,18 +3,23 @@
 `run_op` runs `fn(progress, cancel)` on a single worker thread (so only one thread writes to the
 database at a time) and calls back on the GUI thread. Never touch widgets inside `fn`; open a
 separate Workbook there, since a SQLite connection belongs to its thread.
+
+The worker only stores its progress and outcome; a timer on the GUI thread polls them. Emitting
+Python objects through signals from a worker thread has crashed PySide6 here (a refcount bug).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.i18n import tr
-from workbench.progress import Cancelled, CancelToken, ProgressUpdate
+from workbench.progress import CancelToken, Cancelled, ProgressUpdate
 
+POLL_MS = 30
 _pool: QThreadPool | None = None
 _running: set[_Task] = set()
 
@@ -28,25 +33,26 @@ def pool() -> QThreadPool:
     return _pool
 
 
-class _Signals(QObject):
-    progressed = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-
 class _Task(QRunnable):
     def __init__(self, fn: Callable, cancel: CancelToken) -> None:
         super().__init__()
         self.setAutoDelete(False)
-        self.fn, self.cancel, self.signals = fn, cancel, _Signals()
+        self.fn, self.cancel = fn, cancel
+        self.progress: ProgressUpdate | None = None
+        self.result: object = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def report(self, update: ProgressUpdate) -> None:
+        self.progress = update  # a plain attribute write: read by the GUI thread's timer
 
     def run(self) -> None:
         try:
-            result = self.fn(self.signals.progressed.emit, self.cancel)
-        except BaseException as exc:  # report every failure to the GUI thread, never die silently
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.succeeded.emit(result)
+            self.result = self.fn(self.report, self.cancel)
+        except BaseException as exc:  # every failure goes to the GUI thread, never dies silently
+            self.error = exc
+        finally:
+            self.done.set()
 
 
 def run_op(parent: QWidget, fn: Callable[[Callable[[ProgressUpdate], None], CancelToken], object], *,
@@ -62,36 +68,34 @@ def run_op(parent: QWidget, fn: Callable[[Callable[[ProgressUpdate], None], Canc
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(cancel.cancel)
+    timer = QTimer(dialog)
+    timer.setInterval(POLL_MS)
 
-    def progressed(update: ProgressUpdate) -> None:
-        dialog.setMaximum(update.total)
-        dialog.setValue(update.current)
-        if update.message:
-            dialog.setLabelText(f"{label or ''}\n{update.message}".strip())
-
-    def finish() -> None:
+    def poll() -> None:
+        update = task.progress
+        if update is not None and not dialog.wasCanceled():
+            dialog.setMaximum(update.total)
+            dialog.setValue(update.current)
+            if update.message:
+                dialog.setLabelText(f"{label or ''}\n{update.message}".strip())
+        if not task.done.is_set():
+            return
+        timer.stop()
         dialog.canceled.disconnect(cancel.cancel)
         dialog.close()
         dialog.deleteLater()
         _running.discard(task)
+        if task.error is None:
+            on_success(task.result)
+        elif not isinstance(task.error, Cancelled):
+            if on_failure is None:
+                raise task.error
+            on_failure(task.error)
 
-    def succeeded(result: object) -> None:
-        finish()
-        on_success(result)
-
-    def failed(exc: BaseException) -> None:
-        finish()
-        if isinstance(exc, Cancelled):
-            return
-        if on_failure is None:
-            raise exc
-        on_failure(exc)
-
-    task.signals.progressed.connect(progressed)
-    task.signals.succeeded.connect(succeeded)
-    task.signals.failed.connect(failed)
+    timer.timeout.connect(poll)
     _running.add(task)
     pool().start(task)
+    timer.start()
     return cancel
 
 

@@ -1,0 +1,83 @@
+"""Time from process start to the results table showing 5,000 units x 31 indicators x 3 evaluators,
+beside a bare PySide6 window started in the same run."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._data import make_large_db  # noqa: E402
+
+BARE = """
+import sys
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setCentralWidget(QLabel("halo"))
+window.resize(1280, 800)
+window.show()
+app.processEvents()
+print("shown", flush=True)
+"""
+
+APP = """
+import sys
+sys.path.insert(0, {root!r})
+from PySide6.QtWidgets import QApplication
+from ui.main_window import MainWindow
+from ui.ops import busy
+from ui.settings import Settings
+app = QApplication(sys.argv)
+settings = Settings.from_file({ini!r})
+settings.set("persist/tab", 1)
+window = MainWindow(settings, __import__("pathlib").Path({db!r}))
+window.resize(1280, 800)
+window.show()
+while busy() or window.results.model.rowCount() == 0:
+    app.processEvents()
+app.processEvents()
+assert window.results.model.index(0, 1).data()
+print("shown", window.results.model.rowCount(), flush=True)
+"""
+
+
+def until_shown(code: str) -> float:
+    """Seconds from starting a Python process to it printing 'shown'."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                               env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - start
+    process.wait()
+    assert line.startswith("shown"), line
+    return elapsed
+
+
+def main() -> None:
+    folder = Path(tempfile.gettempdir()) / "workbench-bench"
+    folder.mkdir(exist_ok=True)
+    db = folder / "ui-open-5000x31x3.sqlite"
+    db.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    make_large_db(db)
+    ini = str(folder / "ui-open.ini")
+    app = APP.format(root=str(ROOT), ini=ini, db=str(db))
+    first = until_shown(app)  # results are stale: computed on the worker thread, then shown
+    bare = statistics.median(until_shown(BARE) for _ in range(5))
+    cached = statistics.median(until_shown(app) for _ in range(5))
+    print(f"bare PySide6 window shown: {bare:.3f} s")
+    print(f"workbench, first open (computes 465,000 observations' results): {first:.3f} s, "
+          f"ratio {first / bare:.2f}x")
+    print(f"workbench, reopen (results cached in the database): {cached:.3f} s, ratio {cached / bare:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
