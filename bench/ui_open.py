@@ -30,6 +30,7 @@ print("shown", flush=True)
 APP = """
 import sys
 sys.path.insert(0, {root!r})
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from ui.main_window import MainWindow
 from ui.ops import busy
@@ -40,11 +41,17 @@ settings.set("persist/tab", 1)
 window = MainWindow(settings, __import__("pathlib").Path({db!r}))
 window.resize(1280, 800)
 window.show()
-while busy() or window.results.model.rowCount() == 0:
-    app.processEvents()
-app.processEvents()
-assert window.results.model.index(0, 1).data()
-print("shown", window.results.model.rowCount(), flush=True)
+
+def ready():  # polled by the event loop, which sleeps between events as it does for a user
+    if not busy() and window.results.model.rowCount():
+        assert window.results.model.index(0, 1).data()
+        print("shown", window.results.model.rowCount(), flush=True)
+        app.quit()
+
+timer = QTimer()
+timer.timeout.connect(ready)
+timer.start(5)
+app.exec()
 """
 
 

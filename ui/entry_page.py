@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -139,7 +139,12 @@ class EntryPage(QWidget):
             QShortcut(QKeySequence(str(level)), self, lambda level=level: self.choose_score(level),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("N"), self, self.next_unscored, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.reload()
+        self.loaded = False  # the navigator is filled when the page is first shown or asked for a unit
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self.loaded:
+            self.reload()
 
     # --- state -----------------------------------------------------------------------------
 
@@ -168,6 +173,7 @@ class EntryPage(QWidget):
     def reload(self) -> None:
         """Rebuild the navigator for the chosen period and evaluator, keeping the current unit."""
         self.form.commit_pending()
+        self.loaded = True
         keep = self.unit
         progress = self.wb.unit_progress(period=self.period, evaluator=self.evaluator)
         self.navigator.blockSignals(True)
@@ -196,6 +202,8 @@ class EntryPage(QWidget):
 
     def select_unit(self, code: str) -> None:
         """Make a unit current (as a click in the navigator would)."""
+        if not self.loaded:
+            self.reload()
         for item in self._unit_items():
             if item.data(0, CodeRole).casefold() == code.casefold():
                 self.navigator.setCurrentItem(item)

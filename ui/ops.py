@@ -17,7 +17,7 @@ from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.i18n import tr
-from workbench.progress import CancelToken, Cancelled, ProgressUpdate
+from workbench.progress import Cancelled, CancelToken, ProgressUpdate
 
 POLL_MS = 30
 _pool: QThreadPool | None = None

@@ -35,14 +35,6 @@ HAVING count(*) > 1 AND max(o.score) - min(o.score) >= :threshold
 class Conflicts(Observations):
     """Finding open conflicts."""
 
-    def conflict_counts(self, period_id: int) -> dict[int, int]:
-        """Open conflicts per unit id in a period."""
-        counts: dict[int, int] = {}
-        threshold = int(self.setting("conflict_threshold"))
-        for unit_id, _ in self.conn.execute(_OPEN_SQL, {"period": period_id, "threshold": threshold}):
-            counts[unit_id] = counts.get(unit_id, 0) + 1
-        return counts
-
     def conflicts(self, period: str | None = None, *, unit: str | None = None) -> list[Conflict]:
         """Open conflicts of a period (newest by default), optionally of one unit, in unit and form order."""
         p = self.period(period)

@@ -42,14 +42,17 @@ class UnitScore:
 _SCORES_SQL = """
 WITH per_indicator AS (
     SELECT o.unit_id, {evaluator} AS evaluator_id, o.indicator_id, avg(o.score) AS score,
-           count(*) AS evaluators  -- one row per evaluator: (period, unit, evaluator, indicator) is unique
+           count(*) AS evaluators,  -- one row per evaluator: (period, unit, evaluator, indicator) is unique
+           max(o.score) - min(o.score) AS spread
     FROM observations o WHERE o.period_id = :period AND o.score IS NOT NULL
     GROUP BY o.unit_id, {evaluator}, o.indicator_id
 ), effective AS (
-    SELECT p.unit_id, p.evaluator_id, p.indicator_id, p.evaluators, {score} AS score
+    SELECT p.unit_id, p.evaluator_id, p.indicator_id, p.evaluators, p.spread, {score} AS score,
+           {agreed} AS agreed
     FROM per_indicator p {consensus_join}
 )
-SELECT e.unit_id, e.evaluator_id, sum(i.scored), max(e.evaluators), {aspect_columns}
+SELECT e.unit_id, e.evaluator_id, sum(i.scored), max(e.evaluators),
+       sum(e.evaluators > 1 AND e.spread >= :threshold AND NOT e.agreed), {aspect_columns}
 FROM effective e JOIN indicators i ON i.id = e.indicator_id
 GROUP BY e.unit_id, e.evaluator_id
 """
@@ -70,29 +73,35 @@ class Results(Conflicts):
         p = self.period(period)
         inst = self._scored_instrument(p)
         weights = {a.code: a.weight for a in inst.aspects}
-        use_consensus = (not by_evaluator and self.setting("unit_score_rule") == "consensus_or_mean"
-                         and self.one("SELECT 1 FROM consensus WHERE period_id = ? LIMIT 1", (p.id,)) is not None)
+        # a consensus settles a conflict even when the rule scores by the plain mean
+        has_consensus = self.one("SELECT 1 FROM consensus WHERE period_id = ? LIMIT 1", (p.id,)) is not None
+        use_consensus = not by_evaluator and has_consensus
+        mean_only = self.setting("unit_score_rule") == "mean"
         aspect_ids = dict(self.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?", (inst.id,)))
         sql = _SCORES_SQL.format(
             evaluator="o.evaluator_id" if by_evaluator else "NULL",
-            score="coalesce(c.score, p.score)" if use_consensus else "p.score",
+            score="coalesce(c.score, p.score)" if use_consensus and not mean_only else "p.score",
             consensus_join=_CONSENSUS_JOIN if use_consensus else "",
+            agreed="c.score IS NOT NULL" if use_consensus else "0",
             aspect_columns=", ".join(f"sum(CASE WHEN i.aspect_id = {aspect_ids[code]} THEN i.weight * e.score END)"
                                      for code in weights))
         report(progress, 0, 2, "menghitung")
         sums: dict[tuple[int, int | None], dict[str, float]] = {}
         scored: dict[tuple[int, int | None], int] = {}
         evaluators: dict[tuple[int, int | None], int] = {}
-        for unit_id, evaluator_id, n_scored, n_evaluators, *aspect_sums in self.conn.execute(sql, {"period": p.id}):
+        conflicts: dict[tuple[int, int | None], int] = {}
+        threshold = int(self.setting("conflict_threshold"))
+        for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self.conn.execute(
+                sql, {"period": p.id, "threshold": threshold}):
             key = (unit_id, evaluator_id)
             sums[key] = {code: total for code, total in zip(weights, aspect_sums, strict=True) if total is not None}
             scored[key] = n_scored
             evaluators[key] = n_evaluators
+            conflicts[key] = n_conflicts
         if cancel:
             cancel.check()
         report(progress, 1, 2, "menyusun")
         names = dict(self.conn.execute("SELECT id, name FROM evaluators"))
-        conflicts = {} if by_evaluator else self.conflict_counts(p.id)
         units = {u.id: u for u in self.units()}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
         total = len(inst.scored_indicators)
@@ -106,7 +115,7 @@ class Results(Conflicts):
                 unit.code, unit.name, unit.institution, score, band and band.code, band and band.label,
                 band and band.label_en, weighted, scored.get((unit_id, evaluator_id), 0), total,
                 1 if by_evaluator else evaluators.get((unit_id, evaluator_id), 0),
-                names.get(evaluator_id) if evaluator_id is not None else None, conflicts=conflicts.get(unit_id, 0),
+                names.get(evaluator_id) if evaluator_id is not None else None, conflicts=conflicts.get((unit_id, evaluator_id), 0),
                 raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
         for result, rank in zip(results, competition_ranks([r.ipp for r in results]), strict=True):
             result.rank = rank

@@ -69,6 +69,7 @@ MIGRATIONS: tuple[str, ...] = (
         evaluators INTEGER NOT NULL, conflicts INTEGER NOT NULL, aspects TEXT NOT NULL,
         PRIMARY KEY (period_id, unit_id));
     CREATE INDEX unit_results_by_rank ON unit_results (period_id, rank);
+    CREATE INDEX observations_by_evaluator ON observations (period_id, evaluator_id, unit_id);
     CREATE TRIGGER stale_on_observation_insert AFTER INSERT ON observations
         BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
     CREATE TRIGGER stale_on_observation_score AFTER UPDATE OF score ON observations

@@ -9,12 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.schema import SCHEMA_VERSION, migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 GENESIS_HASH = "0" * 64
 
@@ -73,7 +76,6 @@ class Store:
             self.conn = connect(self.path)
         except sqlite3.DatabaseError as exc:
             raise WorkbenchError("db_not_workbench", file=self.path.name, detail=str(exc)) from exc
-        self.db = sqlite_utils.Database(self.conn)
         try:
             found = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -87,6 +89,13 @@ class Store:
         except WorkbenchError:
             self.conn.close()
             raise
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection, made on first use (its import costs start-up time)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         self.conn.close()
