@@ -115,7 +115,8 @@ class Results(Conflicts):
                 unit.code, unit.name, unit.institution, score, band and band.code, band and band.label,
                 band and band.label_en, weighted, scored.get((unit_id, evaluator_id), 0), total,
                 1 if by_evaluator else evaluators.get((unit_id, evaluator_id), 0),
-                names.get(evaluator_id) if evaluator_id is not None else None, conflicts=conflicts.get((unit_id, evaluator_id), 0),
+                names.get(evaluator_id) if evaluator_id is not None else None,
+                conflicts=conflicts.get((unit_id, evaluator_id), 0),
                 raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
         for result, rank in zip(results, competition_ranks([r.ipp for r in results]), strict=True):
             result.rank = rank
