@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench import instrument as instruments
 from workbench.errors import ValidationFailed, WorkbenchError
+from workbench.import_report import as_data, summary_lines, write_problem_report
 from workbench.messages import text
 from workbench.progress import Cancelled
 from workbench.scoring import krejcie_morgan
@@ -63,6 +64,60 @@ def cmd_units_list(args: argparse.Namespace) -> None:
     if args.json:
         return _json([asdict(u) | {"id": None} for u in units])
     _print_table([(u.code, u.name, u.institution) for u in units], ["kode", "unit", "instansi"])
+
+
+def cmd_template(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        rows = wb.write_template(args.out, evaluator=args.evaluator or wb.actor, units=args.unit or None,
+                                 period=args.period)
+    print(f"{args.out}: {rows} baris untuk diisi / rows to fill")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with Workbook(args.db) as wb:
+        result = wb.import_observations(args.files, period=args.period, evaluator=args.evaluator,
+                                        mapping=args.map or None, skip_invalid=args.skip_invalid,
+                                        dry_run=args.dry_run)
+    if args.report:
+        write_problem_report(result, args.report)
+    if args.json:
+        _json(as_data(result))
+    else:
+        for problem in result.problems[:200]:
+            print(f"  {problem}", file=sys.stderr)
+        for line in summary_lines(result):
+            print(line)
+        if result.agreement.get("overall") is not None:
+            print(f"alpha Krippendorff (ordinal): {result.agreement['overall']:.3f}")
+    if result.problems and not args.skip_invalid:
+        print(f"galat / error: {text('problems_found', count=len(result.problems), first=result.problems[0])}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        conflicts = wb.conflicts(args.period)
+    if args.json:
+        return _json([{"unit": c.unit, "indicator": c.indicator, "scores": c.scores, "spread": c.spread,
+                       "notes": c.notes} for c in conflicts])
+    _print_table([(c.unit, c.indicator, ", ".join(f"{e}: {s}" for e, s in c.scores.items()), c.spread,
+                   " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n)[:80]) for c in conflicts],
+                 ["unit", "indikator", "nilai", "selisih", "catatan"])
+
+
+def cmd_resolve(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        wb.set_consensus(unit=args.unit, indicator=args.indicator, score=args.score, reason=args.reason,
+                         period=args.period)
+    print(f"{args.unit} {args.indicator} = {args.score}: disepakati / agreed")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        out = wb.export_results(args.out, args.period)
+    print(f"{out}: rekap hasil ditulis / results written")
 
 
 def cmd_scores(args: argparse.Namespace) -> None:
@@ -150,6 +205,43 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("list", cmd_units_list, "Tampilkan unit / list units", units_sub)
     p.add_argument("db", metavar="DB")
     p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = command("template", cmd_template, "Templat xlsx untuk evaluator / xlsx template for an evaluator")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas templat yang ditulis")
+    p.add_argument("--evaluator", metavar="NAME", help="nama evaluator (diisi otomatis saat impor)")
+    p.add_argument("--unit", action="append", metavar="CODE", help="hanya unit ini (boleh berulang)")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
+
+    p = command("import", cmd_import, "Impor lembar penilaian evaluator / import evaluators' observation sheets")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--evaluator", metavar="NAME", help="evaluator bila berkas tidak menyebutkannya")
+    p.add_argument("--period", help="nama periode (default: terbaru; templat membawa periodenya sendiri)")
+    p.add_argument("--map", action="append", metavar="HEADER=FIELD",
+                   help="petakan judul kolom ke kolom baku, mis. \"Skor Akhir=nilai\" (diingat)")
+    p.add_argument("--skip-invalid", action="store_true", help="lewati baris yang salah, impor sisanya")
+    p.add_argument("--dry-run", action="store_true", help="periksa dan hitung saja, tanpa menyimpan")
+    p.add_argument("--report", metavar="OUT", help="tulis semua masalah ke .xlsx atau .csv")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = command("conflicts", cmd_conflicts, "Perbedaan nilai antar-evaluator / open disagreements")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    p = command("resolve", cmd_resolve, "Catat nilai kesepakatan / record the agreed score")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--unit", required=True, metavar="CODE", help="kode unit")
+    p.add_argument("--indicator", required=True, metavar="CODE", help="kode indikator")
+    p.add_argument("--score", required=True, type=int, metavar="N", help="nilai yang disepakati (0-5)")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="alasan (masuk log audit)")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
+
+    p = command("export", cmd_export, "Buku kerja rekap hasil / results workbook")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas yang ditulis")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
 
     p = command("scores", cmd_scores, "IPP, kategori dan peringkat per unit / IPP, category and rank per unit")
     p.add_argument("db", metavar="DB")

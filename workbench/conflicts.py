@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
+from workbench.agreement import krippendorff_alpha_ordinal
 from workbench.observations import Observations
 
 
@@ -19,6 +21,17 @@ class Conflict:
     @property
     def spread(self) -> int:
         return max(self.scores.values()) - min(self.scores.values())
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement between evaluators over the (unit, indicator) items that two or more of them scored."""
+
+    overall: float | None
+    aspects: dict[str, float | None]
+    indicators: dict[str, float | None]
+    evaluators: dict[str, float]  # mean absolute distance from the other evaluators' mean
+    items: int
 
 
 # (unit, indicator) pairs scored by several evaluators whose spread reaches the threshold, with no consensus
@@ -62,3 +75,35 @@ class Conflicts(Observations):
             "JOIN indicators i ON i.id = c.indicator_id WHERE c.period_id = ? AND c.unit_id = ?",
             [p.id, self.unit(unit).id])
         return {row.pop("code"): row for row in rows}
+
+    def agreement(self, period: str | None = None) -> Agreement:
+        """Krippendorff's alpha (ordinal) overall, per aspect and per indicator, and each evaluator's mean
+        distance from the others' mean on the indicators they share."""
+        p = self.period(period)
+        rows = self.conn.execute(
+            "SELECT o.unit_id, i.code, a.code, e.name, o.score FROM observations o "
+            "JOIN indicators i ON i.id = o.indicator_id JOIN aspects a ON a.id = i.aspect_id "
+            "JOIN evaluators e ON e.id = o.evaluator_id WHERE o.period_id = ? AND o.score IS NOT NULL AND i.scored",
+            (p.id,))
+        items: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+        aspect_of: dict[str, str] = {}
+        for unit_id, indicator, aspect, evaluator, score in rows:
+            items[(unit_id, indicator)][evaluator] = score
+            aspect_of[indicator] = aspect
+        shared = {key: scores for key, scores in items.items() if len(scores) > 1}
+        by_aspect: dict[str, list[list[int]]] = defaultdict(list)
+        by_indicator: dict[str, list[list[int]]] = defaultdict(list)
+        distances: dict[str, list[float]] = defaultdict(list)
+        for (_, indicator), scores in shared.items():
+            values = list(scores.values())
+            by_aspect[aspect_of[indicator]].append(values)
+            by_indicator[indicator].append(values)
+            for evaluator, score in scores.items():
+                others = [s for name, s in scores.items() if name != evaluator]
+                distances[evaluator].append(abs(score - sum(others) / len(others)))
+        return Agreement(
+            overall=krippendorff_alpha_ordinal(list(map(list, (s.values() for s in shared.values())))),
+            aspects={a: krippendorff_alpha_ordinal(v) for a, v in sorted(by_aspect.items())},
+            indicators={i: krippendorff_alpha_ordinal(v) for i, v in by_indicator.items()},
+            evaluators={e: sum(d) / len(d) for e, d in sorted(distances.items())},
+            items=len(shared))

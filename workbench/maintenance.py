@@ -7,11 +7,11 @@ import sqlite3
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.export import Exports
 from workbench.store import GENESIS_HASH, audit_hash
-from workbench.survey import Survey
 
 
-class Maintenance(Survey):
+class Maintenance(Exports):
     """Keeping a workbook safe: backup and check."""
 
     def backup(self, out: str | Path) -> Path:

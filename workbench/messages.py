@@ -35,6 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # sheets
     "not_a_spreadsheet": ("{file}: bukan lembar kerja yang dapat dibaca ({detail})",
                           "{file}: not a readable spreadsheet ({detail})"),
+    "password_protected": ("{file}: berkas dilindungi kata sandi; buka, hapus sandinya, simpan, lalu impor lagi",
+                           "{file}: the file is password-protected; open it, remove the password, save, import again"),
     "file_missing": ("{file}: berkas tidak ditemukan", "{file}: file not found"),
     "sheet_empty": ("{file}, lembar '{sheet}': lembar kosong", "{file}, sheet '{sheet}': the sheet is empty"),
     "no_header": ("{file}, lembar '{sheet}': tidak ditemukan baris judul dengan kolom {columns}",
@@ -80,6 +82,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup_target_exists": ("{file}: sudah ada; cadangan tidak menimpa berkas",
                              "{file}: already exists; a backup never overwrites"),
     "cancelled": ("Dibatalkan", "Cancelled"),
+    "import_reason": ("impor {file}", "import {file}"),
+    "not_whole": ("{value} bukan bilangan bulat", "{value} is not a whole number"),
+    "not_a_date": ("'{value}' bukan tanggal (contoh: 8 Maret 2022)", "'{value}' is not a date (e.g. 8 Maret 2022)"),
+    "not_a_method": ("'{value}' bukan metode (desk, lapangan, wawancara)",
+                     "'{value}' is not a method (desk, lapangan, wawancara)"),
 }
 
 

@@ -86,8 +86,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER stale_on_unit_update AFTER UPDATE ON units BEGIN UPDATE results_state SET fresh = 0; END;
     CREATE TRIGGER stale_on_institution_update AFTER UPDATE ON institutions
         BEGIN UPDATE results_state SET fresh = 0; END;
-    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings BEGIN UPDATE results_state SET fresh = 0; END;
-    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings BEGIN UPDATE results_state SET fresh = 0; END;
+    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings
+        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN UPDATE results_state SET fresh = 0; END;
+    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings
+        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN UPDATE results_state SET fresh = 0; END;
+    """,
+    # 3: spreadsheet imports, recognised again by their sha256, and remembered column mappings
+    """
+    CREATE TABLE imports (
+        sha256 TEXT PRIMARY KEY, file_name TEXT NOT NULL, sheet TEXT NOT NULL, layout TEXT NOT NULL,
+        period_id INTEGER NOT NULL REFERENCES periods(id), rows INTEGER NOT NULL, added INTEGER NOT NULL,
+        updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, skipped INTEGER NOT NULL,
+        imported_by TEXT NOT NULL, imported_at TEXT NOT NULL);
+    CREATE TABLE column_maps (header TEXT PRIMARY KEY, field TEXT NOT NULL);
     """,
 )
 

@@ -112,7 +112,10 @@ def read_rows(path: str | Path, sheet: str | int = 0) -> tuple[str, list[list[ob
     except SheetError:
         raise
     except Exception as exc:  # calamine raises many types for corrupt, encrypted or foreign files
-        raise SheetError("not_a_spreadsheet", file=path.name, detail=str(exc).splitlines()[0][:160]) from exc
+        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        if "password" in detail.lower() or "encrypt" in detail.lower():
+            raise SheetError("password_protected", file=path.name) from exc
+        raise SheetError("not_a_spreadsheet", file=path.name, detail=detail) from exc
     if not rows or not any(any(c not in ("", None) for c in r) for r in rows):
         raise SheetError("sheet_empty", file=path.name, sheet=sheet)
     return sheet, rows

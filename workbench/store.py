@@ -146,18 +146,38 @@ class Store:
             self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
+    def identity(self) -> str:
+        """This database's own UUID, made on first use; templates carry it so imports know their origin."""
+        row = self.one("SELECT value FROM settings WHERE key = 'workbook_uuid'")
+        if row:
+            return row[0]
+        value = new_uuid()
+        with self.transaction():
+            self.conn.execute("INSERT INTO settings (key, value) VALUES ('workbook_uuid', ?)", (value,))
+        return value
+
     # --- audit trail -----------------------------------------------------------------------
 
     def audit(self, *, entity: str, entity_uuid: str, field: str, old: object, new: object,
               reason: str | None = None, actor: str | None = None) -> None:
         """Append one hash-chained entry to the audit log; call inside a transaction."""
+        self.audit_many([(entity, entity_uuid, field, old, new, reason)], actor=actor)
+
+    def audit_many(self, changes: list[tuple[str, str, str, object, object, str | None]],
+                   actor: str | None = None) -> None:
+        """Append (entity, uuid, field, old, new, reason) entries, chained in order; inside a transaction."""
         row = self.one("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
         prev = row[0] if row else GENESIS_HASH
-        entry = (now(), actor or self.actor, entity, entity_uuid, field,
-                 None if old is None else str(old), None if new is None else str(new), reason)
-        self.conn.execute(
+        stamp, who, rows = now(), actor or self.actor, []
+        for entity, entity_uuid, field, old, new, reason in changes:
+            entry = (stamp, who, entity, entity_uuid, field,
+                     None if old is None else str(old), None if new is None else str(new), reason)
+            link = audit_hash(prev, entry)
+            rows.append((*entry, prev, link))
+            prev = link
+        self.conn.executemany(
             "INSERT INTO audit_log (at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*entry, prev, audit_hash(prev, entry)))
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def audit_entries(self, entity_uuid: str | None = None) -> list[dict]:
         """Audit entries, oldest first, optionally for one entity."""

@@ -89,3 +89,50 @@ def test_sample_size_and_module_entry_point(capsys):
     result = subprocess.run([sys.executable, "-m", "workbench", "instruments", "--json"], capture_output=True,
                             text=True)
     assert result.returncode == 0 and [i["id"] for i in json.loads(result.stdout)][1] == "pekppp-2022-a"
+
+
+def test_template_import_conflicts_resolve_export(capsys, tmp_path):
+    from tests.core.test_import import DATA, UNITS
+
+    db = tmp_path / "ketua.sqlite"
+    run(capsys, "init", db, "--period", "PEKPPP 2026")
+    with Workbook(db) as wb:
+        for code, name, institution in UNITS:
+            wb.add_unit(code, name, institution)
+    code, out, _ = run(capsys, "template", db, "--out", tmp_path / "t.xlsx", "--evaluator", "Ani", "--unit",
+                       "SAMSAT-PRV")
+    assert code == 0 and "31 baris" in out
+    code, out, _ = run(capsys, "import", db, DATA / "evaluator-budi-long.ods", "--dry-run", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["added"] == 62 and not report["written"] and report["dry_run"]
+    code, out, _ = run(capsys, "conflicts", db, "--json")
+    assert json.loads(out) == []
+    code, out, _ = run(capsys, "import", db, DATA / "evaluator-ani-libreoffice.xlsx",
+                       DATA / "evaluator-budi-long.ods")
+    assert code == 0 and "154 baru/added" in out and "konflik terbuka / open conflicts: 1" in out
+    code, out, _ = run(capsys, "conflicts", db, "--json")
+    assert json.loads(out)[0]["scores"] == {"Ani": 5, "Budi": 1} and json.loads(out)[0]["spread"] == 4
+    code, out, _ = run(capsys, "resolve", db, "--unit", "DPMPTSP-KTA", "--indicator", "1.a.Ak", "--score", "4",
+                       "--reason", "Dibahas bersama")
+    assert code == 0
+    assert json.loads(run(capsys, "conflicts", db, "--json")[1]) == []
+    code, out, _ = run(capsys, "export", db, "--out", tmp_path / "rekap.xlsx")
+    assert code == 0 and (tmp_path / "rekap.xlsx").exists()
+
+
+def test_import_with_problems_exits_1_writes_nothing_and_reports(capsys, tmp_path):
+    db = tmp_path / "a.sqlite"
+    run(capsys, "init", db)
+    with Workbook(db) as wb:
+        wb.add_unit("U1", "Unit", "Instansi")
+    bad = write_xlsx(tmp_path / "salah.xlsx", [["kode_unit", "kode_indikator", "nilai", "evaluator"],
+                                               ["U1", "1.a.Ak", 9, "Ani"], ["U1", "2.a.P", 3, "Ani"]])
+    code, out, err = run(capsys, "import", db, bad, "--report", tmp_path / "masalah.csv")
+    assert code == 1 and "9 di luar skala 0-5" in err and "TIDAK disimpan" in out
+    assert (tmp_path / "masalah.csv").read_text(encoding="utf-8-sig").count("\n") == 2
+    with Workbook(db) as wb:
+        assert wb.observations() == []
+    code, out, _ = run(capsys, "import", db, bad, "--skip-invalid")
+    assert code == 0 and "1 baru/added" in out
+    code, _, err = run(capsys, "import", db, tmp_path / "tidak-ada.xlsx")
+    assert code == 1 and "tidak ditemukan" in err

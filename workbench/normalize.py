@@ -1,0 +1,99 @@
+"""Turning what people type into spreadsheets into clean values: scores, dates, methods, codes.
+
+Each function returns the clean value, None for an empty cell, or raises ValueError with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from workbench import messages
+
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "pebruari": 2, "february": 2, "maret": 3,
+    "mar": 3, "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7,
+    "jul": 7, "july": 7, "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8, "august": 8, "september": 9,
+    "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "october": 10, "november": 11, "nov": 11,
+    "nopember": 11, "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+METHOD_WORDS = {
+    "desk": "desk", "deskevaluation": "desk", "deskreview": "desk", "dokumen": "desk", "evaluasidokumen": "desk",
+    "field": "field", "lapangan": "field", "verlap": "field", "verifikasilapangan": "field",
+    "kunjunganlapangan": "field", "observasi": "field", "interview": "interview", "wawancara": "interview",
+}
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (1900) date system
+_SPACES = re.compile(r"\s+")
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: object) -> str:
+    """Cell text with stray and repeated spaces removed; numbers without a trailing .0."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+def code(value: object) -> str:
+    """A unit or indicator code as typed, without spaces around it ("U-01 " -> "U-01", 12.0 -> "12")."""
+    return text(value).replace(" ", "")
+
+
+def score(value: object, lo: int = 0, hi: int = 5) -> int | None:
+    """An integer score within [lo, hi]: 4, 4.0, "4", " 4 ", "4,0" are all 4."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(messages.text("value_not_number", value=value, expected="0-5"))
+    try:
+        number = float(value) if isinstance(value, int | float) else float(text(value).replace(",", "."))
+    except ValueError:
+        raise ValueError(messages.text("value_not_number", value=text(value), expected=f"{lo}-{hi}")) from None
+    if not number.is_integer():
+        raise ValueError(messages.text("not_whole", value=text(value)))
+    if not lo <= number <= hi:
+        raise ValueError(messages.text("value_out_of_range", value=int(number), lo=lo, hi=hi))
+    return int(number)
+
+
+def observed_date(value: object) -> str | None:
+    """An ISO date from a date cell, an Excel serial, "8 Maret 2022", "08/03/2022" (day first) or ISO text."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # up to 9999-12-31
+            return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        raise ValueError(messages.text("not_a_date", value=value))
+    raw = text(value).lower().replace(",", " ")
+    try:
+        match = re.fullmatch(r"(\d{1,2})[\s.-]+([a-z]+)\.?[\s.-]+(\d{4})", raw)
+        if match and match.group(2) in MONTHS:
+            return date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1))).isoformat()
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?", raw)
+        if match:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
+    except ValueError:
+        pass
+    raise ValueError(messages.text("not_a_date", value=text(value)))
+
+
+def method(value: object) -> str | None:
+    """desk, field or interview from their Indonesian or English names."""
+    if is_blank(value):
+        return None
+    key = re.sub(r"[^a-z]", "", text(value).lower())
+    if key in METHOD_WORDS:
+        return METHOD_WORDS[key]
+    raise ValueError(messages.text("not_a_method", value=text(value)))
