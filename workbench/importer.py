@@ -90,19 +90,31 @@ class Lookup:
         self.unit_codes = list(units)
         self.indicators = {normalize.code(k).casefold(): v for k, v in indicators.items()}
         self.indicator_codes = list(indicators)
+        self._seen: dict[str, int] = {}  # raw unit text -> id: a sheet repeats each code many times
+        self._seen_indicators: dict[str, int] = {}
 
     def unit(self, value: object) -> int:
+        found = self._seen.get(value) if isinstance(value, str) else None
+        if found is not None:
+            return found
         found = self.units.get(normalize.code(value).casefold())
         if found is None:
             raise ValueError(text("unit_unknown", code=normalize.text(value),
                                   hint=did_you_mean(normalize.code(value), self.unit_codes)))
+        if isinstance(value, str):
+            self._seen[value] = found
         return found
 
     def indicator(self, value: object) -> int:
+        found = self._seen_indicators.get(value) if isinstance(value, str) else None
+        if found is not None:
+            return found
         found = self.indicators.get(normalize.code(value).casefold())
         if found is None:
             raise ValueError(text("indicator_unknown", code=normalize.text(value),
                                   hint=did_you_mean(normalize.code(value), self.indicator_codes)))
+        if isinstance(value, str):
+            self._seen_indicators[value] = found
         return found
 
 
@@ -176,33 +188,41 @@ def read_observation_file(path: str | Path, lookup: Lookup, instrument: Instrume
         return check
     seen: dict[tuple[int, int, str], int] = {}
     lo, hi = instrument.scale_min, instrument.scale_max
+    normalisers = {**NORMALISERS, "score": lambda v: normalize.score(v, lo, hi),
+                   "claim": lambda v: normalize.score(v, lo, hi)}
+    present = [(FIELDS[f], table.columns[f], normalisers[FIELDS[f]]) for f in FIELDS if f in table.columns]
+    unit_col, indicator_col = table.columns["kode_unit"], table.columns.get("kode_indikator")
+    evaluator_col = table.columns.get("evaluator")
     for number, cells in table.records():
-        who = normalize.text(table.get(cells, "evaluator")) or evaluator or ""
+        width = len(cells)
+        who = evaluator or ""
+        if evaluator_col is not None and evaluator_col < width:
+            who = normalize.text(cells[evaluator_col]) or who
         try:
-            unit_id = lookup.unit(table.get(cells, "kode_unit"))
+            unit_id = lookup.unit(cells[unit_col] if unit_col < width else "")
         except ValueError as exc:
             _problem(check, table, number, "kode_unit", table.get(cells, "kode_unit"), str(exc))
             continue
         if wide:
-            entries = [(ind_id, {"score": cells[col] if col < len(cells) else ""}, column_letter(col))
-                       for col, ind_id in wide.items()]
+            entries = [(ind_id, [("score", cells[col] if col < width else "", normalisers["score"])],
+                        column_letter(col)) for col, ind_id in wide.items()]
         else:
             try:
-                ind_id = lookup.indicator(table.get(cells, "kode_indikator"))
+                ind_id = lookup.indicator(cells[indicator_col] if indicator_col < width else "")  # type: ignore
             except ValueError as exc:
                 _problem(check, table, number, "kode_indikator", table.get(cells, "kode_indikator"), str(exc))
                 continue
-            entries = [(ind_id, {FIELDS[f]: table.get(cells, f) for f in FIELDS if f in table.columns}, None)]
+            entries = [(ind_id, [(name, cells[col] if col < width else "", fn) for name, col, fn in present], None)]
         for ind_id, raw, letter in entries:
             values = {}
-            for name, value in raw.items():
+            for name, value, fn in raw:
                 try:
-                    clean = NORMALISERS[name](value, lo, hi) if name in ("score", "claim") else NORMALISERS[name](value)
+                    clean = fn(value)
                 except ValueError as exc:
                     source = next(f for f, n in FIELDS.items() if n == name)
                     _problem(check, table, number, source, value, str(exc), letter)
                     continue
-                if clean not in (None, ""):
+                if clean is not None and clean != "":
                     values[name] = clean
             key = (unit_id, ind_id, who.casefold())
             if key in seen:

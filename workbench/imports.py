@@ -12,7 +12,7 @@ from workbench.instrument import Instrument
 from workbench.messages import text
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.sheets import normalize_header
-from workbench.store import new_uuid, now
+from workbench.store import new_uuids, now
 from workbench.survey import Survey
 
 COLUMNS = ("score", "claim", "notes", "recommendation", "method", "observed_on")
@@ -135,6 +135,7 @@ class Imports(Survey):
                     f"WHERE period_id = ? AND evaluator_id IN ({marks})", (p.id, *evaluators.values())):
                 existing[row[:3]] = row[3:]
         stamp, reason = now(), text("import_reason", file=check.name)
+        uuids = iter(new_uuids(len(check.rows)))
         inserts, updates, audits = [], [], []
         added = updated = unchanged = 0
         for n, row in enumerate(check.rows):
@@ -143,7 +144,7 @@ class Imports(Survey):
             key = (row.unit_id, evaluators[row.evaluator], row.indicator_id)
             current = existing.get(key)
             if current is None:
-                uuid = new_uuid()
+                uuid = next(uuids)
                 values = [row.values.get(c) for c in COLUMNS]
                 inserts.append((uuid, p.id, *key, *values, stamp, check.sha256, check.sheet, row.number))
                 if row.values.get("score") is not None:
@@ -169,6 +170,8 @@ class Imports(Survey):
             "observed_on = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
             "source_sheet = ?, source_row = ? WHERE id = ?", updates)
         self.audit_many(audits)
+        if inserts or updates:
+            self.mark_stale(p.id)
         self.conn.execute(
             "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
             "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

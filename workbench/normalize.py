@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from workbench import messages
 
@@ -32,11 +33,16 @@ def is_blank(value: object) -> bool:
 
 def text(value: object) -> str:
     """Cell text with stray and repeated spaces removed; numbers without a trailing .0."""
-    if is_blank(value):
+    if value is None:
         return ""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if "  " in stripped or "\t" in stripped or "\n" in stripped or "\r" in stripped or "\xa0" in stripped:
+            return _SPACES.sub(" ", stripped)
+        return stripped
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _SPACES.sub(" ", str(value)).strip()
+    return str(value)
 
 
 def code(value: object) -> str:
@@ -46,6 +52,8 @@ def code(value: object) -> str:
 
 def score(value: object, lo: int = 0, hi: int = 5) -> int | None:
     """An integer score within [lo, hi]: 4, 4.0, "4", " 4 ", "4,0" are all 4."""
+    if type(value) is float and value.is_integer() and lo <= value <= hi:  # the common case, fast
+        return int(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -71,9 +79,19 @@ def observed_date(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # up to 9999-12-31
-            return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+            return _serial_date(int(value))
         raise ValueError(messages.text("not_a_date", value=value))
-    raw = text(value).lower().replace(",", " ")
+    return _text_date(text(value))
+
+
+@lru_cache(maxsize=4096)  # a sheet repeats the same few dates thousands of times
+def _serial_date(serial: int) -> str:
+    return (EXCEL_EPOCH + timedelta(days=serial)).isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _text_date(typed: str) -> str:
+    raw = typed.lower().replace(",", " ")
     try:
         match = re.fullmatch(r"(\d{1,2})[\s.-]+([a-z]+)\.?[\s.-]+(\d{4})", raw)
         if match and match.group(2) in MONTHS:
@@ -86,9 +104,10 @@ def observed_date(value: object) -> str | None:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
     except ValueError:
         pass
-    raise ValueError(messages.text("not_a_date", value=text(value)))
+    raise ValueError(messages.text("not_a_date", value=typed))
 
 
+@lru_cache(maxsize=1024)
 def method(value: object) -> str | None:
     """desk, field or interview from their Indonesian or English names."""
     if is_blank(value):

@@ -129,6 +129,8 @@ class Observations(Registry):
             assignments = ", ".join(f"{k} = ?" for k in changed)
             self.conn.execute(f"UPDATE observations SET {assignments}, version = version + ?, updated_at = ? "
                               "WHERE uuid = ?", (*changed.values(), 0 if created else 1, now(), current.uuid))
+            if "score" in changed:
+                self.mark_stale(p.id)
             for field in AUDITED:
                 if field in changed:
                     self.audit(entity="observation", entity_uuid=current.uuid, field=field,

@@ -57,9 +57,11 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, entity TEXT NOT NULL,
         entity_uuid TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT, reason TEXT,
         prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    CREATE INDEX audit_by_entity ON audit_log (entity_uuid, field, id);
     """,
     # 2: a cache of each period's results, so that opening a large database shows its table at once.
-    # Triggers mark a period stale whenever something its scores depend on changes.
+    # Triggers mark a period stale when consensus, units or scoring settings change; writes of observations
+    # mark it in code (Store.mark_stale), since a row trigger doubled the cost of a bulk import.
     """
     CREATE TABLE results_state (
         period_id INTEGER PRIMARY KEY REFERENCES periods(id), fresh INTEGER NOT NULL DEFAULT 0, computed_at TEXT);
@@ -70,12 +72,6 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (period_id, unit_id));
     CREATE INDEX unit_results_by_rank ON unit_results (period_id, rank);
     CREATE INDEX observations_by_evaluator ON observations (period_id, evaluator_id, unit_id);
-    CREATE TRIGGER stale_on_observation_insert AFTER INSERT ON observations
-        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
-    CREATE TRIGGER stale_on_observation_score AFTER UPDATE OF score ON observations
-        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
-    CREATE TRIGGER stale_on_observation_delete AFTER DELETE ON observations
-        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = OLD.period_id AND fresh; END;
     CREATE TRIGGER stale_on_consensus_insert AFTER INSERT ON consensus
         BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
     CREATE TRIGGER stale_on_consensus_update AFTER UPDATE ON consensus

@@ -76,7 +76,7 @@ class Table:
     def records(self) -> Iterator[tuple[int, list[object]]]:
         """Yield (1-based sheet row number, cells) for every non-blank row."""
         for offset, row in enumerate(self.rows, start=self.header_row + 1):
-            if any(cell not in ("", None) for cell in row):
+            if any(row) or any(cell == 0 for cell in row):  # any(row) alone would drop a row of zeros
                 yield offset, row
 
     def get(self, row: list[object], field: str) -> object:

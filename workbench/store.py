@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -48,6 +49,16 @@ def now() -> str:
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+def new_uuids(count: int) -> list[str]:
+    """`count` random (version 4) UUIDs, made in bulk: uuid.uuid4() one by one costs a bulk import dearly."""
+    raw = os.urandom(16 * count).hex()
+    result = []
+    for n in range(0, 32 * count, 32):
+        h = raw[n:n + 32]
+        result.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
+    return result
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -145,6 +156,10 @@ class Store:
         with self.transaction():
             self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def mark_stale(self, period_id: int) -> None:
+        """Note that a period's cached results no longer reflect its observations."""
+        self.conn.execute("UPDATE results_state SET fresh = 0 WHERE period_id = ? AND fresh", (period_id,))
 
     def identity(self) -> str:
         """This database's own UUID, made on first use; templates carry it so imports know their origin."""
