@@ -6,11 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from ui import i18n
+from ui.conflicts_page import ConflictsPage
 from ui.entry_page import EntryPage
 from ui.i18n import tr
+from ui.import_dialog import ImportDialog
+from ui.ops import run_op
 from ui.results_page import ResultsPage
 from ui.settings import Settings
 from workbench import WorkbenchError, Workbook
@@ -59,6 +62,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, tr("Entri penilaian"))
         self.tabs.addTab(self.results, tr("Hasil"))
+        self.conflicts = ConflictsPage(self.wb)
+        self.tabs.addTab(self.conflicts, tr("Konflik"))
         self.tabs.setCurrentIndex(int(self.settings.get("persist/tab")))  # type: ignore[call-overload]
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         old = self.centralWidget()
@@ -87,6 +92,11 @@ class MainWindow(QMainWindow):
         self._action(file, tr("B&uka…"), self.open_database, QKeySequence.StandardKey.Open)
         self.recent_menu = file.addMenu(tr("Buka &terakhir"))
         self._fill_recent()
+        file.addSeparator()
+        self._action(file, tr("&Impor lembar penilaian…"), self.import_sheets, "Ctrl+I")
+        self._action(file, tr("&Templat evaluator…"), self.write_template)
+        self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
+        file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)
         file.addSeparator()
         self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
@@ -100,6 +110,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu(tr("&Tampilan"))
         self._action(view, tr("&Entri penilaian"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, tr("&Hasil"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action(view, tr("&Konflik"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         self._action(view, tr("Hitung &ulang hasil"), lambda: self.results.recompute(force=True), "F5")
         language = bar.addMenu(tr("Ba&hasa"))
         group = QActionGroup(self)
@@ -162,6 +173,45 @@ class MainWindow(QMainWindow):
                 self._warn(tr("Cadangan gagal"), str(exc))
                 return
             self.statusBar().showMessage(tr("Cadangan disimpan: {path}").format(path=path), 8000)
+
+    def import_sheets(self) -> ImportDialog:
+        """Open the import wizard; after an import the screens show the new data."""
+        dialog = ImportDialog(self.wb, self)
+        dialog.imported.connect(lambda _: self._refresh_after_import())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _refresh_after_import(self) -> None:
+        self.entry.reload()
+        self.conflicts.reload()
+        if self.results.isVisible():
+            self.results.recompute_if_stale()
+
+    def write_template(self) -> None:
+        name, ok = QInputDialog.getText(self, tr("Templat evaluator"), tr("Nama evaluator:"),
+                                        text=self.entry.evaluator)
+        if not ok or not name.strip():
+            return
+        suggestion = str(Path(self._folder()) / f"templat-{name.strip().replace(' ', '-').lower()}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan templat"), suggestion, "Excel (*.xlsx)")
+        if path:
+            rows = self.wb.write_template(path, evaluator=name.strip(), period=self.entry.period)
+            self.statusBar().showMessage(tr("Templat disimpan: {path} ({n} baris)").format(path=path, n=rows), 8000)
+
+    def export_results(self) -> None:
+        suggestion = str(Path(self._folder()) / f"rekap-{self.wb.path.stem}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Ekspor hasil"), suggestion, "Excel (*.xlsx)")
+        if not path:
+            return
+        db, period = self.wb.path, self.results.period
+
+        def work(progress: object, cancel: object) -> object:
+            with Workbook(db) as wb:
+                return wb.export_results(path, period)
+
+        run_op(self, work, label=tr("Mengekspor hasil…"), on_failure=lambda e: self._warn(tr("Ekspor gagal"), str(e)),
+               on_success=lambda _: self.statusBar().showMessage(tr("Hasil diekspor: {path}").format(path=path), 8000))
 
     def _folder(self) -> str:
         return str(self.settings.get("persist/last_folder") or self.wb.path.parent)

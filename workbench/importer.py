@@ -263,3 +263,37 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
             raise WorkbenchError("bad_setting", name="--map", value=item, choices=", ".join(known))
         mapping[header.strip()] = target.strip()
     return mapping
+
+
+@dataclass
+class Preview:
+    """The first rows of a file's sheet, its likely header row and the field each header seems to be."""
+
+    sheet: str
+    header_row: int  # 1-based
+    headers: list[str]
+    rows: list[list[str]]
+    guessed: dict[str, str | None]
+
+
+def preview(path: str | Path, mapping: dict[str, str] | None = None, *, limit: int = 12) -> Preview:
+    """What the import wizard shows before mapping columns; raises SheetError for unreadable files."""
+    meta = template_meta(Path(path))
+    sheet_name, rows = read_rows(path, "Penilaian" if meta else 0)
+    synonyms = _synonyms(mapping or {})
+    fields = (*LONG_REQUIRED, *LONG_OPTIONAL, "nama_unit")
+    spellings = {f: {normalize_header(s) for s in (f, *synonyms.get(f, ()))} for f in fields}
+
+    def guess(header: str) -> str | None:
+        key = normalize_header(header)
+        return next((f for f in fields if key and key in spellings[f]), None)
+
+    best, best_score = 0, (-1, -1)
+    for index, row in enumerate(rows[:30]):  # most recognised headers, then most filled cells (not a title)
+        texts = [normalize.text(cell) for cell in row]
+        score = (sum(1 for t in texts if guess(t)), sum(1 for t in texts if t))
+        if score > best_score:
+            best, best_score = index, score
+    headers = [normalize.text(c) for c in rows[best]]
+    body = [[normalize.text(c) for c in row] for row in rows[best + 1: best + 1 + limit]]
+    return Preview(sheet_name, best + 1, headers, body, {h: guess(h) for h in headers if h})

@@ -95,14 +95,14 @@ class Imports(Survey):
         """Check every file, then merge all of them in one transaction, or write nothing.
 
         Nothing is written when any file has a problem, unless `skip_invalid` (then invalid rows are left
-        out), or on a `dry_run` (counts are still computed). A file imported before (same sha256) adds
+        out), or on a `dry_run` (which counts what the valid rows would do). A file imported before (same sha256) adds
         nothing. The key is (period, unit, evaluator, indicator): an identical row is skipped, a changed
         one updates the observation (audited, with the file as reason).
         """
         checks = self.check_files(paths, period=period, evaluator=evaluator, mapping=mapping, progress=progress,
                                   cancel=cancel)
         result = ImportReport(checks, dry_run=dry_run, skipped_rows=sum(len(c.invalid_rows) for c in checks))
-        if result.problems and not skip_invalid:
+        if result.problems and not skip_invalid and not dry_run:  # a dry run still counts the valid rows
             return result
         given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
         try:

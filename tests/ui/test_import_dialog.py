@@ -1,0 +1,76 @@
+from tests.conftest import write_xlsx
+from tests.core.test_import import DATA, UNITS
+from tests.ui.conftest import wait_ops
+from ui.import_dialog import ImportDialog
+from ui.main_window import MainWindow
+from workbench import Workbook
+
+
+def lead_window(qtbot, settings, tmp_path):
+    path = tmp_path / "ketua.sqlite"
+    with Workbook.create(path, period="PEKPPP 2026") as wb:
+        for code, name, institution in UNITS:
+            wb.add_unit(code, name, institution)
+    window = MainWindow(settings, path)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_wizard_previews_maps_reports_and_imports(qtbot, settings, tmp_path):
+    window = lead_window(qtbot, settings, tmp_path)
+    odd = write_xlsx(tmp_path / "format-lain.xlsx", [["Rekap Dedi"], ["Unit Kerja ID", "Butir", "Skor Akhir"],
+                                                     ["SAMSAT-PRV", "1.a.Ak", 3], ["SAMSAT-PRV", "2.a.P", 9]])
+    dialog = window.import_sheets()
+    assert isinstance(dialog, ImportDialog)
+    dialog.add_files([str(DATA / "evaluator-budi-long.ods"), str(odd), str(tmp_path / "catatan.txt")])
+    assert dialog.files.count() == 2  # only spreadsheets
+    dialog.evaluator.setText("Dedi")
+    dialog.next.click()  # to the columns step
+    assert dialog.stack.currentIndex() == 1 and dialog.preview_table.rowCount() > 0
+    assert dialog.status.text() == "Lembar 'Penilaian Budi', judul di baris 4"
+    dialog.file_box.setCurrentIndex(1)
+    assert [dialog.preview_table.horizontalHeaderItem(c).text() for c in range(3)] == [
+        "Unit Kerja ID", "Butir", "Skor Akhir"]
+    dialog.set_field("Unit Kerja ID", "kode_unit")
+    dialog.set_field("Butir", "kode_indikator")
+    dialog.set_field("Skor Akhir", "nilai")
+    assert dialog.mapping() == {"Unit Kerja ID": "kode_unit", "Butir": "kode_indikator", "Skor Akhir": "nilai"}
+
+    dialog.next.click()  # check: a dry run in the worker
+    wait_ops(qtbot)
+    assert dialog.stack.currentIndex() == 2 and dialog.problems.rowCount() == 1
+    assert dialog.problems.item(0, 5).text() == "9 di luar skala 0-5" and dialog.problems.item(0, 2).text() == "4"
+    assert not dialog.next.isEnabled()  # a problem blocks the import...
+    with Workbook(window.wb.path) as other:
+        assert other.observations() == []  # ...and nothing was written by the check
+    dialog.skip_invalid.setChecked(True)  # ...unless the invalid rows are skipped
+    assert dialog.next.isEnabled() and dialog.next.text() == "Impor"
+    with qtbot.waitSignal(dialog.imported, timeout=10000) as done:
+        dialog.next.click()
+    assert done.args[0].added == 63 and done.args[0].written
+    assert "konflik terbuka / open conflicts: 0" in dialog.summary.text()
+    wait_ops(qtbot)
+    assert sorted(window.wb.evaluators()) == ["Budi", "Dedi"]
+    assert window.wb.column_mapping()["skorakhir"] == "nilai"  # remembered for next time
+    dialog.close()
+    window.close()
+
+
+def test_conflicts_page_shows_scores_side_by_side_and_records_the_agreement(qtbot, settings, tmp_path):
+    window = lead_window(qtbot, settings, tmp_path)
+    window.wb.import_observations([DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"])
+    window.conflicts.reload()
+    page = window.conflicts
+    assert page.table.rowCount() == 1
+    assert [page.table.item(0, c).text() for c in range(4)] == ["DPMPTSP-KTA", "1.a.Ak", "Ani: 5 · Budi: 1", "4"]
+    page.table.selectRow(0)
+    page.score.setValue(3)
+    page.resolve_selected()  # no reason: refused
+    assert "memerlukan alasan" in page.message.text() and page.table.rowCount() == 1
+    page.reason.setText("Dibahas di rapat tim")
+    page.resolve_selected()
+    assert page.table.rowCount() == 0 and "disepakati: 3" in page.message.text()
+    assert window.wb.consensus(unit="DPMPTSP-KTA")["1.a.Ak"]["reason"] == "Dibahas di rapat tim"
+    wait_ops(qtbot)
+    window.close()

@@ -1,0 +1,307 @@
+"""The import wizard: pick or drop files, preview and map columns, read the report, confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.i18n import tr
+from ui.ops import run_op
+from workbench import WorkbenchError, Workbook
+from workbench.import_report import problem_rows, summary_lines, write_problem_report
+from workbench.importer import LONG_OPTIONAL, LONG_REQUIRED, Preview, preview
+from workbench.imports import ImportReport
+
+FIELD_CHOICES = ("", *LONG_REQUIRED, *LONG_OPTIONAL, "nama_unit")
+SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods"
+
+
+class DropList(QListWidget):
+    """The list of files to import; spreadsheets dropped on it are added."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    dragMoveEvent = dragEnterEvent  # noqa: N815 - Qt override
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        self.files_dropped.emit([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+
+class ImportDialog(QDialog):
+    """Three steps over one stack: files, columns, report. Nothing is written before "Impor"."""
+
+    imported = Signal(object)  # ImportReport
+
+    def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.wb = wb
+        self.setWindowTitle(tr("Impor lembar penilaian"))
+        self.resize(980, 620)
+        self.report: ImportReport | None = None
+        self.previews: dict[str, Preview] = {}
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._files_page())
+        self.stack.addWidget(self._columns_page())
+        self.stack.addWidget(self._report_page())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.back = QPushButton(tr("< Kembali"))
+        self.back.clicked.connect(lambda: self.go(self.stack.currentIndex() - 1))
+        self.next = QPushButton(tr("Lanjut >"))
+        self.next.clicked.connect(self._on_next_clicked)
+        self.next.setDefault(True)
+        cancel = QPushButton(tr("Tutup"))
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (self.back, self.next, cancel):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self.go(0)
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def _files_page(self) -> QWidget:
+        page = QWidget()
+        self.files = DropList()
+        self.files.files_dropped.connect(self.add_files)
+        add = QPushButton(tr("Tambah berkas…"))
+        add.clicked.connect(self._on_add_clicked)
+        remove = QPushButton(tr("Hapus dari daftar"))
+        remove.clicked.connect(lambda: self.files.takeItem(self.files.currentRow()))
+        self.evaluator = QLineEdit()
+        self.evaluator.setPlaceholderText(tr("bila berkas tidak menyebut evaluatornya"))
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        row.addWidget(QLabel(tr("Evaluator")))
+        row.addWidget(self.evaluator)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(tr("1. Pilih atau seret berkas xlsx, xls atau ods ke daftar ini:")))
+        layout.addWidget(self.files, 1)
+        layout.addLayout(row)
+        return page
+
+    def _columns_page(self) -> QWidget:
+        page = QWidget()
+        self.file_box = QComboBox()
+        self.file_box.currentIndexChanged.connect(lambda _: self._show_preview())
+        self.preview_table = QTableWidget()
+        self.mapping_table = QTableWidget(0, 2)
+        self.mapping_table.setHorizontalHeaderLabels([tr("Judul kolom di berkas"), tr("Kolom baku")])
+        self.mapping_table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(tr("2. Periksa pratinjau dan cocokkan kolom (diingat untuk impor berikutnya):")))
+        layout.addWidget(self.file_box)
+        lower = QHBoxLayout()
+        lower.addWidget(self.preview_table, 3)
+        lower.addWidget(self.mapping_table, 2)
+        layout.addLayout(lower, 1)
+        return page
+
+    def _report_page(self) -> QWidget:
+        page = QWidget()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.problems = QTableWidget(0, 6)
+        self.problems.setHorizontalHeaderLabels([tr("Berkas"), tr("Lembar"), tr("Baris"), tr("Kolom"), tr("Nilai"),
+                                                 tr("Alasan")])
+        self.problems.horizontalHeader().setStretchLastSection(True)
+        self.skip_invalid = QCheckBox(tr("Lewati baris yang salah dan impor sisanya"))
+        self.skip_invalid.toggled.connect(lambda _: self._update_buttons())
+        save = QPushButton(tr("Simpan laporan…"))
+        save.clicked.connect(self._on_save_report_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.skip_invalid)
+        row.addStretch()
+        row.addWidget(save)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(tr("3. Laporan pemeriksaan; belum ada yang disimpan:")))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems, 1)
+        layout.addLayout(row)
+        return page
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def paths(self) -> list[str]:
+        return [self.files.item(n).text() for n in range(self.files.count())]
+
+    def add_files(self, paths: list[str]) -> None:
+        known = set(self.paths())
+        for path in paths:
+            if path not in known and Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+                self.files.addItem(path)
+        self._update_buttons()
+
+    def mapping(self) -> dict[str, str]:
+        """Header -> field for every header whose chosen field differs from the automatic guess."""
+        result = {}
+        for row in range(self.mapping_table.rowCount()):
+            header = self.mapping_table.item(row, 0).text()
+            box = self.mapping_table.cellWidget(row, 1)
+            guessed = self.mapping_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            if box.currentText() and box.currentText() != guessed:  # type: ignore[attr-defined]
+                result[header] = box.currentText()  # type: ignore[attr-defined]
+        return result
+
+    def set_field(self, header: str, field: str) -> None:
+        """Map a header to a field, as choosing it in the list would."""
+        for row in range(self.mapping_table.rowCount()):
+            if self.mapping_table.item(row, 0).text() == header:
+                box = self.mapping_table.cellWidget(row, 1)
+                box.setCurrentIndex(box.findText(field))  # type: ignore[attr-defined]
+
+    def go(self, index: int) -> None:
+        index = max(0, min(index, self.stack.count() - 1))
+        if index == 1:
+            self._load_previews()
+        self.stack.setCurrentIndex(index)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        index = self.stack.currentIndex()
+        self.back.setEnabled(index > 0)
+        self.next.setText(tr("Impor") if index == 2 else tr("Periksa >") if index == 1 else tr("Lanjut >"))
+        ready = bool(self.paths()) if index < 2 else bool(
+            self.report and (not self.report.problems or self.skip_invalid.isChecked()))
+        self.next.setEnabled(ready)
+
+    def _on_next_clicked(self) -> None:
+        index = self.stack.currentIndex()
+        if index == 0:
+            self.go(1)
+        elif index == 1:
+            self.run_check()
+        else:
+            self.run_import()
+
+    def _load_previews(self) -> None:
+        self.file_box.blockSignals(True)
+        self.file_box.clear()
+        saved = self.wb.column_mapping()
+        for path in self.paths():
+            try:
+                self.previews[path] = preview(path, saved)
+            except WorkbenchError as exc:
+                self.status.setText(str(exc))
+                continue
+            self.file_box.addItem(Path(path).name, path)
+        self.file_box.blockSignals(False)
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        shown = self.previews.get(self.file_box.currentData())
+        if shown is None:
+            return
+        self.preview_table.clear()
+        self.preview_table.setColumnCount(len(shown.headers))
+        self.preview_table.setRowCount(len(shown.rows))
+        self.preview_table.setHorizontalHeaderLabels(shown.headers)
+        for r, row in enumerate(shown.rows):
+            for c, value in enumerate(row[: len(shown.headers)]):
+                self.preview_table.setItem(r, c, QTableWidgetItem(value))
+        self.mapping_table.setRowCount(0)
+        for header, guessed in shown.guessed.items():
+            row = self.mapping_table.rowCount()
+            self.mapping_table.insertRow(row)
+            item = QTableWidgetItem(header)
+            item.setData(Qt.ItemDataRole.UserRole, guessed or "")
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.mapping_table.setItem(row, 0, item)
+            box = QComboBox()
+            box.addItems(FIELD_CHOICES)
+            box.setCurrentIndex(box.findText(guessed or ""))
+            self.mapping_table.setCellWidget(row, 1, box)
+        self.status.setText(tr("Lembar '{sheet}', judul di baris {row}").format(sheet=shown.sheet,
+                                                                              row=shown.header_row))
+
+    def _work(self, *, dry_run: bool) -> object:
+        path, paths, mapping = self.wb.path, self.paths(), self.mapping()
+        evaluator, skip = self.evaluator.text().strip() or None, self.skip_invalid.isChecked()
+        actor = self.wb.actor
+
+        def work(progress: object, cancel: object) -> ImportReport:
+            with Workbook(path, actor=actor) as wb:
+                return wb.import_observations(paths, evaluator=evaluator, mapping=mapping, skip_invalid=skip,
+                                              dry_run=dry_run, progress=progress, cancel=cancel)  # type: ignore
+
+        return work
+
+    def run_check(self) -> None:
+        """Check every file (a dry run in the worker) and show the report."""
+        run_op(self, self._work(dry_run=True), on_success=self._show_report, on_failure=self._failed,
+               label=tr("Memeriksa berkas…"))
+
+    def run_import(self) -> None:
+        """Write what was checked, in one transaction in the worker."""
+        run_op(self, self._work(dry_run=False), on_success=self._finished, on_failure=self._failed,
+               label=tr("Mengimpor…"))
+
+    def _show_report(self, report: object) -> None:
+        assert isinstance(report, ImportReport)
+        self.report = report
+        self.summary.setText("\n".join(summary_lines(report)))
+        rows = problem_rows(report)
+        self.problems.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                self.problems.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+        self.problems.resizeColumnsToContents()
+        self.stack.setCurrentIndex(2)
+        self.status.setText(tr("{n} masalah ditemukan").format(n=len(rows)) if rows else tr("Tidak ada masalah."))
+        self._update_buttons()
+
+    def _finished(self, report: object) -> None:
+        assert isinstance(report, ImportReport)
+        self.report = report
+        self.summary.setText("\n".join(summary_lines(report)))
+        self.status.setText(tr("Impor selesai."))
+        self.next.setEnabled(False)
+        self.imported.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(str(exc))
+
+    def _on_add_clicked(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Pilih berkas"), str(self.wb.path.parent),
+                                                f"{tr('Lembar kerja')} ({SPREADSHEETS})")
+        self.add_files(paths)
+
+    def _on_save_report_clicked(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan laporan"), str(self.wb.path.parent / "laporan.xlsx"),
+                                              "Excel (*.xlsx);;CSV (*.csv)")
+        if path:
+            write_problem_report(self.report, path)
