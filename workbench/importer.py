@@ -94,27 +94,24 @@ class Lookup:
         self._seen_indicators: dict[str, int] = {}
 
     def unit(self, value: object) -> int:
-        found = self._seen.get(value) if isinstance(value, str) else None
-        if found is not None:
-            return found
-        found = self.units.get(normalize.code(value).casefold())
-        if found is None:
-            raise ValueError(text("unit_unknown", code=normalize.text(value),
-                                  hint=did_you_mean(normalize.code(value), self.unit_codes)))
-        if isinstance(value, str):
-            self._seen[value] = found
-        return found
+        """The id of a unit code as typed; ValueError suggests the closest code."""
+        return self._find(value, self.units, self._seen, self.unit_codes, "unit_unknown")
 
     def indicator(self, value: object) -> int:
-        found = self._seen_indicators.get(value) if isinstance(value, str) else None
+        """The id of an indicator code as typed; ValueError suggests the closest code."""
+        return self._find(value, self.indicators, self._seen_indicators, self.indicator_codes, "indicator_unknown")
+
+    @staticmethod
+    def _find(value: object, ids: dict[str, int], seen: dict[str, int], codes: list[str], message: str) -> int:
+        found = seen.get(value) if isinstance(value, str) else None
         if found is not None:
             return found
-        found = self.indicators.get(normalize.code(value).casefold())
+        found = ids.get(normalize.code(value).casefold())
         if found is None:
-            raise ValueError(text("indicator_unknown", code=normalize.text(value),
-                                  hint=did_you_mean(normalize.code(value), self.indicator_codes)))
+            raise ValueError(text(message, code=normalize.text(value),
+                                  hint=did_you_mean(normalize.code(value), codes)))
         if isinstance(value, str):
-            self._seen_indicators[value] = found
+            seen[value] = found
         return found
 
 

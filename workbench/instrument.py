@@ -51,9 +51,9 @@ class Aspect:
     indicators: tuple[Indicator, ...]
 
 
-@dataclass(frozen=True)
-class Instrument:
-    """An IPP instrument (PEKPPP F-02): aspects of weighted indicators scored on a rubric."""
+@dataclass(frozen=True, kw_only=True)
+class _Described:
+    """What every instrument carries: identity, scale, category bands and its source definition."""
 
     id: str
     name: str
@@ -62,11 +62,17 @@ class Instrument:
     regulation: str
     scale_min: int
     scale_max: int
-    tolerance: float
     bands: tuple[Band, ...]
-    aspects: tuple[Aspect, ...]
     metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     definition: dict[str, Any] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Instrument(_Described):
+    """An IPP instrument (PEKPPP F-02): aspects of weighted indicators scored on a rubric."""
+
+    tolerance: float
+    aspects: tuple[Aspect, ...]
     kind: str = "ipp"
 
     @property
@@ -98,23 +104,13 @@ class Unsur:
     options: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SkmInstrument:
+@dataclass(frozen=True, kw_only=True)
+class SkmInstrument(_Described):
     """The SKM questionnaire (PermenPAN-RB 14/2017): unsur answered 1-4, IKM converted to 25-100."""
 
-    id: str
-    name: str
-    name_en: str
-    version: str
-    regulation: str
-    scale_min: int
-    scale_max: int
     unsur: tuple[Unsur, ...]
-    bands: tuple[Band, ...]
     weight_mode: str
     conversion: float
-    metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    definition: dict[str, Any] = field(default_factory=dict, hash=False, compare=False, repr=False)
     kind: str = "skm"
 
 
