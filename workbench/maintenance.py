@@ -6,12 +6,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from workbench.certificates import Certificates
 from workbench.errors import WorkbenchError
-from workbench.export import Exports
 from workbench.store import GENESIS_HASH, audit_hash
 
 
-class Maintenance(Exports):
+class Maintenance(Certificates):
     """Keeping a workbook safe: backup and check."""
 
     def backup(self, out: str | Path) -> Path:

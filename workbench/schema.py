@@ -96,6 +96,18 @@ MIGRATIONS: tuple[str, ...] = (
         imported_by TEXT NOT NULL, imported_at TEXT NOT NULL);
     CREATE TABLE column_maps (header TEXT PRIMARY KEY, field TEXT NOT NULL);
     """,
+    # 4: award certificates, the office's signing keys and the certificate settings of each period
+    """
+    CREATE TABLE signing_keys (
+        key_id TEXT PRIMARY KEY, public_pem TEXT NOT NULL, private_pem TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE certificate_settings (period_id INTEGER PRIMARY KEY REFERENCES periods(id), settings TEXT NOT NULL);
+    CREATE TABLE certificates (
+        id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE, period_id INTEGER NOT NULL REFERENCES periods(id),
+        unit_id INTEGER NOT NULL REFERENCES units(id), seq INTEGER NOT NULL, category TEXT NOT NULL,
+        score REAL NOT NULL, issued_on TEXT NOT NULL, token TEXT NOT NULL,
+        key_id TEXT NOT NULL REFERENCES signing_keys(key_id), revoked INTEGER NOT NULL DEFAULT 0,
+        revoked_reason TEXT, revoked_at TEXT, UNIQUE (period_id, unit_id), UNIQUE (period_id, seq));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
