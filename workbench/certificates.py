@@ -79,7 +79,7 @@ class Certificates(Exports):
         """Create the office's signing key pair (private half encrypted); returns its key id."""
         existing = self.one("SELECT key_id FROM signing_keys")
         if existing:
-            raise WorkbenchError("key_exists", key=existing[0])
+            raise WorkbenchError("key_exists", key_id=existing[0])
         try:
             pair = signing.new_key_pair(passphrase)
         except ValueError as exc:
@@ -221,7 +221,7 @@ def verify_token(token: str, public_keys: dict[str, bytes], revoked: dict[str, s
         return Verdict(False, text("verify_malformed"))
     key = str(claims.get("key", ""))
     if key not in public_keys:
-        return Verdict(False, text("verify_unknown_key", key=key), claims)
+        return Verdict(False, text("verify_unknown_key", key_id=key), claims)
     if not signing.signature_valid(signing.load_public(public_keys[key]), signed, signature):
         return Verdict(False, text("verify_bad_signature"), claims)
     if revoked is not None and claims.get("number") in revoked:

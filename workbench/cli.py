@@ -120,6 +120,94 @@ def cmd_export(args: argparse.Namespace) -> None:
     print(f"{out}: rekap hasil ditulis / results written")
 
 
+def _passphrase(prompt: str = "Kata sandi kunci / key passphrase: ") -> str:
+    """From WORKBENCH_PASSPHRASE in scripts, else asked at the terminal without echo."""
+    import getpass
+    import os
+
+    return os.environ.get("WORKBENCH_PASSPHRASE") or getpass.getpass(prompt)
+
+
+def cmd_keys_init(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        key = wb.init_keys(_passphrase())
+        if args.public_out:
+            Path(args.public_out).write_bytes(wb.public_key_pem())
+    print(f"kunci / key {key} dibuat / created" + (f"; publik / public: {args.public_out}" if args.public_out else ""))
+
+
+def cmd_keys_export(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        Path(args.out).write_bytes(wb.public_key_pem())
+    print(f"{args.out}: kunci publik / public key")
+
+
+def cmd_certificates(args: argparse.Namespace) -> None:
+    from reports.certificate import write_certificates  # the CLI composes core and reports
+
+    with Workbook(args.db) as wb:
+        certificates = wb.issue_certificates(_passphrase(), args.period, min_category=args.min_category)
+        settings = wb.certificate_settings(args.period)
+    paths = write_certificates([c for c in certificates if not c.revoked], settings, args.out)
+    for cert in certificates:
+        print(f"{cert.number}  {cert.unit}  {cert.category}  {'DICABUT / REVOKED' if cert.revoked else ''}".rstrip())
+    print(f"{len(paths) - 1} piagam / certificates -> {args.out}")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from reports.certificate import token_from_pdf
+    from workbench.certificates import verify_token
+    from workbench.signing import key_id, load_public
+
+    page_text = None
+    token = args.target
+    if Path(args.target).suffix.lower() == ".pdf":
+        if not Path(args.target).is_file():
+            raise WorkbenchError("file_missing", file=args.target)
+        found, page_text = token_from_pdf(args.target)
+        if found is None:
+            raise WorkbenchError("verify_no_token", file=Path(args.target).name)
+        token = found
+    if args.db:
+        with Workbook(args.db) as wb:
+            verdict = wb.verify(token, text_of_pdf=page_text)
+    else:
+        pem = Path(args.public_key).read_bytes()
+        verdict = verify_token(token, {key_id(load_public(pem)): pem}, None, text_of_pdf=page_text)
+    print(verdict.message)
+    return 0 if verdict.valid else 1
+
+
+def cmd_revoke(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        wb.revoke(args.number, args.reason)
+    print(f"{args.number}: dicabut / revoked")
+
+
+def cmd_revocations(args: argparse.Namespace) -> None:
+    with Workbook(args.db) as wb:
+        listed = wb.revocations()
+    if args.out:
+        Path(args.out).write_text(json.dumps(listed, ensure_ascii=False, indent=2), encoding="utf-8")
+    _json(listed)
+
+
+def cmd_reports(args: argparse.Namespace) -> None:
+    from reports.evaluation import write_recap, write_unit_report
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with Workbook(args.db) as wb:
+        period = wb.period(args.period).name
+        settings = wb.certificate_settings(period)
+        codes = args.unit or [r.unit for r in wb.scores(period) if r.ipp is not None]
+        for code in codes:
+            write_unit_report(wb.unit_report(code, period), out / f"laporan-{wb.unit(code).code}.pdf",
+                              place=settings.place, on=settings.issued_on or None)
+        write_recap(wb.scores(period), period, out / "rekapitulasi.pdf")
+    print(f"{len(codes)} laporan unit dan rekapitulasi / unit reports and recap -> {out}")
+
+
 def cmd_scores(args: argparse.Namespace) -> None:
     with Workbook(args.db) as wb:
         results = wb.scores(args.period, by_evaluator=args.by_evaluator)
@@ -241,6 +329,42 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "Buku kerja rekap hasil / results workbook")
     p.add_argument("db", metavar="DB")
     p.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas yang ditulis")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
+
+    keys = command("keys", None, "Kunci tanda tangan kantor / the office's signing keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = command("init", cmd_keys_init, "Buat pasangan kunci Ed25519 / create the Ed25519 key pair", keys_sub)
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--public-out", metavar="FILE", help="tulis juga kunci publik ke berkas ini")
+    p = command("export", cmd_keys_export, "Tulis kunci publik untuk diumumkan / write the public key", keys_sub)
+    p.add_argument("db", metavar="DB")
+    p.add_argument("out", metavar="FILE")
+
+    p = command("certificates", cmd_certificates, "Terbitkan piagam PDF / issue PDF award certificates")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder untuk PDF")
+    p.add_argument("--min-category", metavar="CAT", help="kategori minimal (default pengaturan periode: A-)")
+    p.add_argument("--period", help="nama periode (default: terbaru)")
+
+    p = command("verify", cmd_verify, "Periksa keaslian piagam tanpa jaringan / verify a certificate offline")
+    p.add_argument("target", metavar="PDF_OR_TOKEN")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--public-key", metavar="FILE", help="kunci publik kantor penerbit (.pem)")
+    source.add_argument("--db", metavar="DB", help="basis data penerbit (memeriksa pencabutan juga)")
+
+    p = command("revoke", cmd_revoke, "Cabut piagam / revoke a certificate")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="alasan pencabutan")
+
+    p = command("revocations", cmd_revocations, "Daftar piagam yang dicabut / the revocation list")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--out", metavar="FILE.json", help="tulis juga ke berkas")
+
+    p = command("reports", cmd_reports, "Laporan hasil evaluasi per unit dan rekapitulasi (PDF) / evaluation reports")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder untuk PDF")
+    p.add_argument("--unit", action="append", metavar="CODE", help="hanya unit ini (boleh berulang)")
     p.add_argument("--period", help="nama periode (default: terbaru)")
 
     p = command("scores", cmd_scores, "IPP, kategori dan peringkat per unit / IPP, category and rank per unit")

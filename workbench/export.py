@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook as XlsxWorkbook
 
 from workbench.imports import Imports
+from workbench.instrument import Instrument
+from workbench.results import UnitScore
 from workbench.template import write_template
 from workbench.xlsx import header, write_rows
 
@@ -15,6 +18,26 @@ def _fmt(sheet: object, columns: str, first_row: int = 2) -> None:
     for column in columns:
         for cell in sheet[column][first_row - 1:]:  # type: ignore[index]
             cell.number_format = "0.00"
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    aspect: str
+    code: str
+    text: str
+    score: float | None
+    level_text: str
+    notes: list[tuple[str, str, str]]  # (evaluator, notes, recommendation)
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    result: UnitScore
+    instrument: Instrument
+    period: str
+    year: int
+    lines: list[IndicatorLine]
+    evaluators: list[str]
 
 
 class Exports(Imports):
@@ -32,6 +55,27 @@ class Exports(Imports):
                     for o in self.observations(period=p.name, evaluator=evaluator)}
         return write_template(out, instrument=self._scored_instrument(p), period=p.name, evaluator=evaluator,
                               database=self.identity(), units=[(u.code, u.name) for u in chosen], existing=existing)
+
+    def unit_report(self, unit: str, period: str | None = None) -> UnitReport:
+        """Everything the evaluation report of one unit prints: its result, and per indicator the score used,
+        the rubric text of that level, and every evaluator's notes and recommendations."""
+        p = self.period(period)
+        inst = self._scored_instrument(p)
+        code = self.unit(unit).code
+        result = next(r for r in self.scores(p.name) if r.unit == code)
+        scores = self._indicator_scores(p.id, self.unit(code).id)
+        notes: dict[str, list[tuple[str, str, str]]] = {}
+        for obs in self.observations(period=p.name, unit=code):
+            if obs.notes or obs.recommendation:
+                notes.setdefault(obs.indicator, []).append((obs.evaluator, obs.notes, obs.recommendation))
+        lines = []
+        for ind in inst.indicators:
+            score = scores.get((code, ind.code))
+            level = None if score is None else min(inst.scale_max, int(score + 0.5))
+            lines.append(IndicatorLine(ind.aspect, ind.code, ind.text, score,
+                                       ind.levels[level] if level is not None else "", notes.get(ind.code, [])))
+        evaluators = sorted({o.evaluator for o in self.observations(period=p.name, unit=code)})
+        return UnitReport(result, inst, p.name, p.year or 0, lines, evaluators)
 
     def export_results(self, out: str | Path, period: str | None = None) -> Path:
         """The results workbook: recap per unit, a sheet per aspect with indicator scores, the open
@@ -78,13 +122,14 @@ class Exports(Imports):
         book.save(out)
         return out
 
-    def _indicator_scores(self, period_id: int) -> dict[tuple[str, str], float]:
+    def _indicator_scores(self, period_id: int, unit_id: int | None = None) -> dict[tuple[str, str], float]:
         """(unit code, indicator code) -> the score used for the unit: consensus, else mean."""
         rule = self.setting("unit_score_rule")
         rows = self.conn.execute(
             "SELECT u.code, i.code, avg(o.score), c.score FROM observations o JOIN units u ON u.id = o.unit_id "
             "JOIN indicators i ON i.id = o.indicator_id LEFT JOIN consensus c ON c.period_id = o.period_id "
             "AND c.unit_id = o.unit_id AND c.indicator_id = o.indicator_id WHERE o.period_id = ? "
-            "AND o.score IS NOT NULL GROUP BY o.unit_id, o.indicator_id", (period_id,))
+            "AND o.score IS NOT NULL AND (? IS NULL OR o.unit_id = ?) GROUP BY o.unit_id, o.indicator_id",
+            (period_id, unit_id, unit_id))
         return {(u, i): round(agreed if agreed is not None and rule == "consensus_or_mean" else mean, 2)
                 for u, i, mean, agreed in rows}

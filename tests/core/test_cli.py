@@ -22,7 +22,7 @@ def test_every_command_has_help_text():
     for name, sub in actions.items():
         assert sub.description, name
         for action in sub._actions:
-            if action.dest == "units_command":
+            if action.dest in ("units_command", "keys_command"):
                 assert all(s.description for s in action.choices.values())
             elif action.dest not in ("help",) and action.option_strings:
                 assert action.help, f"{name} {action.option_strings}"

@@ -1,0 +1,144 @@
+"""The award certificate (Piagam Penghargaan): A4 landscape, signed QR token, embedded fonts."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+from reports import fonts
+from reports.qr import draw_qr
+from workbench.certificates import Certificate, CertificateSettings, indonesian_date
+from workbench.progress import CancelToken, ProgressCallback, report
+
+PAGE = landscape(A4)
+NAVY = Color(0.09, 0.18, 0.36)
+GOLD = Color(0.72, 0.57, 0.2)
+TOKEN_MARK = "Token verifikasi: "
+QrDrawer = Callable[[Canvas, str, float, float, float], None]
+
+
+def _centered(canvas: Canvas, text: str, y: float, font: str, size: float, width: float) -> float:
+    """Draw text centred, wrapped to `width`; returns the y below it."""
+    for line in simpleSplit(text, font, size, width):
+        canvas.setFont(font, size)
+        canvas.drawCentredString(PAGE[0] / 2, y, line)
+        y -= size * 1.3
+    return y
+
+
+def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSettings,
+                     draw_code: QrDrawer = draw_qr) -> None:
+    """Draw one certificate on the current page of `canvas`."""
+    fonts.register()
+    width, height = PAGE
+    canvas.setStrokeColor(NAVY)
+    canvas.setLineWidth(6)
+    canvas.rect(22, 22, width - 44, height - 44)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1.5)
+    canvas.rect(34, 34, width - 68, height - 68)
+    top = height - 70
+    if settings.logo and Path(settings.logo).is_file():
+        canvas.drawImage(settings.logo, width / 2 - 32, top - 64, 64, 64, preserveAspectRatio=True, mask="auto")
+        top -= 76
+    canvas.setFillColor(NAVY)
+    y = _centered(canvas, settings.title, top - 20, fonts.BOLD, 34, width - 160)
+    canvas.setFillColorRGB(0.15, 0.15, 0.15)
+    y = _centered(canvas, f"Nomor: {cert.number}", y - 2, fonts.REGULAR, 12, width - 160)
+    y = _centered(canvas, settings.intro, y - 16, fonts.ITALIC, 14, width - 160)
+    canvas.setFillColor(NAVY)
+    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, 24, width - 160)
+    canvas.setFillColorRGB(0.15, 0.15, 0.15)
+    y = _centered(canvas, cert.institution, y, fonts.REGULAR, 16, width - 160)
+    wording = settings.wording.format(label=cert.label.upper(), category=cert.category)
+    y = _centered(canvas, wording, y - 14, fonts.REGULAR, 14, width - 200)
+    y = _centered(canvas, settings.evaluation.format(year=cert.year), y, fonts.REGULAR, 13, width - 200)
+    if settings.show_score:
+        _centered(canvas, f"Indeks Pelayanan Publik: {cert.score:.2f}".replace(".", ","), y, fonts.REGULAR, 13,
+                  width - 200)
+    # signature block, bottom right
+    x = width - 300
+    canvas.setFont(fonts.REGULAR, 12)
+    canvas.drawString(x, 190, f"{settings.place}, {indonesian_date(cert.issued_on)}")
+    line_y = 174
+    for line in simpleSplit(settings.signatory_title + ",", fonts.REGULAR, 11, 250):
+        canvas.setFont(fonts.REGULAR, 11)
+        canvas.drawString(x, line_y, line)
+        line_y -= 14
+    canvas.setFont(fonts.BOLD, 12)
+    canvas.drawString(x, 80, settings.signatory_name or "(............................................)")
+    if settings.signatory_nip:
+        canvas.setFont(fonts.REGULAR, 10)
+        canvas.drawString(x, 66, f"NIP {settings.signatory_nip}")
+    # verification, bottom left: QR with the signed token, and the token as text
+    draw_code(canvas, cert.token, 60, 60, 110)
+    canvas.setFont(fonts.REGULAR, 7.5)
+    canvas.drawString(180, 100, "Pindai kode QR atau jalankan `workbench verify` untuk memeriksa keaslian.")
+    canvas.drawString(180, 90, "Scan the QR code or run `workbench verify` to check authenticity.")
+    canvas.setFont(fonts.REGULAR, 4.2)
+    for n, start in enumerate(range(0, len(cert.token), 120)):
+        canvas.drawString(180, 78 - n * 5.5, (TOKEN_MARK if n == 0 else "") + cert.token[start:start + 120])
+
+
+def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code: QrDrawer = draw_qr) -> bytes:
+    """One certificate as a PDF document, with its token also in the document's metadata."""
+    fonts.register()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    canvas.setTitle(f"{settings.title} {cert.number}")
+    canvas.setSubject(cert.token)
+    canvas.setAuthor(settings.signatory_title)
+    draw_certificate(canvas, cert, settings, draw_code)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def safe_name(number: str) -> str:
+    """A file name from a certificate number: "001/PP/2026" -> "piagam-001-PP-2026.pdf"."""
+    return "piagam-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in number) + ".pdf"
+
+
+def write_certificates(certs: Sequence[Certificate], settings: CertificateSettings, out_dir: str | Path, *,
+                       progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[Path]:
+    """One PDF per certificate plus `piagam-semua.pdf` with all of them for printing; returns the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    fonts.register()
+    combined = Canvas(str(out / "piagam-semua.pdf"), pagesize=PAGE, pageCompression=1)
+    combined.setTitle(settings.title)
+    for n, cert in enumerate(certs):
+        if cancel:
+            cancel.check()
+        path = out / safe_name(cert.number)
+        path.write_bytes(certificate_pdf(cert, settings))
+        paths.append(path)
+        draw_certificate(combined, cert, settings)
+        combined.showPage()
+        report(progress, n + 1, len(certs), cert.number)
+    combined.save()
+    return [*paths, out / "piagam-semua.pdf"]
+
+
+def token_from_pdf(path: str | Path) -> tuple[str | None, str]:
+    """(token, page text) of a certificate PDF: the token from the metadata, else from the printed text."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    page_text = "\n".join(page.extract_text() or "" for page in reader.pages[:1])
+    subject = (reader.metadata or {}).get("/Subject")
+    if subject and str(subject).startswith("PP1."):
+        return str(subject), page_text
+    lines = [line for line in page_text.splitlines() if line.strip()]
+    for n, line in enumerate(lines):
+        if TOKEN_MARK.strip() in line:
+            joined = line.split(TOKEN_MARK.strip(), 1)[1] + "".join(lines[n + 1:n + 4])
+            return "".join(joined.split()), page_text
+    return None, page_text

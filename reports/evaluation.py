@@ -1,0 +1,141 @@
+"""The evaluation report of a unit (Laporan Hasil Evaluasi, with its Berita Acara) and the period recap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from reports import fonts
+from workbench.certificates import indonesian_date
+from workbench.export import UnitReport
+from workbench.results import UnitScore
+
+HEADER_BG = colors.HexColor("#1F4E79")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    fonts.register()
+    base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=8.5, leading=10.5)
+    return {"body": base, "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
+            "title": ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=13, leading=16,
+                                    alignment=1, spaceAfter=4),
+            "h2": ParagraphStyle("h2", parent=base, fontName=fonts.BOLD, fontSize=10.5, leading=13, spaceBefore=8,
+                                 spaceAfter=4),
+            "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
+            "head": ParagraphStyle("head", parent=base, fontName=fonts.BOLD, fontSize=7.5, leading=9,
+                                   textColor=colors.white)}
+
+
+def _table(rows: list[list[object]], widths: Sequence[float], styles: dict[str, ParagraphStyle]) -> Table:
+    head = [Paragraph(str(c), styles["head"]) for c in rows[0]]
+    body = [[c if not isinstance(c, str) else Paragraph(_escape(c), styles["cell"]) for c in row] for row in rows[1:]]
+    table = Table([head, *body], colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F2F5F9")])]))
+    return table
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def aspect_chart(report: UnitReport, width: float = 170 * mm) -> Drawing:
+    """Horizontal bars of the six aspects on the 0-5 scale."""
+    aspects = [a for a in report.instrument.aspects if a.weight > 0]
+    row, label_width = 16, 62 * mm
+    drawing = Drawing(width, row * len(aspects) + 18)
+    plot = width - label_width - 30
+    for tick in range(6):
+        x = label_width + plot * tick / 5
+        drawing.add(Rect(x, 12, 0.3, row * len(aspects), fillColor=colors.lightgrey, strokeColor=None))
+        drawing.add(String(x - 2, 2, str(tick), fontName=fonts.REGULAR, fontSize=7))
+    for n, aspect in enumerate(reversed(aspects)):
+        value = report.result.raw_aspects.get(aspect.code, 0.0)
+        y = 14 + n * row
+        drawing.add(String(0, y + 4, f"{aspect.code} {aspect.name}"[:40], fontName=fonts.REGULAR, fontSize=7.5))
+        drawing.add(Rect(label_width, y + 2, plot * value / 5, row - 6, strokeColor=None,
+                         fillColor=colors.HexColor("#2E75B6")))
+        drawing.add(String(label_width + plot * value / 5 + 3, y + 4, _number(value), fontName=fonts.REGULAR,
+                           fontSize=7.5))
+    return drawing
+
+
+def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_date: str) -> list:
+    r = report.result
+    story: list = [
+        Paragraph("LAPORAN HASIL EVALUASI KINERJA PENYELENGGARAAN PELAYANAN PUBLIK", styles["title"]),
+        Paragraph(f"Periode {_escape(report.period)} · {_escape(report.instrument.name)}", styles["small"]),
+        Spacer(1, 6),
+        _table([["Unit", "Instansi", "IPP", "Kategori", "Peringkat"],
+                [f"{r.name} ({r.unit})", r.institution, _number(r.ipp), f"{r.category or '–'} · {r.label or ''}",
+                 str(r.rank or "–")]], (58 * mm, 54 * mm, 16 * mm, 32 * mm, 20 * mm), styles),
+        Paragraph("Nilai per aspek / Aspect scores", styles["h2"]),
+    ]
+    aspect_rows: list[list[object]] = [["Aspek", "Bobot", "Nilai (0-5)", "Nilai tertimbang"]]
+    for aspect in (a for a in report.instrument.aspects if a.weight > 0):
+        aspect_rows.append([f"{aspect.code} {aspect.name}", f"{aspect.weight * 100:.0f}%",
+                            _number(r.raw_aspects.get(aspect.code)), _number(r.aspects.get(aspect.code))])
+    story += [_table(aspect_rows, (90 * mm, 20 * mm, 30 * mm, 30 * mm), styles), Spacer(1, 6), aspect_chart(report),
+              Paragraph("Nilai per indikator, catatan dan rekomendasi / Indicator scores, notes, recommendations",
+                        styles["h2"])]
+    rows: list[list[object]] = [["Kode", "Indikator", "Nilai", "Tingkat rubrik", "Catatan dan rekomendasi evaluator"]]
+    for line in report.lines:
+        remarks = " · ".join(f"{e}: {n}" + (f" (rekomendasi: {rec})" if rec else "") for e, n, rec in line.notes)
+        rows.append([line.code, line.text, _number(line.score), line.level_text, remarks])
+    story.append(_table(rows, (16 * mm, 50 * mm, 12 * mm, 48 * mm, 50 * mm), styles))
+    story += [Paragraph("BERITA ACARA HASIL EVALUASI", styles["h2"]),
+              Paragraph(f"Tim evaluator telah melaksanakan evaluasi atas {_escape(r.name)} dengan hasil Indeks "
+                        f"Pelayanan Publik {_number(r.ipp)} (kategori {r.category or '–'} {_escape(r.label or '')}). "
+                        f"{_escape(place_date)}", styles["body"]), Spacer(1, 8)]
+    signers = [*report.evaluators, "Ketua Tim"] if report.evaluators else ["Ketua Tim"]
+    sign_rows = [["No", "Nama", "Peran", "Tanda tangan"]]
+    sign_rows += [[str(n), name if name != "Ketua Tim" else "", "Ketua tim" if name == "Ketua Tim" else "Evaluator", ""]
+                  for n, name in enumerate(signers, start=1)]
+    table = _table(sign_rows, (10 * mm, 70 * mm, 40 * mm, 56 * mm), styles)
+    table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white]),
+                               ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))
+    story.append(table)
+    return story
+
+
+def write_unit_report(report: UnitReport, out: str | Path, *, place: str = "Jakarta", on: str | None = None) -> Path:
+    """The evaluation report of one unit as a PDF (A4 portrait, fonts embedded, text selectable)."""
+    from datetime import date
+
+    styles = _styles()
+    out = Path(out)
+    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
+                            bottomMargin=14 * mm, title=f"Laporan Hasil Evaluasi {report.result.unit}",
+                            author="Tim Evaluator")
+    place_date = f"{place}, {indonesian_date(on or date.today().isoformat())}."
+    doc.build(_unit_story(report, styles, place_date))
+    return out
+
+
+def write_recap(results: Sequence[UnitScore], period: str, out: str | Path) -> Path:
+    """The period's ranking table as a PDF (A4 landscape)."""
+    styles = _styles()
+    out = Path(out)
+    doc = SimpleDocTemplate(str(out), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"Rekapitulasi {period}")
+    aspects = list(results[0].aspects) if results else []
+    aspects = [a for a in aspects if any(r.aspects.get(a) for r in results)]
+    rows: list[list[object]] = [["#", "Kode", "Unit", "Instansi", *aspects, "IPP", "Kategori", "Predikat", "Dinilai"]]
+    rows += [[str(r.rank or "–"), r.unit, r.name, r.institution, *(_number(r.aspects.get(a)) for a in aspects),
+              _number(r.ipp), r.category or "–", r.label or "", f"{r.scored}/{r.total}"] for r in results]
+    widths = (10 * mm, 24 * mm, 60 * mm, 55 * mm, *(12 * mm,) * len(aspects), 14 * mm, 16 * mm, 32 * mm, 16 * mm)
+    doc.build([Paragraph(f"REKAPITULASI HASIL EVALUASI · {_escape(period)}", styles["title"]), Spacer(1, 6),
+               _table(rows, widths, styles)])
+    return out

@@ -1,0 +1,141 @@
+"""Certificates and reports read back: pypdf for text, pypdfium2 + zxing-cpp for the QR code."""
+
+import dataclasses
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from reports.certificate import certificate_pdf, token_from_pdf, write_certificates
+from reports.evaluation import write_recap, write_unit_report
+from tests.conftest import score_all
+from tests.core.test_cli import run
+from workbench import Workbook
+from workbench.certificates import verify_token
+from workbench.errors import WorkbenchError
+from workbench.signing import key_id, load_private, load_public, new_key_pair, sign
+
+PASS = "kunci-rahasia-kantor"
+
+
+@pytest.fixture
+def office(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASS)
+    wb = Workbook.create(tmp_path / "kantor.sqlite", period="PEKPPP 2021")
+    units = {"PRIMA": lambda i: 5, "SANGAT": lambda i: 5 if i.aspect in ("I", "II") else 4,
+             "BAIK": lambda i: 4, "DRAF": lambda i: 5, "BEDA": lambda i: 5}
+    for code, score in units.items():
+        wb.add_unit(code, f"Dinas {code.title()}", "Pemerintah Kabupaten Cilacap")
+        score_all(wb, code, "Ani", score)
+        if code != "DRAF":
+            wb.set_unit_status(unit=code, evaluator="Ani", status="final")
+    score_all(wb, "BEDA", "Budi", lambda i: 1 if i.code == "1.a.Ak" else 5)  # an open conflict
+    wb.init_keys(PASS)
+    settings = wb.certificate_settings()
+    settings.signatory_name, settings.issued_on = "Tjahjo Kumolo", "2022-03-08"
+    wb.set_certificate_settings(settings)
+    yield wb
+    wb.close()
+
+
+def test_keys_are_protected_by_the_passphrase(office):
+    with pytest.raises(WorkbenchError, match="sudah ada"):
+        office.init_keys(PASS)
+    with pytest.raises(WorkbenchError, match="Kata sandi kunci salah"):
+        office.issue_certificates("salah-sekali")
+    private_pem = office.conn.execute("SELECT private_pem FROM signing_keys").fetchone()[0]
+    assert "ENCRYPTED" in private_pem and b"PUBLIC KEY" in office.public_key_pem()
+
+
+def test_only_final_conflict_free_units_at_or_above_the_category_get_numbered_certificates(office):
+    assert office.eligible_units() == ["PRIMA", "SANGAT"]
+    assert office.eligible_units(min_category="B") == ["PRIMA", "SANGAT", "BAIK"]
+    certs = office.issue_certificates(PASS)
+    assert [(c.number, c.unit, c.category, c.label) for c in certs] == [
+        ("001/PP/2021", "PRIMA", "A", "Pelayanan Prima"), ("002/PP/2021", "SANGAT", "A-", "Sangat Baik")]
+    again = office.issue_certificates(PASS, min_category="B")
+    assert [(c.number, c.unit) for c in again] == [("001/PP/2021", "PRIMA"), ("002/PP/2021", "SANGAT"),
+                                                   ("003/PP/2021", "BAIK")]
+    assert again[0].token == certs[0].token  # issuing again gives the same certificate
+
+
+def test_certificate_pdf_reads_back_and_its_qr_verifies(office, tmp_path):
+    certs = office.issue_certificates(PASS)
+    paths = write_certificates(certs, office.certificate_settings(), tmp_path / "piagam")
+    assert [p.name for p in paths] == ["piagam-001-PP-2021.pdf", "piagam-002-PP-2021.pdf", "piagam-semua.pdf"]
+    text = " ".join(PdfReader(paths[0]).pages[0].extract_text().split())
+    for expected in ("PIAGAM PENGHARGAAN", "Nomor: 001/PP/2021", "Dinas Prima", "Pemerintah Kabupaten Cilacap",
+                     "Kategori PELAYANAN PRIMA (A)", "Tahun 2021", "Jakarta, 8 Maret 2022", "Tjahjo Kumolo"):
+        assert expected in text
+    assert len(PdfReader(paths[2]).pages) == 2
+    fonts = PdfReader(paths[0]).pages[0]["/Resources"]["/Font"]
+    assert all("/FontFile2" in f.get_object()["/FontDescriptor"].get_object()
+               for f in fonts.values())  # every font embedded (TrueType subsets)
+    image = pdfium.PdfDocument(str(paths[0]))[0].render(scale=2).to_pil()
+    codes = zxingcpp.read_barcodes(image)
+    assert len(codes) == 1 and codes[0].text == certs[0].token
+    public = {key_id(load_public(office.public_key_pem())): office.public_key_pem()}
+    verdict = verify_token(codes[0].text, public)
+    assert verdict.valid and verdict.claims["unit"] == "PRIMA" and verdict.claims["category"] == "A"
+    assert "pencabutan tidak diperiksa" in verdict.message
+    assert office.verify(codes[0].text).valid
+
+
+def test_altered_foreign_revoked_and_tampered_certificates_are_rejected(office, tmp_path):
+    cert = office.issue_certificates(PASS)[0]
+    one_char = cert.token[:20] + ("A" if cert.token[20] != "A" else "B") + cert.token[21:]
+    assert not office.verify(one_char).valid
+    assert office.verify(one_char).message.startswith("TIDAK SAH")
+    other = new_key_pair("kunci-kantor-lain")
+    foreign = sign({"number": cert.number, "unit": "PRIMA", "category": "A"}, load_private(other.private_pem,
+                                                                                       "kunci-kantor-lain"))
+    assert "kunci yang tidak dikenal" in office.verify(foreign).message
+    assert "bukan token piagam" in office.verify("PP1.bukan-token").message
+    forged = dataclasses.replace(cert, unit_name="Dinas Palsu")  # printed name changed, token copied
+    pdf = tmp_path / "palsu.pdf"
+    pdf.write_bytes(certificate_pdf(forged, office.certificate_settings()))
+    token, page_text = token_from_pdf(pdf)
+    assert token == cert.token
+    assert "teks PDF tidak sesuai token (unit_name" in office.verify(token, text_of_pdf=page_text).message
+    office.revoke(cert.number, "Data dukung tidak benar")
+    verdict = office.verify(cert.token)
+    assert not verdict.valid and "dicabut: Data dukung tidak benar" in verdict.message
+    assert office.revocations()[0]["number"] == cert.number
+    assert office.audit_entries(cert.number)[-1]["reason"] == "Data dukung tidak benar"
+
+
+def test_cli_keys_certificates_verify_revoke(office, capsys, tmp_path):
+    db = office.path
+    office.close()
+    assert run(capsys, "keys", "export", db, tmp_path / "kunci.pem")[0] == 0
+    code, out, _ = run(capsys, "certificates", db, "--out", tmp_path / "pdf")
+    assert code == 0 and "001/PP/2021  PRIMA  A" in out
+    pdf = tmp_path / "pdf" / "piagam-001-PP-2021.pdf"
+    code, out, _ = run(capsys, "verify", pdf, "--public-key", tmp_path / "kunci.pem")
+    assert code == 0 and out.startswith("SAH: piagam 001/PP/2021 untuk Dinas Prima")
+    token = token_from_pdf(pdf)[0]
+    assert run(capsys, "verify", token, "--db", db)[0] == 0
+    assert run(capsys, "revoke", db, "001/PP/2021", "--reason", "Salah cetak")[0] == 0
+    code, out, _ = run(capsys, "verify", pdf, "--db", db)
+    assert code == 1 and "dicabut: Salah cetak" in out
+    code, out, _ = run(capsys, "verify", token[:-3] + "abc", "--public-key", tmp_path / "kunci.pem")
+    assert code == 1 and "TIDAK SAH" in out
+    code, out, _ = run(capsys, "revocations", db, "--out", tmp_path / "dicabut.json")
+    assert '"001/PP/2021"' in out and (tmp_path / "dicabut.json").exists()
+    code, out, _ = run(capsys, "reports", db, "--out", tmp_path / "laporan", "--unit", "PRIMA")
+    assert code == 0 and (tmp_path / "laporan" / "laporan-PRIMA.pdf").exists()
+
+
+def test_evaluation_report_and_recap(office, tmp_path):
+    office.save_observation(unit="SANGAT", indicator="1.a.Ak", evaluator="Ani", notes="SP ditetapkan",
+                            recommendation="Monev SP tiap tahun", reason="catatan")
+    pdf = write_unit_report(office.unit_report("SANGAT"), tmp_path / "laporan.pdf", on="2022-03-08")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    for expected in ("LAPORAN HASIL EVALUASI", "Dinas Sangat", "4,49", "A- · Sangat Baik", "Kebijakan Pelayanan",
+                     "1.a.Ak", "SP memenuhi 14 komponen, ditetapkan, melibatkan masyarakat, dan dimonitor",
+                     "Ani: SP ditetapkan (rekomendasi: Monev SP tiap tahun)", "BERITA ACARA", "Jakarta, 8 Maret 2022"):
+        assert expected in text
+    recap = write_recap(office.scores(), "PEKPPP 2021", tmp_path / "rekap.pdf")
+    text = " ".join(PdfReader(recap).pages[0].extract_text().split())
+    assert "REKAPITULASI" in text and text.index("Dinas Prima") < text.index("Dinas Baik")
