@@ -22,4 +22,5 @@ def register() -> None:
     for name in (REGULAR, BOLD, ITALIC):
         pdfmetrics.registerFont(TTFont(name, str(folder / f"{name}.ttf")))
     rl_config.canvas_basefontname = REGULAR  # else every page also names Helvetica, which is not embedded
+    rl_config.useA85 = 0  # compressed streams stay binary: ASCII85 only makes files larger and slower
     _registered = True
