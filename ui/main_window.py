@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from ui import i18n
+from ui.certificates_dialog import CertificatesDialog
 from ui.conflicts_page import ConflictsPage
 from ui.entry_page import EntryPage
 from ui.i18n import tr
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._action(file, tr("&Impor lembar penilaian…"), self.import_sheets, "Ctrl+I")
         self._action(file, tr("&Templat evaluator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
+        self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P")
         file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)
         file.addSeparator()
@@ -187,6 +189,13 @@ class MainWindow(QMainWindow):
         self.conflicts.reload()
         if self.results.isVisible():
             self.results.recompute_if_stale()
+
+    def open_certificates(self) -> CertificatesDialog:
+        """Certificate settings, issuing with preview and print, revoking and verifying."""
+        dialog = CertificatesDialog(self.wb, self.results.period, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def write_template(self) -> None:
         name, ok = QInputDialog.getText(self, tr("Templat evaluator"), tr("Nama evaluator:"),

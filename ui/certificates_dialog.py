@@ -1,0 +1,310 @@
+"""Certificates in the GUI: settings per period, issue with preview, print, revoke, and verify."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reports.certificate import certificate_pdf, safe_name, token_from_pdf, write_certificates
+from ui.i18n import tr
+from ui.ops import run_op
+from ui.pdf_preview import page_count, page_image
+from workbench import WorkbenchError, Workbook
+from workbench.certificates import Certificate, CertificateSettings
+
+NumberRole = Qt.ItemDataRole.UserRole + 1
+
+
+class CertificatesDialog(QDialog):
+    """Three tabs: settings (load/save), issue (with preview, print, revoke), verify."""
+
+    def __init__(self, wb: Workbook, period: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.wb, self.period = wb, period
+        self.setWindowTitle(tr("Piagam penghargaan") + f" · {period}")
+        self.resize(1100, 700)
+        self.folder = Path(tempfile.mkdtemp(prefix="piagam-"))
+        self.certificates: list[Certificate] = []
+        tabs = QTabWidget()
+        tabs.addTab(self._settings_tab(), tr("Pengaturan"))
+        tabs.addTab(self._issue_tab(), tr("Terbitkan"))
+        tabs.addTab(self._verify_tab(), tr("Verifikasi"))
+        self.tabs = tabs
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        self.load()
+        self.show_certificates()
+
+    # --- settings --------------------------------------------------------------------------
+
+    def _settings_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.fields = {name: QLineEdit() for name in ("title", "intro", "wording", "evaluation", "place",
+                                                       "signatory_title", "signatory_name", "signatory_nip", "logo",
+                                                       "numbering")}
+        labels = {"title": tr("Judul"), "intro": tr("Pengantar"), "wording": tr("Kalimat kategori"),
+                  "evaluation": tr("Kalimat evaluasi"), "place": tr("Tempat"),
+                  "signatory_title": tr("Jabatan penanda tangan"),
+                  "signatory_name": tr("Nama penanda tangan"), "signatory_nip": tr("NIP (boleh kosong)"),
+                  "logo": tr("Logo (berkas gambar)"), "numbering": tr("Pola nomor")}
+        for name, edit in self.fields.items():
+            form.addRow(labels[name], edit)
+        self.issued_on = QDateEdit()
+        self.issued_on.setCalendarPopup(True)
+        self.issued_on.setDisplayFormat("d MMMM yyyy")
+        form.addRow(tr("Tanggal"), self.issued_on)
+        self.min_category = QComboBox()
+        bands = self.wb.instrument(self.wb.period(self.period).instrument_id).bands
+        self.min_category.addItems([b.code for b in bands])
+        form.addRow(tr("Kategori minimal"), self.min_category)
+        self.show_score = QCheckBox(tr("Cantumkan nilai IPP"))
+        form.addRow("", self.show_score)
+        save = QPushButton(tr("Simpan pengaturan"))
+        save.clicked.connect(self.save)
+        self.settings_message = QLabel()
+        form.addRow(save, self.settings_message)
+        return page
+
+    def load(self) -> None:
+        """Show the period's stored settings."""
+        settings = self.wb.certificate_settings(self.period)
+        for name, edit in self.fields.items():
+            edit.setText(str(getattr(settings, name)))
+        self.issued_on.setDate(QDate.fromString(settings.issued_on, "yyyy-MM-dd") if settings.issued_on
+                               else QDate.currentDate())
+        self.min_category.setCurrentText(settings.min_category)
+        self.show_score.setChecked(settings.show_score)
+
+    def save(self) -> bool:
+        """Store the form as the period's settings; says what is wrong when it cannot."""
+        settings = CertificateSettings(**{name: edit.text() for name, edit in self.fields.items()},
+                                       issued_on=self.issued_on.date().toString("yyyy-MM-dd"),
+                                       min_category=self.min_category.currentText(),
+                                       show_score=self.show_score.isChecked())
+        try:
+            self.wb.set_certificate_settings(settings, self.period)
+        except WorkbenchError as exc:
+            self.settings_message.setText(str(exc))
+            return False
+        self.settings_message.setText(tr("Tersimpan"))
+        return True
+
+    # --- issue -----------------------------------------------------------------------------
+
+    def _issue_tab(self) -> QWidget:
+        page = QWidget()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(tr("kata sandi kunci kantor"))
+        make_key = QPushButton(tr("Buat kunci…"))
+        make_key.clicked.connect(self._on_make_key_clicked)
+        issue = QPushButton(tr("Terbitkan piagam"))
+        issue.clicked.connect(self.issue)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Kata sandi")))
+        bar.addWidget(self.passphrase, 1)
+        bar.addWidget(make_key)
+        bar.addWidget(issue)
+        self.eligible = QLabel()
+        self.eligible.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.currentItemChanged.connect(lambda item, _: self.preview(item.data(NumberRole) if item else None))
+        self.preview_label = QLabel(tr("Pratinjau"))
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_label.setMinimumWidth(600)
+        open_ = QPushButton(tr("Simpan PDF…"))
+        open_.clicked.connect(self._on_save_clicked)
+        print_ = QPushButton(tr("Cetak…"))
+        print_.clicked.connect(self._on_print_clicked)
+        revoke = QPushButton(tr("Cabut…"))
+        revoke.clicked.connect(self._on_revoke_clicked)
+        self.issue_message = QLabel()
+        self.issue_message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (open_, print_, revoke):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        left = QVBoxLayout()
+        left.addWidget(self.eligible)
+        left.addWidget(self.list, 1)
+        left.addLayout(buttons)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(self.preview_label, 2)
+        layout = QVBoxLayout(page)
+        layout.addLayout(bar)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.issue_message)
+        return page
+
+    def show_certificates(self) -> None:
+        eligible = self.wb.eligible_units(self.period)
+        self.eligible.setText(tr("Memenuhi syarat: {units}").format(units=", ".join(eligible) or "–"))
+        self.certificates = self.wb.certificates(self.period)
+        self.list.clear()
+        for cert in self.certificates:
+            revoked = f" · {tr('DICABUT')}" if cert.revoked else ""
+            item = QListWidgetItem(f"{cert.number} · {cert.unit_name} · {cert.category}{revoked}")
+            item.setData(NumberRole, cert.number)
+            self.list.addItem(item)
+
+    def issue(self) -> None:
+        """Save the settings, then sign and draw the certificates in the worker thread."""
+        if not self.save():
+            return
+        path, period, passphrase, folder = self.wb.path, self.period, self.passphrase.text(), self.folder
+
+        def work(progress: object, cancel: object) -> int:
+            with Workbook(path) as wb:
+                certs = [c for c in wb.issue_certificates(passphrase, period) if not c.revoked]
+                write_certificates(certs, wb.certificate_settings(period), folder, progress=progress,  # type: ignore
+                                   cancel=cancel)  # type: ignore[arg-type]
+                return len(certs)
+
+        run_op(self, work, label=tr("Menerbitkan piagam…"), on_success=self._issued,
+               on_failure=lambda exc: self.issue_message.setText(str(exc)))
+
+    def _issued(self, count: object) -> None:
+        self.issue_message.setText(tr("{n} piagam siap di {folder}").format(n=count, folder=self.folder))
+        self.show_certificates()
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def pdf_of(self, number: str) -> Path:
+        """The PDF of a certificate, drawn now if it was issued in an earlier session."""
+        path = self.folder / safe_name(number)
+        if not path.exists():
+            cert = next(c for c in self.certificates if c.number == number)
+            path.write_bytes(certificate_pdf(cert, self.wb.certificate_settings(self.period)))
+        return path
+
+    def preview(self, number: str | None) -> None:
+        if number is None:
+            return
+        image = page_image(self.pdf_of(number), scale=0.8)
+        self.preview_label.setPixmap(QPixmap.fromImage(image))
+
+    def selected(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(NumberRole) if item else None
+
+    def _on_make_key_clicked(self) -> None:
+        text, ok = QInputDialog.getText(self, tr("Buat kunci"), tr("Kata sandi baru (minimal 8 karakter):"),
+                                        QLineEdit.EchoMode.Password)
+        if ok:
+            try:
+                key = self.wb.init_keys(text)
+            except WorkbenchError as exc:
+                self.issue_message.setText(str(exc))
+                return
+            self.issue_message.setText(tr("Kunci {key} dibuat").format(key=key))
+
+    def _on_save_clicked(self) -> None:
+        number = self.selected()
+        if number:
+            target, _ = QFileDialog.getSaveFileName(self, tr("Simpan PDF"), safe_name(number), "PDF (*.pdf)")
+            if target:
+                Path(target).write_bytes(self.pdf_of(number).read_bytes())
+
+    def print_certificate(self, number: str, printer: QPrinter) -> None:
+        """Draw the certificate's page, rendered at 300 dpi, onto a printer page."""
+        image = page_image(self.pdf_of(number), scale=300 / 72)
+        painter = QPainter(printer)
+        area = painter.viewport()
+        size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        painter.setViewport(area.x(), area.y(), size.width(), size.height())
+        painter.setWindow(image.rect())
+        painter.drawImage(0, 0, image)
+        painter.end()
+
+    def _on_print_clicked(self) -> None:
+        number = self.selected()
+        if not number:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(printer.pageLayout().orientation().Landscape)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_certificate(number, printer)
+
+    def _on_revoke_clicked(self) -> None:
+        number = self.selected()
+        if not number:
+            return
+        reason, ok = QInputDialog.getText(self, tr("Cabut piagam"), tr("Alasan pencabutan {number}:").format(
+            number=number))
+        if ok:
+            self.revoke(number, reason)
+
+    def revoke(self, number: str, reason: str) -> None:
+        try:
+            self.wb.revoke(number, reason)
+        except WorkbenchError as exc:
+            self.issue_message.setText(str(exc))
+            return
+        self.show_certificates()
+
+    # --- verify ----------------------------------------------------------------------------
+
+    def _verify_tab(self) -> QWidget:
+        page = QWidget()
+        self.token = QLineEdit()
+        self.token.setPlaceholderText(tr("Tempel token PP1.… di sini, atau buka PDF piagam"))
+        check = QPushButton(tr("Periksa"))
+        check.clicked.connect(lambda: self.verify(self.token.text()))
+        open_pdf = QPushButton(tr("Buka PDF…"))
+        open_pdf.clicked.connect(self._on_open_pdf_clicked)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.token, 1)
+        row.addWidget(check)
+        row.addWidget(open_pdf)
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        layout.addWidget(self.verdict)
+        layout.addStretch()
+        return page
+
+    def verify(self, token: str, page_text: str | None = None) -> bool:
+        """Check a token (and the text of its PDF) against this database; shows the verdict."""
+        verdict = self.wb.verify(token.strip(), text_of_pdf=page_text)
+        colour = "#1b7e3c" if verdict.valid else "#c62828"
+        self.verdict.setText(f"<b style='color:{colour}'>{verdict.message}</b>")
+        return verdict.valid
+
+    def verify_pdf(self, path: str | Path) -> bool:
+        token, page_text = token_from_pdf(path)
+        if token is None:
+            self.verdict.setText(tr("Tidak ada token piagam di PDF ini"))
+            return False
+        self.token.setText(token)
+        return self.verify(token, page_text)
+
+    def _on_open_pdf_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Buka PDF piagam"), str(self.folder), "PDF (*.pdf)")
+        if path and page_count(path):
+            self.verify_pdf(path)
