@@ -19,7 +19,15 @@ from workbench.errors import Location, Problem, SheetError, WorkbenchError
 from workbench.instrument import Instrument
 from workbench.messages import text
 from workbench.registry import did_you_mean
-from workbench.sheets import SYNONYMS, Table, column_letter, find_table, normalize_header, read_rows
+from workbench.sheets import (
+    SYNONYMS,
+    Table,
+    check_container,
+    column_letter,
+    find_table,
+    normalize_header,
+    read_rows,
+)
 
 TEMPLATE_MARK = "pekppp-workbench-template"
 META_SHEET = "_workbench"
@@ -28,8 +36,8 @@ LONG_OPTIONAL = ("evaluator", "catatan", "rekomendasi", "tanggal", "metode", "kl
 FIELDS = {"nilai": "score", "klaim_unit": "claim", "catatan": "notes", "rekomendasi": "recommendation",
           "metode": "method", "tanggal": "observed_on"}
 NORMALISERS: dict[str, Callable[[object], object]] = {
-    "score": normalize.score, "claim": normalize.score, "notes": normalize.text,
-    "recommendation": normalize.text, "method": normalize.method, "observed_on": normalize.observed_date}
+    "score": normalize.score, "claim": normalize.score, "notes": normalize.note,
+    "recommendation": normalize.note, "method": normalize.method, "observed_on": normalize.observed_date}
 
 
 @dataclass
@@ -72,6 +80,7 @@ def file_sha256(path: Path) -> str:
 
 def template_meta(path: Path) -> dict[str, str]:
     """The key/value pairs of a workbench template's hidden sheet, or {} for a foreign file."""
+    check_container(path)
     try:
         if META_SHEET not in CalamineWorkbook.from_path(str(path)).sheet_names:
             return {}
@@ -107,6 +116,9 @@ class Lookup:
         if found is not None:
             return found
         found = ids.get(normalize.code(value).casefold())
+        if found is None and not normalize.code(value):
+            field_name = "kode_unit" if message == "unit_unknown" else "kode_indikator"
+            raise ValueError(text("value_required", expected=field_name))
         if found is None:
             raise ValueError(text(message, code=normalize.text(value),
                                   hint=did_you_mean(normalize.code(value), codes)))

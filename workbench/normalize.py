@@ -23,6 +23,7 @@ METHOD_WORDS = {
     "field": "field", "lapangan": "field", "verlap": "field", "verifikasilapangan": "field",
     "kunjunganlapangan": "field", "observasi": "field", "interview": "interview", "wawancara": "interview",
 }
+MAX_CELL_CHARS = 32767  # Excel's own limit for a cell
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (1900) date system
 _SPACES = re.compile(r"\s+")
 
@@ -43,6 +44,14 @@ def text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def note(value: object) -> str:
+    """Free text (notes, recommendations) within a spreadsheet cell's limit."""
+    cleaned = text(value)
+    if len(cleaned) > MAX_CELL_CHARS:
+        raise ValueError(messages.text("cell_too_long", length=len(cleaned), limit=MAX_CELL_CHARS))
+    return cleaned
 
 
 def code(value: object) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from workbench.errors import Location, SheetError
 
@@ -96,18 +97,48 @@ class Table:
         return Location(self.file, self.sheet, row_number, column)
 
 
+# Limits that keep a hostile file from exhausting memory or time: calamine loads a whole sheet at once.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED = 400 * 1024 * 1024  # declared size of all parts of a zip-based workbook
+MAX_RATIO = 100  # expansion of any part larger than 32 MB; real sheets compress about 5-20 times
+
+
+def check_container(path: Path) -> None:
+    """Refuse, before parsing, a file too large or a zip that would expand beyond the limits."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SheetError("too_large", file=path.name, detail=f"{size // 2**20} MB")
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetError("not_a_spreadsheet", file=path.name, detail=str(exc)[:160]) from exc
+    total = sum(i.file_size for i in infos)
+    bomb = next((i for i in infos if i.file_size > 32 * 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1)),
+                None)
+    if total > MAX_UNCOMPRESSED or bomb is not None or len(infos) > 10000:
+        raise SheetError("too_large", file=path.name, detail=f"{total // 2**20} MB")
+
+
 def read_rows(path: str | Path, sheet: str | int = 0) -> tuple[str, list[list[object]]]:
-    """All rows of one sheet as Python values; raises SheetError for anything unreadable."""
+    """All rows of one sheet as Python values; raises SheetError for anything unreadable.
+
+    `sheet` is a name, or the position among the visible worksheets (hidden sheets are skipped).
+    """
     path = Path(path)
     if not path.is_file():
         raise SheetError("file_missing", file=path.name)
+    check_container(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
         if isinstance(sheet, int):
-            if not names:
+            visible = [m.name for m in workbook.sheets_metadata
+                       if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
+            if len(visible) <= sheet:
                 raise SheetError("sheet_empty", file=path.name, sheet="?")
-            sheet = names[sheet]
+            sheet = visible[sheet]
         rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except SheetError:
         raise
