@@ -175,10 +175,10 @@ class CertificatesDialog(QDialog):
         """Save the settings, then sign and draw the certificates in the worker thread."""
         if not self.save():
             return
-        path, period, passphrase, folder = self.wb.path, self.period, self.passphrase.text(), self.folder
+        source, period, passphrase, folder = self.wb, self.period, self.passphrase.text(), self.folder
 
         def work(progress: object, cancel: object) -> int:
-            with Workbook(path) as wb:
+            with source.reopen() as wb:
                 certs = [c for c in wb.issue_certificates(passphrase, period) if not c.revoked]
                 write_certificates(certs, wb.certificate_settings(period), folder, progress=progress,  # type: ignore
                                    cancel=cancel)  # type: ignore[arg-type]

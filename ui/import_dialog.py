@@ -247,12 +247,11 @@ class ImportDialog(QDialog):
                                                                               row=shown.header_row))
 
     def _work(self, *, dry_run: bool) -> object:
-        path, paths, mapping = self.wb.path, self.paths(), self.mapping()
+        source, paths, mapping = self.wb, self.paths(), self.mapping()
         evaluator, skip = self.evaluator.text().strip() or None, self.skip_invalid.isChecked()
-        actor = self.wb.actor
 
         def work(progress: object, cancel: object) -> ImportReport:
-            with Workbook(path, actor=actor) as wb:
+            with source.reopen() as wb:
                 return wb.import_observations(paths, evaluator=evaluator, mapping=mapping, skip_invalid=skip,
                                               dry_run=dry_run, progress=progress, cancel=cancel)  # type: ignore
 

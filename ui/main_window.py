@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
 
 from ui import i18n
 from ui.certificates_dialog import CertificatesDialog
@@ -23,10 +32,10 @@ from workbench.demo import add_demo_period
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
 
 
-def open_or_create(path: Path, *, demo: bool) -> Workbook:
+def open_or_create(path: Path, *, demo: bool, passphrase: str | None = None) -> Workbook:
     """Open a workbook, creating it (with the demo period when asked) if the file does not exist."""
     if path.exists():
-        return Workbook(path)
+        return Workbook(path, passphrase=passphrase)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook.create(path)
     if demo:
@@ -37,11 +46,13 @@ def open_or_create(path: Path, *, demo: bool) -> Workbook:
 class MainWindow(QMainWindow):
     """One open workbook at a time; language switches rebuild the widgets in place."""
 
-    def __init__(self, settings: Settings, path: Path, *, demo: bool = False) -> None:
+    def __init__(self, settings: Settings, path: Path, *, demo: bool = False, passphrase: str | None = None) -> None:
         super().__init__()
         self.settings = settings
+        # replaceable so that tests can answer without a modal dialog
+        self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
         i18n.set_language(str(settings.get("setting/language")))
-        self.wb = open_or_create(path, demo=demo)
+        self.wb = open_or_create(path, demo=demo, passphrase=passphrase)
         self.settings.add_recent(self.wb.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
@@ -145,8 +156,14 @@ class MainWindow(QMainWindow):
         try:
             wb = Workbook.create(path) if create else Workbook(path)
         except WorkbenchError as exc:
-            self._warn(tr("Tidak dapat membuka basis data"), str(exc))
-            return False
+            passphrase = self.ask_passphrase(path) if exc.key == "db_not_workbench" else None
+            try:
+                if passphrase is None:
+                    raise exc
+                wb = Workbook(path, passphrase=passphrase)  # an encrypted database
+            except WorkbenchError as final:
+                self._warn(tr("Tidak dapat membuka basis data"), str(final))
+                return False
         self._save_state()
         self.wb.close()
         self.wb = wb
@@ -154,6 +171,12 @@ class MainWindow(QMainWindow):
         self.settings.set("persist/last_folder", str(path.parent))
         self._build()
         return True
+
+    def _ask_passphrase(self, path: Path) -> str | None:
+        text, ok = QInputDialog.getText(self, tr("Basis data terenkripsi"),
+                                        tr("Kata sandi untuk {name}:").format(name=path.name),
+                                        QLineEdit.EchoMode.Password)
+        return text if ok and text else None
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("Basis data baru"), self._folder(), DB_FILTER)
@@ -213,10 +236,10 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, tr("Ekspor hasil"), suggestion, "Excel (*.xlsx)")
         if not path:
             return
-        db, period = self.wb.path, self.results.period
+        source, period = self.wb, self.results.period
 
         def work(progress: object, cancel: object) -> object:
-            with Workbook(db) as wb:
+            with source.reopen() as wb:
                 return wb.export_results(path, period)
 
         run_op(self, work, label=tr("Mengekspor hasil…"), on_failure=lambda e: self._warn(tr("Ekspor gagal"), str(e)),

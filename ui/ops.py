@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.i18n import tr
@@ -68,12 +69,14 @@ def run_op(parent: QWidget, fn: Callable[[Callable[[ProgressUpdate], None], Canc
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(cancel.cancel)
-    timer = QTimer(dialog)
+    # the timer belongs to the application, so that an operation always ends even if its window went away
+    timer = QTimer(QCoreApplication.instance())
     timer.setInterval(POLL_MS)
 
     def poll() -> None:
+        alive = shiboken6.isValid(parent) and shiboken6.isValid(dialog)
         update = task.progress
-        if update is not None and not dialog.wasCanceled():
+        if alive and update is not None and not dialog.wasCanceled():
             dialog.setMaximum(update.total)
             dialog.setValue(update.current)
             if update.message:
@@ -81,10 +84,13 @@ def run_op(parent: QWidget, fn: Callable[[Callable[[ProgressUpdate], None], Canc
         if not task.done.is_set():
             return
         timer.stop()
+        timer.deleteLater()
+        _running.discard(task)
+        if not alive:
+            return  # the window that asked is gone: nobody to tell
         dialog.canceled.disconnect(cancel.cancel)
         dialog.close()
         dialog.deleteLater()
-        _running.discard(task)
         if task.error is None:
             on_success(task.result)
         elif not isinstance(task.error, Cancelled):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -136,10 +135,10 @@ class ResultsPage(QWidget):
 
     def recompute(self, *, force: bool = False) -> None:
         """Refresh the results cache on the worker thread, then reload the table."""
-        path, period = Path(self.wb.path), self.period
+        source, period = self.wb, self.period
 
         def work(progress: object, cancel: object) -> int:
-            with Workbook(path) as wb:
+            with source.reopen() as wb:
                 if not force and wb.results_fresh(period):
                     return 0
                 return wb.refresh_results(period, progress=progress, cancel=cancel)  # type: ignore[arg-type]

@@ -35,8 +35,22 @@ def _json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+def _db_passphrase() -> str | None:
+    """The database passphrase from WORKBENCH_DB_PASSPHRASE (for encrypted databases), or None."""
+    import os
+
+    return os.environ.get("WORKBENCH_DB_PASSPHRASE") or None
+
+
+def _open(path: str) -> Workbook:
+    return Workbook(path, passphrase=_db_passphrase())
+
+
 def cmd_init(args: argparse.Namespace) -> None:
-    with Workbook.create(args.db, instrument=args.instrument, period=args.period) as wb:
+    passphrase = None
+    if args.encrypt:
+        passphrase = _db_passphrase() or _passphrase("Kata sandi basis data / database passphrase: ")
+    with Workbook.create(args.db, instrument=args.instrument, period=args.period, passphrase=passphrase) as wb:
         period = wb.period()
         print(f"{args.db}: dibuat / created; periode {period.name}, instrumen {period.instrument_id}")
 
@@ -52,14 +66,14 @@ def cmd_instruments(args: argparse.Namespace) -> None:
 
 
 def cmd_units_import(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         done = wb.import_units(args.file)
     print(f"{Path(args.file).name}: {done.added} unit baru, {done.updated} diperbarui, {done.unchanged} tetap "
           f"/ {done.added} added, {done.updated} updated, {done.unchanged} unchanged")
 
 
 def cmd_units_list(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         units = wb.units()
     if args.json:
         return _json([asdict(u) | {"id": None} for u in units])
@@ -67,14 +81,14 @@ def cmd_units_list(args: argparse.Namespace) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         rows = wb.write_template(args.out, evaluator=args.evaluator or wb.actor, units=args.unit or None,
                                  period=args.period)
     print(f"{args.out}: {rows} baris untuk diisi / rows to fill")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         result = wb.import_observations(args.files, period=args.period, evaluator=args.evaluator,
                                         mapping=args.map or None, skip_invalid=args.skip_invalid,
                                         dry_run=args.dry_run)
@@ -97,7 +111,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         conflicts = wb.conflicts(args.period)
     if args.json:
         return _json([{"unit": c.unit, "indicator": c.indicator, "scores": c.scores, "spread": c.spread,
@@ -108,14 +122,14 @@ def cmd_conflicts(args: argparse.Namespace) -> None:
 
 
 def cmd_resolve(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         wb.set_consensus(unit=args.unit, indicator=args.indicator, score=args.score, reason=args.reason,
                          period=args.period)
     print(f"{args.unit} {args.indicator} = {args.score}: disepakati / agreed")
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         out = wb.export_results(args.out, args.period)
     print(f"{out}: rekap hasil ditulis / results written")
 
@@ -129,7 +143,7 @@ def _passphrase(prompt: str = "Kata sandi kunci / key passphrase: ") -> str:
 
 
 def cmd_keys_init(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         key = wb.init_keys(_passphrase())
         if args.public_out:
             Path(args.public_out).write_bytes(wb.public_key_pem())
@@ -137,7 +151,7 @@ def cmd_keys_init(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_export(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         Path(args.out).write_bytes(wb.public_key_pem())
     print(f"{args.out}: kunci publik / public key")
 
@@ -145,7 +159,7 @@ def cmd_keys_export(args: argparse.Namespace) -> None:
 def cmd_certificates(args: argparse.Namespace) -> None:
     from reports.certificate import write_certificates  # the CLI composes core and reports
 
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         certificates = wb.issue_certificates(_passphrase(), args.period, min_category=args.min_category)
         settings = wb.certificate_settings(args.period)
     paths = write_certificates([c for c in certificates if not c.revoked], settings, args.out)
@@ -169,7 +183,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             raise WorkbenchError("verify_no_token", file=Path(args.target).name)
         token = found
     if args.db:
-        with Workbook(args.db) as wb:
+        with _open(args.db) as wb:
             verdict = wb.verify(token, text_of_pdf=page_text)
     else:
         pem = Path(args.public_key).read_bytes()
@@ -179,13 +193,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         wb.revoke(args.number, args.reason)
     print(f"{args.number}: dicabut / revoked")
 
 
 def cmd_revocations(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         listed = wb.revocations()
     if args.out:
         Path(args.out).write_text(json.dumps(listed, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -197,7 +211,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         period = wb.period(args.period).name
         settings = wb.certificate_settings(period)
         codes = args.unit or [r.unit for r in wb.scores(period) if r.ipp is not None]
@@ -209,7 +223,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
 
 
 def cmd_scores(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         results = wb.scores(args.period, by_evaluator=args.by_evaluator)
     records = [{"unit": r.unit, "name": r.name, "institution": r.institution, "evaluator": r.evaluator,
                 "ipp": r.ipp, "category": r.category, "label": r.label, "rank": r.rank, "aspects": r.aspects,
@@ -234,7 +248,7 @@ def cmd_scores(args: argparse.Namespace) -> None:
 
 
 def cmd_skm(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         results = wb.skm(args.file, mode=args.weight_mode)
     if args.json:
         return _json([{"unit": unit, "respondents": r.respondents, "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
@@ -250,13 +264,13 @@ def cmd_sample(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         out = wb.backup(args.out)
     print(f"{out}: cadangan dibuat / backup written")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with Workbook(args.db) as wb:
+    with _open(args.db) as wb:
         problems = wb.check()
     for problem in problems:
         print(problem)
@@ -280,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instrument", default=instruments.DEFAULT_INSTRUMENT,
                    help="id dari `workbench instruments`, atau berkas .json/.xlsx/.ods (default %(default)s)")
     p.add_argument("--period", help="nama periode pertama (default: tahun ini)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="enkripsi basis data (SQLCipher); kata sandi dari prompt atau WORKBENCH_DB_PASSPHRASE")
 
     p = command("instruments", cmd_instruments, "Daftar instrumen bawaan / list the shipped instruments")
     p.add_argument("--json", action="store_true", help="keluaran JSON")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 from workbench.certificates import Certificates
 from workbench.errors import WorkbenchError
-from workbench.store import GENESIS_HASH, audit_hash
+from workbench.store import GENESIS_HASH, audit_hash, raw_connect
 
 
 class Maintenance(Certificates):
@@ -20,7 +19,7 @@ class Maintenance(Certificates):
         if out.exists():
             raise WorkbenchError("backup_target_exists", file=str(out))
         partial = out.with_name(out.name + ".part")
-        target = sqlite3.connect(partial)
+        target = raw_connect(partial, self.passphrase)  # a backup of an encrypted database stays encrypted
         try:
             self.conn.backup(target)
         finally:

@@ -55,8 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # database
     "db_missing": ("{file}: basis data tidak ditemukan", "{file}: database not found"),
     "db_exists": ("{file}: sudah ada; pilih nama lain", "{file}: already exists; choose another name"),
-    "db_not_workbench": ("{file}: bukan basis data workbench ({detail})",
-                         "{file}: not a workbench database ({detail})"),
+    "bad_db_passphrase": ("{file}: kata sandi basis data salah, atau bukan basis data terenkripsi",
+                          "{file}: wrong database passphrase, or not an encrypted database"),
+    "db_not_workbench": ("{file}: bukan basis data workbench atau terenkripsi ({detail})",
+                         "{file}: not a workbench database, or encrypted ({detail})"),
     "db_too_new": ("{file}: dibuat oleh versi yang lebih baru (skema {found} > {known})",
                    "{file}: made by a newer version (schema {found} > {known})"),
     "period_unknown": ("Periode tidak dikenal: {name}", "Unknown period: {name}"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from workbench.errors import WorkbenchError
 from workbench.schema import SCHEMA_VERSION, migrate
@@ -61,32 +61,50 @@ def new_uuids(count: int) -> list[str]:
     return result
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
+def raw_connect(path: str | Path, passphrase: str | None = None) -> sqlite3.Connection:
+    """A plain connection, or an SQLCipher one unlocked with the passphrase."""
+    if passphrase is None:
+        return sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    import sqlcipher3  # SQLCipher-compatible encryption, a DB-API drop-in for sqlite3
+
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")  # PRAGMA takes no parameters
+    return conn
+
+
+def connect(path: str | Path, passphrase: str | None = None) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL and foreign keys on."""
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+    conn = raw_connect(path, passphrase)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()  # a wrong key fails here; an open handle would keep the file locked
+        raise
     return conn
 
 
 class Store:
     """Owns the SQLite connection of one workbook; subclasses add the domain operations."""
 
-    def __init__(self, path: str | Path, *, create: bool = False, actor: str | None = None) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False, actor: str | None = None,
+                 passphrase: str | None = None) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise WorkbenchError("db_missing", file=str(path))
         if create and self.path.exists():
             raise WorkbenchError("db_exists", file=str(path))
         self.actor = actor or "operator"
+        self.passphrase = passphrase
         self.closed = False
         try:
-            self.conn = connect(self.path)
-        except sqlite3.DatabaseError as exc:
-            raise WorkbenchError("db_not_workbench", file=self.path.name, detail=str(exc)) from exc
+            self.conn = connect(self.path, passphrase)
+        except Exception as exc:  # sqlite3 and sqlcipher3 raise their own DatabaseError types
+            raise WorkbenchError("bad_db_passphrase" if passphrase else "db_not_workbench", file=self.path.name,
+                                 detail=str(exc)) from exc
         try:
             found = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if found > SCHEMA_VERSION:
@@ -94,12 +112,19 @@ class Store:
             if found == 0 and not create and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise WorkbenchError("db_not_workbench", file=self.path.name, detail="user_version 0")
             migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
+        except Exception as exc:
             self.conn.close()
-            raise WorkbenchError("db_not_workbench", file=self.path.name, detail=str(exc)) from exc
+            if isinstance(exc, WorkbenchError):
+                raise
+            raise WorkbenchError("bad_db_passphrase" if passphrase else "db_not_workbench", file=self.path.name,
+                                 detail=str(exc)) from exc
         except WorkbenchError:
             self.conn.close()
             raise
+
+    def reopen(self) -> Self:
+        """Another connection to the same database (same passphrase and actor), e.g. for a worker thread."""
+        return type(self)(self.path, actor=self.actor, passphrase=self.passphrase)
 
     @cached_property
     def db(self) -> sqlite_utils.Database:

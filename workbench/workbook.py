@@ -25,11 +25,11 @@ class Workbook(Maintenance):
 
     @classmethod
     def create(cls, path: str | Path, *, instrument: str = instruments.DEFAULT_INSTRUMENT,
-               period: str | None = None, actor: str | None = None) -> Workbook:
+               period: str | None = None, actor: str | None = None, passphrase: str | None = None) -> Workbook:
         """Create a database with an instrument (shipped id, or a .json/.xlsx/.ods file) and a first period.
 
-        The period is named after the current year unless `period` is given. The file is built beside
-        its final name and moved into place only when complete.
+        The period is named after the current year unless `period` is given. With a `passphrase` the file
+        is encrypted (SQLCipher). The file is built beside its final name and moved into place only when complete.
         """
         path = Path(path)
         if path.exists():
@@ -37,7 +37,7 @@ class Workbook(Maintenance):
         inst = instruments.load_path(instrument) if Path(instrument).suffix else instruments.load(instrument)
         partial = path.with_name(path.name + ".part")
         partial.unlink(missing_ok=True)
-        with cls(partial, create=True, actor=actor) as wb:
+        with cls(partial, create=True, actor=actor, passphrase=passphrase) as wb:
             wb.add_instrument(inst)
             wb.add_instrument(instruments.load("skm-2017"))
             wb.add_period(period or str(date.today().year), instrument_id=inst.id, year=_year(period))
@@ -45,7 +45,7 @@ class Workbook(Maintenance):
         for suffix in ("-wal", "-shm"):
             Path(str(partial) + suffix).unlink(missing_ok=True)
         partial.replace(path)
-        return cls(path, actor=actor)
+        return cls(path, actor=actor, passphrase=passphrase)
 
 
 def _year(period: str | None) -> int:

@@ -90,3 +90,15 @@ def test_long_work_reports_progress_and_can_be_cancelled(qtbot, window):
     run_op(window, lambda progress, cancel: 42, on_success=seen.append)
     wait_ops(qtbot)
     assert seen == [42]
+
+
+def test_an_encrypted_database_opens_in_the_app_with_its_passphrase(qtbot, window, tmp_path):
+    path = tmp_path / "rahasia.sqlite"
+    Workbook.create(path, period="PEKPPP 2026", passphrase="sandi-laptop-1").close()
+    window.ask_passphrase = lambda p: "salah"
+    assert not window.switch_database(path)
+    window.ask_passphrase = lambda p: "sandi-laptop-1"
+    assert window.switch_database(path) and window.wb.passphrase == "sandi-laptop-1"
+    window.tabs.setCurrentIndex(1)  # the worker reopens the database with the same passphrase
+    qtbot.waitUntil(window.wb.results_fresh, timeout=10000)
+    wait_ops(qtbot)
