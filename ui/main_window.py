@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,15 +32,21 @@ from workbench.demo import add_demo_period
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
 
 
-def open_or_create(path: Path, *, demo: bool, passphrase: str | None = None) -> Workbook:
+def open_or_create(path: Path, *, demo: bool, passphrase: str | None = None, read_only: bool = False) -> Workbook:
     """Open a workbook, creating it (with the demo period when asked) if the file does not exist."""
     if path.exists():
-        return Workbook(path, passphrase=passphrase)
+        return Workbook(path, passphrase=passphrase, read_only=read_only)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook.create(path)
     if demo:
         add_demo_period(wb)
     return wb
+
+
+def take_lock(path: Path) -> QLockFile | None:
+    """The lock that makes this window the database's one writer, or None when another window holds it."""
+    lock = QLockFile(str(path) + ".lock")
+    return lock if lock.tryLock(200) else None
 
 
 class MainWindow(QMainWindow):
@@ -52,7 +58,8 @@ class MainWindow(QMainWindow):
         # replaceable so that tests can answer without a modal dialog
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
         i18n.set_language(str(settings.get("setting/language")))
-        self.wb = open_or_create(path, demo=demo, passphrase=passphrase)
+        self.lock = take_lock(path)
+        self.wb = open_or_create(path, demo=demo, passphrase=passphrase, read_only=self.lock is None)
         self.settings.add_recent(self.wb.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
@@ -62,6 +69,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.restoreGeometry(settings.get("persist/geometry"))  # type: ignore[arg-type]
         self.restoreState(settings.get("persist/window_state"))  # type: ignore[arg-type]
+        self._after_open()
 
     # --- building --------------------------------------------------------------------------
 
@@ -85,7 +93,10 @@ class MainWindow(QMainWindow):
         self.entry.splitter.restoreState(self.settings.get("persist/entry_splitter"))  # type: ignore[arg-type]
         self.results.splitter.restoreState(self.settings.get("persist/results_splitter"))  # type: ignore[arg-type]
         self._build_menus()
-        self.db_label.setText(tr("Basis data:") + f" {self.wb.path}")
+        self.db_label.setText(tr("Basis data:") + f" {self.wb.path}"
+                              + (" · " + tr("hanya baca") if self.wb.read_only else ""))
+        self.entry.setEnabled(not self.wb.read_only)
+        self.conflicts.setEnabled(not self.wb.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
 
     def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -111,6 +122,10 @@ class MainWindow(QMainWindow):
         self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P")
         file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)
+        restore = self._action(file, tr("&Pulihkan cadangan…"), self.restore_backup)
+        for action in (restore, *(a for a in file.actions() if a.text() in (
+                tr("&Impor lembar penilaian…"), tr("&Piagam penghargaan…")))):
+            action.setEnabled(not self.wb.read_only)
         file.addSeparator()
         self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Sunting"))
@@ -153,23 +168,66 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: Path, *, create: bool = False) -> bool:
         """Open (or create) another workbook in this window; says why not when it cannot."""
         self.entry.form.commit_pending()
+        lock = take_lock(path)
+        read_only = lock is None and not create
         try:
-            wb = Workbook.create(path) if create else Workbook(path)
+            wb = Workbook.create(path) if create else Workbook(path, read_only=read_only)
         except WorkbenchError as exc:
             passphrase = self.ask_passphrase(path) if exc.key == "db_not_workbench" else None
             try:
                 if passphrase is None:
                     raise exc
-                wb = Workbook(path, passphrase=passphrase)  # an encrypted database
+                wb = Workbook(path, passphrase=passphrase, read_only=read_only)  # an encrypted database
             except WorkbenchError as final:
+                if lock is not None:
+                    lock.unlock()
                 self._warn(tr("Tidak dapat membuka basis data"), str(final))
                 return False
         self._save_state()
         self.wb.close()
-        self.wb = wb
+        if self.lock is not None:
+            self.lock.unlock()
+        self.wb, self.lock = wb, lock
         self.settings.add_recent(path)
         self.settings.set("persist/last_folder", str(path.parent))
         self._build()
+        self._after_open()
+        return True
+
+    def _after_open(self) -> None:
+        """Keep a rolling backup of a database opened for writing; say so when it is read-only."""
+        if self.wb.read_only:
+            self._warn(tr("Hanya baca"), tr("Basis data ini sedang dibuka untuk ditulis di jendela lain; "
+                                            "di sini hanya dapat dibaca."))
+            return
+        source = self.wb
+
+        def backup(progress: object, cancel: object) -> Path:
+            with source.reopen() as wb:
+                return wb.rolling_backup()
+
+        run_op(self, backup, on_success=lambda _: None,
+               on_failure=lambda exc: self.statusBar().showMessage(str(exc), 8000))
+
+    def restore_backup(self) -> None:
+        """Choose one of the rolling backups and put it in place of the database (undoable: see backups)."""
+        copies = self.wb.backups()
+        if not copies:
+            self.statusBar().showMessage(tr("Belum ada cadangan"), 5000)
+            return
+        name, ok = QInputDialog.getItem(self, tr("Pulihkan cadangan"), tr("Cadangan (terbaru di atas):"),
+                                        [p.name for p in copies], 0, False)
+        if ok:
+            self.restore_from(self.wb.backup_dir / name)
+
+    def restore_from(self, backup: Path) -> bool:
+        try:
+            self.wb.restore(backup)
+        except WorkbenchError as exc:
+            self._warn(tr("Pemulihan gagal"), str(exc))
+            return False
+        self._build()
+        self.statusBar().showMessage(tr("Dipulihkan dari {name}").format(name=backup.name), 8000)
         return True
 
     def _ask_passphrase(self, path: Path) -> str | None:
@@ -277,6 +335,8 @@ class MainWindow(QMainWindow):
         self.entry.form.commit_pending()
         self._save_state()
         self.wb.close()
+        if self.lock is not None:
+            self.lock.unlock()
         super().closeEvent(event)
 
 

@@ -126,7 +126,7 @@ class ResultsPage(QWidget):
             self.recompute_if_stale()
 
     def recompute_if_stale(self) -> None:
-        if not self.wb.results_fresh(self.period):
+        if not self.wb.read_only and not self.wb.results_fresh(self.period):
             self.recompute()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -135,6 +135,8 @@ class ResultsPage(QWidget):
 
     def recompute(self, *, force: bool = False) -> None:
         """Refresh the results cache on the worker thread, then reload the table."""
+        if self.wb.read_only:
+            return
         source, period = self.wb, self.period
 
         def work(progress: object, cancel: object) -> int:

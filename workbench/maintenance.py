@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from workbench.certificates import Certificates
@@ -13,7 +14,7 @@ from workbench.store import GENESIS_HASH, audit_hash, raw_connect
 class Maintenance(Certificates):
     """Keeping a workbook safe: backup and check."""
 
-    def backup(self, out: str | Path) -> Path:
+    def backup(self, out: str | Path, *, with_evidence: bool = True) -> Path:
         """A consistent copy of the database (SQLite online backup) and its evidence store; never overwrites."""
         out = Path(out)
         if out.exists():
@@ -25,9 +26,52 @@ class Maintenance(Certificates):
         finally:
             target.close()
         partial.replace(out)
-        if self.evidence_dir.is_dir():
+        if with_evidence and self.evidence_dir.is_dir():
             shutil.copytree(self.evidence_dir, out.with_name(out.name + ".evidence"), dirs_exist_ok=True)
         return out
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.path.with_name(self.path.name + ".backups")
+
+    def rolling_backup(self, *, keep: int = 5, max_bytes: int = 2 * 1024**3) -> Path:
+        """Add a timestamped copy to `<db>.backups/` and drop the oldest beyond `keep` copies or `max_bytes`.
+
+        Evidence files are not copied: they are content-addressed and never deleted.
+        """
+        self.backup_dir.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        made = self.backup(self.backup_dir / f"{stamp}.sqlite", with_evidence=False)
+        copies = self.backups()
+        while len(copies) > 1 and (len(copies) > keep or sum(p.stat().st_size for p in copies) > max_bytes):
+            copies.pop().unlink()  # the oldest
+        return made
+
+    def backups(self) -> list[Path]:
+        """Rolling backups, newest first."""
+        if not self.backup_dir.is_dir():
+            return []
+        return sorted(self.backup_dir.glob("*.sqlite"), reverse=True)
+
+    def restore(self, backup: str | Path) -> None:
+        """Replace the whole database with a backup, in place (SQLite online backup into this connection).
+
+        The current state is kept first as one more rolling backup, so that a restore can be undone.
+        """
+        if not Path(backup).is_file():
+            raise WorkbenchError("db_missing", file=str(backup))
+        source = raw_connect(backup, self.passphrase)
+        try:
+            if not source.execute("PRAGMA user_version").fetchone()[0]:
+                raise WorkbenchError("db_not_workbench", file=Path(backup).name, detail="user_version 0")
+            self.rolling_backup(keep=len(self.backups()) + 1)
+            source.backup(self.conn)
+        except WorkbenchError:
+            raise
+        except Exception as exc:
+            raise WorkbenchError("db_not_workbench", file=Path(backup).name, detail=str(exc)) from exc
+        finally:
+            source.close()
 
     def check(self) -> list[str]:
         """Problems found by integrity_check, foreign_key_check, the audit chain and the scores; [] when sound."""

@@ -61,24 +61,25 @@ def new_uuids(count: int) -> list[str]:
     return result
 
 
-def raw_connect(path: str | Path, passphrase: str | None = None) -> sqlite3.Connection:
+def raw_connect(path: str | Path, passphrase: str | None = None, *, read_only: bool = False) -> sqlite3.Connection:
     """A plain connection, or an SQLCipher one unlocked with the passphrase."""
+    target = f"{Path(path).resolve().as_uri()}?mode=ro" if read_only else str(path)
     if passphrase is None:
-        return sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        return sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=read_only)
     import sqlcipher3  # SQLCipher-compatible encryption, a DB-API drop-in for sqlite3
 
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=read_only)
     conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")  # PRAGMA takes no parameters
     return conn
 
 
-def connect(path: str | Path, passphrase: str | None = None) -> sqlite3.Connection:
+def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL and foreign keys on."""
-    conn = raw_connect(path, passphrase)
+    conn = raw_connect(path, passphrase, read_only=read_only)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 10000")
-        if str(path) != ":memory:":
+        if str(path) != ":memory:" and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
@@ -91,7 +92,7 @@ class Store:
     """Owns the SQLite connection of one workbook; subclasses add the domain operations."""
 
     def __init__(self, path: str | Path, *, create: bool = False, actor: str | None = None,
-                 passphrase: str | None = None) -> None:
+                 passphrase: str | None = None, read_only: bool = False) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise WorkbenchError("db_missing", file=str(path))
@@ -99,9 +100,10 @@ class Store:
             raise WorkbenchError("db_exists", file=str(path))
         self.actor = actor or "operator"
         self.passphrase = passphrase
+        self.read_only = read_only  # e.g. while another window has the database open for writing
         self.closed = False
         try:
-            self.conn = connect(self.path, passphrase)
+            self.conn = connect(self.path, passphrase, read_only=read_only)
         except Exception as exc:  # sqlite3 and sqlcipher3 raise their own DatabaseError types
             raise WorkbenchError("bad_db_passphrase" if passphrase else "db_not_workbench", file=self.path.name,
                                  detail=str(exc)) from exc
@@ -111,7 +113,8 @@ class Store:
                 raise WorkbenchError("db_too_new", file=self.path.name, found=found, known=SCHEMA_VERSION)
             if found == 0 and not create and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise WorkbenchError("db_not_workbench", file=self.path.name, detail="user_version 0")
-            migrate(self.conn)
+            if not read_only:
+                migrate(self.conn)
         except Exception as exc:
             self.conn.close()
             if isinstance(exc, WorkbenchError):

@@ -102,3 +102,31 @@ def test_an_encrypted_database_opens_in_the_app_with_its_passphrase(qtbot, windo
     window.tabs.setCurrentIndex(1)  # the worker reopens the database with the same passphrase
     qtbot.waitUntil(window.wb.results_fresh, timeout=10000)
     wait_ops(qtbot)
+
+
+def test_a_second_window_on_the_same_database_is_read_only(qtbot, window, settings, db):
+    wait_ops(qtbot)
+    second = MainWindow(settings, db)
+    qtbot.addWidget(second)
+    assert second.wb.read_only and not second.entry.isEnabled()
+    assert "hanya baca" in second.db_label.text()
+    assert [a for a in second.menuBar().actions()[0].menu().actions() if a.text() == "&Pulihkan cadangan…"][
+        0].isEnabled() is False
+    second.close()
+    window.close()  # the writer leaves: the next window may write
+    third = MainWindow(settings, db)
+    qtbot.addWidget(third)
+    assert not third.wb.read_only and third.entry.isEnabled()
+    wait_ops(qtbot)
+    third.close()
+
+
+def test_a_rolling_backup_is_kept_on_open_and_can_be_restored(qtbot, window):
+    wait_ops(qtbot)
+    backups = window.wb.backups()
+    assert len(backups) == 1
+    window.entry.select_unit("U1")
+    window.entry.choose_score(2)
+    assert window.wb.observations() != []
+    assert window.restore_from(backups[0])
+    assert window.wb.observations() == [] and len(window.wb.backups()) == 2
