@@ -169,3 +169,13 @@ def test_demo_period(wb):
     results = wb.scores(DEMO_PERIOD)
     assert len([r for r in results if r.complete]) == 4 and wb.period().demo
     assert results[0].ipp > results[3].ipp
+
+
+def test_evidence_names_cannot_escape_the_store(wb, tmp_path):
+    obs = wb.save_observation(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
+    odd = tmp_path / "..%2F..%2Fetc%2Fpasswd"
+    odd.write_bytes(b"bukti")
+    sha = wb.add_evidence(obs.uuid, odd)
+    stored = wb.evidence_path(sha)
+    assert stored.resolve().is_relative_to(wb.evidence_dir.resolve()) and stored.name == sha
+    assert stored.read_bytes() == b"bukti"
