@@ -33,7 +33,6 @@ sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from ui.main_window import MainWindow
-from ui.ops import busy
 from ui.settings import Settings
 app = QApplication(sys.argv)
 settings = Settings.from_file({ini!r})
@@ -43,7 +42,7 @@ window.resize(1280, 800)
 window.show()
 
 def ready():  # polled by the event loop, which sleeps between events as it does for a user
-    if not busy() and window.results.model.rowCount():
+    if window.results.model.rowCount() and window.wb.results_fresh():
         assert window.results.model.index(0, 1).data()
         print("shown", window.results.model.rowCount(), flush=True)
         app.quit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 from ui.i18n import tr
 from workbench import WorkbenchError, Workbook
 from workbench.conflicts import Conflict
+
+SHOWN = 500
 
 
 class ConflictsPage(QWidget):
@@ -50,14 +53,28 @@ class ConflictsPage(QWidget):
         row.addWidget(self.reason, 1)
         row.addWidget(self.agree)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("Perbedaan nilai antar-evaluator yang belum disepakati:")))
+        self.count = QLabel()
+        header = QHBoxLayout()
+        header.addWidget(QLabel(tr("Perbedaan nilai antar-evaluator yang belum disepakati:")), 1)
+        header.addWidget(self.count)
+        layout.addLayout(header)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        self.reload()
+        self.loaded = False  # filled when first shown: a large period can hold many conflicts
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self.loaded:
+            self.reload()
 
     def reload(self) -> None:
-        self.conflicts = self.wb.conflicts()
+        """Show the first SHOWN open conflicts (resolving some brings the next ones up)."""
+        self.loaded = True
+        self.conflicts = self.wb.conflicts(limit=SHOWN)
+        total = self.wb.conflict_count() if len(self.conflicts) == SHOWN else len(self.conflicts)
+        self.count.setText(tr("{shown} dari {total} konflik ditampilkan").format(shown=len(self.conflicts),
+                                                                                total=total))
         self.table.setRowCount(len(self.conflicts))
         for r, c in enumerate(self.conflicts):
             cells = (c.unit, c.indicator, " · ".join(f"{e}: {s}" for e, s in c.scores.items()), str(c.spread),

@@ -208,6 +208,7 @@ ENGLISH: dict[str, str] = {
     '{n} masalah ditemukan': '{n} problems found',
     '{n} piagam siap di {folder}': '{n} certificates ready in {folder}',
     '{n} unit': '{n} units',
+    '{shown} dari {total} konflik ditampilkan': '{shown} of {total} conflicts shown',
     '{unit} {indicator} disepakati: {score}': '{unit} {indicator} agreed: {score}',
 }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -18,11 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui import i18n
-from ui.certificates_dialog import CertificatesDialog
 from ui.conflicts_page import ConflictsPage
 from ui.entry_page import EntryPage
 from ui.i18n import tr
-from ui.import_dialog import ImportDialog
 from ui.ops import run_op
 from ui.results_page import ResultsPage
 from ui.settings import Settings
@@ -204,9 +203,9 @@ class MainWindow(QMainWindow):
 
         def backup(progress: object, cancel: object) -> Path:
             with source.reopen() as wb:
-                return wb.rolling_backup()
+                return wb.rolling_backup(min_interval=600)
 
-        run_op(self, backup, on_success=lambda _: None,
+        run_op(self, backup, on_success=lambda _: None, reads_only=True,
                on_failure=lambda exc: self.statusBar().showMessage(str(exc), 8000))
 
     def restore_backup(self) -> None:
@@ -257,8 +256,10 @@ class MainWindow(QMainWindow):
                 return
             self.statusBar().showMessage(tr("Cadangan disimpan: {path}").format(path=path), 8000)
 
-    def import_sheets(self) -> ImportDialog:
+    def import_sheets(self) -> QDialog:
         """Open the import wizard; after an import the screens show the new data."""
+        from ui.import_dialog import ImportDialog  # imported when used: it brings openpyxl
+
         dialog = ImportDialog(self.wb, self)
         dialog.imported.connect(lambda _: self._refresh_after_import())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -271,8 +272,10 @@ class MainWindow(QMainWindow):
         if self.results.isVisible():
             self.results.recompute_if_stale()
 
-    def open_certificates(self) -> CertificatesDialog:
+    def open_certificates(self) -> QDialog:
         """Certificate settings, issuing with preview and print, revoking and verifying."""
+        from ui.certificates_dialog import CertificatesDialog  # imported when used: it brings reportlab
+
         dialog = CertificatesDialog(self.wb, self.results.period, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

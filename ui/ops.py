@@ -21,17 +21,16 @@ from ui.i18n import tr
 from workbench.progress import Cancelled, CancelToken, ProgressUpdate
 
 POLL_MS = 30
-_pool: QThreadPool | None = None
+_pools: dict[str, QThreadPool] = {}
 _running: set[_Task] = set()
 
 
-def pool() -> QThreadPool:
-    """The one worker thread for database work."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+def pool(name: str = "writer") -> QThreadPool:
+    """The one worker thread for database work ("writer"), or the one for work that only reads ("reader")."""
+    if name not in _pools:
+        _pools[name] = QThreadPool()
+        _pools[name].setMaxThreadCount(1)
+    return _pools[name]
 
 
 class _Task(QRunnable):
@@ -58,14 +57,18 @@ class _Task(QRunnable):
 
 def run_op(parent: QWidget, fn: Callable[[Callable[[ProgressUpdate], None], CancelToken], object], *,
            on_success: Callable[[object], None], on_failure: Callable[[BaseException], None] | None = None,
-           label: str | None = None) -> CancelToken:
-    """Run `fn(progress, cancel)` in the worker; show a progress dialog with Cancel after 400 ms."""
+           label: str | None = None, reads_only: bool = False) -> CancelToken:
+    """Run `fn(progress, cancel)` in the worker; show a progress dialog with Cancel after 400 ms.
+
+    With `reads_only` (e.g. a backup: it reads the database and writes elsewhere) it runs on a second
+    thread, so that it never delays the writer's queue, and shows no dialog.
+    """
     cancel = CancelToken()
     task = _Task(fn, cancel)
     dialog = QProgressDialog(label or tr("Sedang bekerja…"), tr("Batal"), 0, 0, parent)
     dialog.setWindowTitle(tr("Mohon tunggu"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
+    dialog.setMinimumDuration(2**30 if reads_only else 400)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(cancel.cancel)
@@ -100,7 +103,7 @@ def run_op(parent: QWidget, fn: Callable[[Callable[[ProgressUpdate], None], Canc
 
     timer.timeout.connect(poll)
     _running.add(task)
-    pool().start(task)
+    pool("reader" if reads_only else "writer").start(task)
     timer.start()
     return cancel
 

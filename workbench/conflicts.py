@@ -48,14 +48,23 @@ HAVING count(*) > 1 AND max(o.score) - min(o.score) >= :threshold
 class Conflicts(Observations):
     """Finding open conflicts."""
 
-    def conflicts(self, period: str | None = None, *, unit: str | None = None) -> list[Conflict]:
-        """Open conflicts of a period (newest by default), optionally of one unit, in unit and form order."""
+    def conflict_count(self, period: str | None = None) -> int:
+        """How many (unit, indicator) conflicts of a period are open."""
+        threshold = int(self.setting("conflict_threshold"))
+        return self.one(f"SELECT count(*) FROM ({_OPEN_SQL})", {"period": self.period(period).id,
+                                                                  "threshold": threshold})[0]
+
+    def conflicts(self, period: str | None = None, *, unit: str | None = None, limit: int | None = None
+                  ) -> list[Conflict]:
+        """Open conflicts of a period (newest by default), optionally of one unit, in unit and form order;
+        at most `limit` of them when given."""
         p = self.period(period)
         threshold = int(self.setting("conflict_threshold"))
+        pairs = _OPEN_SQL + (f" ORDER BY o.unit_id, o.indicator_id LIMIT {int(limit)}" if limit else "")
         sql = ("SELECT u.code, i.code, e.name, o.score, o.notes FROM observations o "
                "JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
                "JOIN evaluators e ON e.id = o.evaluator_id "
-               f"WHERE o.period_id = :period AND o.score IS NOT NULL AND (o.unit_id, o.indicator_id) IN ({_OPEN_SQL})")
+               f"WHERE o.period_id = :period AND o.score IS NOT NULL AND (o.unit_id, o.indicator_id) IN ({pairs})")
         params: dict[str, object] = {"period": p.id, "threshold": threshold}
         if unit is not None:
             sql, params["unit"] = sql + " AND o.unit_id = :unit", self.unit(unit).id

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook as XlsxWorkbook
-
 from workbench.imports import Imports
 from workbench.instrument import Instrument
 from workbench.results import UnitScore
-from workbench.template import write_template
-from workbench.xlsx import header, write_rows
+
+# openpyxl is imported where a workbook is written: importing it costs the app's start-up ~0.1 s
 
 
 def _fmt(sheet: object, columns: str, first_row: int = 2) -> None:
@@ -47,6 +45,8 @@ class Exports(Imports):
                        period: str | None = None) -> int:
         """An xlsx template for one evaluator (all units, or the given codes), prefilled with what that
         evaluator already recorded. Returns the number of entry rows."""
+        from workbench.template import write_template
+
         p = self.period(period)
         chosen = [self.unit(code) for code in units] if units else self.units()
         existing = {(o.unit, o.indicator): {"score": o.score, "claim": o.claim, "notes": o.notes,
@@ -80,6 +80,10 @@ class Exports(Imports):
     def export_results(self, out: str | Path, period: str | None = None) -> Path:
         """The results workbook: recap per unit, a sheet per aspect with indicator scores, the open
         conflicts and the agreement between evaluators. Text is never written as a formula."""
+        from openpyxl import Workbook as XlsxWorkbook
+
+        from workbench.xlsx import header, write_rows
+
         p = self.period(period)
         inst = self._scored_instrument(p)
         results = self.scores(p.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -34,11 +35,15 @@ class Maintenance(Certificates):
     def backup_dir(self) -> Path:
         return self.path.with_name(self.path.name + ".backups")
 
-    def rolling_backup(self, *, keep: int = 5, max_bytes: int = 2 * 1024**3) -> Path:
+    def rolling_backup(self, *, keep: int = 5, max_bytes: int = 2 * 1024**3, min_interval: float = 0) -> Path:
         """Add a timestamped copy to `<db>.backups/` and drop the oldest beyond `keep` copies or `max_bytes`.
 
+        No copy is made when the newest is younger than `min_interval` seconds (it is returned instead).
         Evidence files are not copied: they are content-addressed and never deleted.
         """
+        newest = self.backups()[:1]
+        if newest and time.time() - newest[0].stat().st_mtime < min_interval:
+            return newest[0]
         self.backup_dir.mkdir(exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         made = self.backup(self.backup_dir / f"{stamp}.sqlite", with_evidence=False)

@@ -47,4 +47,5 @@ def window(qtbot, settings, db):
 
 def wait_ops(qtbot):
     """Let background operations finish and deliver their callbacks."""
-    qtbot.waitUntil(lambda: pool().activeThreadCount() == 0 and not busy(), timeout=10000)
+    qtbot.waitUntil(lambda: pool().activeThreadCount() == 0 and pool("reader").activeThreadCount() == 0
+                    and not busy(), timeout=10000)
