@@ -10,6 +10,27 @@ os.environ["WORKBENCH_LANG"] = "id"
 from workbench import Workbook  # noqa: E402
 from workbench.instrument import load  # noqa: E402
 
+DATA = Path(__file__).resolve().parent / "data"
+# the units of the spreadsheet fixtures in tests/data (made by tests/data/make_files.py)
+UNITS = (("DPMPTSP-KTA", "DPMPTSP Kota Arga", "Pemerintah Kota Arga"),
+         ("DUKCAPIL-KTA", "Disdukcapil Kota Arga", "Pemerintah Kota Arga"),
+         ("SAMSAT-PRV", "Samsat Induk", "Pemerintah Provinsi Bahari"))
+
+
+def dump(wb):
+    """The whole database as SQL, to show that a refused operation changed nothing."""
+    return list(wb.conn.iterdump())
+
+
+@pytest.fixture
+def lead(tmp_path: Path):
+    """A team lead's database with the fixture units."""
+    workbook = Workbook.create(tmp_path / "ketua-tim.sqlite", period="PEKPPP 2026", actor="Ketua")
+    for code, name, institution in UNITS:
+        workbook.add_unit(code, name, institution)
+    yield workbook
+    workbook.close()
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:

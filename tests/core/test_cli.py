@@ -92,7 +92,7 @@ def test_sample_size_and_module_entry_point(capsys):
 
 
 def test_template_import_conflicts_resolve_export(capsys, tmp_path):
-    from tests.core.test_import import DATA, UNITS
+    from tests.conftest import DATA, UNITS
 
     db = tmp_path / "ketua.sqlite"
     run(capsys, "init", db, "--period", "PEKPPP 2026")

@@ -9,25 +9,10 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from tests.conftest import write_xlsx
-from tests.core.test_import import UNITS
-from workbench import Workbook
+from tests.conftest import dump, write_xlsx
 from workbench.errors import SheetError
 
 HEAD = ["kode_unit", "kode_indikator", "nilai", "evaluator", "catatan", "tanggal"]
-
-
-@pytest.fixture
-def lead(tmp_path):
-    wb = Workbook.create(tmp_path / "ketua.sqlite", period="PEKPPP 2026")
-    for code, name, institution in UNITS:
-        wb.add_unit(code, name, institution)
-    yield wb
-    wb.close()
-
-
-def dump(wb):
-    return list(wb.conn.iterdump())
 
 
 def rezip(source, target, replace):

@@ -2,32 +2,12 @@
 
 import csv
 import shutil
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import write_xlsx
-from workbench import Workbook
+from tests.conftest import DATA, dump, write_xlsx
 from workbench.errors import SheetError
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-UNITS = (("DPMPTSP-KTA", "DPMPTSP Kota Arga", "Pemerintah Kota Arga"),
-         ("DUKCAPIL-KTA", "Disdukcapil Kota Arga", "Pemerintah Kota Arga"),
-         ("SAMSAT-PRV", "Samsat Induk", "Pemerintah Provinsi Bahari"))
-
-
-@pytest.fixture
-def lead(tmp_path):
-    wb = Workbook.create(tmp_path / "ketua-tim.sqlite", period="PEKPPP 2026", actor="Ketua")
-    for code, name, institution in UNITS:
-        wb.add_unit(code, name, institution)
-    yield wb
-    wb.close()
-
-
-def dump(wb):
-    return list(wb.conn.iterdump())
 
 
 def by_key(wb, evaluator):

@@ -1,5 +1,4 @@
-from tests.conftest import write_xlsx
-from tests.core.test_import import DATA, UNITS
+from tests.conftest import DATA, UNITS, write_xlsx
 from tests.ui.conftest import wait_ops
 from ui.import_dialog import ImportDialog
 from ui.main_window import MainWindow
