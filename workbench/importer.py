@@ -40,7 +40,7 @@ NORMALISERS: dict[str, Callable[[object], object]] = {
     "recommendation": normalize.note, "method": normalize.method, "observed_on": normalize.observed_date}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One checked observation from a file: ids resolved, only the fields the file gave."""
 
@@ -199,14 +199,15 @@ def read_observation_file(path: str | Path, lookup: Lookup, instrument: Instrume
     lo, hi = instrument.scale_min, instrument.scale_max
     normalisers = {**NORMALISERS, "score": lambda v: normalize.score(v, lo, hi),
                    "claim": lambda v: normalize.score(v, lo, hi)}
-    present = [(FIELDS[f], table.columns[f], normalisers[FIELDS[f]]) for f in FIELDS if f in table.columns]
+    present = [(FIELDS[f], table.columns[f], _memo(normalisers[FIELDS[f]])) for f in FIELDS if f in table.columns]
     unit_col, indicator_col = table.columns["kode_unit"], table.columns.get("kode_indikator")
     evaluator_col = table.columns.get("evaluator")
+    evaluator_text = _memo(normalize.text)
     for number, cells in table.records():
         width = len(cells)
         who = evaluator or ""
         if evaluator_col is not None and evaluator_col < width:
-            who = normalize.text(cells[evaluator_col]) or who
+            who = evaluator_text(cells[evaluator_col]) or who  # type: ignore[assignment]
         try:
             unit_id = lookup.unit(cells[unit_col] if unit_col < width else "")
         except ValueError as exc:
@@ -244,6 +245,30 @@ def read_observation_file(path: str | Path, lookup: Lookup, instrument: Instrume
                 check.rows.append(Row(number, unit_id, ind_id, who, values))
     check.rows = [r for r in check.rows if r.number not in check.invalid_rows]
     return check
+
+
+def _memo(fn: Callable[[object], object], limit: int = 50_000) -> Callable[[object], object]:
+    """`fn` remembering its answers (and its ValueErrors): a column repeats the same few values many times."""
+    cache: dict[tuple[type, object], tuple[bool, object]] = {}
+
+    def cached(value: object) -> object:
+        key = (type(value), value)  # 1, 1.0 and True must not share an answer
+        try:
+            ok, answer = cache[key]
+        except KeyError:
+            try:
+                ok, answer = True, fn(value)
+            except ValueError as exc:
+                ok, answer = False, exc
+            if len(cache) < limit:
+                cache[key] = (ok, answer)
+        except TypeError:  # an unhashable value
+            return fn(value)
+        if ok:
+            return answer
+        raise answer  # type: ignore[misc]
+
+    return cached
 
 
 def _problem(check: FileCheck, table: Table, number: int, field_name: str, value: object, reason: str,
