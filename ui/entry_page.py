@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.i18n import pick, tr
 from ui.observation_form import ObservationForm, open_file
+from ui.period_box import PeriodBox
 from workbench import WorkbenchError, Workbook
 from workbench.instrument import Instrument
 from workbench.observations import Observation
@@ -81,10 +82,7 @@ class EntryPage(QWidget):
         self.ask_reason: Callable[[str], str | None] = self._ask_reason
         self.last_message = ""
 
-        self.period_box = QComboBox()
-        self.period_box.setAccessibleName(tr("Periode"))
-        for period in wb.periods():
-            self.period_box.addItem(period.name + (" (" + tr("contoh") + ")" if period.demo else ""), period.name)
+        self.period_box = PeriodBox(wb)
         self.period_box.currentIndexChanged.connect(lambda _: self.reload())
         self.evaluator_box = QComboBox()
         self.evaluator_box.setEditable(True)
@@ -150,7 +148,7 @@ class EntryPage(QWidget):
 
     @property
     def period(self) -> str:
-        return self.period_box.currentData()
+        return self.period_box.period
 
     @property
     def evaluator(self) -> str:

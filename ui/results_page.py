@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ui.aspect_chart import AspectChart
 from ui.i18n import pick, tr
 from ui.ops import run_op
+from ui.period_box import PeriodBox
 from ui.results_model import ResultsTableModel
 from workbench import Workbook
 from workbench.instrument import Instrument
@@ -39,9 +40,7 @@ class ResultsPage(QWidget):
     def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.wb = wb
-        self.period_box = QComboBox()
-        for period in wb.periods():
-            self.period_box.addItem(period.name + (" (" + tr("contoh") + ")" if period.demo else ""), period.name)
+        self.period_box = PeriodBox(wb)
         self.period_box.currentIndexChanged.connect(lambda _: self.show_period())
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Cari kode, unit atau instansi…"))
@@ -99,7 +98,7 @@ class ResultsPage(QWidget):
 
     @property
     def period(self) -> str:
-        return self.period_box.currentData()
+        return self.period_box.period
 
     def show_period(self) -> None:
         """Show the chosen period's cached results; recompute in the background when they are stale."""
