@@ -139,3 +139,18 @@ def test_evaluation_report_and_recap(office, tmp_path):
     recap = write_recap(office.scores(), "PEKPPP 2021", tmp_path / "rekap.pdf")
     text = " ".join(PdfReader(recap).pages[0].extract_text().split())
     assert "REKAPITULASI" in text and text.index("Dinas Prima") < text.index("Dinas Baik")
+
+
+def test_a_logo_is_drawn_when_set(office, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "garuda.png"
+    Image.new("RGB", (64, 64), (200, 160, 40)).save(logo)
+    settings = office.certificate_settings()
+    settings.logo = str(logo)
+    office.set_certificate_settings(settings)
+    cert = office.issue_certificates(PASS)[0]
+    pdf = tmp_path / "logo.pdf"
+    pdf.write_bytes(certificate_pdf(cert, office.certificate_settings()))
+    images = PdfReader(pdf).pages[0].images
+    assert len(images) == 1 and images[0].image.size == (64, 64)
