@@ -7,7 +7,6 @@ are to be skipped).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from workbench.sheets import (
     normalize_header,
     read_rows,
 )
+from workbench.store import file_sha256
 
 TEMPLATE_MARK = "pekppp-workbench-template"
 META_SHEET = "_workbench"
@@ -68,14 +68,6 @@ class FileCheck:
     @property
     def name(self) -> str:
         return self.path.name
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def template_meta(path: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.certificates import Certificates
 from workbench.errors import WorkbenchError
-from workbench.store import GENESIS_HASH, audit_hash, raw_connect
+from workbench.store import GENESIS_HASH, audit_hash, file_sha256, raw_connect
 
 
 class Maintenance(Certificates):
@@ -101,4 +101,10 @@ class Maintenance(Certificates):
                          "SELECT o.uuid, o.score, a.new FROM observations o JOIN audit_log a ON a.id = "
                          "(SELECT max(id) FROM audit_log WHERE entity_uuid = o.uuid AND field = 'score') "
                          "WHERE coalesce(CAST(o.score AS TEXT), '') <> coalesce(a.new, '')")]
+        for sha, name in self.conn.execute("SELECT sha256, original_name FROM evidence"):
+            stored = self.evidence_path(sha)
+            if not stored.is_file():
+                problems.append(f"evidence {name}: berkas hilang / file missing ({sha[:12]})")
+            elif file_sha256(stored) != sha:
+                problems.append(f"evidence {name}: isi berubah / content changed ({sha[:12]})")
         return problems

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from workbench.errors import Incomplete, NotFound, ReasonRequired, WorkbenchError
 from workbench.instrument import Instrument
 from workbench.registry import Period, Registry, did_you_mean
-from workbench.store import new_uuid, now
+from workbench.store import file_sha256, new_uuid, now
 
 STATUSES = ("draft", "final", "verified")
 METHODS = ("desk", "field", "interview")
@@ -224,11 +223,7 @@ class Observations(Registry):
         limit = int(self.setting("evidence_max_bytes"))
         if size > limit:
             raise WorkbenchError("evidence_too_large", file=file.name, size=size, limit=limit)
-        digest = hashlib.sha256()
-        with file.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        sha = digest.hexdigest()
+        sha = file_sha256(file)
         target = self.evidence_path(sha)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -179,3 +179,15 @@ def test_evidence_names_cannot_escape_the_store(wb, tmp_path):
     stored = wb.evidence_path(sha)
     assert stored.resolve().is_relative_to(wb.evidence_dir.resolve()) and stored.name == sha
     assert stored.read_bytes() == b"bukti"
+
+
+def test_check_finds_missing_or_altered_evidence(wb, tmp_path):
+    obs = wb.save_observation(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
+    photo = tmp_path / "foto.jpg"
+    photo.write_bytes(b"foto asli")
+    sha = wb.add_evidence(obs.uuid, photo)
+    assert wb.check() == []
+    wb.evidence_path(sha).write_bytes(b"foto palsu")
+    assert any("isi berubah" in p for p in wb.check())
+    wb.evidence_path(sha).unlink()
+    assert any("berkas hilang" in p for p in wb.check())
