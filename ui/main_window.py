@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu(tr("Buka &terakhir"))
         self._fill_recent()
         file.addSeparator()
+        self._action(file, tr("Impor daftar &unit…"), self._on_import_units_triggered)
         self._action(file, tr("&Impor lembar penilaian…"), self.import_sheets, "Ctrl+I")
         self._action(file, tr("&Templat evaluator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
         self._action(file, tr("&Cadangkan…"), self.backup_database)
         restore = self._action(file, tr("&Pulihkan cadangan…"), self.restore_backup)
         for action in (restore, *(a for a in file.actions() if a.text() in (
-                tr("&Impor lembar penilaian…"), tr("&Piagam penghargaan…")))):
+                tr("&Impor lembar penilaian…"), tr("&Piagam penghargaan…"), tr("Impor daftar &unit…")))):
             action.setEnabled(not self.wb.read_only)
         file.addSeparator()
         self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
@@ -280,6 +281,25 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _on_import_units_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Impor daftar unit"), self._folder(),
+                                              f"{tr('Lembar kerja')} (*.xlsx *.xlsm *.xls *.ods)")
+        if path:
+            self.import_units(Path(path))
+
+    def import_units(self, path: Path) -> bool:
+        """Register institutions and units from a sheet; every problem is shown, nothing is half-done."""
+        try:
+            done = self.wb.import_units(path)
+        except WorkbenchError as exc:
+            problems = getattr(exc, "problems", [])
+            self._warn(tr("Impor unit gagal"), "\n".join([str(exc), *(str(p) for p in problems[1:20])]))
+            return False
+        self.entry.reload()
+        self.statusBar().showMessage(tr("{added} unit baru, {updated} diperbarui, {same} tetap").format(
+            added=done.added, updated=done.updated, same=done.unchanged), 8000)
+        return True
 
     def write_template(self) -> None:
         name, ok = QInputDialog.getText(self, tr("Templat evaluator"), tr("Nama evaluator:"),

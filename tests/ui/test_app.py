@@ -130,3 +130,20 @@ def test_a_rolling_backup_is_kept_on_open_and_can_be_restored(qtbot, window):
     assert window.wb.observations() != []
     assert window.restore_from(backups[0])
     assert window.wb.observations() == [] and len(window.wb.backups()) == 2
+
+
+def test_units_are_imported_from_a_sheet_in_the_app(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import write_xlsx
+
+    good = write_xlsx(tmp_path / "lokus.xlsx", [["Kode Unit", "Nama Unit", "Instansi"],
+                                                ["U9", "Kantor Imigrasi", "Kementerian Contoh"]])
+    assert window.import_units(good)
+    assert "U9 · Kantor Imigrasi" in [window.entry.navigator.topLevelItem(i).child(j).text(0)
+                                      for i in range(window.entry.navigator.topLevelItemCount())
+                                      for j in range(window.entry.navigator.topLevelItem(i).childCount())]
+    bad = write_xlsx(tmp_path / "salah.xlsx", [["Kode Unit", "Nama Unit", "Instansi"], ["U10", "", "X"]])
+    assert not window.import_units(bad)
+    shown = [m for m in window.findChildren(QMessageBox) if m.isVisible()]
+    assert "salah.xlsx, lembar 'Data', baris 2" in shown[-1].text()
