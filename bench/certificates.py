@@ -14,8 +14,8 @@ from reportlab.graphics.shapes import Drawing  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from reports.certificate import certificate_pdf  # noqa: E402
-from workbench.certificates import Certificate, CertificateSettings  # noqa: E402
-from workbench.signing import load_private, new_key_pair, sign  # noqa: E402
+from workbench.certificates.service import Certificate, CertificateSettings  # noqa: E402
+from workbench.certificates.tokens import load_private, new_key_pair, sign  # noqa: E402
 
 COUNT, BASELINE_COUNT = 1000, 200
 

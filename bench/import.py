@@ -16,7 +16,7 @@ import openpyxl  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from workbench import Workbook  # noqa: E402
-from workbench.instrument import load  # noqa: E402
+from workbench.domain.instrument import load  # noqa: E402
 
 ROWS = 100_000
 EVALUATORS = ("Ani", "Budi", "Citra")
@@ -30,7 +30,7 @@ def make_files(folder: Path) -> tuple[Path, Path]:
     if not db.exists():
         with Workbook.create(db, period="BENCH 2026") as wb, wb.transaction():
             for n in range(units):
-                wb.add_unit(f"UPP-{n:05d}", f"Unit layanan {n}", f"Instansi {n // 10}")
+                wb.registry.add_unit(f"UPP-{n:05d}", f"Unit layanan {n}", f"Instansi {n // 10}")
     if not sheet.exists():
         rng = random.Random(3)
         book = openpyxl.Workbook(write_only=True)
@@ -69,9 +69,9 @@ def main() -> None:
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.copyfile(base, target)
     with Workbook(target) as wb:
-        ours, result = timed(lambda: wb.import_observations([sheet]))
+        ours, result = timed(lambda: wb.exchange.import_observations([sheet]))
         assert result.written and result.added == ROWS, (result.added, result.problems[:3])
-        assert wb.check() == []
+        assert wb.maintenance.check() == []
     print(f"rows: {len(rows) - 3:,} (sheet {sheet.stat().st_size / 1e6:.1f} MB)")
     print(f"python-calamine alone, reading the sheet: {calamine:.2f} s")
     print(f"openpyxl read-only, reading the sheet: {opx:.2f} s")

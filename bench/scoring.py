@@ -11,16 +11,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._data import count, make_large_db, timed  # noqa: E402
 from workbench import Workbook  # noqa: E402
-from workbench.scoring import round2  # noqa: E402
+from workbench.domain.scoring import round2  # noqa: E402
 
 
 def plain_python(wb: Workbook) -> dict[int, float]:
     """Baseline: fetch every observation and average and weigh it in Python."""
-    weights = dict(wb.conn.execute("SELECT i.id, i.global_weight FROM indicators i"))
+    weights = dict(wb.store.conn.execute("SELECT i.id, i.global_weight FROM indicators i"))
     sums: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
-    for unit_id, indicator_id, score in wb.conn.execute(
+    for unit_id, indicator_id, score in wb.store.conn.execute(
             "SELECT unit_id, indicator_id, score FROM observations WHERE period_id = ? AND score IS NOT NULL",
-            (wb.period().id,)):
+            (wb.registry.period().id,)):
         cell = sums[(unit_id, indicator_id)]
         cell[0] += score
         cell[1] += 1
@@ -35,9 +35,9 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     path = make_large_db(folder / "large-5000x31x3.sqlite")
     with Workbook(path) as wb:
-        ours, results = timed(lambda: wb.scores())
+        ours, results = timed(lambda: wb.results.scores())
         base, baseline = timed(lambda: plain_python(wb))
-        ids = {u.code: u.id for u in wb.units()}
+        ids = {u.code: u.id for u in wb.registry.units()}
         assert all(baseline[ids[r.unit]] == r.ipp for r in results), "the two computations disagree"
     print(f"observations: {count(path, 'observations'):,}")
     print(f"workbench scores (SQL, with categories and ranks): {ours:.3f} s")

@@ -42,7 +42,7 @@ window.resize(1280, 800)
 window.show()
 
 def ready():  # polled by the event loop, which sleeps between events as it does for a user
-    if window.results.model.rowCount() and window.wb.results_fresh():
+    if window.results.model.rowCount() and window.wb.results.is_fresh():
         assert window.results.model.index(0, 1).data()
         print("shown", window.results.model.rowCount(), flush=True)
         app.quit()

@@ -13,7 +13,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reports import fonts
 from reports.qr import draw_qr
-from workbench.certificates import Certificate, CertificateSettings, indonesian_date
+from workbench.certificates.service import Certificate, CertificateSettings
+from workbench.domain.values import file_name_part, indonesian_date
 from workbench.progress import CancelToken, ProgressCallback, report
 
 PAGE = landscape(A4)
@@ -102,7 +103,7 @@ def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code:
 
 def safe_name(number: str) -> str:
     """A file name from a certificate number: "001/PP/2026" -> "piagam-001-PP-2026.pdf"."""
-    return "piagam-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in number) + ".pdf"
+    return f"piagam-{file_name_part(number)}.pdf"
 
 
 def write_certificates(certs: Sequence[Certificate], settings: CertificateSettings, out_dir: str | Path, *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -13,9 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports import fonts
-from workbench.certificates import indonesian_date
-from workbench.export import UnitReport
-from workbench.results import UnitScore
+from workbench.domain.values import indonesian_date
+from workbench.results import UnitReport, UnitScore
 
 HEADER_BG = colors.HexColor("#1F4E79")
 
@@ -35,16 +35,12 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _table(rows: list[list[object]], widths: Sequence[float], styles: dict[str, ParagraphStyle]) -> Table:
     head = [Paragraph(str(c), styles["head"]) for c in rows[0]]
-    body = [[c if not isinstance(c, str) else Paragraph(_escape(c), styles["cell"]) for c in row] for row in rows[1:]]
+    body = [[c if not isinstance(c, str) else Paragraph(escape(c), styles["cell"]) for c in row] for row in rows[1:]]
     table = Table([head, *body], colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F2F5F9")])]))
     return table
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _number(value: float | None) -> str:
@@ -76,7 +72,7 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
     r = report.result
     story: list = [
         Paragraph("LAPORAN HASIL EVALUASI KINERJA PENYELENGGARAAN PELAYANAN PUBLIK", styles["title"]),
-        Paragraph(f"Periode {_escape(report.period)} · {_escape(report.instrument.name)}", styles["small"]),
+        Paragraph(f"Periode {escape(report.period)} · {escape(report.instrument.name)}", styles["small"]),
         Spacer(1, 6),
         _table([["Unit", "Instansi", "IPP", "Kategori", "Peringkat"],
                 [f"{r.name} ({r.unit})", r.institution, _number(r.ipp), f"{r.category or '–'} · {r.label or ''}",
@@ -96,9 +92,9 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
         rows.append([line.code, line.text, _number(line.score), line.level_text, remarks])
     story.append(_table(rows, (16 * mm, 50 * mm, 12 * mm, 48 * mm, 50 * mm), styles))
     story += [Paragraph("BERITA ACARA HASIL EVALUASI", styles["h2"]),
-              Paragraph(f"Tim evaluator telah melaksanakan evaluasi atas {_escape(r.name)} dengan hasil Indeks "
-                        f"Pelayanan Publik {_number(r.ipp)} (kategori {r.category or '–'} {_escape(r.label or '')}). "
-                        f"{_escape(place_date)}", styles["body"]), Spacer(1, 8)]
+              Paragraph(f"Tim evaluator telah melaksanakan evaluasi atas {escape(r.name)} dengan hasil Indeks "
+                        f"Pelayanan Publik {_number(r.ipp)} (kategori {r.category or '–'} {escape(r.label or '')}). "
+                        f"{escape(place_date)}", styles["body"]), Spacer(1, 8)]
     signers = [*report.evaluators, "Ketua Tim"] if report.evaluators else ["Ketua Tim"]
     sign_rows = [["No", "Nama", "Peran", "Tanda tangan"]]
     sign_rows += [[str(n), name if name != "Ketua Tim" else "", "Ketua tim" if name == "Ketua Tim" else "Evaluator", ""]
@@ -136,6 +132,6 @@ def write_recap(results: Sequence[UnitScore], period: str, out: str | Path) -> P
     rows += [[str(r.rank or "–"), r.unit, r.name, r.institution, *(_number(r.aspects.get(a)) for a in aspects),
               _number(r.ipp), r.category or "–", r.label or "", f"{r.scored}/{r.total}"] for r in results]
     widths = (10 * mm, 24 * mm, 60 * mm, 55 * mm, *(12 * mm,) * len(aspects), 14 * mm, 16 * mm, 32 * mm, 16 * mm)
-    doc.build([Paragraph(f"REKAPITULASI HASIL EVALUASI · {_escape(period)}", styles["title"]), Spacer(1, 6),
+    doc.build([Paragraph(f"REKAPITULASI HASIL EVALUASI · {escape(period)}", styles["title"]), Spacer(1, 6),
                _table(rows, widths, styles)])
     return out

@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["WORKBENCH_LANG"] = "id"
 
 from workbench import Workbook  # noqa: E402
-from workbench.instrument import load  # noqa: E402
+from workbench.domain.instrument import load  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 # the units of the spreadsheet fixtures in tests/data (made by tests/data/make_files.py)
@@ -19,7 +19,7 @@ UNITS = (("DPMPTSP-KTA", "DPMPTSP Kota Arga", "Pemerintah Kota Arga"),
 
 def dump(wb):
     """The whole database as SQL, to show that a refused operation changed nothing."""
-    return list(wb.conn.iterdump())
+    return list(wb.store.conn.iterdump())
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def lead(tmp_path: Path):
     """A team lead's database with the fixture units."""
     workbook = Workbook.create(tmp_path / "ketua-tim.sqlite", period="PEKPPP 2026", actor="Ketua")
     for code, name, institution in UNITS:
-        workbook.add_unit(code, name, institution)
+        workbook.registry.add_unit(code, name, institution)
     yield workbook
     workbook.close()
 
@@ -40,8 +40,8 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def wb(db_path: Path):
     workbook = Workbook.create(db_path, period="PEKPPP 2026", actor="tester")
-    workbook.add_unit("U1", "Dinas Penanaman Modal dan PTSP", "Pemerintah Kota Contoh")
-    workbook.add_unit("U2", "Dinas Kependudukan dan Pencatatan Sipil", "Pemerintah Kota Contoh")
+    workbook.registry.add_unit("U1", "Dinas Penanaman Modal dan PTSP", "Pemerintah Kota Contoh")
+    workbook.registry.add_unit("U2", "Dinas Kependudukan dan Pencatatan Sipil", "Pemerintah Kota Contoh")
     yield workbook
     workbook.close()
 
@@ -53,10 +53,10 @@ def pekppp():
 
 def score_all(wb, unit, evaluator, score_of, period=None):
     """Score every indicator of the period's instrument; score_of(indicator) -> int."""
-    inst = wb.instrument(wb.period(period).instrument_id)
+    inst = wb.registry.instrument(wb.registry.period(period).instrument_id)
     with wb.transaction():
         for ind in inst.indicators:
-            wb.save_observation(unit=unit, indicator=ind.code, evaluator=evaluator, period=period,
+            wb.observations.save(unit=unit, indicator=ind.code, evaluator=evaluator, period=period,
                                 score=score_of(ind))
 
 

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reports.certificate import certificate_pdf, safe_name, token_from_pdf, write_certificates
-from ui.i18n import tr
-from ui.ops import run_op
+from ui.database import Database
 from ui.pdf_preview import page_count, page_image
 from workbench import WorkbenchError, Workbook
-from workbench.certificates import Certificate, CertificateSettings
+from workbench.certificates.service import Certificate, CertificateSettings
+from workbench.events import Changes
+from workbench.i18n import tr
+from workbench.progress import CancelToken, ProgressCallback
+from workbench.usecases.certificates import Issued, certificate_file, issue_certificates, verify
 
 NumberRole = Qt.ItemDataRole.UserRole + 1
 
@@ -40,9 +42,9 @@ NumberRole = Qt.ItemDataRole.UserRole + 1
 class CertificatesDialog(QDialog):
     """Three tabs: settings (load/save), issue (with preview, print, revoke), verify."""
 
-    def __init__(self, wb: Workbook, period: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, period: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.wb, self.period = wb, period
+        self.db, self.period = db, period
         self.setWindowTitle(tr("Piagam penghargaan") + f" · {period}")
         self.resize(1100, 700)
         self.folder = Path(tempfile.mkdtemp(prefix="piagam-"))
@@ -56,6 +58,7 @@ class CertificatesDialog(QDialog):
         layout.addWidget(tabs)
         self.load()
         self.show_certificates()
+        self.db.changed.connect(self._on_db_changed)
 
     # --- settings --------------------------------------------------------------------------
 
@@ -77,20 +80,21 @@ class CertificatesDialog(QDialog):
         self.issued_on.setDisplayFormat("d MMMM yyyy")
         form.addRow(tr("Tanggal"), self.issued_on)
         self.min_category = QComboBox()
-        bands = self.wb.instrument(self.wb.period(self.period).instrument_id).bands
+        registry = self.db.reader.registry
+        bands = registry.scored_instrument(registry.period(self.period)).bands
         self.min_category.addItems([b.code for b in bands])
         form.addRow(tr("Kategori minimal"), self.min_category)
         self.show_score = QCheckBox(tr("Cantumkan nilai IPP"))
         form.addRow("", self.show_score)
         save = QPushButton(tr("Simpan pengaturan"))
-        save.clicked.connect(self.save)
+        save.clicked.connect(lambda: self.save())
         self.settings_message = QLabel()
         form.addRow(save, self.settings_message)
         return page
 
     def load(self) -> None:
         """Show the period's stored settings."""
-        settings = self.wb.certificate_settings(self.period)
+        settings = self.db.reader.certificates.settings(self.period)
         for name, edit in self.fields.items():
             edit.setText(str(getattr(settings, name)))
         self.issued_on.setDate(QDate.fromString(settings.issued_on, "yyyy-MM-dd") if settings.issued_on
@@ -98,19 +102,19 @@ class CertificatesDialog(QDialog):
         self.min_category.setCurrentText(settings.min_category)
         self.show_score.setChecked(settings.show_score)
 
-    def save(self) -> bool:
+    def form_settings(self) -> CertificateSettings:
+        """The settings as the form shows them."""
+        return CertificateSettings(**{name: edit.text() for name, edit in self.fields.items()},
+                                   issued_on=self.issued_on.date().toString("yyyy-MM-dd"),
+                                   min_category=self.min_category.currentText(),
+                                   show_score=self.show_score.isChecked())
+
+    def save(self) -> None:
         """Store the form as the period's settings; says what is wrong when it cannot."""
-        settings = CertificateSettings(**{name: edit.text() for name, edit in self.fields.items()},
-                                       issued_on=self.issued_on.date().toString("yyyy-MM-dd"),
-                                       min_category=self.min_category.currentText(),
-                                       show_score=self.show_score.isChecked())
-        try:
-            self.wb.set_certificate_settings(settings, self.period)
-        except WorkbenchError as exc:
-            self.settings_message.setText(str(exc))
-            return False
-        self.settings_message.setText(tr("Tersimpan"))
-        return True
+        settings, period = self.form_settings(), self.period
+        self.db.write(lambda wb, progress, cancel: wb.certificates.save_settings(settings, period), parent=self,
+                      on_success=lambda _: self.settings_message.setText(tr("Tersimpan")),
+                      on_failure=lambda exc: self.settings_message.setText(str(exc)))
 
     # --- issue -----------------------------------------------------------------------------
 
@@ -161,9 +165,9 @@ class CertificatesDialog(QDialog):
         return page
 
     def show_certificates(self) -> None:
-        eligible = self.wb.eligible_units(self.period)
-        self.eligible.setText(tr("Memenuhi syarat: {units}").format(units=", ".join(eligible) or "–"))
-        self.certificates = self.wb.certificates(self.period)
+        eligible = self.db.reader.certificates.eligible(self.period)
+        self.eligible.setText(tr("Memenuhi syarat: {units}", units=", ".join(eligible) or "–"))
+        self.certificates = self.db.reader.certificates.issued(self.period)
         self.list.clear()
         for cert in self.certificates:
             revoked = f" · {tr('DICABUT')}" if cert.revoked else ""
@@ -172,34 +176,29 @@ class CertificatesDialog(QDialog):
             self.list.addItem(item)
 
     def issue(self) -> None:
-        """Save the settings, then sign and draw the certificates in the worker thread."""
-        if not self.save():
-            return
-        source, period, passphrase, folder = self.wb, self.period, self.passphrase.text(), self.folder
+        """Save the settings, then sign and draw the certificates on the writer thread."""
+        settings, period, passphrase, folder = self.form_settings(), self.period, self.passphrase.text(), self.folder
 
-        def work(progress: object, cancel: object) -> int:
-            with source.reopen() as wb:
-                certs = [c for c in wb.issue_certificates(passphrase, period) if not c.revoked]
-                write_certificates(certs, wb.certificate_settings(period), folder, progress=progress,  # type: ignore
-                                   cancel=cancel)  # type: ignore[arg-type]
-                return len(certs)
+        def work(wb: Workbook, progress: ProgressCallback, cancel: CancelToken) -> Issued:
+            wb.certificates.save_settings(settings, period)
+            return issue_certificates(wb, passphrase, folder, period=period, progress=progress, cancel=cancel)
 
-        run_op(self, work, label=tr("Menerbitkan piagam…"), on_success=self._issued,
-               on_failure=lambda exc: self.issue_message.setText(str(exc)))
+        self.db.write(work, parent=self, label=tr("Menerbitkan piagam…"), on_success=self._issued,
+                      on_failure=lambda exc: self.issue_message.setText(str(exc)))
 
-    def _issued(self, count: object) -> None:
-        self.issue_message.setText(tr("{n} piagam siap di {folder}").format(n=count, folder=self.folder))
+    def _issued(self, issued: Issued) -> None:
+        self.issue_message.setText(tr("{n} piagam siap di {folder}", n=len(issued.files) - 1, folder=self.folder))
         self.show_certificates()
         if self.list.count():
             self.list.setCurrentRow(0)
 
+    def _on_db_changed(self, changes: Changes) -> None:
+        if changes.certificate or changes.scores or changes.external:
+            self.show_certificates()
+
     def pdf_of(self, number: str) -> Path:
         """The PDF of a certificate, drawn now if it was issued in an earlier session."""
-        path = self.folder / safe_name(number)
-        if not path.exists():
-            cert = next(c for c in self.certificates if c.number == number)
-            path.write_bytes(certificate_pdf(cert, self.wb.certificate_settings(self.period)))
-        return path
+        return certificate_file(self.db.reader, number, self.folder, period=self.period)
 
     def preview(self, number: str | None) -> None:
         if number is None:
@@ -215,17 +214,15 @@ class CertificatesDialog(QDialog):
         text, ok = QInputDialog.getText(self, tr("Buat kunci"), tr("Kata sandi baru (minimal 8 karakter):"),
                                         QLineEdit.EchoMode.Password)
         if ok:
-            try:
-                key = self.wb.init_keys(text)
-            except WorkbenchError as exc:
-                self.issue_message.setText(str(exc))
-                return
-            self.issue_message.setText(tr("Kunci {key} dibuat").format(key=key))
+            self.db.write(lambda wb, progress, cancel: wb.certificates.init_keys(text), parent=self,
+                          on_success=lambda key: self.issue_message.setText(tr("Kunci {key} dibuat", key=key)),
+                          on_failure=lambda exc: self.issue_message.setText(str(exc)))
 
     def _on_save_clicked(self) -> None:
         number = self.selected()
         if number:
-            target, _ = QFileDialog.getSaveFileName(self, tr("Simpan PDF"), safe_name(number), "PDF (*.pdf)")
+            target, _ = QFileDialog.getSaveFileName(self, tr("Simpan PDF"), self.pdf_of(number).name,
+                                                    "PDF (*.pdf)")
             if target:
                 Path(target).write_bytes(self.pdf_of(number).read_bytes())
 
@@ -254,18 +251,14 @@ class CertificatesDialog(QDialog):
         number = self.selected()
         if not number:
             return
-        reason, ok = QInputDialog.getText(self, tr("Cabut piagam"), tr("Alasan pencabutan {number}:").format(
+        reason, ok = QInputDialog.getText(self, tr("Cabut piagam"), tr("Alasan pencabutan {number}:",
             number=number))
         if ok:
             self.revoke(number, reason)
 
     def revoke(self, number: str, reason: str) -> None:
-        try:
-            self.wb.revoke(number, reason)
-        except WorkbenchError as exc:
-            self.issue_message.setText(str(exc))
-            return
-        self.show_certificates()
+        self.db.write(lambda wb, progress, cancel: wb.certificates.revoke(number, reason), parent=self,
+                      on_failure=lambda exc: self.issue_message.setText(str(exc)))
 
     # --- verify ----------------------------------------------------------------------------
 
@@ -289,20 +282,20 @@ class CertificatesDialog(QDialog):
         layout.addStretch()
         return page
 
-    def verify(self, token: str, page_text: str | None = None) -> bool:
-        """Check a token (and the text of its PDF) against this database; shows the verdict."""
-        verdict = self.wb.verify(token.strip(), text_of_pdf=page_text)
+    def verify(self, target: str) -> bool:
+        """Check a token, or a certificate PDF with its printed text, against this database; shows the verdict."""
+        try:
+            verdict = verify(target, wb=self.db.reader)
+        except WorkbenchError as exc:
+            self.verdict.setText(str(exc))
+            return False
         colour = "#1b7e3c" if verdict.valid else "#c62828"
         self.verdict.setText(f"<b style='color:{colour}'>{verdict.message}</b>")
         return verdict.valid
 
     def verify_pdf(self, path: str | Path) -> bool:
-        token, page_text = token_from_pdf(path)
-        if token is None:
-            self.verdict.setText(tr("Tidak ada token piagam di PDF ini"))
-            return False
-        self.token.setText(token)
-        return self.verify(token, page_text)
+        self.token.setText(str(path))
+        return self.verify(str(path))
 
     def _on_open_pdf_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Buka PDF piagam"), str(self.folder), "PDF (*.pdf)")

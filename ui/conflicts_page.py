@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import tr
-from workbench import WorkbenchError, Workbook
+from ui.database import Database
 from workbench.conflicts import Conflict
+from workbench.events import Changes
+from workbench.i18n import tr
 
 SHOWN = 500
 
@@ -27,11 +27,9 @@ SHOWN = 500
 class ConflictsPage(QWidget):
     """One row per open conflict: each evaluator's score and notes; choose a score, give a reason."""
 
-    resolved = Signal()
-
-    def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.wb = wb
+        self.db = db
         self.conflicts: list[Conflict] = []
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([tr("Unit"), tr("Indikator"), tr("Nilai per evaluator"), tr("Selisih"),
@@ -61,20 +59,28 @@ class ConflictsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        self.loaded = False  # filled when first shown: a large period can hold many conflicts
+        self.agree.setEnabled(not db.read_only)
+        self._dirty = True  # filled when shown: a large period can hold many conflicts
+        self.db.changed.connect(self._on_db_changed)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self.loaded:
+        if self._dirty:
             self.reload()
+
+    def _on_db_changed(self, changes: Changes) -> None:
+        if changes.observation or changes.consensus or changes.setting or changes.unit or changes.period:
+            self._dirty = True
+            if self.isVisible():
+                self.reload()
 
     def reload(self) -> None:
         """Show the first SHOWN open conflicts (resolving some brings the next ones up)."""
-        self.loaded = True
-        self.conflicts = self.wb.conflicts(limit=SHOWN)
-        total = self.wb.conflict_count() if len(self.conflicts) == SHOWN else len(self.conflicts)
-        self.count.setText(tr("{shown} dari {total} konflik ditampilkan").format(shown=len(self.conflicts),
-                                                                                total=total))
+        self._dirty = False
+        reader = self.db.reader
+        self.conflicts = reader.conflicts.open(limit=SHOWN)
+        total = reader.conflicts.count() if len(self.conflicts) == SHOWN else len(self.conflicts)
+        self.count.setText(tr("{shown} dari {total} konflik ditampilkan", shown=len(self.conflicts), total=total))
         self.table.setRowCount(len(self.conflicts))
         for r, c in enumerate(self.conflicts):
             cells = (c.unit, c.indicator, " · ".join(f"{e}: {s}" for e, s in c.scores.items()), str(c.spread),
@@ -82,7 +88,7 @@ class ConflictsPage(QWidget):
             for column, value in enumerate(cells):
                 self.table.setItem(r, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.agree.setEnabled(bool(self.conflicts))
+        self.agree.setEnabled(bool(self.conflicts) and not self.db.read_only)
 
     def _on_table_selection_changed(self) -> None:
         row = self.table.currentRow()
@@ -91,18 +97,18 @@ class ConflictsPage(QWidget):
             self.score.setValue(scores[len(scores) // 2])  # the median as a starting point
 
     def resolve_selected(self) -> None:
+        """Record the chosen score for the selected conflict, with the reason typed (through the writer)."""
         row = self.table.currentRow()
         if not 0 <= row < len(self.conflicts):
             return
-        conflict = self.conflicts[row]
-        try:
-            self.wb.set_consensus(unit=conflict.unit, indicator=conflict.indicator, score=self.score.value(),
-                                  reason=self.reason.text())
-        except WorkbenchError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(tr("{unit} {indicator} disepakati: {score}").format(
-            unit=conflict.unit, indicator=conflict.indicator, score=self.score.value()))
-        self.reason.clear()
-        self.reload()
-        self.resolved.emit()
+        conflict, score, reason = self.conflicts[row], self.score.value(), self.reason.text()
+
+        def agreed(_: object) -> None:
+            self.message.setText(tr("{unit} {indicator} disepakati: {score}", unit=conflict.unit,
+                                    indicator=conflict.indicator, score=score))
+            self.reason.clear()
+
+        self.db.write(lambda wb, progress, cancel: wb.conflicts.resolve(unit=conflict.unit,
+                                                                        indicator=conflict.indicator, score=score,
+                                                                        reason=reason),
+                      parent=self, on_success=agreed, on_failure=lambda exc: self.message.setText(str(exc)))

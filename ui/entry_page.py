@@ -1,10 +1,15 @@
-"""The evaluator's screen: units with their progress, the unit's indicators, and the observation form."""
+"""The evaluator's screen: units with their progress, the unit's indicators, and the observation form.
+
+Every edit is shown at once and saved by the writer thread; the screen then hears the change like any
+other screen does. It never waits for the database.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoCommand, QUndoStack
@@ -24,12 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import pick, tr
+from ui.database import Database
 from ui.observation_form import ObservationForm, open_file
 from ui.period_box import PeriodBox
-from workbench import WorkbenchError, Workbook
-from workbench.instrument import Instrument
-from workbench.observations import Observation
+from workbench.domain.instrument import Instrument
+from workbench.events import Changes
+from workbench.i18n import pick, tr
+from workbench.observations import Observation, UnitProgress
 
 CodeRole = Qt.ItemDataRole.UserRole + 1
 
@@ -67,29 +73,42 @@ def _score_text(score: int | None) -> str:
     return "–" if score is None else str(score)
 
 
+def _items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The second-level items of a two-level tree (units under institutions, indicators under aspects)."""
+    root = tree.invisibleRootItem()
+    return [root.child(i).child(j) for i in range(root.childCount()) for j in range(root.child(i).childCount())]
+
+
 class EntryPage(QWidget):
-    """Navigator → indicators → form. Every change is saved at once through the Workbook."""
+    """Navigator → indicators → form. Every change is saved at once through the app's one writer."""
 
     saved = Signal(str)  # a status line: what was saved, or what went wrong
 
-    def __init__(self, wb: Workbook, *, evaluator: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, *, evaluator: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.wb = wb
+        self.db = db
         self.undo_stack = QUndoStack(self)
         self.unit: str | None = None
         self.indicator: str | None = None
+        self._observations: dict[str, Observation] = {}  # of the current unit and evaluator, by indicator
+        self._scores: dict[str, int | None] = {}  # what the screen shows, saved or on its way
+        self._writing = 0  # writes of this screen not yet committed
+        self._heard = False  # a change of the current unit was heard while writes were on their way
         # replaceable so that tests can answer without a modal dialog
         self.ask_reason: Callable[[str], str | None] = self._ask_reason
         self.last_message = ""
 
-        self.period_box = PeriodBox(wb)
+        self.period_box = PeriodBox(db.reader)
         self.period_box.currentIndexChanged.connect(lambda _: self.reload())
         self.evaluator_box = QComboBox()
         self.evaluator_box.setEditable(True)
         self.evaluator_box.setAccessibleName(tr("Evaluator"))
-        self.evaluator_box.addItems(wb.evaluators())
-        self.evaluator_box.setCurrentText(evaluator or (wb.evaluators() or [wb.actor])[0])
-        self.evaluator_box.lineEdit().editingFinished.connect(self.reload)
+        known = db.reader.registry.evaluators()
+        self.evaluator_box.addItems(known)
+        self.evaluator_box.setCurrentText(evaluator or (known or [db.reader.actor])[0])
+        line = self.evaluator_box.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(self.reload)
         self.evaluator_box.activated.connect(lambda _: self.reload())
         next_button = QPushButton(tr("Berikutnya belum dinilai (N)"))
         next_button.clicked.connect(self.next_unscored)
@@ -118,7 +137,7 @@ class EntryPage(QWidget):
         self.form.score_chosen.connect(self.choose_score)
         self.form.field_edited.connect(self.save_field)
         self.form.evidence_added.connect(self.add_evidence)
-        self.form.evidence_opened.connect(lambda sha: open_file(self.wb.evidence_path(sha)))
+        self.form.evidence_opened.connect(lambda sha: open_file(self.db.reader.evidence.path(sha)))
         self.form.evidence_removed.connect(self.remove_evidence)
         scroll = QScrollArea()
         scroll.setWidget(self.form)
@@ -137,6 +156,7 @@ class EntryPage(QWidget):
             QShortcut(QKeySequence(str(level)), self, lambda level=level: self.choose_score(level),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("N"), self, self.next_unscored, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.db.changed.connect(self._on_db_changed)
         self.loaded = False  # the navigator is filled when the page is first shown or asked for a unit
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -152,19 +172,14 @@ class EntryPage(QWidget):
 
     @property
     def evaluator(self) -> str:
-        return self.evaluator_box.currentText().strip() or self.wb.actor
+        return self.evaluator_box.currentText().strip() or self.db.reader.actor
 
     @property
     def instrument(self) -> Instrument:
-        inst = self.wb.instrument(self.wb.period(self.period).instrument_id)
-        assert isinstance(inst, Instrument)
-        return inst
+        return self.db.reader.registry.scored_instrument(self.db.reader.registry.period(self.period))
 
     def current_observation(self) -> Observation | None:
-        if self.unit is None or self.indicator is None:
-            return None
-        return self.wb.observation(unit=self.unit, indicator=self.indicator, evaluator=self.evaluator,
-                                   period=self.period)
+        return self._observations.get(self.indicator) if self.indicator else None
 
     # --- navigator and indicator list ------------------------------------------------------
 
@@ -173,12 +188,12 @@ class EntryPage(QWidget):
         self.form.commit_pending()
         self.loaded = True
         keep = self.unit
-        progress = self.wb.unit_progress(period=self.period, evaluator=self.evaluator)
+        progress = self.db.reader.observations.progress(period=self.period, evaluator=self.evaluator)
         self.navigator.blockSignals(True)
         self.navigator.clear()
         parents: dict[str, QTreeWidgetItem] = {}
         current = None
-        for unit in self.wb.units():
+        for unit in self.db.reader.registry.units():
             parent = parents.get(unit.institution)
             if parent is None:
                 parent = parents[unit.institution] = QTreeWidgetItem(self.navigator, [unit.institution])
@@ -194,22 +209,18 @@ class EntryPage(QWidget):
         if current is not None:
             self.navigator.setCurrentItem(current)
 
-    def _show_progress(self, item: QTreeWidgetItem, progress: object) -> None:
+    def _show_progress(self, item: QTreeWidgetItem, progress: UnitProgress) -> None:
         labels = {"draft": tr("draf"), "final": tr("final"), "verified": tr("terverifikasi")}
-        item.setText(1, f"{progress.scored}/{progress.total} · {labels[progress.status]}")  # type: ignore
+        item.setText(1, f"{progress.scored}/{progress.total} · {labels[progress.status]}")
 
     def select_unit(self, code: str) -> None:
         """Make a unit current (as a click in the navigator would)."""
         if not self.loaded:
             self.reload()
-        for item in self._unit_items():
+        for item in _items(self.navigator):
             if item.data(0, CodeRole).casefold() == code.casefold():
                 self.navigator.setCurrentItem(item)
                 return
-
-    def _unit_items(self) -> list[QTreeWidgetItem]:
-        root = self.navigator.invisibleRootItem()
-        return [root.child(i).child(j) for i in range(root.childCount()) for j in range(root.child(i).childCount())]
 
     def _on_navigator_current_changed(self, item: QTreeWidgetItem | None, _: object = None) -> None:
         code = item.data(0, CodeRole) if item else None
@@ -217,8 +228,7 @@ class EntryPage(QWidget):
             return
         self.form.commit_pending()
         self.unit = code
-        scores = {o.indicator: o.score for o in self.wb.observations(period=self.period, unit=code,
-                                                                     evaluator=self.evaluator)}
+        self._load_unit()
         self.indicators.blockSignals(True)
         self.indicators.clear()
         first = None
@@ -227,7 +237,7 @@ class EntryPage(QWidget):
             parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             parent.setExpanded(True)
             for ind in aspect.indicators:
-                child = QTreeWidgetItem(parent, [f"{ind.code}  {ind.text}", _score_text(scores.get(ind.code))])
+                child = QTreeWidgetItem(parent, [f"{ind.code}  {ind.text}", _score_text(self._scores.get(ind.code))])
                 child.setData(0, CodeRole, ind.code)
                 child.setToolTip(0, ind.text)
                 first = first or child
@@ -236,12 +246,15 @@ class EntryPage(QWidget):
         if first is not None:
             self.indicators.setCurrentItem(first)
 
-    def _indicator_items(self) -> list[QTreeWidgetItem]:
-        root = self.indicators.invisibleRootItem()
-        return [root.child(i).child(j) for i in range(root.childCount()) for j in range(root.child(i).childCount())]
+    def _load_unit(self) -> None:
+        """Read the current unit's observations of this evaluator (after a unit change or a change heard)."""
+        assert self.unit is not None
+        found = self.db.reader.observations.find(period=self.period, unit=self.unit, evaluator=self.evaluator)
+        self._observations = {o.indicator: o for o in found}
+        self._scores = {o.indicator: o.score for o in found}
 
     def select_indicator(self, code: str) -> None:
-        for item in self._indicator_items():
+        for item in _items(self.indicators):
             if item.data(0, CodeRole) == code:
                 self.indicators.setCurrentItem(item)
                 return
@@ -252,17 +265,24 @@ class EntryPage(QWidget):
             return
         self.form.commit_pending()
         self.indicator = code
+        self._show_form()
+
+    def _show_form(self) -> None:
+        assert self.indicator is not None
         obs = self.current_observation()
-        self.form.show_observation(self.instrument.indicator(code), obs, self.wb.evidence(obs.uuid) if obs else [])
+        self.form.show_observation(self.instrument.indicator(self.indicator), obs,
+                                   self.db.reader.evidence.of(obs.uuid) if obs else [])
+        self.form.show_score(self._scores.get(self.indicator))
 
     def next_unscored(self) -> None:
         """Move to the next scored indicator of the unit without a score (wrapping around)."""
-        items = self._indicator_items()
+        items = _items(self.indicators)
         scored_codes = {i.code for i in self.instrument.scored_indicators}
         start = next((n for n, it in enumerate(items) if it.data(0, CodeRole) == self.indicator), -1)
         for offset in range(1, len(items) + 1):
             item = items[(start + offset) % len(items)]
-            if item.text(1) == "–" and item.data(0, CodeRole) in scored_codes:
+            code = item.data(0, CodeRole)
+            if self._scores.get(code) is None and code in scored_codes:
                 self.indicators.setCurrentItem(item)
                 self.form.rubric.setFocus()
                 return
@@ -272,99 +292,164 @@ class EntryPage(QWidget):
 
     def choose_score(self, score: int | None) -> None:
         """The evaluator picked a rubric level: save it as an undoable command."""
-        obs = self.current_observation()
-        if self.unit is None or self.indicator is None or (obs and obs.score == score):
+        if self.unit is None or self.indicator is None or self._scores.get(self.indicator) == score:
             return
+        obs = self.current_observation()
         reason = None
         if obs and obs.status != "draft":
-            reason = self.ask_reason(tr("Nilai {code} sudah final. Alasan perubahan:").format(code=self.indicator))
+            reason = self.ask_reason(tr("Nilai {code} sudah final. Alasan perubahan:", code=self.indicator))
             if not reason:
-                self.form.show_score(obs.score)
+                self.form.show_score(self._scores.get(self.indicator))
                 return
         key = ScoreKey(self.period, self.unit, self.indicator, self.evaluator)
-        self.undo_stack.push(ScoreCommand(self, key, obs.score if obs else None, score, reason))
+        self.undo_stack.push(ScoreCommand(self, key, self._scores.get(self.indicator), score, reason))
 
     def apply_score(self, key: ScoreKey, score: int | None, reason: str | None) -> None:
-        """Save a score (from a command's redo or undo) and show it wherever it is visible."""
-        try:
-            self.wb.save_observation(unit=key.unit, indicator=key.indicator, evaluator=key.evaluator,
-                                     period=key.period, score=score, reason=reason, actor=key.evaluator)
-        except WorkbenchError as exc:
-            self._say(str(exc))
-            return
+        """Show a score at once (from a command's redo or undo) and hand it to the writer."""
         if (key.unit, key.evaluator, key.period) == (self.unit, self.evaluator, self.period):
-            for item in self._indicator_items():
+            self._scores[key.indicator] = score
+            for item in _items(self.indicators):
                 if item.data(0, CodeRole) == key.indicator:
                     item.setText(1, _score_text(score))
             if key.indicator == self.indicator:
                 self.form.show_score(score)
-                self.form.show_status(self.current_observation())
-            self._refresh_progress(key.unit)
-        self._saved(f"{key.unit} {key.indicator} = {_score_text(score)}")
+            self._show_local_progress()
+        self._write(lambda wb: wb.observations.save(unit=key.unit, indicator=key.indicator, evaluator=key.evaluator,
+                                                    period=key.period, score=score, reason=reason,
+                                                    actor=key.evaluator),
+                    f"{key.unit} {key.indicator} = {_score_text(score)}")
 
     def save_field(self, field: str, value: object) -> None:
-        obs = self.current_observation()
         if self.unit is None or self.indicator is None:
             return
+        obs = self.current_observation()
         reason = None
         if obs and obs.status != "draft" and getattr(obs, field) != value:
-            reason = self.ask_reason(tr("Observasi {code} sudah final. Alasan perubahan:").format(code=self.indicator))
+            reason = self.ask_reason(tr("Observasi {code} sudah final. Alasan perubahan:", code=self.indicator))
             if not reason:
-                self.form.show_observation(self.instrument.indicator(self.indicator), obs, self.wb.evidence(obs.uuid))
+                self._show_form()
                 return
-        try:
-            self.wb.save_observation(unit=self.unit, indicator=self.indicator, evaluator=self.evaluator,
-                                     period=self.period, reason=reason, actor=self.evaluator, **{field: value})
-        except WorkbenchError as exc:
-            self._say(str(exc))
-            return
-        self._saved(f"{self.unit} {self.indicator}: {field}")
+        unit, indicator, evaluator, period = self.unit, self.indicator, self.evaluator, self.period
+        labels = {"claim": tr("Klaim unit (F-01)"), "notes": tr("Catatan"), "recommendation": tr("Rekomendasi"),
+                  "method": tr("Metode"), "observed_on": tr("Tanggal")}
+        self._write(lambda wb: wb.observations.save(unit=unit, indicator=indicator, evaluator=evaluator,
+                                                    period=period, reason=reason, actor=evaluator, **{field: value}),
+                    f"{unit} {indicator}: {labels.get(field, field)}")
+
+    def _write(self, save: Callable[[Any], Observation], what: str) -> None:
+        self._writing += 1
+        self.db.write(lambda wb, progress, cancel: save(wb), parent=self,
+                      on_success=lambda obs: self._on_written(obs, what), on_failure=self._on_write_failed)
+
+    def _on_written(self, obs: Observation, what: str) -> None:
+        self._writing -= 1
+        if (obs.unit, obs.evaluator) == (self.unit, self.evaluator):
+            self._observations[obs.indicator] = obs
+            if obs.indicator == self.indicator:
+                self.form.show_status(obs)
+        self._saved(what)
+        if self._writing == 0 and self._heard:
+            self._refresh_unit()
+
+    def _on_write_failed(self, exc: BaseException) -> None:
+        self._writing -= 1
+        self._say(str(exc))
+        if self.unit is not None:  # show what is really stored
+            self._refresh_unit()
 
     def add_evidence(self, paths: list[str]) -> None:
         if self.unit is None or self.indicator is None:
             return
-        obs = self.wb.save_observation(unit=self.unit, indicator=self.indicator, evaluator=self.evaluator,
-                                       period=self.period)
-        try:
+        unit, indicator, evaluator, period = self.unit, self.indicator, self.evaluator, self.period
+
+        def attach(wb: Any, progress: object, cancel: object) -> list[dict[str, Any]]:
+            obs = wb.observations.save(unit=unit, indicator=indicator, evaluator=evaluator, period=period)
             for path in paths:
-                self.wb.add_evidence(obs.uuid, path)
-        except (WorkbenchError, OSError) as exc:
-            self._say(str(exc))
-        self.form.show_evidence(self.wb.evidence(obs.uuid))
-        self._saved(tr("{n} bukti dukung ditambahkan").format(n=len(paths)))
+                wb.evidence.add(obs.uuid, path)
+            return list(wb.evidence.of(obs.uuid))
+
+        def attached(evidence: list[dict[str, Any]]) -> None:
+            if (unit, indicator) == (self.unit, self.indicator):
+                self.form.show_evidence(evidence)
+            self._saved(tr("{n} bukti dukung ditambahkan", n=len(paths)))
+
+        self.db.write(attach, parent=self, on_success=attached, on_failure=lambda exc: self._say(str(exc)))
 
     def remove_evidence(self, sha256: str) -> None:
         obs = self.current_observation()
-        if obs is not None:
-            self.wb.remove_evidence(obs.uuid, sha256)
-            self.form.show_evidence(self.wb.evidence(obs.uuid))
-            self._saved(tr("Bukti dukung dilepas"))
+        if obs is None:
+            return
+        self.db.write(lambda wb, progress, cancel: (wb.evidence.remove(obs.uuid, sha256), wb.evidence.of(obs.uuid))[1],
+                      parent=self, on_success=lambda evidence: (self.form.show_evidence(evidence),
+                                                                self._saved(tr("Bukti dukung dilepas"))))
 
     def finalize_unit(self) -> None:
         """Mark the evaluator's observations of the current unit final, or say what is missing."""
         if self.unit is None:
             return
         self.form.commit_pending()
-        try:
-            count = self.wb.set_unit_status(unit=self.unit, evaluator=self.evaluator, status="final",
-                                            period=self.period, actor=self.evaluator)
-        except WorkbenchError as exc:
-            self._message(tr("Belum dapat difinalkan"), str(exc))
-            return
-        self._refresh_progress(self.unit)
-        self.form.show_status(self.current_observation())
-        self._saved(tr("Unit {unit} final ({n} observasi)").format(unit=self.unit, n=count))
+        unit, evaluator, period = self.unit, self.evaluator, self.period
+        self.db.write(lambda wb, progress, cancel: wb.observations.set_status(
+                          unit=unit, evaluator=evaluator, status="final", period=period, actor=evaluator),
+                      parent=self,
+                      on_success=lambda count: self._saved(tr("Unit {unit} final ({n} observasi)", unit=unit, n=count)),
+                      on_failure=lambda exc: self._message(tr("Belum dapat difinalkan"), str(exc)))
 
-    def _refresh_progress(self, code: str) -> None:
-        progress = self.wb.unit_progress(period=self.period, evaluator=self.evaluator)[code]
-        for item in self._unit_items():
-            if item.data(0, CodeRole) == code:
-                self._show_progress(item, progress)
+    # --- hearing changes -------------------------------------------------------------------
+
+    def _on_db_changed(self, changes: Changes) -> None:
+        if not self.loaded:
+            return
+        if changes.evaluator:
+            current = self.evaluator_box.currentText()
+            self.evaluator_box.blockSignals(True)
+            self.evaluator_box.clear()
+            self.evaluator_box.addItems(self.db.reader.registry.evaluators())
+            self.evaluator_box.setCurrentText(current)
+            self.evaluator_box.blockSignals(False)
+        if changes.unit or changes.period or changes.external:
+            self.reload()
+            return
+        if not (changes.observation or changes.evidence):
+            return
+        progress = self.db.reader.observations.progress(period=self.period, evaluator=self.evaluator,
+                                                        units=changes.units or None)
+        for item in _items(self.navigator):
+            code = item.data(0, CodeRole)
+            if code in progress and code != self.unit:
+                self._show_progress(item, progress[code])
+        if self.unit is not None and changes.touches(self.unit):
+            if self._writing:
+                self._heard = True  # what the screen shows is newer: refresh once the writes are in
+            else:
+                self._refresh_unit()
+
+    def _refresh_unit(self) -> None:
+        """Show the current unit's stored scores and statuses again (text being typed is left alone)."""
+        self._heard = False
+        self._load_unit()
+        for item in _items(self.indicators):
+            item.setText(1, _score_text(self._scores.get(item.data(0, CodeRole))))
+        if self.indicator is not None:
+            self.form.show_score(self._scores.get(self.indicator))
+            self.form.show_status(self.current_observation())
+        self._show_local_progress()
+
+    def _show_local_progress(self) -> None:
+        """The current unit's scored count from what the screen shows (saved or on its way)."""
+        item = self.navigator.currentItem()
+        if item is None or self.unit is None:
+            return
+        scored = {i.code for i in self.instrument.scored_indicators}
+        count = sum(1 for code, score in self._scores.items() if score is not None and code in scored)
+        statuses = [o.status for o in self._observations.values()] or ["draft"]
+        order = ("draft", "final", "verified")
+        self._show_progress(item, UnitProgress(self.unit, count, len(scored), min(statuses, key=order.index)))
 
     # --- talking to the user ---------------------------------------------------------------
 
     def _saved(self, what: str) -> None:
-        self._say(tr("Tersimpan {time}: {what}").format(time=datetime.now().strftime("%H:%M:%S"), what=what))
+        self._say(tr("Tersimpan {time}: {what}", time=datetime.now().strftime("%H:%M:%S"), what=what))
 
     def _say(self, text: str) -> None:
         self.last_message = text

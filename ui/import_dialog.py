@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -23,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import tr
-from ui.ops import run_op
+from ui.database import Database
 from workbench import WorkbenchError, Workbook
-from workbench.import_report import problem_rows, summary_lines, write_problem_report
-from workbench.importer import LONG_OPTIONAL, LONG_REQUIRED, Preview, preview
-from workbench.imports import ImportReport
+from workbench.exchange.observation_sheets import LONG_OPTIONAL, LONG_REQUIRED, Preview
+from workbench.exchange.report import PROBLEM_COLUMNS, ImportReport, problem_rows, summary_lines, write_problem_report
+from workbench.i18n import tr
+from workbench.progress import CancelToken, ProgressCallback
 
 FIELD_CHOICES = ("", *LONG_REQUIRED, *LONG_OPTIONAL, "nama_unit")
 SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods"
@@ -59,9 +60,9 @@ class ImportDialog(QDialog):
 
     imported = Signal(object)  # ImportReport
 
-    def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.wb = wb
+        self.db = db
         self.setWindowTitle(tr("Impor lembar penilaian"))
         self.resize(980, 620)
         self.report: ImportReport | None = None
@@ -134,8 +135,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.problems = QTableWidget(0, 6)
-        self.problems.setHorizontalHeaderLabels([tr("Berkas"), tr("Lembar"), tr("Baris"), tr("Kolom"), tr("Nilai"),
-                                                 tr("Alasan")])
+        self.problems.setHorizontalHeaderLabels([tr(c).capitalize() for c in PROBLEM_COLUMNS])
         self.problems.horizontalHeader().setStretchLastSection(True)
         self.skip_invalid = QCheckBox(tr("Lewati baris yang salah dan impor sisanya"))
         self.skip_invalid.toggled.connect(lambda _: self._update_buttons())
@@ -209,10 +209,9 @@ class ImportDialog(QDialog):
     def _load_previews(self) -> None:
         self.file_box.blockSignals(True)
         self.file_box.clear()
-        saved = self.wb.column_mapping()
         for path in self.paths():
             try:
-                self.previews[path] = preview(path, saved)
+                self.previews[path] = self.db.reader.exchange.preview(path)
             except WorkbenchError as exc:
                 self.status.setText(str(exc))
                 continue
@@ -243,32 +242,28 @@ class ImportDialog(QDialog):
             box.addItems(FIELD_CHOICES)
             box.setCurrentIndex(box.findText(guessed or ""))
             self.mapping_table.setCellWidget(row, 1, box)
-        self.status.setText(tr("Lembar '{sheet}', judul di baris {row}").format(sheet=shown.sheet,
+        self.status.setText(tr("Lembar '{sheet}', judul di baris {row}", sheet=shown.sheet,
                                                                               row=shown.header_row))
 
-    def _work(self, *, dry_run: bool) -> object:
-        source, paths, mapping = self.wb, self.paths(), self.mapping()
+    def _run(self, *, dry_run: bool, on_success: Callable[[ImportReport], None], label: str) -> None:
+        paths, mapping = self.paths(), self.mapping()
         evaluator, skip = self.evaluator.text().strip() or None, self.skip_invalid.isChecked()
 
-        def work(progress: object, cancel: object) -> ImportReport:
-            with source.reopen() as wb:
-                return wb.import_observations(paths, evaluator=evaluator, mapping=mapping, skip_invalid=skip,
-                                              dry_run=dry_run, progress=progress, cancel=cancel)  # type: ignore
+        def work(wb: Workbook, progress: ProgressCallback, cancel: CancelToken) -> ImportReport:
+            return wb.exchange.import_observations(paths, evaluator=evaluator, mapping=mapping, skip_invalid=skip,
+                                                   dry_run=dry_run, progress=progress, cancel=cancel)
 
-        return work
+        self.db.write(work, parent=self, on_success=on_success, on_failure=self._failed, label=label)
 
     def run_check(self) -> None:
-        """Check every file (a dry run in the worker) and show the report."""
-        run_op(self, self._work(dry_run=True), on_success=self._show_report, on_failure=self._failed,
-               label=tr("Memeriksa berkas…"))
+        """Check every file (a dry run on the writer, rolled back) and show the report."""
+        self._run(dry_run=True, on_success=self._show_report, label=tr("Memeriksa berkas…"))
 
     def run_import(self) -> None:
-        """Write what was checked, in one transaction in the worker."""
-        run_op(self, self._work(dry_run=False), on_success=self._finished, on_failure=self._failed,
-               label=tr("Mengimpor…"))
+        """Write what was checked, in one transaction on the writer."""
+        self._run(dry_run=False, on_success=self._finished, label=tr("Mengimpor…"))
 
-    def _show_report(self, report: object) -> None:
-        assert isinstance(report, ImportReport)
+    def _show_report(self, report: ImportReport) -> None:
         self.report = report
         self.summary.setText("\n".join(summary_lines(report)))
         rows = problem_rows(report)
@@ -278,11 +273,10 @@ class ImportDialog(QDialog):
                 self.problems.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
         self.problems.resizeColumnsToContents()
         self.stack.setCurrentIndex(2)
-        self.status.setText(tr("{n} masalah ditemukan").format(n=len(rows)) if rows else tr("Tidak ada masalah."))
+        self.status.setText(tr("{n} masalah ditemukan", n=len(rows)) if rows else tr("Tidak ada masalah."))
         self._update_buttons()
 
-    def _finished(self, report: object) -> None:
-        assert isinstance(report, ImportReport)
+    def _finished(self, report: ImportReport) -> None:
         self.report = report
         self.summary.setText("\n".join(summary_lines(report)))
         self.status.setText(tr("Impor selesai."))
@@ -293,14 +287,14 @@ class ImportDialog(QDialog):
         self.status.setText(str(exc))
 
     def _on_add_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Pilih berkas"), str(self.wb.path.parent),
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Pilih berkas"), str(self.db.path.parent),
                                                 f"{tr('Lembar kerja')} ({SPREADSHEETS})")
         self.add_files(paths)
 
     def _on_save_report_clicked(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan laporan"), str(self.wb.path.parent / "laporan.xlsx"),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan laporan"), str(self.db.path.parent / "laporan.xlsx"),
                                               "Excel (*.xlsx);;CSV (*.csv)")
         if path:
             write_problem_report(self.report, path)

@@ -1,9 +1,10 @@
-"""The main window: menus, the entry and results screens, and the status bar."""
+"""The main window: menus, the entry, results and conflicts screens, and the status bar."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -14,32 +15,33 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
 )
 
-from ui import i18n
 from ui.conflicts_page import ConflictsPage
+from ui.database import Database
 from ui.entry_page import EntryPage
-from ui.i18n import tr
-from ui.ops import run_op
 from ui.results_page import ResultsPage
 from ui.settings import Settings
-from workbench import WorkbenchError, Workbook
+from workbench import WorkbenchError, Workbook, i18n
 from workbench.demo import add_demo_period
+from workbench.errors import NotAWorkbench
+from workbench.events import Changes
+from workbench.i18n import tr
 
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
 
 
-def open_or_create(path: Path, *, demo: bool, passphrase: str | None = None, read_only: bool = False) -> Workbook:
-    """Open a workbook, creating it (with the demo period when asked) if the file does not exist."""
+def create_if_missing(path: Path, *, demo: bool) -> None:
+    """Make a new workbook at `path` (with the demo period when asked) unless the file exists."""
     if path.exists():
-        return Workbook(path, passphrase=passphrase, read_only=read_only)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook.create(path)
-    if demo:
-        add_demo_period(wb)
-    return wb
+    with Workbook.create(path) as wb:
+        if demo:
+            add_demo_period(wb)
 
 
 def take_lock(path: Path) -> QLockFile | None:
@@ -57,9 +59,10 @@ class MainWindow(QMainWindow):
         # replaceable so that tests can answer without a modal dialog
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
         i18n.set_language(str(settings.get("setting/language")))
+        create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
-        self.wb = open_or_create(path, demo=demo, passphrase=passphrase, read_only=self.lock is None)
-        self.settings.add_recent(self.wb.path)
+        self.db = self._connect(Database(path, passphrase=passphrase, read_only=self.lock is None))
+        self.settings.add_recent(self.db.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
@@ -70,40 +73,51 @@ class MainWindow(QMainWindow):
         self.restoreState(settings.get("persist/window_state"))  # type: ignore[arg-type]
         self._after_open()
 
+    @property
+    def wb(self) -> Workbook:
+        """The open workbook, for reading (writes go through `db.write`)."""
+        return self.db.reader
+
+    def _connect(self, db: Database) -> Database:
+        db.failed.connect(lambda message: self.statusBar().showMessage(message, 10000))
+        db.changed.connect(self._on_db_changed)
+        return db
+
     # --- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
         """(Re)create menus and screens in the current language for the open workbook."""
-        self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.wb.path.name}")
-        self.entry = EntryPage(self.wb, evaluator=str(self.settings.get("setting/evaluator")))
-        self.results = ResultsPage(self.wb)
+        self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}")
+        old = self.centralWidget()
+        self.entry = EntryPage(self.db, evaluator=str(self.settings.get("setting/evaluator")))
+        self.results = ResultsPage(self.db)
+        self.conflicts = ConflictsPage(self.db)
         self.entry.saved.connect(self._on_entry_saved)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, tr("Entri penilaian"))
         self.tabs.addTab(self.results, tr("Hasil"))
-        self.conflicts = ConflictsPage(self.wb)
         self.tabs.addTab(self.conflicts, tr("Konflik"))
         self.tabs.setCurrentIndex(int(self.settings.get("persist/tab")))  # type: ignore[call-overload]
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        old = self.centralWidget()
         self.setCentralWidget(self.tabs)
         if old is not None:
             old.deleteLater()
         self.entry.splitter.restoreState(self.settings.get("persist/entry_splitter"))  # type: ignore[arg-type]
         self.results.splitter.restoreState(self.settings.get("persist/results_splitter"))  # type: ignore[arg-type]
         self._build_menus()
-        self.db_label.setText(tr("Basis data:") + f" {self.wb.path}"
-                              + (" · " + tr("hanya baca") if self.wb.read_only else ""))
-        self.entry.setEnabled(not self.wb.read_only)
-        self.conflicts.setEnabled(not self.wb.read_only)
+        self.db_label.setText(tr("Basis data:") + f" {self.db.path}"
+                              + (" · " + tr("hanya baca") if self.db.read_only else ""))
+        self.entry.setEnabled(not self.db.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
 
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], shortcut: object = None, *,
+                writes: bool = False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        action.triggered.connect(lambda _=False: slot())
+        action.setEnabled(not (writes and self.db.read_only))
+        menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
@@ -115,17 +129,14 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu(tr("Buka &terakhir"))
         self._fill_recent()
         file.addSeparator()
-        self._action(file, tr("Impor daftar &unit…"), self._on_import_units_triggered)
-        self._action(file, tr("&Impor lembar penilaian…"), self.import_sheets, "Ctrl+I")
+        self._action(file, tr("Impor daftar &unit…"), self._on_import_units_triggered, writes=True)
+        self._action(file, tr("&Impor lembar penilaian…"), self.import_sheets, "Ctrl+I", writes=True)
         self._action(file, tr("&Templat evaluator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
-        self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P")
+        self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P", writes=True)
         file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)
-        restore = self._action(file, tr("&Pulihkan cadangan…"), self.restore_backup)
-        for action in (restore, *(a for a in file.actions() if a.text() in (
-                tr("&Impor lembar penilaian…"), tr("&Piagam penghargaan…"), tr("Impor daftar &unit…")))):
-            action.setEnabled(not self.wb.read_only)
+        self._action(file, tr("&Pulihkan cadangan…"), self.restore_backup, writes=True)
         file.addSeparator()
         self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Sunting"))
@@ -143,7 +154,7 @@ class MainWindow(QMainWindow):
         language = bar.addMenu(tr("Ba&hasa"))
         group = QActionGroup(self)
         for code, name in (("id", "Bahasa Indonesia"), ("en", "English")):
-            action = self._action(language, name, lambda _=False, code=code: self.set_language(code))
+            action = self._action(language, name, lambda code=code: self.set_language(code))
             action.setCheckable(True)
             action.setChecked(i18n.language() == code)
             group.addAction(action)
@@ -153,10 +164,10 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.get("persist/recent_files"):  # type: ignore[attr-defined]
-            self._action(self.recent_menu, path, lambda _=False, p=path: self.switch_database(Path(p)))
+            self._action(self.recent_menu, path, lambda p=path: self.switch_database(Path(p)))
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
-    # --- commands --------------------------------------------------------------------------
+    # --- opening and switching ---------------------------------------------------------------
 
     def set_language(self, code: str) -> None:
         """Switch language and rebuild the screens (the open workbook stays open)."""
@@ -168,71 +179,71 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: Path, *, create: bool = False) -> bool:
         """Open (or create) another workbook in this window; says why not when it cannot."""
         self.entry.form.commit_pending()
-        lock = take_lock(path)
-        read_only = lock is None and not create
         try:
-            wb = Workbook.create(path) if create else Workbook(path, read_only=read_only)
+            if create:
+                Workbook.create(path).close()
+            lock = take_lock(path)
         except WorkbenchError as exc:
-            passphrase = self.ask_passphrase(path) if exc.key == "db_not_workbench" else None
-            try:
-                if passphrase is None:
-                    raise exc
-                wb = Workbook(path, passphrase=passphrase, read_only=read_only)  # an encrypted database
-            except WorkbenchError as final:
-                if lock is not None:
-                    lock.unlock()
-                self._warn(tr("Tidak dapat membuka basis data"), str(final))
-                return False
+            self._warn(tr("Tidak dapat membuka basis data"), str(exc))
+            return False
+        try:
+            db = self._open(path, lock is None)
+        except WorkbenchError as exc:
+            if lock is not None:
+                lock.unlock()
+            self._warn(tr("Tidak dapat membuka basis data"), str(exc))
+            return False
         self._save_state()
-        self.wb.close()
+        self.db.close()
         if self.lock is not None:
             self.lock.unlock()
-        self.wb, self.lock = wb, lock
+        self.db, self.lock = self._connect(db), lock
         self.settings.add_recent(path)
         self.settings.set("persist/last_folder", str(path.parent))
         self._build()
         self._after_open()
         return True
 
+    def _open(self, path: Path, read_only: bool) -> Database:
+        """A plain workbook, or an encrypted one after asking for its passphrase."""
+        try:
+            return Database(path, read_only=read_only)
+        except NotAWorkbench:
+            passphrase = self.ask_passphrase(path)
+            if passphrase is None:
+                raise
+            return Database(path, passphrase=passphrase, read_only=read_only)
+
     def _after_open(self) -> None:
         """Keep a rolling backup of a database opened for writing; say so when it is read-only."""
-        if self.wb.read_only:
+        if self.db.read_only:
             self._warn(tr("Hanya baca"), tr("Basis data ini sedang dibuka untuk ditulis di jendela lain; "
                                             "di sini hanya dapat dibaca."))
             return
-        source = self.wb
-
-        def backup(progress: object, cancel: object) -> Path:
-            with source.reopen() as wb:
-                return wb.rolling_backup(min_interval=600)
-
-        run_op(self, backup, on_success=lambda _: None, reads_only=True,
-               on_failure=lambda exc: self.statusBar().showMessage(str(exc), 8000))
+        self.db.read(lambda wb, progress, cancel: wb.maintenance.rolling_backup(min_interval=600), parent=self)
 
     def restore_backup(self) -> None:
         """Choose one of the rolling backups and put it in place of the database (undoable: see backups)."""
-        copies = self.wb.backups()
+        copies = self.wb.maintenance.backups()
         if not copies:
             self.statusBar().showMessage(tr("Belum ada cadangan"), 5000)
             return
         name, ok = QInputDialog.getItem(self, tr("Pulihkan cadangan"), tr("Cadangan (terbaru di atas):"),
                                         [p.name for p in copies], 0, False)
         if ok:
-            self.restore_from(self.wb.backup_dir / name)
+            self.restore_from(self.wb.maintenance.backup_dir / name)
 
-    def restore_from(self, backup: Path) -> bool:
-        try:
-            self.wb.restore(backup)
-        except WorkbenchError as exc:
-            self._warn(tr("Pemulihan gagal"), str(exc))
-            return False
-        self._build()
-        self.statusBar().showMessage(tr("Dipulihkan dari {name}").format(name=backup.name), 8000)
-        return True
+    def restore_from(self, backup: Path) -> None:
+        """Put a backup in place of the database, on the writer thread; every screen then shows it."""
+        self.entry.form.commit_pending()
+        self.db.write(lambda wb, progress, cancel: wb.maintenance.restore(backup), parent=self,
+                      on_success=lambda _: self.statusBar().showMessage(tr("Dipulihkan dari {name}",
+                                                                           name=backup.name), 8000),
+                      on_failure=lambda exc: self._warn(tr("Pemulihan gagal"), str(exc)))
 
     def _ask_passphrase(self, path: Path) -> str | None:
-        text, ok = QInputDialog.getText(self, tr("Basis data terenkripsi"),
-                                        tr("Kata sandi untuk {name}:").format(name=path.name),
+        text, ok = QInputDialog.getText(self, tr("Basis data terenkripsi"), tr("Kata sandi untuk {name}:",
+                                                                               name=path.name),
                                         QLineEdit.EchoMode.Password)
         return text if ok and text else None
 
@@ -246,38 +257,32 @@ class MainWindow(QMainWindow):
         if path:
             self.switch_database(Path(path))
 
+    # --- files in and out ------------------------------------------------------------------
+
     def backup_database(self) -> None:
-        suggestion = str(Path(self._folder()) / f"{self.wb.path.stem}-cadangan.sqlite")
+        suggestion = str(Path(self._folder()) / f"{self.db.path.stem}-cadangan.sqlite")
         path, _ = QFileDialog.getSaveFileName(self, tr("Simpan cadangan"), suggestion, DB_FILTER)
         if path:
-            try:
-                self.wb.backup(path)
-            except WorkbenchError as exc:
-                self._warn(tr("Cadangan gagal"), str(exc))
-                return
-            self.statusBar().showMessage(tr("Cadangan disimpan: {path}").format(path=path), 8000)
+            self.db.read(lambda wb, progress, cancel: wb.maintenance.backup(path), parent=self,
+                         label=tr("Mencadangkan…"),
+                         on_success=lambda _: self.statusBar().showMessage(tr("Cadangan disimpan: {path}",
+                                                                              path=path), 8000),
+                         on_failure=lambda exc: self._warn(tr("Cadangan gagal"), str(exc)))
 
     def import_sheets(self) -> QDialog:
-        """Open the import wizard; after an import the screens show the new data."""
+        """Open the import wizard; the screens hear the import like any other change."""
         from ui.import_dialog import ImportDialog  # imported when used: it brings openpyxl
 
-        dialog = ImportDialog(self.wb, self)
-        dialog.imported.connect(lambda _: self._refresh_after_import())
+        dialog = ImportDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
-
-    def _refresh_after_import(self) -> None:
-        self.entry.reload()
-        self.conflicts.reload()
-        if self.results.isVisible():
-            self.results.recompute_if_stale()
 
     def open_certificates(self) -> QDialog:
         """Certificate settings, issuing with preview and print, revoking and verifying."""
         from ui.certificates_dialog import CertificatesDialog  # imported when used: it brings reportlab
 
-        dialog = CertificatesDialog(self.wb, self.results.period, self)
+        dialog = CertificatesDialog(self.db, self.results.period, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -288,18 +293,16 @@ class MainWindow(QMainWindow):
         if path:
             self.import_units(Path(path))
 
-    def import_units(self, path: Path) -> bool:
+    def import_units(self, path: Path) -> None:
         """Register institutions and units from a sheet; every problem is shown, nothing is half-done."""
-        try:
-            done = self.wb.import_units(path)
-        except WorkbenchError as exc:
+        def failed(exc: BaseException) -> None:
             problems = getattr(exc, "problems", [])
             self._warn(tr("Impor unit gagal"), "\n".join([str(exc), *(str(p) for p in problems[1:20])]))
-            return False
-        self.entry.reload()
-        self.statusBar().showMessage(tr("{added} unit baru, {updated} diperbarui, {same} tetap").format(
-            added=done.added, updated=done.updated, same=done.unchanged), 8000)
-        return True
+
+        self.db.write(lambda wb, progress, cancel: wb.exchange.import_units(path), parent=self, on_failure=failed,
+                      on_success=lambda done: self.statusBar().showMessage(tr(
+                          "{added} unit baru, {updated} diperbarui, {same} tetap", added=done.added,
+                          updated=done.updated, same=done.unchanged), 8000))
 
     def write_template(self) -> None:
         name, ok = QInputDialog.getText(self, tr("Templat evaluator"), tr("Nama evaluator:"),
@@ -309,25 +312,27 @@ class MainWindow(QMainWindow):
         suggestion = str(Path(self._folder()) / f"templat-{name.strip().replace(' ', '-').lower()}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, tr("Simpan templat"), suggestion, "Excel (*.xlsx)")
         if path:
-            rows = self.wb.write_template(path, evaluator=name.strip(), period=self.entry.period)
-            self.statusBar().showMessage(tr("Templat disimpan: {path} ({n} baris)").format(path=path, n=rows), 8000)
+            evaluator, period = name.strip(), self.entry.period
+            self.db.read(lambda wb, progress, cancel: wb.exchange.write_template(path, evaluator=evaluator,
+                                                                                 period=period),
+                         parent=self, label=tr("Menulis templat…"),
+                         on_success=lambda rows: self.statusBar().showMessage(
+                             tr("Templat disimpan: {path} ({n} baris)", path=path, n=rows), 8000),
+                         on_failure=lambda exc: self._warn(tr("Templat gagal"), str(exc)))
 
     def export_results(self) -> None:
-        suggestion = str(Path(self._folder()) / f"rekap-{self.wb.path.stem}.xlsx")
+        suggestion = str(Path(self._folder()) / f"rekap-{self.db.path.stem}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, tr("Ekspor hasil"), suggestion, "Excel (*.xlsx)")
         if not path:
             return
-        source, period = self.wb, self.results.period
-
-        def work(progress: object, cancel: object) -> object:
-            with source.reopen() as wb:
-                return wb.export_results(path, period)
-
-        run_op(self, work, label=tr("Mengekspor hasil…"), on_failure=lambda e: self._warn(tr("Ekspor gagal"), str(e)),
-               on_success=lambda _: self.statusBar().showMessage(tr("Hasil diekspor: {path}").format(path=path), 8000))
+        period = self.results.period
+        self.db.read(lambda wb, progress, cancel: wb.exchange.export_results(path, period), parent=self,
+                     label=tr("Mengekspor hasil…"), on_failure=lambda e: self._warn(tr("Ekspor gagal"), str(e)),
+                     on_success=lambda _: self.statusBar().showMessage(tr("Hasil diekspor: {path}", path=path),
+                                                                       8000))
 
     def _folder(self) -> str:
-        return str(self.settings.get("persist/last_folder") or self.wb.path.parent)
+        return str(self.settings.get("persist/last_folder") or self.db.path.parent)
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Tentang"), tr("Meja Kerja Evaluasi Pelayanan Publik") + "\n"
@@ -339,6 +344,10 @@ class MainWindow(QMainWindow):
         box.open()
 
     # --- events ----------------------------------------------------------------------------
+
+    def _on_db_changed(self, changes: Changes) -> None:
+        if changes.external:
+            self.statusBar().showMessage(tr("Basis data diubah dari luar aplikasi; tampilan diperbarui"), 8000)
 
     def _on_entry_saved(self, text: str) -> None:
         self.save_label.setText(text)
@@ -357,9 +366,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.entry.form.commit_pending()
         self._save_state()
-        self.wb.close()
+        self.db.close()  # waits for the writes still queued
         if self.lock is not None:
             self.lock.unlock()
         super().closeEvent(event)
-
-

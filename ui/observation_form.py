@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import tr
-from workbench.instrument import Indicator
-from workbench.observations import METHODS, Observation
+from workbench.domain.instrument import Indicator
+from workbench.domain.values import METHODS
+from workbench.i18n import tr
+from workbench.observations import Observation
 
 NO_DATE = QDate(2000, 1, 1)
 ShaRole = Qt.ItemDataRole.UserRole + 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from ui.i18n import tr
 from workbench import Workbook
+from workbench.i18n import tr
 
 
 class PeriodBox(QComboBox):
@@ -13,12 +13,23 @@ class PeriodBox(QComboBox):
 
     def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.wb = wb
         self.setAccessibleName(tr("Periode"))
-        for period in wb.periods():
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List the periods again, keeping the chosen one when it still exists (without a change signal)."""
+        chosen = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        for period in self.wb.registry.periods():
             marked = period.demo and "contoh" not in period.name.lower()
             self.addItem(period.name + (f" ({tr('contoh')})" if marked else ""), period.name)
+        if chosen is not None and self.findData(chosen) >= 0:
+            self.setCurrentIndex(self.findData(chosen))
+        self.blockSignals(False)
 
     @property
     def period(self) -> str:
         """The chosen period's name."""
-        return self.currentData()
+        return str(self.currentData())

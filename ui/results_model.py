@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ui.i18n import pick, tr
 from workbench import Workbook
+from workbench.i18n import pick, tr
 from workbench.results import UnitScore
 
 PAGE = 200
@@ -24,8 +24,8 @@ class ResultsTableModel(QAbstractTableModel):
     def __init__(self, wb: Workbook, period: str) -> None:
         super().__init__()
         self.wb, self.period = wb, period
-        inst = wb.instrument(wb.period(period).instrument_id)
-        self.aspects = [a.code for a in inst.aspects if a.weight > 0]  # type: ignore[attr-defined]
+        inst = wb.registry.scored_instrument(wb.registry.period(period))
+        self.aspects = [a.code for a in inst.aspects if a.weight > 0]
         self.columns = ["rank", "unit", "name", "institution", "ipp", "category", "label", *self.aspects,
                         "evaluators", "conflicts", "scored"]
         self.search, self.category = "", None
@@ -44,7 +44,7 @@ class ResultsTableModel(QAbstractTableModel):
         """Forget fetched pages and count the rows matching the current filter."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.wb.result_count(self.period, search=self.search, category=self.category)
+        self._count = self.wb.results.count(self.period, search=self.search, category=self.category)
         self.endResetModel()
 
     def set_filter(self, *, search: str, category: str | None) -> None:
@@ -54,9 +54,9 @@ class ResultsTableModel(QAbstractTableModel):
     def row(self, number: int) -> UnitScore:
         page = number // PAGE
         if page not in self._pages:
-            self._pages[page] = self.wb.result_rows(self.period, search=self.search, category=self.category,
-                                                    order=self.order, descending=self.descending,
-                                                    offset=page * PAGE, limit=PAGE)
+            self._pages[page] = self.wb.results.page(self.period, search=self.search, category=self.category,
+                                                      order=self.order, descending=self.descending,
+                                                      offset=page * PAGE, limit=PAGE)
         return self._pages[page][number % PAGE]
 
     # --- QAbstractTableModel ---------------------------------------------------------------

@@ -1,10 +1,15 @@
-"""The team lead's screen: every unit's IPP, category and rank, and one unit's breakdown."""
+"""The team lead's screen: every unit's IPP, category and rank, and one unit's breakdown.
+
+Results come from the workbook's cache. When a change makes them stale, the screen recomputes them on
+the reader thread (from a read snapshot, so no write waits) and the writer stores them in a short
+transaction; the table reloads when it hears that the results changed. No button is needed.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,24 +28,27 @@ from PySide6.QtWidgets import (
 )
 
 from ui.aspect_chart import AspectChart
-from ui.i18n import pick, tr
-from ui.ops import run_op
+from ui.database import Database
 from ui.period_box import PeriodBox
 from ui.results_model import ResultsTableModel
 from workbench import Workbook
-from workbench.instrument import Instrument
-from workbench.results import UnitScore
+from workbench.domain.instrument import Instrument
+from workbench.events import Changes
+from workbench.i18n import pick, tr
+from workbench.results import Computed, UnitScore
+
+DEBOUNCE_MS = 250
 
 
 class ResultsPage(QWidget):
     """Results table (sorted and filtered in SQLite) above a unit detail with a chart."""
 
-    recomputed = Signal()
+    recomputed = Signal()  # the table shows freshly stored results
 
-    def __init__(self, wb: Workbook, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.wb = wb
-        self.period_box = PeriodBox(wb)
+        self.db = db
+        self.period_box = PeriodBox(db.reader)
         self.period_box.currentIndexChanged.connect(lambda _: self.show_period())
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Cari kode, unit atau instansi…"))
@@ -50,7 +58,9 @@ class ResultsPage(QWidget):
         self.category.addItem(tr("Semua kategori"), None)
         self.category.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.count = QLabel()
+        self.state = QLabel()  # "menghitung ulang…" while results are being recomputed
         recompute = QPushButton(tr("Hitung ulang"))
+        recompute.setToolTip(tr("Hasil dihitung ulang sendiri setelah setiap perubahan; tombol ini untuk perbaikan."))
         recompute.clicked.connect(lambda: self.recompute(force=True))
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Periode")))
@@ -58,6 +68,7 @@ class ResultsPage(QWidget):
         bar.addWidget(self.search, 2)
         bar.addWidget(self.category)
         bar.addWidget(self.count)
+        bar.addWidget(self.state)
         bar.addStretch()
         bar.addWidget(recompute)
 
@@ -94,24 +105,33 @@ class ResultsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
         self.model: ResultsTableModel | None = None
+        self._computing = False
+        self._again = False  # a change arrived while computing: compute once more afterwards
+        self._dirty = False  # the table may show old rows: reload when shown
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._recompute_if_stale)
+        self.db.changed.connect(self._on_db_changed)
         self.show_period()
 
     @property
     def period(self) -> str:
         return self.period_box.period
 
+    @property
+    def instrument(self) -> Instrument:
+        return self.db.reader.registry.scored_instrument(self.db.reader.registry.period(self.period))
+
     def show_period(self) -> None:
         """Show the chosen period's cached results; recompute in the background when they are stale."""
-        inst = self.wb.instrument(self.wb.period(self.period).instrument_id)
-        assert isinstance(inst, Instrument)
-        self.instrument = inst
         self.category.blockSignals(True)
         self.category.clear()
         self.category.addItem(tr("Semua kategori"), None)
-        for band in inst.bands:
+        for band in self.instrument.bands:
             self.category.addItem(f"{band.code} · {pick(band.label, band.label_en)}", band.code)
         self.category.blockSignals(False)
-        self.model = ResultsTableModel(self.wb, self.period)
+        self.model = ResultsTableModel(self.db.reader, self.period)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -122,35 +142,68 @@ class ResultsPage(QWidget):
         self._show_count()
         self.show_unit(None)
         if self.isVisible():
-            self.recompute_if_stale()
-
-    def recompute_if_stale(self) -> None:
-        if not self.wb.read_only and not self.wb.results_fresh(self.period):
-            self.recompute()
+            self._recompute_if_stale()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        self.recompute_if_stale()
+        if self._dirty:
+            self._reload()
+        self._recompute_if_stale()
+
+    # --- keeping the results current -------------------------------------------------------
+
+    def _on_db_changed(self, changes: Changes) -> None:
+        if changes.period or changes.external:
+            self.period_box.refresh()
+        if changes.results or changes.external:
+            self._dirty = True
+            if self.isVisible():
+                self._reload()
+        if changes.scores and self.isVisible():
+            self._debounce.start()
+
+    def _recompute_if_stale(self) -> None:
+        if not self.db.read_only and not self.db.reader.results.is_fresh(self.period):
+            self.recompute()
 
     def recompute(self, *, force: bool = False) -> None:
-        """Refresh the results cache on the worker thread, then reload the table."""
-        if self.wb.read_only:
+        """Compute the period's results on the reader thread, then store them with one short write."""
+        if self.db.read_only:
             return
-        source, period = self.wb, self.period
+        if self._computing:
+            self._again = True
+            return
+        self._computing, self._again = True, False
+        self.state.setText(tr("menghitung ulang…"))
+        period = self.period
 
-        def work(progress: object, cancel: object) -> int:
-            with source.reopen() as wb:
-                if not force and wb.results_fresh(period):
-                    return 0
-                return wb.refresh_results(period, progress=progress, cancel=cancel)  # type: ignore[arg-type]
+        def compute(wb: Workbook, progress: object, cancel: object) -> Computed | None:
+            if not force and wb.results.is_fresh(period):
+                return None
+            return wb.results.compute(period)
 
-        run_op(self, work, on_success=lambda _: self._reload(), label=tr("Menghitung ulang hasil…"))
+        def computed(result: Computed | None) -> None:
+            if result is None:
+                self._done()
+                return
+            self.db.write(lambda wb, progress, cancel: wb.results.cache(result), parent=self,
+                          on_success=lambda fresh: self._done(), on_failure=lambda exc: self._done(str(exc)))
+
+        self.db.read(compute, parent=self, on_success=computed, on_failure=lambda exc: self._done(str(exc)))
+
+    def _done(self, error: str = "") -> None:
+        self._computing = False
+        self.state.setText(error)
+        if self._again:
+            self._recompute_if_stale()
+        else:
+            self.recomputed.emit()
 
     def _reload(self) -> None:
-        if self.model is not None and not self.wb.closed:
+        self._dirty = False
+        if self.model is not None:
             self.model.reload()
             self._show_count()
-        self.recomputed.emit()
 
     def _apply_filter(self) -> None:
         if self.model is not None:
@@ -159,7 +212,9 @@ class ResultsPage(QWidget):
 
     def _show_count(self) -> None:
         if self.model is not None:
-            self.count.setText(tr("{n} unit").format(n=self.model.rowCount()))
+            self.count.setText(tr("{n} unit", n=self.model.rowCount()))
+
+    # --- one unit ----------------------------------------------------------------------------
 
     def _on_table_selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -180,20 +235,20 @@ class ResultsPage(QWidget):
         code = result.unit
         ipp = "–" if result.ipp is None else f"{result.ipp:.2f}"
         category = f"{result.category} · {pick(result.label or '', result.label_en or '')}" if result.category else "–"
-        rank = tr("peringkat")
         self.title.setText(f"<b>{result.unit} · {result.name}</b><br>{result.institution}<br>"
-                           f"IPP {ipp} · {category} · {rank} {result.rank or '–'}")
+                           f"IPP {ipp} · {category} · {tr('peringkat')} {result.rank or '–'}")
+        inst = self.instrument
         self.chart.set_bars([(f"{a.code} {pick(a.name, a.name_en)}", result.aspects.get(a.code, 0.0) / a.weight)
-                             for a in self.instrument.aspects if a.weight > 0])
+                             for a in inst.aspects if a.weight > 0])
         scores: dict[str, list[str]] = defaultdict(list)
         notes: dict[str, list[str]] = defaultdict(list)
-        for obs in self.wb.observations(period=self.period, unit=code):
+        for obs in self.db.reader.observations.find(period=self.period, unit=code):
             if obs.score is not None:
                 scores[obs.indicator].append(f"{obs.evaluator}: {obs.score}")
             if obs.notes:
                 notes[obs.indicator].append(f"{obs.evaluator}: {obs.notes}")
-        agreed = self.wb.consensus(self.period, unit=code)
-        for aspect in self.instrument.aspects:
+        agreed = self.db.reader.conflicts.agreed(self.period, unit=code)
+        for aspect in inst.aspects:
             parent = QTreeWidgetItem(self.detail, [f"{aspect.code} · {pick(aspect.name, aspect.name_en)}"])
             parent.setExpanded(True)
             for ind in aspect.indicators:

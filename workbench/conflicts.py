@@ -1,12 +1,18 @@
-"""Disagreements between evaluators on a unit's indicator, and the consensus that settles them."""
+"""Disagreements between evaluators on a unit's indicator, the consensus that settles them, and agreement."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from workbench.agreement import krippendorff_alpha_ordinal
-from workbench.observations import Observations
+from workbench.db.audit import AuditLog, Change
+from workbench.db.settings import Settings
+from workbench.db.store import Store, now
+from workbench.domain.agreement import krippendorff_alpha_ordinal
+from workbench.errors import ReasonRequired, WorkbenchError
+from workbench.events import Changes
+from workbench.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -45,51 +51,79 @@ HAVING count(*) > 1 AND max(o.score) - min(o.score) >= :threshold
 """
 
 
-class Conflicts(Observations):
-    """Finding open conflicts."""
+class Conflicts:
+    """Open conflicts, the agreed scores that close them, and how well evaluators agree."""
 
-    def conflict_count(self, period: str | None = None) -> int:
+    def __init__(self, store: Store, registry: Registry, settings: Settings, audit: AuditLog) -> None:
+        self._store = store
+        self._registry = registry
+        self._settings = settings
+        self._audit = audit
+
+    def count(self, period: str | None = None) -> int:
         """How many (unit, indicator) conflicts of a period are open."""
-        threshold = int(self.setting("conflict_threshold"))
-        return self.one(f"SELECT count(*) FROM ({_OPEN_SQL})", {"period": self.period(period).id,
-                                                                  "threshold": threshold})[0]
+        return int(self._store.value(f"SELECT count(*) FROM ({_OPEN_SQL})", {
+            "period": self._registry.period(period).id, "threshold": self._settings.number("conflict_threshold")}))
 
-    def conflicts(self, period: str | None = None, *, unit: str | None = None, limit: int | None = None
-                  ) -> list[Conflict]:
+    def open(self, period: str | None = None, *, unit: str | None = None, limit: int | None = None
+             ) -> list[Conflict]:
         """Open conflicts of a period (newest by default), optionally of one unit, in unit and form order;
         at most `limit` of them when given."""
-        p = self.period(period)
-        threshold = int(self.setting("conflict_threshold"))
+        p = self._registry.period(period)
         pairs = _OPEN_SQL + (f" ORDER BY o.unit_id, o.indicator_id LIMIT {int(limit)}" if limit else "")
         sql = ("SELECT u.code, i.code, e.name, o.score, o.notes FROM observations o "
                "JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
                "JOIN evaluators e ON e.id = o.evaluator_id "
                f"WHERE o.period_id = :period AND o.score IS NOT NULL AND (o.unit_id, o.indicator_id) IN ({pairs})")
-        params: dict[str, object] = {"period": p.id, "threshold": threshold}
+        params: dict[str, object] = {"period": p.id, "threshold": self._settings.number("conflict_threshold")}
         if unit is not None:
-            sql, params["unit"] = sql + " AND o.unit_id = :unit", self.unit(unit).id
+            sql, params["unit"] = sql + " AND o.unit_id = :unit", self._registry.unit(unit).id
         grouped: dict[tuple[str, str], Conflict] = {}
-        for unit_code, indicator, evaluator, score, notes in self.conn.execute(
+        for unit_code, indicator, evaluator, score, notes in self._store.conn.execute(
                 sql + " ORDER BY u.code, i.position, e.name", params):
             conflict = grouped.setdefault((unit_code, indicator), Conflict(unit_code, indicator, {}, {}))
             conflict.scores[evaluator] = score
             conflict.notes[evaluator] = notes
         return list(grouped.values())
 
-    def consensus(self, period: str | None = None, *, unit: str) -> dict[str, dict]:
+    def resolve(self, *, unit: str, indicator: str, score: int, reason: str, period: str | None = None,
+                actor: str | None = None) -> None:
+        """Record the agreed score of a unit's indicator when evaluators differ (audited, reason required)."""
+        p = self._registry.period(period)
+        inst = self._registry.scored_instrument(p)
+        if not inst.scale_min <= score <= inst.scale_max:
+            raise WorkbenchError("Nilai {score} di luar skala {lo}-{hi}", score=score, lo=inst.scale_min,
+                                 hi=inst.scale_max)
+        if not reason.strip():
+            raise ReasonRequired("Kesepakatan {code} memerlukan alasan", code=f"{unit}/{indicator}")
+        unit_row, indicator_id = self._registry.unit(unit), self._registry.indicator_id(p, indicator)
+        who = actor or self._store.actor
+        with self._store.transaction():
+            old = self._store.value("SELECT score FROM consensus WHERE period_id = ? AND unit_id = ? "
+                                    "AND indicator_id = ?", (p.id, unit_row.id, indicator_id))
+            self._store.conn.execute(
+                "INSERT INTO consensus (period_id, unit_id, indicator_id, score, decided_by, reason, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET score = excluded.score, "
+                "decided_by = excluded.decided_by, reason = excluded.reason, decided_at = excluded.decided_at",
+                (p.id, unit_row.id, indicator_id, score, who, reason, now()))
+            self._audit.append([Change("consensus", f"{p.name}/{unit_row.code}/{indicator}", "score", old, score,
+                                       reason)], actor=who)
+            self._store.changed(Changes(consensus=True, units=frozenset({unit_row.code})))
+
+    def agreed(self, period: str | None = None, *, unit: str) -> dict[str, dict[str, Any]]:
         """Agreed scores of a unit: indicator code -> {score, decided_by, reason, decided_at}."""
-        p = self.period(period)
-        rows = self.db.query(
-            "SELECT i.code, c.score, c.decided_by, c.reason, c.decided_at FROM consensus c "
-            "JOIN indicators i ON i.id = c.indicator_id WHERE c.period_id = ? AND c.unit_id = ?",
-            [p.id, self.unit(unit).id])
+        p = self._registry.period(period)
+        rows = self._store.dicts(
+            "SELECT i.code AS code, c.score AS score, c.decided_by AS decided_by, c.reason AS reason, "
+            "c.decided_at AS decided_at FROM consensus c JOIN indicators i ON i.id = c.indicator_id "
+            "WHERE c.period_id = ? AND c.unit_id = ?", (p.id, self._registry.unit(unit).id))
         return {row.pop("code"): row for row in rows}
 
     def agreement(self, period: str | None = None) -> Agreement:
         """Krippendorff's alpha (ordinal) overall, per aspect and per indicator, and each evaluator's mean
         distance from the others' mean on the indicators they share."""
-        p = self.period(period)
-        rows = self.conn.execute(
+        p = self._registry.period(period)
+        rows = self._store.conn.execute(
             "SELECT o.unit_id, i.code, a.code, e.name, o.score FROM observations o "
             "JOIN indicators i ON i.id = o.indicator_id JOIN aspects a ON a.id = i.aspect_id "
             "JOIN evaluators e ON e.id = o.evaluator_id WHERE o.period_id = ? AND o.score IS NOT NULL AND i.scored",
@@ -111,7 +145,7 @@ class Conflicts(Observations):
                 others = [s for name, s in scores.items() if name != evaluator]
                 distances[evaluator].append(abs(score - sum(others) / len(others)))
         return Agreement(
-            overall=krippendorff_alpha_ordinal(list(map(list, (s.values() for s in shared.values())))),
+            overall=krippendorff_alpha_ordinal([list(s.values()) for s in shared.values()]),
             aspects={a: krippendorff_alpha_ordinal(v) for a, v in sorted(by_aspect.items())},
             indicators={i: krippendorff_alpha_ordinal(v) for i, v in by_indicator.items()},
             evaluators={e: sum(d) / len(d) for e, d in sorted(distances.items())},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-from workbench.instrument import Instrument
 from workbench.workbook import Workbook
 
 DEMO_PERIOD = "DEMO - contoh / example"
@@ -21,18 +20,17 @@ DEMO_EVALUATORS = ("Evaluator Contoh A", "Evaluator Contoh B")
 
 def add_demo_period(wb: Workbook, *, seed: int = 2026) -> None:
     """Add the demo period with six example units: four fully scored by two evaluators, two half done."""
-    period = wb.add_period(DEMO_PERIOD, demo=True)
-    inst = wb.instrument(period.instrument_id)
-    assert isinstance(inst, Instrument)
+    period = wb.registry.add_period(DEMO_PERIOD, demo=True)
+    inst = wb.registry.scored_instrument(period)
     rng = random.Random(seed)
     with wb.transaction():
         for code, name, institution in DEMO_UNITS:
-            wb.add_unit(code, name, institution)
+            wb.registry.add_unit(code, name, institution)
         for n, (code, _, _) in enumerate(DEMO_UNITS):
             level = 4.6 - 0.5 * n
             indicators = inst.indicators if n < 4 else inst.indicators[: len(inst.indicators) // 2]
             for evaluator in DEMO_EVALUATORS[: 2 if n < 4 else 1]:
                 for ind in indicators:
                     score = max(0, min(5, round(level + rng.uniform(-0.9, 0.9))))
-                    wb.save_observation(unit=code, indicator=ind.code, evaluator=evaluator, period=DEMO_PERIOD,
+                    wb.observations.save(unit=code, indicator=ind.code, evaluator=evaluator, period=DEMO_PERIOD,
                                         score=score, method="desk", notes="Data contoh / example data")

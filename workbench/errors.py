@@ -1,10 +1,14 @@
-"""Errors the user can act on. The CLI prints them as one line and exits 1; the GUI shows them."""
+"""Errors the user can act on. The CLI prints them as one line and exits 1; the app shows them.
+
+Each carries its message in Indonesian with named placeholders, and renders it in the language that
+is current when it is shown (see `workbench.i18n`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.messages import text
+from workbench.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -19,28 +23,28 @@ class Location:
     def __str__(self) -> str:
         parts = []
         if self.file:
-            parts.append(text("at_file", file=self.file))
+            parts.append(self.file)
         if self.sheet:
-            parts.append(text("at_sheet", sheet=self.sheet))
+            parts.append(tr("lembar '{sheet}'", sheet=self.sheet))
         if self.row is not None:
-            parts.append(text("at_row", row=self.row))
+            parts.append(tr("baris {row}", row=self.row))
         if self.column:
-            parts.append(text("at_column", column=self.column))
+            parts.append(tr("kolom {column}", column=self.column))
         return ", ".join(parts)
 
 
 class WorkbenchError(Exception):
     """A problem with the input or the data, described in the user's language."""
 
-    def __init__(self, key: str, location: Location | None = None, **params: object) -> None:
-        self.key = key
+    def __init__(self, message: str, location: Location | None = None, /, **params: object) -> None:
+        self.message = message
         self.params = params
         self.location = location
-        super().__init__(key)
+        super().__init__(message)
 
     def __str__(self) -> str:
-        message = text(self.key, **self.params)
-        return f"{self.location}: {message}" if self.location and str(self.location) else message
+        text = tr(self.message, **self.params)
+        return f"{self.location}: {text}" if self.location and str(self.location) else text
 
 
 class InstrumentError(WorkbenchError):
@@ -55,6 +59,10 @@ class NotFound(WorkbenchError):
     """A period, unit, indicator or file that does not exist."""
 
 
+class NotAWorkbench(WorkbenchError):
+    """A file that is not a workbench database, or one encrypted with a passphrase that was not given."""
+
+
 class ReasonRequired(WorkbenchError):
     """A final observation was changed without a reason."""
 
@@ -65,7 +73,7 @@ class Incomplete(WorkbenchError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One row-level problem found while validating a file."""
+    """One row-level problem found while validating a file; `reason` is already in the user's language."""
 
     location: Location
     value: object
@@ -80,4 +88,5 @@ class ValidationFailed(WorkbenchError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("problems_found", count=len(problems), first=str(problems[0]))
+        super().__init__("{count} masalah; tidak ada yang disimpan. Pertama: {first}", count=len(problems),
+                         first=problems[0])

@@ -1,4 +1,4 @@
-"""Backups and the integrity and consistency check."""
+"""Keeping a workbook safe: backups (one-off and rolling), restoring one, and the integrity check."""
 
 from __future__ import annotations
 
@@ -7,33 +7,41 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from workbench.certificates import Certificates
-from workbench.errors import WorkbenchError
-from workbench.store import GENESIS_HASH, audit_hash, file_sha256, raw_connect
+from workbench.db.audit import AuditLog
+from workbench.db.store import Store, connect
+from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
+from workbench.events import Changes
+from workbench.evidence import Evidence, file_sha256
+from workbench.i18n import tr
 
 
-class Maintenance(Certificates):
-    """Keeping a workbook safe: backup and check."""
+class Maintenance:
+    """Backups into `<database>.backups/`, restore, and `check` over the database, audit chain and evidence."""
+
+    def __init__(self, store: Store, audit: AuditLog, evidence: Evidence) -> None:
+        self._store = store
+        self._audit = audit
+        self._evidence = evidence
 
     def backup(self, out: str | Path, *, with_evidence: bool = True) -> Path:
         """A consistent copy of the database (SQLite online backup) and its evidence store; never overwrites."""
         out = Path(out)
         if out.exists():
-            raise WorkbenchError("backup_target_exists", file=str(out))
+            raise WorkbenchError("{file}: sudah ada; cadangan tidak menimpa berkas", file=str(out))
         partial = out.with_name(out.name + ".part")
-        target = raw_connect(partial, self.passphrase)  # a backup of an encrypted database stays encrypted
+        target = connect(partial, self._store.passphrase)  # a backup of an encrypted database stays encrypted
         try:
-            self.conn.backup(target)
+            self._store.conn.backup(target)
         finally:
             target.close()
         partial.replace(out)
-        if with_evidence and self.evidence_dir.is_dir():
-            shutil.copytree(self.evidence_dir, out.with_name(out.name + ".evidence"), dirs_exist_ok=True)
+        if with_evidence and self._evidence.folder.is_dir():
+            shutil.copytree(self._evidence.folder, out.with_name(out.name + ".evidence"), dirs_exist_ok=True)
         return out
 
     @property
     def backup_dir(self) -> Path:
-        return self.path.with_name(self.path.name + ".backups")
+        return self._store.path.with_name(self._store.path.name + ".backups")
 
     def rolling_backup(self, *, keep: int = 5, max_bytes: int = 2 * 1024**3, min_interval: float = 0) -> Path:
         """Add a timestamped copy to `<db>.backups/` and drop the oldest beyond `keep` copies or `max_bytes`.
@@ -64,47 +72,53 @@ class Maintenance(Certificates):
         The current state is kept first as one more rolling backup, so that a restore can be undone.
         """
         if not Path(backup).is_file():
-            raise WorkbenchError("db_missing", file=str(backup))
-        source = raw_connect(backup, self.passphrase)
+            raise NotFound("{file}: basis data tidak ditemukan", file=str(backup))
+        try:
+            source = connect(backup, self._store.passphrase)
+        except Exception as exc:
+            raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
+                                file=Path(backup).name, detail=str(exc)) from exc
         try:
             if not source.execute("PRAGMA user_version").fetchone()[0]:
-                raise WorkbenchError("db_not_workbench", file=Path(backup).name, detail="user_version 0")
+                raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
+                                    file=Path(backup).name, detail="user_version 0")
             self.rolling_backup(keep=len(self.backups()) + 1)
-            source.backup(self.conn)
+            source.backup(self._store.conn)
         except WorkbenchError:
             raise
         except Exception as exc:
-            raise WorkbenchError("db_not_workbench", file=Path(backup).name, detail=str(exc)) from exc
+            raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
+                                file=Path(backup).name, detail=str(exc)) from exc
         finally:
             source.close()
+        self._store.events.emit(Changes.everything())
 
     def check(self) -> list[str]:
-        """Problems found by integrity_check, foreign_key_check, the audit chain and the scores; [] when sound."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [f"foreign key: {r[0]} row {r[1]} -> {r[2]}" for r in self.conn.execute("PRAGMA foreign_key_check")]
-        prev = GENESIS_HASH
-        for row in self.conn.execute("SELECT id, at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, "
-                                     "hash FROM audit_log ORDER BY id"):
-            if row[9] != prev or row[10] != audit_hash(prev, row[1:9]):
-                problems.append(f"audit_log {row[0]}: rantai hash rusak / hash chain broken")
-                break
-            prev = row[10]
-        problems += [f"observation {r[0]}: indikator bukan milik instrumen periode / indicator not of the period's "
-                     "instrument" for r in self.conn.execute(
-                         "SELECT o.uuid FROM observations o JOIN periods p ON p.id = o.period_id "
-                         "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
-        problems += [f"observation {r[0]}: status {r[1]} tanpa nilai / without a score" for r in self.conn.execute(
-            "SELECT uuid, status FROM observations WHERE status <> 'draft' AND score IS NULL")]
+        """Problems found by integrity_check, foreign_key_check, the audit chain, the scores and the evidence
+        files; [] when the workbook is sound."""
+        conn = self._store.conn
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [tr("kunci asing: {table} baris {row} -> {parent}", table=r[0], row=r[1], parent=r[2])
+                     for r in conn.execute("PRAGMA foreign_key_check")]
+        broken = self._audit.first_broken_link()
+        if broken is not None:
+            problems.append(tr("audit_log {id}: rantai hash rusak", id=broken))
+        problems += [tr("observasi {uuid}: indikator bukan milik instrumen periode", uuid=r[0]) for r in conn.execute(
+            "SELECT o.uuid FROM observations o JOIN periods p ON p.id = o.period_id "
+            "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
+        problems += [tr("observasi {uuid}: status {status} tanpa nilai", uuid=r[0], status=r[1])
+                     for r in conn.execute("SELECT uuid, status FROM observations WHERE status <> 'draft' "
+                                           "AND score IS NULL")]
         # the audit log must agree with the current score of every audited observation
-        problems += [f"observation {r[0]}: nilai {r[1]} tidak sesuai log audit ({r[2]}) / score disagrees with the "
-                     "audit log" for r in self.conn.execute(
+        problems += [tr("observasi {uuid}: nilai {score} tidak sesuai log audit ({logged})", uuid=r[0], score=r[1],
+                        logged=r[2]) for r in conn.execute(
                          "SELECT o.uuid, o.score, a.new FROM observations o JOIN audit_log a ON a.id = "
                          "(SELECT max(id) FROM audit_log WHERE entity_uuid = o.uuid AND field = 'score') "
                          "WHERE coalesce(CAST(o.score AS TEXT), '') <> coalesce(a.new, '')")]
-        for sha, name in self.conn.execute("SELECT sha256, original_name FROM evidence"):
-            stored = self.evidence_path(sha)
+        for sha, name in self._evidence.files():
+            stored = self._evidence.path(sha)
             if not stored.is_file():
-                problems.append(f"evidence {name}: berkas hilang / file missing ({sha[:12]})")
+                problems.append(tr("bukti {name}: berkas hilang ({sha})", name=name, sha=sha[:12]))
             elif file_sha256(stored) != sha:
-                problems.append(f"evidence {name}: isi berubah / content changed ({sha[:12]})")
+                problems.append(tr("bukti {name}: isi berubah ({sha})", name=name, sha=sha[:12]))
         return problems

@@ -1,20 +1,22 @@
-"""Observations: an evaluator's score of one indicator of one unit in a period, with its audit trail."""
+"""Observations: an evaluator's score of one indicator of one unit in a period, its notes and its status."""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from workbench.errors import Incomplete, NotFound, ReasonRequired, WorkbenchError
-from workbench.instrument import Instrument
-from workbench.registry import Period, Registry, did_you_mean
-from workbench.store import file_sha256, new_uuid, now
+from workbench.db.audit import AuditLog, Change
+from workbench.db.store import Store, new_uuid, now
+from workbench.domain.values import METHODS, STATUSES
+from workbench.errors import Incomplete, ReasonRequired, WorkbenchError
+from workbench.events import Changes
+from workbench.i18n import tr
+from workbench.progress import CancelToken
+from workbench.registry import Period, Registry
 
-STATUSES = ("draft", "final", "verified")
-METHODS = ("desk", "field", "interview")
 EDITABLE = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
 AUDITED = ("score", "status")
+MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on")
 
 
 @dataclass(frozen=True)
@@ -45,132 +47,158 @@ class UnitProgress:
     status: str  # the lowest status over the unit's observations, "draft" when none
 
 
-_OBS_SQL = ("SELECT o.uuid, u.code, e.name, i.code, o.score, o.claim, o.notes, o.recommendation, o.method, "
-            "o.observed_on, o.status, o.version, o.source, o.updated_at FROM observations o "
-            "JOIN units u ON u.id = o.unit_id JOIN evaluators e ON e.id = o.evaluator_id "
-            "JOIN indicators i ON i.id = o.indicator_id")
+@dataclass(slots=True)
+class Incoming:
+    """One checked observation from a file: ids resolved, only the fields the file gave, and its row."""
+
+    number: int
+    unit_id: int
+    indicator_id: int
+    evaluator: str
+    values: dict[str, object]
 
 
-class Observations(Registry):
-    """Entering, changing and finalising scores; consensus; evidence files."""
+@dataclass(frozen=True)
+class Source:
+    """Where merged observations come from: a file's sha256, its name and the sheet read."""
 
-    def _scored_instrument(self, period: Period) -> Instrument:
-        inst = self.instrument(period.instrument_id)
-        assert isinstance(inst, Instrument)
-        return inst
+    sha256: str
+    name: str
+    sheet: str
 
-    def _indicator_id(self, period: Period, code: str) -> int:
-        ids = self.indicator_ids(period.instrument_id)
-        if code not in ids:
-            raise NotFound("indicator_unknown", code=code, hint=did_you_mean(code, list(ids)))
-        return ids[code]
 
-    def observations(self, *, period: str | None = None, unit: str | None = None,
-                     evaluator: str | None = None) -> list[Observation]:
-        """Observations of a period (newest by default), optionally of one unit and/or evaluator,
-        in the instrument's order."""
-        p = self.period(period)
-        sql, params = _OBS_SQL + " WHERE o.period_id = ?", [p.id]
+@dataclass
+class MergeCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+_SELECT = ("SELECT o.uuid AS uuid, u.code AS unit, e.name AS evaluator, i.code AS indicator, o.score AS score, "
+           "o.claim AS claim, o.notes AS notes, o.recommendation AS recommendation, o.method AS method, "
+           "o.observed_on AS observed_on, o.status AS status, o.version AS version, o.source AS source, "
+           "o.updated_at AS updated_at FROM observations o JOIN units u ON u.id = o.unit_id "
+           "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicators i ON i.id = o.indicator_id")
+
+
+class Observations:
+    """Entering, changing, merging and finalising scores; every change of a score or status is audited."""
+
+    def __init__(self, store: Store, registry: Registry, audit: AuditLog) -> None:
+        self._store = store
+        self._registry = registry
+        self._audit = audit
+
+    def find(self, *, period: str | None = None, unit: str | None = None,
+             evaluator: str | None = None) -> list[Observation]:
+        """Observations of a period (newest by default), optionally of one unit and/or evaluator, in form order."""
+        p = self._registry.period(period)
+        sql, params = _SELECT + " WHERE o.period_id = ?", [p.id]
         if unit is not None:
-            sql, params = sql + " AND o.unit_id = ?", [*params, self.unit(unit).id]
+            sql, params = sql + " AND o.unit_id = ?", [*params, self._registry.unit(unit).id]
         if evaluator is not None:
             sql, params = sql + " AND e.name = ?", [*params, evaluator]
-        return [Observation(*r) for r in self.conn.execute(sql + " ORDER BY u.code, e.name, i.position", params)]
+        return self._store.rows(Observation, sql + " ORDER BY u.code, e.name, i.position", params)
 
-    def observation(self, *, unit: str, indicator: str, evaluator: str, period: str | None = None
-                    ) -> Observation | None:
+    def get(self, *, unit: str, indicator: str, evaluator: str, period: str | None = None) -> Observation | None:
         """One observation, or None when nothing was recorded yet."""
-        p = self.period(period)
-        row = self.one(_OBS_SQL + " WHERE o.period_id = ? AND o.unit_id = ? AND e.name = ? AND o.indicator_id = ?",
-                       (p.id, self.unit(unit).id, evaluator, self._indicator_id(p, indicator)))
-        return Observation(*row) if row else None
+        p = self._registry.period(period)
+        found = self._store.rows(
+            Observation, _SELECT + " WHERE o.period_id = ? AND o.unit_id = ? AND e.name = ? AND o.indicator_id = ?",
+            (p.id, self._registry.unit(unit).id, evaluator, self._registry.indicator_id(p, indicator)))
+        return found[0] if found else None
 
-    def save_observation(self, *, unit: str, indicator: str, evaluator: str, period: str | None = None,
-                         reason: str | None = None, actor: str | None = None, **changes: object) -> Observation:
+    def save(self, *, unit: str, indicator: str, evaluator: str, period: str | None = None,
+             reason: str | None = None, actor: str | None = None, **changes: object) -> Observation:
         """Create or change one observation; only the given fields change.
 
         Fields: score, claim, notes, recommendation, method, observed_on, status. Changes of score and
         status go to the audit log; any change to a final or verified observation needs a `reason`.
-        Example: ``wb.save_observation(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)``.
+        Example: ``wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)``.
         """
         unknown = set(changes) - set(EDITABLE)
         if unknown:
-            raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-        p = self.period(period)
-        inst = self._scored_instrument(p)
-        for field in ("score", "claim"):
-            value = changes.get(field)
-            if value is not None and (not isinstance(value, int) or not inst.scale_min <= value <= inst.scale_max):
-                raise WorkbenchError("score_out_of_range", score=value, lo=inst.scale_min, hi=inst.scale_max)
-        if changes.get("status", "draft") not in STATUSES:
-            raise WorkbenchError("bad_status", status=changes["status"])
-        if changes.get("method") not in (None, *METHODS):
-            raise WorkbenchError("bad_method", method=changes["method"])
-        unit_row = self.unit(unit)
-        indicator_id = self._indicator_id(p, indicator)
-        evaluator_id = self.evaluator_id(evaluator)
-        with self.transaction():
-            current = self.observation(unit=unit, indicator=indicator, evaluator=evaluator, period=p.name)
+            raise TypeError(f"not editable: {sorted(unknown)}")
+        p = self._registry.period(period)
+        self._check(p, changes)
+        unit_row = self._registry.unit(unit)
+        indicator_id = self._registry.indicator_id(p, indicator)
+        with self._store.transaction():
+            evaluator_id = self._registry.evaluator_id(evaluator)
+            current = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
+            created = current is None
             if current is None:
-                self.conn.execute(
+                self._store.conn.execute(
                     "INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)", (new_uuid(), p.id, unit_row.id, evaluator_id, indicator_id, now()))
-                current = self.observation(unit=unit, indicator=indicator, evaluator=evaluator, period=p.name)
+                current = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
                 assert current is not None
-                created = True
-            else:
-                created = False
             changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
             if not changed:
+                if created:
+                    self._store.changed(Changes(observation=True, units=frozenset({unit_row.code})))
                 return current
             if current.status != "draft" and not (reason and reason.strip()):
-                raise ReasonRequired("reason_required", code=f"{unit_row.code}/{indicator}")
+                raise ReasonRequired("Observasi {code} sudah final; perubahan memerlukan alasan",
+                                     code=f"{unit_row.code}/{indicator}")
             assignments = ", ".join(f"{k} = ?" for k in changed)
-            self.conn.execute(f"UPDATE observations SET {assignments}, version = version + ?, updated_at = ? "
-                              "WHERE uuid = ?", (*changed.values(), 0 if created else 1, now(), current.uuid))
+            self._store.conn.execute(f"UPDATE observations SET {assignments}, version = version + ?, updated_at = ? "
+                                     "WHERE uuid = ?", (*changed.values(), 0 if created else 1, now(), current.uuid))
             if "score" in changed:
-                self.mark_stale(p.id)
-            for field in AUDITED:
-                if field in changed:
-                    self.audit(entity="observation", entity_uuid=current.uuid, field=field,
-                               old=getattr(current, field), new=changed[field], reason=reason, actor=actor)
-        result = self.observation(unit=unit, indicator=indicator, evaluator=evaluator, period=p.name)
+                self._store.mark_results_stale(p.id)
+            self._audit.append([Change("observation", current.uuid, f, getattr(current, f), changed[f], reason)
+                                for f in AUDITED if f in changed], actor=actor)
+            self._store.changed(Changes(observation=True, units=frozenset({unit_row.code})))
+        result = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
         assert result is not None
         return result
 
-    def missing_indicators(self, *, unit: str, evaluator: str, period: str | None = None) -> list[str]:
-        """Codes of scored indicators this evaluator has not scored yet for the unit."""
-        p = self.period(period)
-        done = {o.indicator for o in self.observations(period=p.name, unit=unit, evaluator=evaluator)
-                if o.score is not None}
-        return [i.code for i in self._scored_instrument(p).scored_indicators if i.code not in done]
+    def _check(self, period: Period, changes: dict[str, object]) -> None:
+        inst = self._registry.scored_instrument(period)
+        for field in ("score", "claim"):
+            value = changes.get(field)
+            if value is not None and (not isinstance(value, int) or not inst.scale_min <= value <= inst.scale_max):
+                raise WorkbenchError("Nilai {score} di luar skala {lo}-{hi}", score=value, lo=inst.scale_min,
+                                     hi=inst.scale_max)
+        if changes.get("status", "draft") not in STATUSES:
+            raise WorkbenchError("Status tidak dikenal: {status} (draft, final, verified)", status=changes["status"])
+        if changes.get("method") is not None and changes["method"] not in METHODS:
+            raise WorkbenchError("Metode tidak dikenal: {method} (desk, field, interview)", method=changes["method"])
 
-    def set_unit_status(self, *, unit: str, evaluator: str, status: str, period: str | None = None,
-                        reason: str | None = None, actor: str | None = None) -> int:
+    def missing(self, *, unit: str, evaluator: str, period: str | None = None) -> list[str]:
+        """Codes of scored indicators this evaluator has not scored yet for the unit."""
+        p = self._registry.period(period)
+        done = {o.indicator for o in self.find(period=p.name, unit=unit, evaluator=evaluator) if o.score is not None}
+        return [i.code for i in self._registry.scored_instrument(p).scored_indicators if i.code not in done]
+
+    def set_status(self, *, unit: str, evaluator: str, status: str, period: str | None = None,
+                   reason: str | None = None, actor: str | None = None) -> int:
         """Mark all of an evaluator's observations of a unit draft, final or verified.
 
         Finalising checks that every scored indicator has a score (Incomplete names those that don't).
         Returns the number of observations whose status changed.
         """
-        p = self.period(period)
+        p = self._registry.period(period)
         if status in ("final", "verified"):
-            missing = self.missing_indicators(unit=unit, evaluator=evaluator, period=p.name)
+            missing = self.missing(unit=unit, evaluator=evaluator, period=p.name)
             if missing:
-                raise Incomplete("unscored_left", unit=unit, count=len(missing), codes=", ".join(missing))
+                raise Incomplete("Unit {unit} belum lengkap: {count} indikator belum dinilai ({codes})", unit=unit,
+                                 count=len(missing), codes=", ".join(missing))
         count = 0
-        with self.transaction():
-            for obs in self.observations(period=p.name, unit=unit, evaluator=evaluator):
+        with self._store.transaction():
+            for obs in self.find(period=p.name, unit=unit, evaluator=evaluator):
                 if obs.status != status:
-                    self.save_observation(unit=unit, indicator=obs.indicator, evaluator=evaluator, period=p.name,
-                                          status=status, reason=reason or ("finalisasi" if obs.status == "draft"
-                                                                           else None), actor=actor)
+                    self.save(unit=unit, indicator=obs.indicator, evaluator=evaluator, period=p.name, status=status,
+                              reason=reason or (tr("finalisasi") if obs.status == "draft" else None), actor=actor)
                     count += 1
         return count
 
-    def unit_progress(self, *, period: str | None = None, evaluator: str | None = None) -> dict[str, UnitProgress]:
-        """Scored count and lowest status per unit code, for one evaluator or for everyone."""
-        p = self.period(period)
-        total = len(self._scored_instrument(p).scored_indicators)
+    def progress(self, *, period: str | None = None, evaluator: str | None = None,
+                 units: Collection[str] | None = None) -> dict[str, UnitProgress]:
+        """Scored count and lowest status per unit code, for one evaluator or for everyone; every unit, or
+        the given codes."""
+        p = self._registry.period(period)
+        total = len(self._registry.scored_instrument(p).scored_indicators)
         sql = ("SELECT u.code, count(DISTINCT CASE WHEN o.score IS NOT NULL AND i.scored THEN o.indicator_id END), "
                "min(CASE o.status WHEN 'draft' THEN 0 WHEN 'final' THEN 1 WHEN 'verified' THEN 2 END) "
                "FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
@@ -178,78 +206,71 @@ class Observations(Registry):
         params: list[object] = [p.id]
         if evaluator is not None:
             sql, params = sql + " AND e.name = ?", [*params, evaluator]
-        result = {u.code: UnitProgress(u.code, 0, total, "draft") for u in self.units()}
-        for code, scored, status in self.conn.execute(sql + " GROUP BY u.id", params):
+        codes = [u.code for u in self._registry.units()] if units is None else list(units)
+        if units is not None:
+            sql, params = sql + f" AND u.code IN ({','.join('?' * len(codes))})", [*params, *codes]
+        result = {code: UnitProgress(code, 0, total, "draft") for code in codes}
+        for code, scored, status in self._store.conn.execute(sql + " GROUP BY u.id", params):
             result[code] = UnitProgress(code, scored, total, STATUSES[status or 0])
         return result
 
-    # --- consensus -------------------------------------------------------------------------
+    def merge(self, period: Period, rows: Sequence[Incoming], source: Source, *, reason: str,
+              cancel: CancelToken | None = None) -> MergeCounts:
+        """Merge checked rows on (period, unit, evaluator, indicator), inside the caller's transaction.
 
-    def set_consensus(self, *, unit: str, indicator: str, score: int, reason: str, period: str | None = None,
-                      actor: str | None = None) -> None:
-        """Record the agreed score of a unit's indicator when evaluators differ (audited, reason required)."""
-        p = self.period(period)
-        inst = self._scored_instrument(p)
-        if not inst.scale_min <= score <= inst.scale_max:
-            raise WorkbenchError("score_out_of_range", score=score, lo=inst.scale_min, hi=inst.scale_max)
-        if not reason.strip():
-            raise ReasonRequired("reason_required", code=f"{unit}/{indicator}")
-        unit_row, indicator_id = self.unit(unit), self._indicator_id(p, indicator)
-        with self.transaction():
-            old = self.one("SELECT score FROM consensus WHERE period_id = ? AND unit_id = ? AND indicator_id = ?",
-                           (p.id, unit_row.id, indicator_id))
-            self.conn.execute(
-                "INSERT INTO consensus (period_id, unit_id, indicator_id, score, decided_by, reason, decided_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET score = excluded.score, "
-                "decided_by = excluded.decided_by, reason = excluded.reason, decided_at = excluded.decided_at",
-                (p.id, unit_row.id, indicator_id, score, actor or self.actor, reason, now()))
-            self.audit(entity="consensus", entity_uuid=f"{p.name}/{unit_row.code}/{indicator}", field="score",
-                       old=old[0] if old else None, new=score, reason=reason, actor=actor)
-
-    # --- evidence --------------------------------------------------------------------------
-
-    @property
-    def evidence_dir(self) -> Path:
-        """Content-addressed store beside the database: <name>.evidence/ab/abcdef..."""
-        return self.path.with_name(self.path.name + ".evidence")
-
-    def evidence_path(self, sha256: str) -> Path:
-        return self.evidence_dir / sha256[:2] / sha256
-
-    def add_evidence(self, observation_uuid: str, file: str | Path) -> str:
-        """Copy a file into the evidence store and link it to an observation; returns its sha256."""
-        file = Path(file)
-        size = file.stat().st_size
-        limit = int(self.setting("evidence_max_bytes"))
-        if size > limit:
-            raise WorkbenchError("evidence_too_large", file=file.name, size=size, limit=limit)
-        sha = file_sha256(file)
-        target = self.evidence_path(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".part")
-            shutil.copyfile(file, partial)
-            partial.replace(target)  # atomic: a crash never leaves a half file under the real name
-        obs_id = self.one("SELECT id FROM observations WHERE uuid = ?", (observation_uuid,))
-        if obs_id is None:
-            raise NotFound("indicator_unknown", code=observation_uuid, hint="")
-        with self.transaction():
-            self.conn.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
-                              "VALUES (?, ?, ?, ?)", (sha, file.name, size, now()))
-            self.conn.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) VALUES (?, ?)",
-                              (obs_id[0], sha))
-        return sha
-
-    def evidence(self, observation_uuid: str) -> list[dict]:
-        """Evidence linked to an observation: sha256, original_name, size."""
-        return list(self.db.query(
-            "SELECT e.sha256, e.original_name, e.size FROM evidence e JOIN observation_evidence oe "
-            "ON oe.sha256 = e.sha256 JOIN observations o ON o.id = oe.observation_id WHERE o.uuid = ? "
-            "ORDER BY e.original_name", [observation_uuid]))
-
-    def remove_evidence(self, observation_uuid: str, sha256: str) -> None:
-        """Unlink evidence from an observation; the stored file stays for other links and backups."""
-        with self.transaction():
-            self.conn.execute("DELETE FROM observation_evidence WHERE sha256 = ? AND observation_id = "
-                              "(SELECT id FROM observations WHERE uuid = ?)", (sha256, observation_uuid))
-
+        A new key is added; a row equal to the stored observation is left alone; a changed one updates it
+        (version + 1, audited with `reason`). Every written row remembers the file, sheet and row it came from.
+        """
+        conn = self._store.conn
+        evaluators = {name: self._registry.evaluator_id(name) for name in {r.evaluator for r in rows}}
+        existing: dict[tuple[int, int, int], tuple[object, ...]] = {}
+        if evaluators:
+            marks = ",".join("?" * len(evaluators))
+            for row in conn.execute(f"SELECT unit_id, evaluator_id, indicator_id, id, uuid, {', '.join(MERGED)} "
+                                    f"FROM observations WHERE period_id = ? AND evaluator_id IN ({marks})",
+                                    (period.id, *evaluators.values())):
+                existing[row[:3]] = row[3:]
+        stamp, counts = now(), MergeCounts()
+        inserts: list[tuple[object, ...]] = []
+        updates: list[tuple[object, ...]] = []
+        audits: list[Change] = []
+        touched: set[int] = set()
+        for n, row in enumerate(rows):
+            if cancel is not None and n % 5000 == 0:
+                cancel.check()
+            key = (row.unit_id, evaluators[row.evaluator], row.indicator_id)
+            current = existing.get(key)
+            if current is None:
+                uuid = new_uuid()
+                inserts.append((uuid, period.id, *key, *(row.values.get(c) for c in MERGED), stamp, source.sha256,
+                                source.sheet, row.number))
+                if row.values.get("score") is not None:
+                    audits.append(Change("observation", uuid, "score", None, row.values["score"], reason))
+                counts.added += 1
+                touched.add(row.unit_id)
+                continue
+            old = dict(zip(MERGED, current[2:], strict=True))
+            changed = {c: v for c, v in row.values.items() if old[c] != v}
+            if not changed:
+                counts.unchanged += 1
+                continue
+            updates.append((*(changed.get(c, old[c]) for c in MERGED), stamp, source.sha256, source.sheet,
+                            row.number, current[0]))
+            if "score" in changed:
+                audits.append(Change("observation", str(current[1]), "score", old["score"], changed["score"], reason))
+            counts.updated += 1
+            touched.add(row.unit_id)
+        conn.executemany(
+            "INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, score, claim, notes, "
+            "recommendation, method, observed_on, updated_at, source, source_sha256, source_sheet, source_row) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, ''), coalesce(?, ''), ?, ?, ?, 'file', ?, ?, ?)", inserts)
+        conn.executemany(
+            "UPDATE observations SET score = ?, claim = ?, notes = ?, recommendation = ?, method = ?, "
+            "observed_on = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
+            "source_sheet = ?, source_row = ? WHERE id = ?", updates)
+        self._audit.append(audits)
+        if touched:
+            self._store.mark_results_stale(period.id)
+            codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
+            self._store.changed(Changes(observation=True, units=frozenset(codes[u] for u in touched)))
+        return counts

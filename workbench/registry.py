@@ -1,20 +1,18 @@
-"""Who and what is evaluated, and when: instruments, periods, institutions, units, evaluators."""
+"""Who and what is evaluated, and when: instruments, periods, institutions, units and evaluators."""
 
 from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
 
-from workbench import instrument as instruments
-from workbench.errors import NotFound, Problem, ValidationFailed, WorkbenchError
-from workbench.instrument import Instrument, SkmInstrument
-from workbench.messages import text
-from workbench.progress import CancelToken, ProgressCallback, report
-from workbench.sheets import find_table
-from workbench.store import Store, new_uuid, now
+from workbench.db.store import Store, new_uuid, now
+from workbench.domain import instrument as instruments
+from workbench.domain.instrument import Instrument, SkmInstrument
+from workbench.errors import NotFound, WorkbenchError
+from workbench.events import Changes
+from workbench.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -24,6 +22,9 @@ class Period:
     year: int | None
     instrument_id: str
     demo: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "demo", bool(self.demo))  # SQLite stores it as 0 or 1
 
 
 @dataclass(frozen=True)
@@ -38,91 +39,118 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class UnitRecord:
+    """A unit as a register sheet gives it: code, name and institution, the rest optional."""
+
+    code: str
+    name: str
+    institution: str
+    institution_kind: str | None = None
+    region: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
 class UnitsImport:
-    """What `import_units` did."""
+    """What `Registry.register_units` did."""
 
     added: int
     updated: int
     unchanged: int
 
 
-UNIT_FIELDS = ("kode_unit", "nama_unit", "instansi")
-UNIT_OPTIONAL = ("jenis_instansi", "wilayah", "alamat")
-
-
-def did_you_mean(code: str, known: list[str]) -> str:
+def did_you_mean(code: str, known: Sequence[str]) -> str:
     """" (maksud Anda X?)" for the closest known code, or "" when nothing is close."""
-    close = difflib.get_close_matches(code, known, n=1, cutoff=0.6)
-    return text("did_you_mean", guess=close[0]) if close else ""
+    close = difflib.get_close_matches(code, list(known), n=1, cutoff=0.6)
+    return tr(" (maksud Anda {guess}?)", guess=close[0]) if close else ""
 
 
-class Registry(Store):
-    """Instruments, periods and the units under evaluation."""
+_UNIT_SQL = ("SELECT u.id AS id, u.code AS code, u.name AS name, i.name AS institution, i.kind AS institution_kind, "
+             "i.region AS region, u.address AS address FROM units u JOIN institutions i ON i.id = u.institution_id")
+
+
+class Registry:
+    """Instruments, periods, the units under evaluation and the evaluators of one workbook."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._instruments: dict[str, Instrument | SkmInstrument] = {}
 
     # --- instruments -----------------------------------------------------------------------
 
     def add_instrument(self, inst: Instrument | SkmInstrument) -> None:
-        """Store an instrument (idempotent for the same id and version)."""
-        if self.one("SELECT 1 FROM instruments WHERE id = ?", (inst.id,)):
+        """Store an instrument (nothing happens when one with this id is stored already)."""
+        if self._store.one("SELECT 1 FROM instruments WHERE id = ?", (inst.id,)):
             return
-        with self.transaction():
-            self.conn.execute("INSERT INTO instruments (id, kind, name, version, definition, added_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
-                              (inst.id, inst.kind, inst.name, inst.version,
-                               json.dumps(inst.definition, ensure_ascii=False), now()))
+        conn = self._store.conn
+        with self._store.transaction():
+            conn.execute("INSERT INTO instruments (id, kind, name, version, definition, added_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (inst.id, inst.kind, inst.name, inst.version,
+                                                      json.dumps(inst.definition, ensure_ascii=False), now()))
             if isinstance(inst, SkmInstrument):
                 return
-            indicator_position = 0
-            for position, aspect in enumerate(inst.aspects):
-                aspect_id = self.conn.execute(
+            position = 0
+            for aspect_position, aspect in enumerate(inst.aspects):
+                aspect_id = conn.execute(
                     "INSERT INTO aspects (instrument_id, code, name, weight, position) VALUES (?, ?, ?, ?, ?)",
-                    (inst.id, aspect.code, aspect.name, aspect.weight, position)).lastrowid
+                    (inst.id, aspect.code, aspect.name, aspect.weight, aspect_position)).lastrowid
                 for ind in aspect.indicators:
-                    self.conn.execute(
-                        "INSERT INTO indicators (instrument_id, aspect_id, code, text, weight, global_weight, scored,"
-                        " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (inst.id, aspect_id, ind.code, ind.text, ind.weight, ind.global_weight, int(ind.scored),
-                         indicator_position))
-                    indicator_position += 1
+                    conn.execute("INSERT INTO indicators (instrument_id, aspect_id, code, text, weight, global_weight,"
+                                 " scored, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 (inst.id, aspect_id, ind.code, ind.text, ind.weight, ind.global_weight,
+                                  int(ind.scored), position))
+                    position += 1
 
     def instrument(self, ident: str) -> Instrument | SkmInstrument:
-        """A stored instrument by id (rebuilt from its stored definition)."""
-        cache = self._instrument_cache
-        if ident not in cache:
-            row = self.one("SELECT definition FROM instruments WHERE id = ?", (ident,))
-            if row is None:
-                raise NotFound("instrument_unknown", id=ident, known=", ".join(self.instrument_ids()))
-            cache[ident] = instruments.from_dict(json.loads(row[0]))
-        return cache[ident]
-
-    @cached_property
-    def _instrument_cache(self) -> dict[str, Instrument | SkmInstrument]:
-        return {}
+        """A stored instrument by id, rebuilt from its stored definition."""
+        if ident not in self._instruments:
+            definition = self._store.value("SELECT definition FROM instruments WHERE id = ?", (ident,))
+            if definition is None:
+                raise NotFound("Instrumen tidak dikenal: {id} (tersedia: {known})", id=ident,
+                               known=", ".join(self.instrument_ids()))
+            self._instruments[ident] = instruments.from_dict(json.loads(definition))
+        return self._instruments[ident]
 
     def instrument_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM instruments ORDER BY id")]
+        return [r[0] for r in self._store.conn.execute("SELECT id FROM instruments ORDER BY id")]
+
+    def scored_instrument(self, period: Period) -> Instrument:
+        """The IPP instrument a period is scored with."""
+        inst = self.instrument(period.instrument_id)
+        if not isinstance(inst, Instrument):
+            raise WorkbenchError("Instrumen {id} tidak sah: {problem}", id=inst.id, problem="kind skm")
+        return inst
 
     def indicator_ids(self, instrument_id: str) -> dict[str, int]:
         """Indicator code -> row id for one instrument."""
-        return dict(self.conn.execute("SELECT code, id FROM indicators WHERE instrument_id = ?", (instrument_id,)))
+        return dict(self._store.conn.execute("SELECT code, id FROM indicators WHERE instrument_id = ?",
+                                             (instrument_id,)))
+
+    def indicator_id(self, period: Period, code: str) -> int:
+        """The row id of an indicator of the period's instrument; NotFound suggests the closest code."""
+        ids = self.indicator_ids(period.instrument_id)
+        if code not in ids:
+            raise NotFound("Kode indikator tidak dikenal: {code}{hint}", code=code, hint=did_you_mean(code, list(ids)))
+        return ids[code]
 
     # --- periods ---------------------------------------------------------------------------
 
     def add_period(self, name: str, *, instrument_id: str = instruments.DEFAULT_INSTRUMENT,
                    year: int | None = None, demo: bool = False) -> Period:
         """Open an evaluation period scored with a stored instrument."""
-        if self.one("SELECT 1 FROM periods WHERE name = ?", (name,)):
-            raise WorkbenchError("period_exists", name=name)
+        if self._store.one("SELECT 1 FROM periods WHERE name = ?", (name,)):
+            raise WorkbenchError("Periode '{name}' sudah ada", name=name)
         self.instrument(instrument_id)
-        with self.transaction():
-            self.conn.execute("INSERT INTO periods (uuid, name, year, instrument_id, demo, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?)", (new_uuid(), name, year, instrument_id, int(demo), now()))
+        with self._store.transaction():
+            self._store.conn.execute("INSERT INTO periods (uuid, name, year, instrument_id, demo, created_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?)",
+                                     (new_uuid(), name, year, instrument_id, int(demo), now()))
+            self._store.changed(Changes(period=True))
         return self.period(name)
 
     def periods(self) -> list[Period]:
         """All periods, newest first."""
-        rows = self.conn.execute("SELECT id, name, year, instrument_id, demo FROM periods ORDER BY id DESC")
-        return [Period(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        return self._store.rows(Period, "SELECT id, name, year, instrument_id, demo FROM periods ORDER BY id DESC")
 
     def period(self, name: str | None = None) -> Period:
         """The named period, or the newest one when `name` is None."""
@@ -130,98 +158,78 @@ class Registry(Store):
             if name is None or period.name == name:
                 return period
         if name is None:
-            raise NotFound("no_period")
-        raise NotFound("period_unknown", name=name)
+            raise NotFound("Basis data belum punya periode evaluasi")
+        raise NotFound("Periode tidak dikenal: {name}", name=name)
 
     # --- institutions, units, evaluators ---------------------------------------------------
 
     def _institution_id(self, name: str, kind: str | None = None, region: str | None = None) -> int:
-        row = self.one("SELECT id FROM institutions WHERE name = ?", (name,))
-        if row:
+        found = self._store.value("SELECT id FROM institutions WHERE name = ?", (name,))
+        if found is not None:
             if kind or region:
-                self.conn.execute("UPDATE institutions SET kind = coalesce(?, kind), region = coalesce(?, region) "
-                                  "WHERE id = ?", (kind, region, row[0]))
-            return row[0]
-        return self.conn.execute("INSERT INTO institutions (uuid, name, kind, region) VALUES (?, ?, ?, ?)",
-                                 (new_uuid(), name, kind, region)).lastrowid
+                self._store.conn.execute("UPDATE institutions SET kind = coalesce(?, kind), "
+                                         "region = coalesce(?, region) WHERE id = ?", (kind, region, found))
+            return int(found)
+        cursor = self._store.conn.execute("INSERT INTO institutions (uuid, name, kind, region) VALUES (?, ?, ?, ?)",
+                                          (new_uuid(), name, kind, region))
+        return int(cursor.lastrowid or 0)
 
     def add_unit(self, code: str, name: str, institution: str, *, institution_kind: str | None = None,
                  region: str | None = None, address: str | None = None) -> Unit:
-        """Register a unit (or update the one with this code, matched without regard to case)."""
-        with self.transaction():
-            inst_id = self._institution_id(institution, institution_kind, region)
-            self.conn.execute(
+        """Register a unit, or update the one with this code (matched without regard to case)."""
+        with self._store.transaction():
+            institution_id = self._institution_id(institution, institution_kind, region)
+            self._store.conn.execute(
                 "INSERT INTO units (uuid, code, name, institution_id, address) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, institution_id = excluded.institution_id, "
-                "address = coalesce(excluded.address, address)", (new_uuid(), code, name, inst_id, address))
+                "address = coalesce(excluded.address, address)", (new_uuid(), code, name, institution_id, address))
+            self._store.changed(Changes(unit=True))
         return self.unit(code)
 
-    _UNIT_SQL = ("SELECT u.id, u.code, u.name, i.name, i.kind, i.region, u.address FROM units u "
-                 "JOIN institutions i ON i.id = u.institution_id")
-
-    def units(self) -> list[Unit]:
-        """All units, by institution then unit name."""
-        order = " ORDER BY i.name COLLATE NOCASE, u.name COLLATE NOCASE"
-        return [Unit(*r) for r in self.conn.execute(self._UNIT_SQL + order)]
-
-    def unit(self, code: str) -> Unit:
-        """A unit by code (any case); NotFound suggests the closest code."""
-        row = self.one(self._UNIT_SQL + " WHERE u.code = ? COLLATE NOCASE", (code.strip(),))
-        if row is None:
-            known = [r[0] for r in self.conn.execute("SELECT code FROM units")]
-            raise NotFound("unit_unknown", code=code, hint=did_you_mean(code, known))
-        return Unit(*row)
-
-    def evaluator_id(self, name: str) -> int:
-        """The id of an evaluator by name, registering a new one on first use."""
-        name = name.strip() or self.actor
-        row = self.one("SELECT id FROM evaluators WHERE name = ?", (name,))
-        if row:
-            return row[0]
-        with self.transaction():
-            return self.conn.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (new_uuid(), name)).lastrowid
-
-    def evaluators(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT name FROM evaluators ORDER BY name")]
-
-    def import_units(self, path: str | Path, *, progress: ProgressCallback | None = None,
-                     cancel: CancelToken | None = None) -> UnitsImport:
-        """Register institutions and units from a sheet (kode_unit, nama_unit, instansi, optional
-        jenis_instansi, wilayah, alamat). All rows are checked first; any problem means nothing is written.
-        """
-        table = find_table(path, UNIT_FIELDS, UNIT_OPTIONAL)
-        problems: list[Problem] = []
-        seen: dict[str, int] = {}
-        rows = []
-        for row_number, row in table.records():
-            values = {f: str(table.get(row, f) or "").strip() for f in (*UNIT_FIELDS, *UNIT_OPTIONAL)}
-            values["kode_unit"] = values["kode_unit"].removesuffix(".0")  # numeric codes read back as floats
-            for field in UNIT_FIELDS:
-                if not values[field]:
-                    problems.append(Problem(table.where(row_number, field), "", text("value_required", expected=field)))
-            key = values["kode_unit"].casefold()
-            if key and key in seen:
-                problems.append(Problem(table.where(row_number, "kode_unit"), values["kode_unit"],
-                                        text("duplicate_key", code=values["kode_unit"], first=seen[key])))
-            seen.setdefault(key, row_number)
-            rows.append(values)
-        if problems:
-            raise ValidationFailed(problems)
-        existing = {r[0].casefold(): r[1:] for r in self.conn.execute(
+    def register_units(self, records: Sequence[UnitRecord]) -> UnitsImport:
+        """Add or update many units in one transaction; a unit whose fields are all the same is left alone."""
+        existing = {r[0].casefold(): r[1:] for r in self._store.conn.execute(
             "SELECT u.code, u.name, i.name, u.address FROM units u JOIN institutions i ON i.id = u.institution_id")}
         added = updated = unchanged = 0
-        with self.transaction():
-            for n, values in enumerate(rows):
-                if cancel:
-                    cancel.check()
-                before = existing.get(values["kode_unit"].casefold())
-                after = (values["nama_unit"], values["instansi"], values["alamat"] or (before[2] if before else None))
+        with self._store.transaction():
+            for record in records:
+                before = existing.get(record.code.casefold())
+                after = (record.name, record.institution, record.address or (before[2] if before else None))
                 if before == after:
                     unchanged += 1
                     continue
-                self.add_unit(values["kode_unit"], values["nama_unit"], values["instansi"],
-                              institution_kind=values["jenis_instansi"] or None, region=values["wilayah"] or None,
-                              address=values["alamat"] or None)
+                self.add_unit(record.code, record.name, record.institution, institution_kind=record.institution_kind,
+                              region=record.region, address=record.address)
                 added, updated = (added + 1, updated) if before is None else (added, updated + 1)
-                report(progress, n + 1, len(rows))
         return UnitsImport(added, updated, unchanged)
+
+    def units(self) -> list[Unit]:
+        """All units, by institution then unit name."""
+        return self._store.rows(Unit, _UNIT_SQL + " ORDER BY i.name COLLATE NOCASE, u.name COLLATE NOCASE")
+
+    def unit(self, code: str) -> Unit:
+        """A unit by code (any case); NotFound suggests the closest code."""
+        found = self._store.rows(Unit, _UNIT_SQL + " WHERE u.code = ? COLLATE NOCASE", (code.strip(),))
+        if not found:
+            known = [r[0] for r in self._store.conn.execute("SELECT code FROM units")]
+            raise NotFound("Kode unit tidak dikenal: {code}{hint}", code=code, hint=did_you_mean(code, known))
+        return found[0]
+
+    def unit_ids(self) -> dict[str, int]:
+        """Unit code -> row id."""
+        return dict(self._store.conn.execute("SELECT code, id FROM units"))
+
+    def evaluator_id(self, name: str) -> int:
+        """The id of an evaluator by name, registering a new one on first use (inside the caller's write)."""
+        name = name.strip() or self._store.actor
+        found = self._store.value("SELECT id FROM evaluators WHERE name = ?", (name,))
+        if found is not None:
+            return int(found)
+        with self._store.transaction():
+            cursor = self._store.conn.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (new_uuid(), name))
+            self._store.changed(Changes(evaluator=True))
+        return int(cursor.lastrowid or 0)
+
+    def evaluators(self) -> list[str]:
+        """Names of everyone who has scored in this workbook, by name."""
+        return [r[0] for r in self._store.conn.execute("SELECT name FROM evaluators ORDER BY name")]

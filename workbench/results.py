@@ -1,14 +1,18 @@
-"""IPP per unit and per evaluator, computed by SQLite over the observations of a period."""
+"""IPP per unit and per evaluator, computed by SQLite over a period's observations, and the results cache."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 
-from workbench.conflicts import Conflicts
+from workbench.db.settings import Settings
+from workbench.db.store import Store, now
+from workbench.domain.instrument import Instrument
+from workbench.domain.scoring import competition_ranks, ipp
+from workbench.events import Changes
+from workbench.observations import Observations
 from workbench.progress import CancelToken, ProgressCallback, report
-from workbench.scoring import competition_ranks, ipp
-from workbench.store import now
+from workbench.registry import Registry
 
 
 @dataclass
@@ -36,6 +40,37 @@ class UnitScore:
         return self.scored == self.total
 
 
+@dataclass(frozen=True)
+class Computed:
+    """Results computed from one read snapshot, and the generation of the data they were computed from."""
+
+    period_id: int
+    generation: int
+    results: list[UnitScore]
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    aspect: str
+    code: str
+    text: str
+    score: float | None
+    level_text: str
+    notes: list[tuple[str, str, str]]  # (evaluator, notes, recommendation)
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """Everything the evaluation report of one unit prints."""
+
+    result: UnitScore
+    instrument: Instrument
+    period: str
+    year: int
+    lines: list[IndicatorLine]
+    evaluators: list[str]
+
+
 # One row per unit (and evaluator): Σ(indicator weight × effective score) for each aspect, as columns.
 # The effective score is the consensus where one was set (when the rule allows it), else the mean over
 # evaluators. The consensus join is left out when there is none: it costs a lookup per indicator row.
@@ -58,10 +93,18 @@ GROUP BY e.unit_id, e.evaluator_id
 """
 _CONSENSUS_JOIN = ("LEFT JOIN consensus c ON c.period_id = :period AND c.unit_id = p.unit_id "
                    "AND c.indicator_id = p.indicator_id")
+_Key = tuple[int, int | None]  # (unit id, evaluator id or None)
+_RESULT_FROM = " FROM unit_results r JOIN units u ON u.id = r.unit_id JOIN institutions i ON i.id = u.institution_id"
 
 
-class Results(Conflicts):
-    """Scores, categories and ranks."""
+class Results:
+    """Scores, categories and ranks; and the cache of each period's results that tables page through."""
+
+    def __init__(self, store: Store, registry: Registry, settings: Settings, observations: Observations) -> None:
+        self._store = store
+        self._registry = registry
+        self._settings = settings
+        self._observations = observations
 
     def scores(self, period: str | None = None, *, by_evaluator: bool = False,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[UnitScore]:
@@ -70,14 +113,20 @@ class Results(Conflicts):
         With `by_evaluator`, one result per (unit, evaluator) from that evaluator's scores alone, ranked
         among all of them. Units with no score have ipp None and no rank; they come last.
         """
-        p = self.period(period)
-        inst = self._scored_instrument(p)
+        with self._store.snapshot():
+            return self._scores(period, by_evaluator, progress, cancel)
+
+    def _scores(self, period: str | None, by_evaluator: bool, progress: ProgressCallback | None,
+                cancel: CancelToken | None) -> list[UnitScore]:
+        p = self._registry.period(period)
+        inst = self._registry.scored_instrument(p)
         weights = {a.code: a.weight for a in inst.aspects}
         # a consensus settles a conflict even when the rule scores by the plain mean
-        has_consensus = self.one("SELECT 1 FROM consensus WHERE period_id = ? LIMIT 1", (p.id,)) is not None
+        has_consensus = self._store.one("SELECT 1 FROM consensus WHERE period_id = ? LIMIT 1", (p.id,)) is not None
         use_consensus = not by_evaluator and has_consensus
-        mean_only = self.setting("unit_score_rule") == "mean"
-        aspect_ids = dict(self.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?", (inst.id,)))
+        mean_only = self._settings.get("unit_score_rule") == "mean"
+        aspect_ids = dict(self._store.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?",
+                                                   (inst.id,)))
         sql = _SCORES_SQL.format(
             evaluator="o.evaluator_id" if by_evaluator else "NULL",
             score="coalesce(c.score, p.score)" if use_consensus and not mean_only else "p.score",
@@ -86,23 +135,19 @@ class Results(Conflicts):
             aspect_columns=", ".join(f"sum(CASE WHEN i.aspect_id = {aspect_ids[code]} THEN i.weight * e.score END)"
                                      for code in weights))
         report(progress, 0, 2, "menghitung")
-        sums: dict[tuple[int, int | None], dict[str, float]] = {}
-        scored: dict[tuple[int, int | None], int] = {}
-        evaluators: dict[tuple[int, int | None], int] = {}
-        conflicts: dict[tuple[int, int | None], int] = {}
-        threshold = int(self.setting("conflict_threshold"))
-        for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self.conn.execute(
+        sums: dict[_Key, dict[str, float]] = {}
+        counts: dict[_Key, tuple[int, int, int]] = {}  # scored, evaluators, conflicts
+        threshold = self._settings.number("conflict_threshold")
+        for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self._store.conn.execute(
                 sql, {"period": p.id, "threshold": threshold}):
             key = (unit_id, evaluator_id)
             sums[key] = {code: total for code, total in zip(weights, aspect_sums, strict=True) if total is not None}
-            scored[key] = n_scored
-            evaluators[key] = n_evaluators
-            conflicts[key] = n_conflicts
+            counts[key] = (n_scored, n_evaluators, n_conflicts)
         if cancel:
             cancel.check()
         report(progress, 1, 2, "menyusun")
-        names = dict(self.conn.execute("SELECT id, name FROM evaluators"))
-        units = {u.id: u for u in self.units()}
+        names = dict(self._store.conn.execute("SELECT id, name FROM evaluators"))
+        units = {u.id: u for u in self._registry.units()}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
         total = len(inst.scored_indicators)
         results = []
@@ -111,12 +156,11 @@ class Results(Conflicts):
             aspect_sums = sums.get((unit_id, evaluator_id))
             score, weighted = ipp(aspect_sums, weights) if aspect_sums else (None, {})
             band = inst.band(score) if score is not None else None
+            n_scored, n_evaluators, n_conflicts = counts.get((unit_id, evaluator_id), (0, 0, 0))
             results.append(UnitScore(
                 unit.code, unit.name, unit.institution, score, band and band.code, band and band.label,
-                band and band.label_en, weighted, scored.get((unit_id, evaluator_id), 0), total,
-                1 if by_evaluator else evaluators.get((unit_id, evaluator_id), 0),
-                names.get(evaluator_id) if evaluator_id is not None else None,
-                conflicts=conflicts.get((unit_id, evaluator_id), 0),
+                band and band.label_en, weighted, n_scored, total, 1 if by_evaluator else n_evaluators,
+                names.get(evaluator_id) if evaluator_id is not None else None, conflicts=n_conflicts,
                 raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
         for result, rank in zip(results, competition_ranks([r.ipp for r in results]), strict=True):
             result.rank = rank
@@ -124,34 +168,54 @@ class Results(Conflicts):
         report(progress, 2, 2)
         return results
 
-    # --- the results cache: what the results table shows -----------------------------------------
+    # --- the cache that tables page through ---------------------------------------------------
 
-    def results_fresh(self, period: str | None = None) -> bool:
-        """Whether the cached results of a period reflect every change (see `refresh_results`)."""
-        row = self.one("SELECT fresh FROM results_state WHERE period_id = ?", (self.period(period).id,))
-        return bool(row and row[0])
+    def is_fresh(self, period: str | None = None) -> bool:
+        """Whether the cached results of a period reflect every change (see `refresh`)."""
+        return bool(self._store.value("SELECT fresh FROM results_state WHERE period_id = ?",
+                                      (self._registry.period(period).id,)))
 
-    def refresh_results(self, period: str | None = None, *, progress: ProgressCallback | None = None,
-                        cancel: CancelToken | None = None) -> int:
-        """Recompute a period's results into the cache that `result_rows` reads; returns the unit count.
+    def compute(self, period: str | None = None, *, progress: ProgressCallback | None = None,
+                cancel: CancelToken | None = None) -> Computed:
+        """Results of a period from one read snapshot (takes no write lock): the slow half of `refresh`;
+        `cache` stores them."""
+        with self._store.snapshot():
+            p = self._registry.period(period)
+            generation = int(self._store.value("SELECT generation FROM results_state WHERE period_id = ?",
+                                               (p.id,)) or 0)
+            return Computed(p.id, generation, self._scores(p.name, False, progress, cancel))
 
-        Runs in one transaction so that no change can slip in between computing and storing.
+    def cache(self, computed: Computed) -> bool:
+        """Write computed results into the cache in one short transaction.
+
+        They are marked fresh only when nothing changed since they were computed; returns whether they were.
         """
-        p = self.period(period)
-        with self.transaction():
-            results = self.scores(p.name, progress=progress, cancel=cancel)
-            ids = dict(self.conn.execute("SELECT code, id FROM units"))
-            self.conn.execute("DELETE FROM unit_results WHERE period_id = ?", (p.id,))
-            self.conn.executemany(
+        conn = self._store.conn
+        with self._store.transaction():
+            generation = self._store.value("SELECT generation FROM results_state WHERE period_id = ?",
+                                           (computed.period_id,))
+            fresh = generation is None or int(generation) == computed.generation
+            ids = self._registry.unit_ids()
+            conn.execute("DELETE FROM unit_results WHERE period_id = ?", (computed.period_id,))
+            conn.executemany(
                 "INSERT INTO unit_results (period_id, unit_id, ipp, category, rank, scored, total, evaluators, "
                 "conflicts, aspects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(p.id, ids[r.unit], r.ipp, r.category, r.rank, r.scored, r.total, r.evaluators, r.conflicts,
-                  json.dumps(r.aspects)) for r in results])
-            self.conn.execute("INSERT INTO results_state (period_id, fresh, computed_at) VALUES (?, 1, ?) "
-                              "ON CONFLICT DO UPDATE SET fresh = 1, computed_at = excluded.computed_at", (p.id, now()))
-        return len(results)
+                [(computed.period_id, ids[r.unit], r.ipp, r.category, r.rank, r.scored, r.total, r.evaluators,
+                  r.conflicts, json.dumps(r.aspects)) for r in computed.results if r.unit in ids])
+            conn.execute("INSERT INTO results_state (period_id, fresh, computed_at, generation) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT DO UPDATE SET fresh = excluded.fresh, computed_at = excluded.computed_at",
+                         (computed.period_id, int(fresh), now(), computed.generation))
+            self._store.changed(Changes(results=True))
+        return fresh
 
-    def _results_where(self, period_id: int, search: str, category: str | None) -> tuple[str, list[object]]:
+    def refresh(self, period: str | None = None, *, progress: ProgressCallback | None = None,
+                cancel: CancelToken | None = None) -> int:
+        """Recompute a period's results into the cache that `page` reads; returns the unit count."""
+        computed = self.compute(period, progress=progress, cancel=cancel)
+        self.cache(computed)
+        return len(computed.results)
+
+    def _where(self, period_id: int, search: str, category: str | None) -> tuple[str, list[object]]:
         where, params = " WHERE r.period_id = ?", [period_id]
         if search.strip():
             pattern = f"%{search.strip()}%"
@@ -162,35 +226,72 @@ class Results(Conflicts):
             params.append(category)
         return where, params
 
-    _RESULT_FROM = (" FROM unit_results r JOIN units u ON u.id = r.unit_id "
-                    "JOIN institutions i ON i.id = u.institution_id")
-
-    def result_count(self, period: str | None = None, *, search: str = "", category: str | None = None) -> int:
+    def count(self, period: str | None = None, *, search: str = "", category: str | None = None) -> int:
         """How many cached result rows match a search text and category."""
-        where, params = self._results_where(self.period(period).id, search, category)
-        return self.one("SELECT count(*)" + self._RESULT_FROM + where, params)[0]
+        where, params = self._where(self._registry.period(period).id, search, category)
+        return int(self._store.value("SELECT count(*)" + _RESULT_FROM + where, params))
 
-    def result_rows(self, period: str | None = None, *, search: str = "", category: str | None = None,
-                    order: str = "rank", descending: bool = False, offset: int = 0, limit: int = 200
-                    ) -> list[UnitScore]:
+    def page(self, period: str | None = None, *, search: str = "", category: str | None = None,
+             order: str = "rank", descending: bool = False, offset: int = 0, limit: int = 200) -> list[UnitScore]:
         """One page of cached results, filtered and sorted in SQLite (for tables over large databases).
 
         `order` is rank, unit, name, institution, ipp, category, evaluators, conflicts, scored or an aspect code.
         """
-        p = self.period(period)
-        inst = self._scored_instrument(p)
+        p = self._registry.period(period)
+        inst = self._registry.scored_instrument(p)
         columns = {"rank": "r.rank", "unit": "u.code", "name": "u.name COLLATE NOCASE",
                    "institution": "i.name COLLATE NOCASE", "ipp": "r.ipp", "category": "r.ipp",
                    "evaluators": "r.evaluators", "conflicts": "r.conflicts", "scored": "r.scored"}
         columns |= {a.code: f"json_extract(r.aspects, '$.\"{a.code}\"')" for a in inst.aspects}
         sort = columns[order] + (" DESC" if descending else "")
-        where, params = self._results_where(p.id, search, category)
-        labels = {b.code: b for b in inst.bands}
-        rows = self.conn.execute(
-            "SELECT u.code, u.name, i.name, r.ipp, r.category, r.aspects, r.scored, r.total, r.evaluators, r.rank, "
-            f"r.conflicts{self._RESULT_FROM}{where} ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?",
+        where, params = self._where(p.id, search, category)
+        bands = {b.code: b for b in inst.bands}
+        rows = self._store.dicts(
+            "SELECT u.code AS unit, u.name AS name, i.name AS institution, r.ipp AS ipp, r.category AS category, "
+            "r.aspects AS aspects, r.scored AS scored, r.total AS total, r.evaluators AS evaluators, r.rank AS rank, "
+            f"r.conflicts AS conflicts{_RESULT_FROM}{where} ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?",
             [*params, limit, offset])
-        return [UnitScore(code, name, inst_name, ipp_, cat, labels[cat].label if cat else None,
-                          labels[cat].label_en if cat else None, json.loads(aspects), scored, total, evaluators,
-                          rank=rank, conflicts=conflicts)
-                for code, name, inst_name, ipp_, cat, aspects, scored, total, evaluators, rank, conflicts in rows]
+        for row in rows:
+            band = bands.get(row["category"])
+            row |= {"aspects": json.loads(row["aspects"]), "label": band.label if band else None,
+                    "label_en": band.label_en if band else None}
+        return [UnitScore(**row) for row in rows]
+
+    # --- per indicator -------------------------------------------------------------------------
+
+    def indicator_scores(self, period: str | None = None, *, unit: str | None = None
+                         ) -> dict[tuple[str, str], float]:
+        """(unit code, indicator code) -> the score used for the unit: the consensus, else the mean."""
+        p = self._registry.period(period)
+        unit_id = self._registry.unit(unit).id if unit is not None else None
+        rule = self._settings.get("unit_score_rule")
+        rows = self._store.conn.execute(
+            "SELECT u.code, i.code, avg(o.score), c.score FROM observations o JOIN units u ON u.id = o.unit_id "
+            "JOIN indicators i ON i.id = o.indicator_id LEFT JOIN consensus c ON c.period_id = o.period_id "
+            "AND c.unit_id = o.unit_id AND c.indicator_id = o.indicator_id WHERE o.period_id = ? "
+            "AND o.score IS NOT NULL AND (? IS NULL OR o.unit_id = ?) GROUP BY o.unit_id, o.indicator_id",
+            (p.id, unit_id, unit_id))
+        return {(u, i): round(agreed if agreed is not None and rule == "consensus_or_mean" else mean, 2)
+                for u, i, mean, agreed in rows}
+
+    def unit_report(self, unit: str, period: str | None = None) -> UnitReport:
+        """What one unit's evaluation report prints: its result, and per indicator the score used, the rubric
+        text of that level, and every evaluator's notes and recommendations."""
+        p = self._registry.period(period)
+        inst = self._registry.scored_instrument(p)
+        code = self._registry.unit(unit).code
+        result = next(r for r in self.scores(p.name) if r.unit == code)
+        scores = self.indicator_scores(p.name, unit=code)
+        observations = self._observations.find(period=p.name, unit=code)
+        notes: dict[str, list[tuple[str, str, str]]] = {}
+        for obs in observations:
+            if obs.notes or obs.recommendation:
+                notes.setdefault(obs.indicator, []).append((obs.evaluator, obs.notes, obs.recommendation))
+        lines = []
+        for ind in inst.indicators:
+            score = scores.get((code, ind.code))
+            level = None if score is None else min(inst.scale_max, int(score + 0.5))
+            lines.append(IndicatorLine(ind.aspect, ind.code, ind.text, score,
+                                       ind.levels[level] if level is not None else "", notes.get(ind.code, [])))
+        evaluators = sorted({o.evaluator for o in observations})
+        return UnitReport(result, inst, p.name, p.year or 0, lines, evaluators)

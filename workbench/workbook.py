@@ -1,27 +1,72 @@
-"""The Workbook facade: one object over one evaluation database, used by the CLI, the GUI and reports."""
+"""The Workbook: one evaluation database and the services that own its rules, composed over one Store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Self
 
-from workbench import instrument as instruments
+from workbench.certificates.service import Certificates
+from workbench.conflicts import Conflicts
+from workbench.db.audit import AuditLog
+from workbench.db.settings import Settings
+from workbench.db.store import Store
+from workbench.domain import instrument as instruments
+from workbench.events import Events
+from workbench.evidence import Evidence
+from workbench.exchange.service import Exchange
 from workbench.maintenance import Maintenance
+from workbench.observations import Observations
+from workbench.registry import Registry
+from workbench.results import Results
+from workbench.surveys import Surveys
 
 
-class Workbook(Maintenance):
-    """An evaluation database (SQLite) with its instruments, units, observations and results.
+class Workbook:
+    """An evaluation database (SQLite) and its services, each owning one part of the rules:
+
+    - ``registry``: instruments, periods, institutions, units, evaluators
+    - ``observations``: scores, notes and statuses; merging checked rows
+    - ``evidence``: evidence files, stored by their sha256
+    - ``conflicts``: disagreements, consensus, agreement between evaluators
+    - ``results``: IPP, categories, ranks, and the results cache
+    - ``surveys``: SKM / IKM
+    - ``exchange``: spreadsheets in (observations, units, SKM) and out (templates, results)
+    - ``certificates``: keys, eligibility, issuing, revoking, verifying
+    - ``maintenance``: backups, restore, the integrity check
+    - ``settings``, ``audit``: stored settings and the audit log
 
     Open an existing one with ``Workbook(path)``; make a new one with ``Workbook.create(path)``.
     Every write is one transaction: a crash leaves the database as before or as after, never between.
+    After each committed write, ``events`` announces what changed.
 
     Example::
 
         with Workbook.create("pekppp.sqlite", period="2026") as wb:
-            wb.add_unit("DPMPTSP-01", "DPMPTSP", "Pemerintah Kota Contoh")
-            wb.save_observation(unit="DPMPTSP-01", indicator="1.a.Ak", evaluator="Ani", score=4)
-            print(wb.scores()[0].ipp)
+            wb.registry.add_unit("DPMPTSP-01", "DPMPTSP", "Pemerintah Kota Contoh")
+            wb.observations.save(unit="DPMPTSP-01", indicator="1.a.Ak", evaluator="Ani", score=4)
+            print(wb.results.scores()[0].ipp)
     """
+
+    def __init__(self, path: str | Path, *, actor: str | None = None, passphrase: str | None = None,
+                 read_only: bool = False, query_only: bool = False, _create: bool = False) -> None:
+        self.store = Store(path, create=_create, actor=actor, passphrase=passphrase, read_only=read_only,
+                           query_only=query_only)
+        store = self.store
+        self.settings = Settings(store)
+        self.audit = AuditLog(store)
+        self.registry = Registry(store)
+        self.observations = Observations(store, self.registry, self.audit)
+        self.evidence = Evidence(store, self.settings)
+        self.conflicts = Conflicts(store, self.registry, self.settings, self.audit)
+        self.results = Results(store, self.registry, self.settings, self.observations)
+        self.surveys = Surveys(self.registry, self.settings)
+        self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
+                                 self.settings, self.surveys)
+        self.certificates = Certificates(store, self.registry, self.results, self.audit)
+        self.maintenance = Maintenance(store, self.audit, self.evidence)
 
     @classmethod
     def create(cls, path: str | Path, *, instrument: str = instruments.DEFAULT_INSTRUMENT,
@@ -33,19 +78,75 @@ class Workbook(Maintenance):
         """
         path = Path(path)
         if path.exists():
-            cls(path, create=True)  # raises db_exists
-        inst = instruments.load_path(instrument) if Path(instrument).suffix else instruments.load(instrument)
+            Store(path, create=True)  # raises: the file exists
+        if Path(instrument).suffix:
+            from workbench.exchange.instrument_sheet import load_path
+
+            inst = load_path(instrument)
+        else:
+            inst = instruments.load(instrument)
         partial = path.with_name(path.name + ".part")
         partial.unlink(missing_ok=True)
-        with cls(partial, create=True, actor=actor, passphrase=passphrase) as wb:
-            wb.add_instrument(inst)
-            wb.add_instrument(instruments.load("skm-2017"))
-            wb.add_period(period or str(date.today().year), instrument_id=inst.id, year=_year(period))
-            wb.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with cls(partial, actor=actor, passphrase=passphrase, _create=True) as wb:
+            wb.registry.add_instrument(inst)
+            wb.registry.add_instrument(instruments.load("skm-2017"))
+            wb.registry.add_period(period or str(date.today().year), instrument_id=inst.id, year=_year(period))
+            wb.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):
             Path(str(partial) + suffix).unlink(missing_ok=True)
         partial.replace(path)
         return cls(path, actor=actor, passphrase=passphrase)
+
+    def reopen(self, *, query_only: bool = False) -> Self:
+        """Another connection to the same database (same passphrase and actor), e.g. for a worker thread."""
+        return type(self)(self.path, actor=self.actor, passphrase=self.passphrase, read_only=self.read_only,
+                          query_only=query_only)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def actor(self) -> str:
+        """Who this workbook's writes are recorded as, in the audit log."""
+        return self.store.actor
+
+    @property
+    def passphrase(self) -> str | None:
+        return self.store.passphrase
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def closed(self) -> bool:
+        return self.store.closed
+
+    @property
+    def events(self) -> Events:
+        """Announces what changed after every committed write (see `workbench.events`)."""
+        return self.store.events
+
+    @property
+    def identity(self) -> str:
+        """This database's own UUID; templates carry it so that imports know their origin."""
+        return self.settings.identity()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several calls into one all-or-nothing write."""
+        with self.store.transaction():
+            yield
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _year(period: str | None) -> int:

@@ -1,6 +1,6 @@
 import pytest
 
-from workbench.agreement import krippendorff_alpha_ordinal
+from workbench.domain.agreement import krippendorff_alpha_ordinal
 
 
 def test_krippendorff_reference_example_ordinal():

@@ -12,9 +12,9 @@ from reports.evaluation import write_recap, write_unit_report
 from tests.conftest import score_all
 from tests.core.test_cli import run
 from workbench import Workbook
-from workbench.certificates import verify_token
+from workbench.certificates.tokens import key_id, load_private, load_public, new_key_pair, sign
+from workbench.certificates.verify import verify_token
 from workbench.errors import WorkbenchError
-from workbench.signing import key_id, load_private, load_public, new_key_pair, sign
 
 PASS = "kunci-rahasia-kantor"
 
@@ -26,43 +26,43 @@ def office(tmp_path, monkeypatch):
     units = {"PRIMA": lambda i: 5, "SANGAT": lambda i: 5 if i.aspect in ("I", "II") else 4,
              "BAIK": lambda i: 4, "DRAF": lambda i: 5, "BEDA": lambda i: 5}
     for code, score in units.items():
-        wb.add_unit(code, f"Dinas {code.title()}", "Pemerintah Kabupaten Cilacap")
+        wb.registry.add_unit(code, f"Dinas {code.title()}", "Pemerintah Kabupaten Cilacap")
         score_all(wb, code, "Ani", score)
         if code != "DRAF":
-            wb.set_unit_status(unit=code, evaluator="Ani", status="final")
+            wb.observations.set_status(unit=code, evaluator="Ani", status="final")
     score_all(wb, "BEDA", "Budi", lambda i: 1 if i.code == "1.a.Ak" else 5)  # an open conflict
-    wb.init_keys(PASS)
-    settings = wb.certificate_settings()
+    wb.certificates.init_keys(PASS)
+    settings = wb.certificates.settings()
     settings.signatory_name, settings.issued_on = "Tjahjo Kumolo", "2022-03-08"
-    wb.set_certificate_settings(settings)
+    wb.certificates.save_settings(settings)
     yield wb
     wb.close()
 
 
 def test_keys_are_protected_by_the_passphrase(office):
     with pytest.raises(WorkbenchError, match="sudah ada"):
-        office.init_keys(PASS)
+        office.certificates.init_keys(PASS)
     with pytest.raises(WorkbenchError, match="Kata sandi kunci salah"):
-        office.issue_certificates("salah-sekali")
-    private_pem = office.conn.execute("SELECT private_pem FROM signing_keys").fetchone()[0]
-    assert "ENCRYPTED" in private_pem and b"PUBLIC KEY" in office.public_key_pem()
+        office.certificates.issue("salah-sekali")
+    private_pem = office.store.conn.execute("SELECT private_pem FROM signing_keys").fetchone()[0]
+    assert "ENCRYPTED" in private_pem and b"PUBLIC KEY" in office.certificates.public_key()
 
 
 def test_only_final_conflict_free_units_at_or_above_the_category_get_numbered_certificates(office):
-    assert office.eligible_units() == ["PRIMA", "SANGAT"]
-    assert office.eligible_units(min_category="B") == ["PRIMA", "SANGAT", "BAIK"]
-    certs = office.issue_certificates(PASS)
+    assert office.certificates.eligible() == ["PRIMA", "SANGAT"]
+    assert office.certificates.eligible(min_category="B") == ["PRIMA", "SANGAT", "BAIK"]
+    certs = office.certificates.issue(PASS)
     assert [(c.number, c.unit, c.category, c.label) for c in certs] == [
         ("001/PP/2021", "PRIMA", "A", "Pelayanan Prima"), ("002/PP/2021", "SANGAT", "A-", "Sangat Baik")]
-    again = office.issue_certificates(PASS, min_category="B")
+    again = office.certificates.issue(PASS, min_category="B")
     assert [(c.number, c.unit) for c in again] == [("001/PP/2021", "PRIMA"), ("002/PP/2021", "SANGAT"),
                                                    ("003/PP/2021", "BAIK")]
     assert again[0].token == certs[0].token  # issuing again gives the same certificate
 
 
 def test_certificate_pdf_reads_back_and_its_qr_verifies(office, tmp_path):
-    certs = office.issue_certificates(PASS)
-    paths = write_certificates(certs, office.certificate_settings(), tmp_path / "piagam")
+    certs = office.certificates.issue(PASS)
+    paths = write_certificates(certs, office.certificates.settings(), tmp_path / "piagam")
     assert [p.name for p in paths] == ["piagam-001-PP-2021.pdf", "piagam-002-PP-2021.pdf", "piagam-semua.pdf"]
     text = " ".join(PdfReader(paths[0]).pages[0].extract_text().split())
     for expected in ("PIAGAM PENGHARGAAN", "Nomor: 001/PP/2021", "Dinas Prima", "Pemerintah Kabupaten Cilacap",
@@ -75,34 +75,34 @@ def test_certificate_pdf_reads_back_and_its_qr_verifies(office, tmp_path):
     image = pdfium.PdfDocument(str(paths[0]))[0].render(scale=2).to_pil()
     codes = zxingcpp.read_barcodes(image)
     assert len(codes) == 1 and codes[0].text == certs[0].token
-    public = {key_id(load_public(office.public_key_pem())): office.public_key_pem()}
+    public = {key_id(load_public(office.certificates.public_key())): office.certificates.public_key()}
     verdict = verify_token(codes[0].text, public)
     assert verdict.valid and verdict.claims["unit"] == "PRIMA" and verdict.claims["category"] == "A"
     assert "pencabutan tidak diperiksa" in verdict.message
-    assert office.verify(codes[0].text).valid
+    assert office.certificates.verify(codes[0].text).valid
 
 
 def test_altered_foreign_revoked_and_tampered_certificates_are_rejected(office, tmp_path):
-    cert = office.issue_certificates(PASS)[0]
+    cert = office.certificates.issue(PASS)[0]
     one_char = cert.token[:20] + ("A" if cert.token[20] != "A" else "B") + cert.token[21:]
-    assert not office.verify(one_char).valid
-    assert office.verify(one_char).message.startswith("TIDAK SAH")
+    assert not office.certificates.verify(one_char).valid
+    assert office.certificates.verify(one_char).message.startswith("TIDAK SAH")
     other = new_key_pair("kunci-kantor-lain")
     foreign = sign({"number": cert.number, "unit": "PRIMA", "category": "A"}, load_private(other.private_pem,
                                                                                        "kunci-kantor-lain"))
-    assert "kunci yang tidak dikenal" in office.verify(foreign).message
-    assert "bukan token piagam" in office.verify("PP1.bukan-token").message
+    assert "kunci yang tidak dikenal" in office.certificates.verify(foreign).message
+    assert "bukan token piagam" in office.certificates.verify("PP1.bukan-token").message
     forged = dataclasses.replace(cert, unit_name="Dinas Palsu")  # printed name changed, token copied
     pdf = tmp_path / "palsu.pdf"
-    pdf.write_bytes(certificate_pdf(forged, office.certificate_settings()))
+    pdf.write_bytes(certificate_pdf(forged, office.certificates.settings()))
     token, page_text = token_from_pdf(pdf)
     assert token == cert.token
-    assert "teks PDF tidak sesuai token (unit_name" in office.verify(token, text_of_pdf=page_text).message
-    office.revoke(cert.number, "Data dukung tidak benar")
-    verdict = office.verify(cert.token)
+    assert "teks PDF tidak sesuai token (unit_name" in office.certificates.verify(token, text_of_pdf=page_text).message
+    office.certificates.revoke(cert.number, "Data dukung tidak benar")
+    verdict = office.certificates.verify(cert.token)
     assert not verdict.valid and "dicabut: Data dukung tidak benar" in verdict.message
-    assert office.revocations()[0]["number"] == cert.number
-    assert office.audit_entries(cert.number)[-1]["reason"] == "Data dukung tidak benar"
+    assert office.certificates.revocations()[0]["number"] == cert.number
+    assert office.audit.entries(cert.number)[-1]["reason"] == "Data dukung tidak benar"
 
 
 def test_cli_keys_certificates_verify_revoke(office, capsys, tmp_path):
@@ -128,15 +128,15 @@ def test_cli_keys_certificates_verify_revoke(office, capsys, tmp_path):
 
 
 def test_evaluation_report_and_recap(office, tmp_path):
-    office.save_observation(unit="SANGAT", indicator="1.a.Ak", evaluator="Ani", notes="SP ditetapkan",
+    office.observations.save(unit="SANGAT", indicator="1.a.Ak", evaluator="Ani", notes="SP ditetapkan",
                             recommendation="Monev SP tiap tahun", reason="catatan")
-    pdf = write_unit_report(office.unit_report("SANGAT"), tmp_path / "laporan.pdf", on="2022-03-08")
+    pdf = write_unit_report(office.results.unit_report("SANGAT"), tmp_path / "laporan.pdf", on="2022-03-08")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     for expected in ("LAPORAN HASIL EVALUASI", "Dinas Sangat", "4,49", "A- · Sangat Baik", "Kebijakan Pelayanan",
                      "1.a.Ak", "SP memenuhi 14 komponen, ditetapkan, melibatkan masyarakat, dan dimonitor",
                      "Ani: SP ditetapkan (rekomendasi: Monev SP tiap tahun)", "BERITA ACARA", "Jakarta, 8 Maret 2022"):
         assert expected in text
-    recap = write_recap(office.scores(), "PEKPPP 2021", tmp_path / "rekap.pdf")
+    recap = write_recap(office.results.scores(), "PEKPPP 2021", tmp_path / "rekap.pdf")
     text = " ".join(PdfReader(recap).pages[0].extract_text().split())
     assert "REKAPITULASI" in text and text.index("Dinas Prima") < text.index("Dinas Baik")
 
@@ -146,11 +146,11 @@ def test_a_logo_is_drawn_when_set(office, tmp_path):
 
     logo = tmp_path / "garuda.png"
     Image.new("RGB", (64, 64), (200, 160, 40)).save(logo)
-    settings = office.certificate_settings()
+    settings = office.certificates.settings()
     settings.logo = str(logo)
-    office.set_certificate_settings(settings)
-    cert = office.issue_certificates(PASS)[0]
+    office.certificates.save_settings(settings)
+    cert = office.certificates.issue(PASS)[0]
     pdf = tmp_path / "logo.pdf"
-    pdf.write_bytes(certificate_pdf(cert, office.certificate_settings()))
+    pdf.write_bytes(certificate_pdf(cert, office.certificates.settings()))
     images = PdfReader(pdf).pages[0].images
     assert len(images) == 1 and images[0].image.size == (64, 64)

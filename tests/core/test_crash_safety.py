@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from workbench import Workbook
-from workbench.instrument import load
+from workbench.domain.instrument import load
 
 UNITS = 600
 
@@ -23,7 +23,7 @@ def prepared(tmp_path_factory):
     codes = [i.code for i in load("pekppp-2022-a").indicators]
     with Workbook.create(db, period="PEKPPP 2026") as wb, wb.transaction():
         for n in range(UNITS):
-            wb.add_unit(f"U{n:04d}", f"Unit {n}", f"Instansi {n // 20}")
+            wb.registry.add_unit(f"U{n:04d}", f"Unit {n}", f"Instansi {n // 20}")
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Data")
     sheet.append(["kode_unit", "kode_indikator", "nilai", "evaluator", "catatan"])
@@ -46,8 +46,8 @@ def test_an_import_killed_at_any_moment_leaves_the_database_before_or_after(prep
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
     with Workbook(db) as wb:
-        assert wb.check() == []
-        count = len(wb.observations())
-        audited = wb.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-        imports = wb.conn.execute("SELECT count(*) FROM imports").fetchone()[0]
+        assert wb.maintenance.check() == []
+        count = len(wb.observations.find())
+        audited = wb.store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        imports = wb.store.conn.execute("SELECT count(*) FROM imports").fetchone()[0]
     assert (count, audited, imports) in ((0, 0, 0), (rows, rows, 1))

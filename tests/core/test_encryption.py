@@ -13,9 +13,9 @@ SECRET = "sandi basis data laptop"
 def test_an_encrypted_database_is_unreadable_without_its_passphrase(tmp_path):
     path = tmp_path / "laptop.sqlite"
     with Workbook.create(path, period="PEKPPP 2026", passphrase=SECRET) as wb:
-        wb.add_unit("U1", "Unit rahasia", "Instansi")
+        wb.registry.add_unit("U1", "Unit rahasia", "Instansi")
         score_all(wb, "U1", "Ani", lambda i: 4)
-        wb.backup(tmp_path / "cadangan.sqlite")
+        wb.maintenance.backup(tmp_path / "cadangan.sqlite")
     raw = path.read_bytes()
     assert b"Unit rahasia" not in raw and b"SQLite format 3" not in raw[:16]
     with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
@@ -25,13 +25,13 @@ def test_an_encrypted_database_is_unreadable_without_its_passphrase(tmp_path):
     with pytest.raises(WorkbenchError, match="kata sandi basis data salah"):
         Workbook(path, passphrase="tebakan")
     with Workbook(path, passphrase=SECRET) as wb:
-        assert wb.scores()[0].ipp == 4.0 and wb.check() == []
+        assert wb.results.scores()[0].ipp == 4.0 and wb.maintenance.check() == []
         with wb.reopen() as other:
-            assert other.units()[0].name == "Unit rahasia"
+            assert other.registry.units()[0].name == "Unit rahasia"
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(tmp_path / "cadangan.sqlite").execute("SELECT * FROM units").fetchall()
     with Workbook(tmp_path / "cadangan.sqlite", passphrase=SECRET) as copy:
-        assert copy.units()[0].code == "U1"
+        assert copy.registry.units()[0].code == "U1"
 
 
 def test_cli_creates_and_opens_encrypted_databases(tmp_path, capsys, monkeypatch):

@@ -7,7 +7,8 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import Workbook, normalize
+from workbench import Workbook
+from workbench.domain import values as normalize
 from workbench.errors import SheetError
 
 cells = st.one_of(
@@ -52,15 +53,15 @@ def test_any_small_sheet_imports_or_fails_clearly(tmp_path_factory, header, body
         sheet.append(row)
     book.save(folder / "acak.xlsx")
     with Workbook.create(folder / "db.sqlite", period="PEKPPP 2026") as wb:
-        wb.add_unit("U1", "Unit", "Instansi")
-        before = list(wb.conn.iterdump())
+        wb.registry.add_unit("U1", "Unit", "Instansi")
+        before = list(wb.store.conn.iterdump())
         try:
-            result = wb.import_observations([folder / "acak.xlsx"], evaluator="Ani")
+            result = wb.exchange.import_observations([folder / "acak.xlsx"], evaluator="Ani")
         except SheetError as exc:
             assert "\n" not in str(exc)
-            assert list(wb.conn.iterdump()) == before
+            assert list(wb.store.conn.iterdump()) == before
             return
         assert result.written == (not result.problems)
         if result.problems:
-            assert list(wb.conn.iterdump()) == before
-        assert wb.check() == []
+            assert list(wb.store.conn.iterdump()) == before
+        assert wb.maintenance.check() == []

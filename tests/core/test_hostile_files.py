@@ -31,7 +31,7 @@ def sheet_xml(rows_xml: str) -> bytes:
 def refused(wb, path, message):
     before = dump(wb)
     with pytest.raises(SheetError, match=message) as caught:
-        wb.import_observations([path], evaluator="Eka")
+        wb.exchange.import_observations([path], evaluator="Eka")
     assert "\n" not in str(caught.value) and "Traceback" not in str(caught.value)
     assert dump(wb) == before
 
@@ -67,11 +67,11 @@ def test_an_xml_entity_bomb_is_not_expanded(lead, tmp_path):
     path = rezip(base, tmp_path / "entitas.xlsx", {name: bomb} if "sharedStrings" in name else {})
     before = dump(lead)
     try:
-        result = lead.import_observations([path], evaluator="Eka")
+        result = lead.exchange.import_observations([path], evaluator="Eka")
     except SheetError as exc:  # refusing is fine too, as long as it is one clear line
         assert "\n" not in str(exc) and dump(lead) == before
     else:
-        assert all(len(o.notes) < 1000 for o in lead.observations())  # nothing was expanded
+        assert all(len(o.notes) < 1000 for o in lead.observations.find())  # nothing was expanded
         assert result.problems == [] or not result.written
 
 
@@ -84,14 +84,14 @@ def test_a_megabyte_cell_is_reported_and_an_error_cell_counts_as_unscored(lead, 
             + '<row r="3">' + cell("A3", "SAMSAT-PRV") + cell("B3", "2.a.P") + '<c r="C3" t="e"><v>#DIV/0!</v></c>'
             + cell("D3", "Eka") + "</row>")
     path = rezip(base, tmp_path / "sel.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(rows)})
-    result = lead.import_observations([path])
+    result = lead.exchange.import_observations([path])
     assert [(p.location.row, p.location.column, p.reason) for p in result.problems] == [
         (2, "E (catatan)", "teks sel 1048576 karakter, melebihi batas 32767")]
-    assert not result.written and lead.observations() == []
-    result = lead.import_observations([path], skip_invalid=True)
+    assert not result.written and lead.observations.find() == []
+    result = lead.exchange.import_observations([path], skip_invalid=True)
     # calamine reads an error cell as empty: the row brings nothing, and the unit stays unscored there
-    assert result.written and lead.observations() == []
-    assert lead.unit_progress(evaluator="Eka")["SAMSAT-PRV"].scored == 0
+    assert result.written and lead.observations.find() == []
+    assert lead.observations.progress(evaluator="Eka")["SAMSAT-PRV"].scored == 0
 
 
 def test_formulas_merged_cells_hidden_sheets_and_1904_dates(lead, tmp_path):
@@ -111,12 +111,12 @@ def test_formulas_merged_cells_hidden_sheets_and_1904_dates(lead, tmp_path):
     buffer = io.BytesIO()
     book.save(buffer)
     (tmp_path / "campur.xlsx").write_bytes(buffer.getvalue())
-    result = lead.import_observations([tmp_path / "campur.xlsx"])
+    result = lead.exchange.import_observations([tmp_path / "campur.xlsx"])
     assert result.files[0].sheet == "Nilai"  # the hidden sheet is skipped
     assert [(p.location.row, p.reason) for p in result.problems] == [
         (5, "diharapkan kode_unit, tetapi sel kosong")]
-    result = lead.import_observations([tmp_path / "campur.xlsx"], skip_invalid=True)
-    got = {(o.unit, o.indicator): o for o in lead.observations()}
+    result = lead.exchange.import_observations([tmp_path / "campur.xlsx"], skip_invalid=True)
+    got = {(o.unit, o.indicator): o for o in lead.observations.find()}
     assert got[("SAMSAT-PRV", "1.a.Ak")].observed_on == "2026-03-08"  # 1904 date system read correctly
     assert ("SAMSAT-PRV", "2.a.P") in got and got[("SAMSAT-PRV", "2.a.P")].score is None  # no cached value
     assert got[("DUKCAPIL-KTA", "3.a.T")].score == 4

@@ -11,12 +11,12 @@ from workbench.errors import SheetError
 
 
 def by_key(wb, evaluator):
-    return {(o.unit, o.indicator): o for o in wb.observations(evaluator=evaluator)}
+    return {(o.unit, o.indicator): o for o in wb.observations.find(evaluator=evaluator)}
 
 
 def test_template_is_a_real_excel_form(lead, tmp_path):
     out = tmp_path / "templat-ani.xlsx"
-    assert lead.write_template(out, evaluator="Ani", units=["samsat-prv"]) == 31
+    assert lead.exchange.write_template(out, evaluator="Ani", units=["samsat-prv"]) == 31
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Petunjuk", "Penilaian", "Rubrik", "_workbench"]
     assert book["_workbench"].sheet_state == "hidden" and book.active.title == "Penilaian"
@@ -30,17 +30,18 @@ def test_template_is_a_real_excel_form(lead, tmp_path):
     assert validations == {"E2:E32 F2:F32": '"0,1,2,3,4,5"', "I2:I32": '"desk,lapangan,wawancara"'}
     meta = {r[0].value: r[1].value for r in book["_workbench"].iter_rows()}
     assert (meta["evaluator"], meta["period"], meta["instrument"], meta["database"]) == (
-        "Ani", "PEKPPP 2026", "pekppp-2022-a", lead.identity())
+        "Ani", "PEKPPP 2026", "pekppp-2022-a", lead.identity)
     assert "Tidak ada Standar Pelayanan" in [c.value for c in book["Rubrik"][2]]
     assert "PETUNJUK" in book["Petunjuk"]["A1"].value
 
 
 def test_three_evaluators_from_libreoffice_ods_and_xls_merged_with_a_conflict_resolved(lead):
-    result = lead.import_observations([DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"])
+    result = lead.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx",
+                                                DATA / "evaluator-budi-long.ods"])
     assert result.written and result.problems == []
     assert [(f.layout, f.sheet, len(f.rows)) for f in result.files] == [("template", "Penilaian", 92),
                                                                           ("long", "Penilaian Budi", 62)]
-    result = lead.import_observations([DATA / "evaluator-citra-wide.xls"], evaluator="Citra")
+    result = lead.exchange.import_observations([DATA / "evaluator-citra-wide.xls"], evaluator="Citra")
     assert (result.files[0].layout, result.added) == ("wide", 93)
 
     ani, budi = by_key(lead, "Ani"), by_key(lead, "Budi")
@@ -57,41 +58,41 @@ def test_three_evaluators_from_libreoffice_ods_and_xls_merged_with_a_conflict_re
     assert budi[("DPMPTSP-KTA", "3.a.T")].score == 4 and budi[("DPMPTSP-KTA", "2.a.P")].method == "desk"
     assert budi[("DPMPTSP-KTA", "1.a.Ak")].notes == "SP belum ditetapkan, baru draf"
 
-    conflicts = lead.conflicts()
+    conflicts = lead.conflicts.open()
     assert [(c.unit, c.indicator, c.scores) for c in conflicts] == [
         ("DPMPTSP-KTA", "1.a.Ak", {"Ani": 5, "Budi": 1, "Citra": 3})]
-    assert {r.unit: r.conflicts for r in lead.scores()}["DPMPTSP-KTA"] == 1
-    lead.set_consensus(unit="DPMPTSP-KTA", indicator="1.a.Ak", score=4, reason="SK ada, publikasi belum lengkap")
-    assert lead.conflicts() == []
-    unit = {r.unit: r for r in lead.scores()}["DPMPTSP-KTA"]
+    assert {r.unit: r.conflicts for r in lead.results.scores()}["DPMPTSP-KTA"] == 1
+    lead.conflicts.resolve(unit="DPMPTSP-KTA", indicator="1.a.Ak", score=4, reason="SK ada, publikasi belum lengkap")
+    assert lead.conflicts.open() == []
+    unit = {r.unit: r for r in lead.results.scores()}["DPMPTSP-KTA"]
     assert unit.conflicts == 0 and unit.evaluators == 3
-    agreement = lead.agreement()
+    agreement = lead.conflicts.agreement()
     assert agreement.items == 60 + 29 and set(agreement.evaluators) == {"Ani", "Budi", "Citra"}
     assert agreement.evaluators["Budi"] > 0 and agreement.overall is not None
-    assert lead.check() == []
+    assert lead.maintenance.check() == []
 
 
 def test_importing_the_same_file_again_adds_nothing(lead):
-    first = lead.import_observations([DATA / "evaluator-budi-long.ods"])
-    again = lead.import_observations([DATA / "evaluator-budi-long.ods"])
+    first = lead.exchange.import_observations([DATA / "evaluator-budi-long.ods"])
+    again = lead.exchange.import_observations([DATA / "evaluator-budi-long.ods"])
     assert first.added == 62 and again.files[0].already_imported and (again.added, again.updated) == (0, 0)
-    copy = lead.import_observations([DATA / "evaluator-budi-long.ods"], dry_run=True)
+    copy = lead.exchange.import_observations([DATA / "evaluator-budi-long.ods"], dry_run=True)
     assert copy.files[0].already_imported
 
 
 def test_a_changed_row_from_the_same_evaluator_updates_and_is_audited(lead, tmp_path):
-    lead.import_observations([DATA / "evaluator-budi-long.ods"])
+    lead.exchange.import_observations([DATA / "evaluator-budi-long.ods"])
     changed = write_xlsx(tmp_path / "budi-revisi.xlsx", [
         ["kode_unit", "kode_indikator", "nilai", "evaluator", "catatan"],
         ["DPMPTSP-KTA", "1.a.Ak", 2, "Budi", "SP sudah ditetapkan"],
         ["DPMPTSP-KTA", "2.a.P", 4, "Budi", ""]])
-    result = lead.import_observations([changed])
+    result = lead.exchange.import_observations([changed])
     assert (result.added, result.updated, result.unchanged) == (0, 1, 1)
-    obs = lead.observation(unit="DPMPTSP-KTA", indicator="1.a.Ak", evaluator="Budi")
+    obs = lead.observations.get(unit="DPMPTSP-KTA", indicator="1.a.Ak", evaluator="Budi")
     assert (obs.score, obs.notes, obs.version) == (2, "SP sudah ditetapkan", 2)
-    last = lead.audit_entries(obs.uuid)[-1]
+    last = lead.audit.entries(obs.uuid)[-1]
     assert (last["old"], last["new"], last["reason"], last["actor"]) == ("1", "2", "impor budi-revisi.xlsx", "Ketua")
-    row = lead.conn.execute("SELECT source_sha256, source_sheet, source_row FROM observations WHERE uuid = ?",
+    row = lead.store.conn.execute("SELECT source_sha256, source_sheet, source_row FROM observations WHERE uuid = ?",
                             (obs.uuid,)).fetchone()
     assert row[1:] == ("Data", 2) and len(row[0]) == 64
 
@@ -109,7 +110,7 @@ def test_every_problem_is_reported_and_nothing_is_written(lead, tmp_path):
         ["SAMSAT-PRV", "4.a.K", "tiga", "Dedi", ""],
         ["SAMSAT-PRV", "5.a.K", 3, "Dedi", ""]], title="Dedi")
     before = dump(lead)
-    result = lead.import_observations([bad])
+    result = lead.exchange.import_observations([bad])
     assert not result.written and dump(lead) == before
     assert [(p.location.row, p.location.column, p.value, p.reason) for p in result.problems] == [
         (4, "A (Kode Unit)", "DPMPTSP-KTB", "Kode unit tidak dikenal: DPMPTSP-KTB (maksud Anda DPMPTSP-KTA?)"),
@@ -120,33 +121,33 @@ def test_every_problem_is_reported_and_nothing_is_written(lead, tmp_path):
         (10, "C (Nilai)", "tiga", "'tiga' bukan angka; diharapkan 0-5"),
     ]
     assert str(result.problems[0]).startswith("salah.xlsx, lembar 'Dedi', baris 4, kolom A (Kode Unit): ")
-    skipped = lead.import_observations([bad], skip_invalid=True)
+    skipped = lead.exchange.import_observations([bad], skip_invalid=True)
     assert skipped.written and (skipped.added, skipped.skipped_rows) == (2, 6)
-    assert sorted(o.indicator for o in lead.observations(evaluator="Dedi")) == ["4.a.K", "5.a.K"]
+    assert sorted(o.indicator for o in lead.observations.find(evaluator="Dedi")) == ["4.a.K", "5.a.K"]
 
 
 def test_missing_evaluator_and_missing_columns(lead, tmp_path):
     no_evaluator = write_xlsx(tmp_path / "tanpa-penilai.xlsx", [["kode_unit", "kode_indikator", "nilai"],
                                                                ["SAMSAT-PRV", "1.a.Ak", 3]])
-    result = lead.import_observations([no_evaluator])
+    result = lead.exchange.import_observations([no_evaluator])
     assert "diharapkan evaluator" in str(result.problems[0]) and not result.written
-    assert lead.import_observations([no_evaluator], evaluator="Eka").added == 1
+    assert lead.exchange.import_observations([no_evaluator], evaluator="Eka").added == 1
     no_score = write_xlsx(tmp_path / "tanpa-nilai.xlsx", [["kode_unit", "kode_indikator"], ["SAMSAT-PRV", "1.a.Ak"]])
     with pytest.raises(SheetError, match="tidak ditemukan baris judul dengan kolom kode_unit, kode_indikator, nilai"):
-        lead.import_observations([no_score], evaluator="Eka")
+        lead.exchange.import_observations([no_score], evaluator="Eka")
 
 
 def test_column_mapping_is_applied_and_remembered(lead, tmp_path):
     odd = write_xlsx(tmp_path / "format-lain.xlsx", [["Unit Kerja ID", "Butir", "Skor Akhir"],
                                                      ["SAMSAT-PRV", "1.a.Ak", 3]])
     with pytest.raises(SheetError):
-        lead.import_observations([odd], evaluator="Eka")
-    result = lead.import_observations([odd], evaluator="Eka", mapping=["Unit Kerja ID=kode_unit",
+        lead.exchange.import_observations([odd], evaluator="Eka")
+    result = lead.exchange.import_observations([odd], evaluator="Eka", mapping=["Unit Kerja ID=kode_unit",
                                                                        "Butir=kode_indikator", "Skor Akhir=nilai"])
     assert result.added == 1
     again = write_xlsx(tmp_path / "format-lain-2.xlsx", [["Unit Kerja ID", "Butir", "Skor Akhir"],
                                                          ["SAMSAT-PRV", "2.a.P", 4]])
-    assert lead.import_observations([again], evaluator="Eka").added == 1  # no mapping given: remembered
+    assert lead.exchange.import_observations([again], evaluator="Eka").added == 1  # no mapping given: remembered
 
 
 @pytest.mark.parametrize("make, message", [
@@ -161,29 +162,29 @@ def test_bad_files_give_one_clear_error_and_change_nothing(lead, tmp_path, make,
     make(path)
     before = dump(lead)
     with pytest.raises(SheetError, match=message) as caught:
-        lead.import_observations([path], evaluator="Eka")
+        lead.exchange.import_observations([path], evaluator="Eka")
     assert str(caught.value).startswith("berkas.xlsx") and "\n" not in str(caught.value)
     assert dump(lead) == before
 
 
 def test_problem_report_as_csv_and_xlsx(lead, tmp_path):
-    from workbench.import_report import write_problem_report
+    from workbench.exchange.report import write_problem_report
 
     bad = write_xlsx(tmp_path / "salah.xlsx", [["kode_unit", "kode_indikator", "nilai", "evaluator"],
                                                ["X-1", "1.a.Ak", 4, "Dedi"]])
-    result = lead.import_observations([bad])
+    result = lead.exchange.import_observations([bad])
     with write_problem_report(result, tmp_path / "laporan.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][0] == "berkas/file" and rows[1][:4] == ["salah.xlsx", "Data", "2", "A (kode_unit)"]
+    assert rows[0][0] == "berkas" and rows[1][:4] == ["salah.xlsx", "Data", "2", "A (kode_unit)"]
     book = openpyxl.load_workbook(write_problem_report(result, tmp_path / "laporan.xlsx"))
     assert book["Masalah"]["F2"].value.startswith("Kode unit tidak dikenal: X-1")
 
 
 def test_export_writes_recap_aspects_conflicts_and_never_a_formula(lead, tmp_path):
-    lead.import_observations([DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"])
-    lead.save_observation(unit="SAMSAT-PRV", indicator="1.a.Ak", evaluator="Ani", notes="=HYPERLINK(\"x\")")
-    lead.add_unit("@EVIL", "+cmd|' /C calc'!A0", "-Instansi")
-    out = lead.export_results(tmp_path / "rekap.xlsx")
+    lead.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"])
+    lead.observations.save(unit="SAMSAT-PRV", indicator="1.a.Ak", evaluator="Ani", notes="=HYPERLINK(\"x\")")
+    lead.registry.add_unit("@EVIL", "+cmd|' /C calc'!A0", "-Instansi")
+    out = lead.exchange.export_results(tmp_path / "rekap.xlsx")
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Rekap", "Aspek I", "Aspek II", "Aspek III", "Aspek IV", "Aspek V", "Aspek VI",
                                "Konflik", "Kesepakatan"]

@@ -3,9 +3,9 @@ import copy
 import pytest
 
 from tests.conftest import write_xlsx
-from workbench import instrument
+from workbench.domain.instrument import from_dict, load, parse_weight, shipped
 from workbench.errors import InstrumentError, SheetError
-from workbench.instrument import from_dict, from_sheet, load, parse_weight, shipped
+from workbench.exchange.instrument_sheet import from_sheet, load_path
 
 
 def test_shipped_instruments_load_and_validate():
@@ -96,4 +96,4 @@ def test_instrument_sheet_errors_name_the_place(tmp_path):
         from_sheet(path)
     path = write_xlsx(tmp_path / "bobot.xlsx", [HEAD, ["K", "Kebijakan", 1, "K1", "x", 0.5, *LEVELS]])
     with pytest.raises(InstrumentError, match="aspek K berjumlah 0.5000"):
-        instrument.load_path(path)
+        load_path(path)

@@ -3,14 +3,14 @@
 import pytest
 
 from tests.conftest import score_all
+from workbench.domain.instrument import load
+from workbench.domain.scoring import competition_ranks, krejcie_morgan, round2, skm
 from workbench.errors import WorkbenchError
-from workbench.instrument import load
-from workbench.scoring import competition_ranks, krejcie_morgan, round2, skm
 
 
 def test_all_fours_give_4_00_b(wb):
     score_all(wb, "U1", "Ani", lambda ind: 4)
-    result = wb.scores()[0]
+    result = wb.results.scores()[0]
     assert (result.unit, result.ipp, result.category, result.label) == ("U1", 4.00, "B", "Baik")
     assert result.aspects == {"I": 0.96, "II": 1.00, "III": 0.72, "IV": 0.44, "V": 0.40, "VI": 0.48, "INF": 0.0}
     assert result.complete and result.scored == 30
@@ -21,7 +21,7 @@ def test_worked_examples_of_section_3_4(wb):
     score_all(wb, "U1", "Ani", lambda ind: 5 if ind.aspect in ("I", "II") else 4)
     # one more notch: SIPP (IV) all 5 too: 0.60 x 5 + 0.40 x 4 = 4.60 -> A
     score_all(wb, "U2", "Ani", lambda ind: 5 if ind.aspect in ("I", "II", "IV") else 4)
-    by_unit = {r.unit: r for r in wb.scores()}
+    by_unit = {r.unit: r for r in wb.results.scores()}
     assert (by_unit["U1"].ipp, by_unit["U1"].category, by_unit["U1"].label) == (4.49, "A-", "Sangat Baik")
     assert (by_unit["U2"].ipp, by_unit["U2"].category, by_unit["U2"].label) == (4.60, "A", "Pelayanan Prima")
     assert (by_unit["U2"].rank, by_unit["U1"].rank) == (1, 2)
@@ -29,7 +29,7 @@ def test_worked_examples_of_section_3_4(wb):
 
 def test_unscored_queue_item_does_not_count(wb):
     score_all(wb, "U1", "Ani", lambda ind: 0 if ind.code == "INF" else 3)
-    assert wb.scores()[0].ipp == 3.00
+    assert wb.results.scores()[0].ipp == 3.00
 
 
 @pytest.mark.parametrize("score, code", [

@@ -4,19 +4,19 @@ import pytest
 
 from tests.conftest import score_all
 from workbench import Workbook
+from workbench.db.schema import SCHEMA_VERSION
 from workbench.errors import Incomplete, NotFound, ReasonRequired, WorkbenchError
-from workbench.schema import SCHEMA_VERSION
 
 
 def test_new_database_has_schema_wal_and_foreign_keys(wb, db_path):
     raw = sqlite3.connect(db_path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert wb.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert wb.period().name == "PEKPPP 2026" and wb.period().year == 2026
-    assert set(wb.instrument_ids()) == {"pekppp-2022-a", "skm-2017"}
+    assert wb.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert wb.registry.period().name == "PEKPPP 2026" and wb.registry.period().year == 2026
+    assert set(wb.registry.instrument_ids()) == {"pekppp-2022-a", "skm-2017"}
     with pytest.raises(sqlite3.IntegrityError):
-        wb.conn.execute("INSERT INTO units (uuid, code, name, institution_id) VALUES ('x', 'X', 'x', 999)")
+        wb.store.conn.execute("INSERT INTO units (uuid, code, name, institution_id) VALUES ('x', 'X', 'x', 999)")
 
 
 def test_create_refuses_existing_file_and_open_refuses_foreign_files(wb, db_path, tmp_path):
@@ -35,59 +35,59 @@ def test_create_refuses_existing_file_and_open_refuses_foreign_files(wb, db_path
 
 
 def test_database_from_a_newer_version_is_refused(wb, db_path):
-    wb.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    wb.store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     wb.close()
     with pytest.raises(WorkbenchError, match="versi yang lebih baru"):
         Workbook(db_path)
 
 
 def test_observation_fields_persist_and_score_changes_are_audited(wb, db_path):
-    obs = wb.save_observation(unit="u1", indicator="1.a.Ak", evaluator="Ani", score=3, claim=5, notes="SP ada",
+    obs = wb.observations.save(unit="u1", indicator="1.a.Ak", evaluator="Ani", score=3, claim=5, notes="SP ada",
                               recommendation="Tetapkan SP", method="field", observed_on="2026-03-08")
     assert (obs.unit, obs.score, obs.claim, obs.status, obs.version) == ("U1", 3, 5, "draft", 1)
-    wb.save_observation(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
     wb.close()
     with Workbook(db_path) as again:
-        obs = again.observation(unit="U1", indicator="1.a.Ak", evaluator="Ani")
+        obs = again.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani")
         assert (obs.score, obs.notes, obs.method, obs.observed_on, obs.version) == (4, "SP ada", "field",
                                                                                       "2026-03-08", 2)
-        log = again.audit_entries(obs.uuid)
+        log = again.audit.entries(obs.uuid)
         assert [(e["field"], e["old"], e["new"]) for e in log] == [("score", None, "3"), ("score", "3", "4")]
         assert log[0]["actor"] == "tester" and log[1]["prev_hash"] == log[0]["hash"]
 
 
 def test_bad_values_are_refused_and_nothing_is_written(wb):
     with pytest.raises(WorkbenchError, match="di luar skala 0-5"):
-        wb.save_observation(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=6)
+        wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=6)
     with pytest.raises(NotFound, match=r"maksud Anda 1\.a\.Ak"):
-        wb.save_observation(unit="U1", indicator="1.a.AK", evaluator="Ani", score=3)
+        wb.observations.save(unit="U1", indicator="1.a.AK", evaluator="Ani", score=3)
     with pytest.raises(NotFound, match="maksud Anda U1"):
-        wb.save_observation(unit="U-1", indicator="1.a.Ak", evaluator="Ani", score=3)
+        wb.observations.save(unit="U-1", indicator="1.a.Ak", evaluator="Ani", score=3)
     with pytest.raises(WorkbenchError, match="Metode tidak dikenal"):
-        wb.save_observation(unit="U1", indicator="1.a.Ak", evaluator="Ani", method="telepon")
-    assert wb.observations() == []
+        wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", method="telepon")
+    assert wb.observations.find() == []
 
 
 def test_finalising_needs_every_score_and_final_changes_need_a_reason(wb):
     score_all(wb, "U1", "Ani", lambda ind: 4)
-    wb.save_observation(unit="U1", indicator="5.a.K", evaluator="Ani", score=None)
+    wb.observations.save(unit="U1", indicator="5.a.K", evaluator="Ani", score=None)
     with pytest.raises(Incomplete, match=r"1 indikator belum dinilai \(5\.a\.K\)"):
-        wb.set_unit_status(unit="U1", evaluator="Ani", status="final")
-    wb.save_observation(unit="U1", indicator="5.a.K", evaluator="Ani", score=3)
-    assert wb.set_unit_status(unit="U1", evaluator="Ani", status="final") == 31
-    assert wb.unit_progress(evaluator="Ani")["U1"].status == "final"
+        wb.observations.set_status(unit="U1", evaluator="Ani", status="final")
+    wb.observations.save(unit="U1", indicator="5.a.K", evaluator="Ani", score=3)
+    assert wb.observations.set_status(unit="U1", evaluator="Ani", status="final") == 31
+    assert wb.observations.progress(evaluator="Ani")["U1"].status == "final"
     with pytest.raises(ReasonRequired, match="memerlukan alasan"):
-        wb.save_observation(unit="U1", indicator="5.a.K", evaluator="Ani", score=2)
-    assert wb.observation(unit="U1", indicator="5.a.K", evaluator="Ani").score == 3
-    wb.save_observation(unit="U1", indicator="5.a.K", evaluator="Ani", score=2, reason="Maklumat belum dipublikasi")
-    last = wb.audit_entries(wb.observation(unit="U1", indicator="5.a.K", evaluator="Ani").uuid)[-1]
+        wb.observations.save(unit="U1", indicator="5.a.K", evaluator="Ani", score=2)
+    assert wb.observations.get(unit="U1", indicator="5.a.K", evaluator="Ani").score == 3
+    wb.observations.save(unit="U1", indicator="5.a.K", evaluator="Ani", score=2, reason="Maklumat belum dipublikasi")
+    last = wb.audit.entries(wb.observations.get(unit="U1", indicator="5.a.K", evaluator="Ani").uuid)[-1]
     assert (last["old"], last["new"], last["reason"]) == ("3", "2", "Maklumat belum dipublikasi")
 
 
 def test_unit_progress_counts_scored_indicators(wb):
     for code in ("1.a.Ak", "2.a.P", "INF"):
-        wb.save_observation(unit="U1", indicator=code, evaluator="Ani", score=2)
-    progress = wb.unit_progress(evaluator="Ani")
+        wb.observations.save(unit="U1", indicator=code, evaluator="Ani", score=2)
+    progress = wb.observations.progress(evaluator="Ani")
     assert (progress["U1"].scored, progress["U1"].total) == (2, 30)
     assert (progress["U2"].scored, progress["U2"].status) == (0, "draft")
 
@@ -96,98 +96,98 @@ def test_unit_score_uses_consensus_or_mean_by_setting(wb):
     score_all(wb, "U1", "Ani", lambda ind: 4)
     score_all(wb, "U1", "Budi", lambda ind: 5 if ind.code == "29.f.B" else 4)
     # mean of 4 and 5 on 29.f.B (global weight 0.06): 4 + 0.5 x 0.06 = 4.03
-    assert wb.scores()[0].ipp == 4.03 and wb.scores()[0].evaluators == 2
-    wb.set_consensus(unit="U1", indicator="29.f.B", score=5, reason="Piagam kompetisi diperiksa bersama")
-    assert wb.scores()[0].ipp == 4.06
-    wb.set_setting("unit_score_rule", "mean")
-    assert wb.scores()[0].ipp == 4.03
-    per_evaluator = {r.evaluator: r.ipp for r in wb.scores(by_evaluator=True)}
+    assert wb.results.scores()[0].ipp == 4.03 and wb.results.scores()[0].evaluators == 2
+    wb.conflicts.resolve(unit="U1", indicator="29.f.B", score=5, reason="Piagam kompetisi diperiksa bersama")
+    assert wb.results.scores()[0].ipp == 4.06
+    wb.settings.set("unit_score_rule", "mean")
+    assert wb.results.scores()[0].ipp == 4.03
+    per_evaluator = {r.evaluator: r.ipp for r in wb.results.scores(by_evaluator=True)}
     assert per_evaluator == {"Ani": 4.00, "Budi": 4.06}
     with pytest.raises(WorkbenchError, match="tidak boleh 'median'"):
-        wb.set_setting("unit_score_rule", "median")
-    assert wb.audit_entries("PEKPPP 2026/U1/29.f.B")[0]["reason"] == "Piagam kompetisi diperiksa bersama"
+        wb.settings.set("unit_score_rule", "median")
+    assert wb.audit.entries("PEKPPP 2026/U1/29.f.B")[0]["reason"] == "Piagam kompetisi diperiksa bersama"
 
 
 def test_scores_list_unscored_units_last_without_rank(wb):
     score_all(wb, "U2", "Ani", lambda ind: 2)
-    results = wb.scores()
+    results = wb.results.scores()
     assert [(r.unit, r.rank, r.ipp, r.category) for r in results] == [("U2", 1, 2.0, "D"), ("U1", None, None, None)]
 
 
 def test_partial_scoring_counts_missing_as_zero_and_is_incomplete(wb):
-    wb.save_observation(unit="U1", indicator="14.b.K", evaluator="Ani", score=5)  # global weight 0.075
-    result = wb.scores()[0]
+    wb.observations.save(unit="U1", indicator="14.b.K", evaluator="Ani", score=5)  # global weight 0.075
+    result = wb.results.scores()[0]
     assert (result.ipp, result.scored, result.complete) == (0.38, 1, False)
 
 
 def test_evidence_is_content_addressed(wb, tmp_path):
-    obs = wb.save_observation(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
+    obs = wb.observations.save(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
     photo = tmp_path / "parkir.jpg"
     photo.write_bytes(b"\xff\xd8 foto parkir")
-    sha = wb.add_evidence(obs.uuid, photo)
-    assert wb.evidence_path(sha).read_bytes() == photo.read_bytes()
-    assert wb.add_evidence(obs.uuid, photo) == sha  # same file twice: one link
-    assert [e["original_name"] for e in wb.evidence(obs.uuid)] == ["parkir.jpg"]
-    wb.remove_evidence(obs.uuid, sha)
-    assert wb.evidence(obs.uuid) == [] and wb.evidence_path(sha).exists()
-    wb.set_setting("evidence_max_bytes", "5")
+    sha = wb.evidence.add(obs.uuid, photo)
+    assert wb.evidence.path(sha).read_bytes() == photo.read_bytes()
+    assert wb.evidence.add(obs.uuid, photo) == sha  # same file twice: one link
+    assert [e["original_name"] for e in wb.evidence.of(obs.uuid)] == ["parkir.jpg"]
+    wb.evidence.remove(obs.uuid, sha)
+    assert wb.evidence.of(obs.uuid) == [] and wb.evidence.path(sha).exists()
+    wb.settings.set("evidence_max_bytes", "5")
     with pytest.raises(WorkbenchError, match="melebihi batas 5"):
-        wb.add_evidence(obs.uuid, photo)
+        wb.evidence.add(obs.uuid, photo)
 
 
 def test_a_failed_transaction_leaves_nothing(wb):
     with pytest.raises(WorkbenchError):
         with wb.transaction():
-            wb.save_observation(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=3)
-            wb.save_observation(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=9)
-    assert wb.observations() == [] and wb.audit_entries() == []
+            wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=3)
+            wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=9)
+    assert wb.observations.find() == [] and wb.audit.entries() == []
 
 
 def test_check_finds_a_tampered_audit_log_and_a_forged_score(wb):
     score_all(wb, "U1", "Ani", lambda ind: 3)
-    assert wb.check() == []
-    wb.conn.execute("UPDATE observations SET score = 5 WHERE id = 1")
-    assert any("tidak sesuai log audit" in p for p in wb.check())
-    wb.conn.execute("UPDATE observations SET score = 3 WHERE id = 1")
-    wb.conn.execute("UPDATE audit_log SET new = '5' WHERE id = 2")
-    assert any("rantai hash rusak" in p for p in wb.check())
+    assert wb.maintenance.check() == []
+    wb.store.conn.execute("UPDATE observations SET score = 5 WHERE id = 1")
+    assert any("tidak sesuai log audit" in p for p in wb.maintenance.check())
+    wb.store.conn.execute("UPDATE observations SET score = 3 WHERE id = 1")
+    wb.store.conn.execute("UPDATE audit_log SET new = '5' WHERE id = 2")
+    assert any("rantai hash rusak" in p for p in wb.maintenance.check())
 
 
 def test_backup_is_a_complete_database_and_never_overwrites(wb, tmp_path):
     score_all(wb, "U1", "Ani", lambda ind: 4)
-    out = wb.backup(tmp_path / "cadangan.sqlite")
+    out = wb.maintenance.backup(tmp_path / "cadangan.sqlite")
     with Workbook(out) as copy:
-        assert copy.scores()[0].ipp == 4.0 and copy.check() == []
+        assert copy.results.scores()[0].ipp == 4.0 and copy.maintenance.check() == []
     with pytest.raises(WorkbenchError, match="tidak menimpa"):
-        wb.backup(out)
+        wb.maintenance.backup(out)
 
 
 def test_demo_period(wb):
     from workbench.demo import DEMO_PERIOD, add_demo_period
 
     add_demo_period(wb)
-    results = wb.scores(DEMO_PERIOD)
-    assert len([r for r in results if r.complete]) == 4 and wb.period().demo
+    results = wb.results.scores(DEMO_PERIOD)
+    assert len([r for r in results if r.complete]) == 4 and wb.registry.period().demo
     assert results[0].ipp > results[3].ipp
 
 
 def test_evidence_names_cannot_escape_the_store(wb, tmp_path):
-    obs = wb.save_observation(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
+    obs = wb.observations.save(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
     odd = tmp_path / "..%2F..%2Fetc%2Fpasswd"
     odd.write_bytes(b"bukti")
-    sha = wb.add_evidence(obs.uuid, odd)
-    stored = wb.evidence_path(sha)
-    assert stored.resolve().is_relative_to(wb.evidence_dir.resolve()) and stored.name == sha
+    sha = wb.evidence.add(obs.uuid, odd)
+    stored = wb.evidence.path(sha)
+    assert stored.resolve().is_relative_to(wb.evidence.folder.resolve()) and stored.name == sha
     assert stored.read_bytes() == b"bukti"
 
 
 def test_check_finds_missing_or_altered_evidence(wb, tmp_path):
-    obs = wb.save_observation(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
+    obs = wb.observations.save(unit="U1", indicator="15.c.K", evaluator="Ani", score=3)
     photo = tmp_path / "foto.jpg"
     photo.write_bytes(b"foto asli")
-    sha = wb.add_evidence(obs.uuid, photo)
-    assert wb.check() == []
-    wb.evidence_path(sha).write_bytes(b"foto palsu")
-    assert any("isi berubah" in p for p in wb.check())
-    wb.evidence_path(sha).unlink()
-    assert any("berkas hilang" in p for p in wb.check())
+    sha = wb.evidence.add(obs.uuid, photo)
+    assert wb.maintenance.check() == []
+    wb.evidence.path(sha).write_bytes(b"foto palsu")
+    assert any("isi berubah" in p for p in wb.maintenance.check())
+    wb.evidence.path(sha).unlink()
+    assert any("berkas hilang" in p for p in wb.maintenance.check())

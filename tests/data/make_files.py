@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from workbench import Workbook  # noqa: E402
-from workbench.instrument import load  # noqa: E402
+from workbench.domain.instrument import load  # noqa: E402
 
 PERIOD = "PEKPPP 2026"
 UNITS = (("DPMPTSP-KTA", "DPMPTSP Kota Arga", "Pemerintah Kota Arga"),
@@ -40,8 +40,8 @@ def ani_template(work: Path) -> Path:
     db = work / "lead.sqlite"
     with Workbook.create(db, period=PERIOD) as wb:
         for code, name, institution in UNITS:
-            wb.add_unit(code, name, institution)
-        wb.write_template(work / "evaluator-ani.xlsx", evaluator="Ani")
+            wb.registry.add_unit(code, name, institution)
+        wb.exchange.write_template(work / "evaluator-ani.xlsx", evaluator="Ani")
     book = openpyxl.load_workbook(work / "evaluator-ani.xlsx")
     sheet = book["Penilaian"]
     for row in range(2, sheet.max_row + 1):

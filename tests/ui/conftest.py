@@ -4,11 +4,10 @@ import pytest
 
 from PySide6.QtCore import QStandardPaths
 
-from ui import i18n
 from ui.main_window import MainWindow
 from ui.ops import busy, pool
 from ui.settings import Settings
-from workbench import Workbook
+from workbench import Workbook, i18n
 
 QStandardPaths.setTestModeEnabled(True)  # never touch the real user folders
 
@@ -29,9 +28,9 @@ def _indonesian():
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "lapangan.sqlite"
     with Workbook.create(path, period="PEKPPP 2026") as wb:
-        wb.add_unit("U1", "Dinas Penanaman Modal dan PTSP", "Pemerintah Kota Contoh")
-        wb.add_unit("U2", "Dinas Kependudukan dan Pencatatan Sipil", "Pemerintah Kota Contoh")
-        wb.add_unit("U3", "Samsat Induk", "Pemerintah Provinsi Contoh")
+        wb.registry.add_unit("U1", "Dinas Penanaman Modal dan PTSP", "Pemerintah Kota Contoh")
+        wb.registry.add_unit("U2", "Dinas Kependudukan dan Pencatatan Sipil", "Pemerintah Kota Contoh")
+        wb.registry.add_unit("U3", "Samsat Induk", "Pemerintah Provinsi Contoh")
     return path
 
 

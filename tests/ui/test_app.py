@@ -1,32 +1,13 @@
-import ast
-import re
-from pathlib import Path
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from PySide6.QtWidgets import QApplication
-
+from tests.conftest import write_xlsx
 from tests.ui.conftest import wait_ops
-from ui import i18n
 from ui.main_window import MainWindow
 from ui.ops import run_op
 from ui.settings import Settings, default_database
 from workbench import Workbook
 from workbench.demo import DEMO_PERIOD
 from workbench.progress import ProgressUpdate
-
-UI = Path(__file__).resolve().parents[2] / "ui"
-
-
-def test_every_translated_string_has_an_english_entry():
-    literals = set()
-    for path in UI.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args:
-                assert isinstance(node.args[0], ast.Constant), f"{path.name}:{node.lineno} tr() needs a literal"
-                literals.add(node.args[0].value)
-    missing = sorted(literals - set(i18n.ENGLISH))
-    assert missing == []
-    for indonesian, english in i18n.ENGLISH.items():  # placeholders must survive translation
-        assert set(re.findall(r"{\w+}", indonesian)) == set(re.findall(r"{\w+}", english)), indonesian
 
 
 def test_language_switch_rebuilds_menus_in_english(qtbot, window, settings):
@@ -36,6 +17,7 @@ def test_language_switch_rebuilds_menus_in_english(qtbot, window, settings):
     assert window.tabs.tabText(1) == "Results" and settings.get("setting/language") == "en"
     window.entry.select_unit("U1")
     window.entry.finalize_unit()
+    wait_ops(qtbot)
     assert "is not complete: 30 indicators are not scored" in window.entry.last_message
     window.set_language("id")
     assert window.tabs.tabText(1) == "Hasil"
@@ -57,7 +39,8 @@ def test_geometry_splitters_and_recent_files_are_remembered(qtbot, settings, db,
     assert settings.get("persist/recent_files")[:2] == [str(other.resolve()), str(db.resolve())]
     assert [a.text() for a in second.recent_menu.actions()][0] == str(other.resolve())
     assert not second.switch_database(tmp_path / "tidak-ada.sqlite")  # says why, keeps the open one
-    assert second.wb.path == other
+    assert second.db.path == other
+    wait_ops(qtbot)
     second.close()
 
 
@@ -66,27 +49,39 @@ def test_first_start_creates_the_default_database_with_a_demo_period(qtbot, sett
     path.unlink(missing_ok=True)
     win = MainWindow(settings, path, demo=True)
     qtbot.addWidget(win)
-    assert path.exists() and win.wb.period().name == DEMO_PERIOD and win.wb.period().demo
+    period = win.wb.registry.period()
+    assert path.exists() and period.name == DEMO_PERIOD and period.demo
     assert "DEMO" in win.results.period_box.currentText() and "contoh" in win.results.period_box.currentText()
     assert win.db_label.text().endswith(str(path)) and win.save_label.text() == "Semua perubahan tersimpan"
+    wait_ops(qtbot)
     win.close()
 
 
-def test_long_work_reports_progress_and_can_be_cancelled(qtbot, window):
-    seen, done, failed = [], [], []
+def test_long_work_shows_its_progress_and_can_be_cancelled(qtbot, window):
+    done, failed, shown = [], [], []
 
     def work(progress, cancel):
         for step in range(1000):
             progress(ProgressUpdate(step, 1000, "langkah"))
             cancel.check()
-            QApplication.instance() and __import__("time").sleep(0.002)
+            __import__("time").sleep(0.002)
         return "selesai"
 
-    token = run_op(window, work, on_success=done.append, on_failure=failed.append)
-    qtbot.waitUntil(lambda: token is not None)
+    token = run_op(window, work, on_success=done.append, on_failure=failed.append, label="Bekerja…")
+
+    def progress_shown() -> bool:
+        found = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+        if found:
+            shown.append((found[0].value(), found[0].maximum()))
+        return bool(found) and found[0].value() > 10
+
+    qtbot.waitUntil(progress_shown, timeout=5000)
+    value, maximum = shown[-1]
+    assert maximum == 1000 and 10 < value < 1000  # the dialog follows the work's own progress
     token.cancel()
     wait_ops(qtbot)
     assert done == [] and failed == []  # a cancelled operation is neither a result nor an error
+    seen = []
     run_op(window, lambda progress, cancel: 42, on_success=seen.append)
     wait_ops(qtbot)
     assert seen == [42]
@@ -98,9 +93,9 @@ def test_an_encrypted_database_opens_in_the_app_with_its_passphrase(qtbot, windo
     window.ask_passphrase = lambda p: "salah"
     assert not window.switch_database(path)
     window.ask_passphrase = lambda p: "sandi-laptop-1"
-    assert window.switch_database(path) and window.wb.passphrase == "sandi-laptop-1"
-    window.tabs.setCurrentIndex(1)  # the worker reopens the database with the same passphrase
-    qtbot.waitUntil(window.wb.results_fresh, timeout=10000)
+    assert window.switch_database(path) and window.db.passphrase == "sandi-laptop-1"
+    window.tabs.setCurrentIndex(1)  # the reader and writer threads use the same passphrase
+    qtbot.waitUntil(window.wb.results.is_fresh, timeout=10000)
     wait_ops(qtbot)
 
 
@@ -108,7 +103,7 @@ def test_a_second_window_on_the_same_database_is_read_only(qtbot, window, settin
     wait_ops(qtbot)
     second = MainWindow(settings, db)
     qtbot.addWidget(second)
-    assert second.wb.read_only and not second.entry.isEnabled()
+    assert second.db.read_only and not second.entry.isEnabled()
     assert "hanya baca" in second.db_label.text()
     assert [a for a in second.menuBar().actions()[0].menu().actions() if a.text() == "&Pulihkan cadangan…"][
         0].isEnabled() is False
@@ -116,34 +111,35 @@ def test_a_second_window_on_the_same_database_is_read_only(qtbot, window, settin
     window.close()  # the writer leaves: the next window may write
     third = MainWindow(settings, db)
     qtbot.addWidget(third)
-    assert not third.wb.read_only and third.entry.isEnabled()
+    assert not third.db.read_only and third.entry.isEnabled()
     wait_ops(qtbot)
     third.close()
 
 
 def test_a_rolling_backup_is_kept_on_open_and_can_be_restored(qtbot, window):
     wait_ops(qtbot)
-    backups = window.wb.backups()
+    backups = window.wb.maintenance.backups()
     assert len(backups) == 1
     window.entry.select_unit("U1")
     window.entry.choose_score(2)
-    assert window.wb.observations() != []
-    assert window.restore_from(backups[0])
-    assert window.wb.observations() == [] and len(window.wb.backups()) == 2
+    wait_ops(qtbot)
+    assert window.wb.observations.find() != []
+    window.restore_from(backups[0])
+    wait_ops(qtbot)
+    assert window.wb.observations.find() == [] and len(window.wb.maintenance.backups()) == 2
+    assert window.entry.navigator.currentItem().text(1) == "0/30 · draf"  # the screen heard the restore
 
 
 def test_units_are_imported_from_a_sheet_in_the_app(qtbot, window, tmp_path):
-    from PySide6.QtWidgets import QMessageBox
-
-    from tests.conftest import write_xlsx
-
     good = write_xlsx(tmp_path / "lokus.xlsx", [["Kode Unit", "Nama Unit", "Instansi"],
                                                 ["U9", "Kantor Imigrasi", "Kementerian Contoh"]])
-    assert window.import_units(good)
+    window.import_units(good)
+    wait_ops(qtbot)
     assert "U9 · Kantor Imigrasi" in [window.entry.navigator.topLevelItem(i).child(j).text(0)
                                       for i in range(window.entry.navigator.topLevelItemCount())
                                       for j in range(window.entry.navigator.topLevelItem(i).childCount())]
     bad = write_xlsx(tmp_path / "salah.xlsx", [["Kode Unit", "Nama Unit", "Instansi"], ["U10", "", "X"]])
-    assert not window.import_units(bad)
+    window.import_units(bad)
+    wait_ops(qtbot)
     shown = [m for m in window.findChildren(QMessageBox) if m.isVisible()]
     assert "salah.xlsx, lembar 'Data', baris 2" in shown[-1].text()

@@ -48,6 +48,7 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
     photo = tmp_path / "papan-maklumat.jpg"
     photo.write_bytes(b"\xff\xd8\xff foto papan maklumat")
     drop_files(entry.form.evidence, [photo])
+    qtbot.waitUntil(lambda: entry.form.evidence.count() == 1)
     assert entry.form.evidence.count() == 1 and "papan-maklumat.jpg" in entry.form.evidence.item(0).text()
 
     entry.form.notes.setFocus()
@@ -57,12 +58,12 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
     window.close()  # closing saves the field still being typed in
 
     with Workbook(db) as wb:
-        got = {o.indicator: o for o in wb.observations(unit="U1", evaluator="Ani")}
+        got = {o.indicator: o for o in wb.observations.find(unit="U1", evaluator="Ani")}
         assert (got["1.a.Ak"].score, got["2.a.P"].score, got["3.a.T"].score) == (4, 3, None)
         assert got["3.a.T"].notes == "Papan maklumat belum terpasang"
         assert got["3.a.T"].recommendation == "Pasang di ruang tunggu"
-        assert [e["original_name"] for e in wb.evidence(got["3.a.T"].uuid)] == ["papan-maklumat.jpg"]
-        assert [(e["old"], e["new"]) for e in wb.audit_entries(got["3.a.T"].uuid)] == [(None, "5"), ("5", None)]
+        assert [e["original_name"] for e in wb.evidence.of(got["3.a.T"].uuid)] == ["papan-maklumat.jpg"]
+        assert [(e["old"], e["new"]) for e in wb.audit.entries(got["3.a.T"].uuid)] == [(None, "5"), ("5", None)]
 
     again = MainWindow(settings, db)
     qtbot.addWidget(again)
@@ -71,6 +72,7 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
     assert again.entry.navigator.currentItem().text(1) == "2/30 · draf"
     again.entry.select_indicator("3.a.T")
     assert again.entry.form.notes.toPlainText() == "Papan maklumat belum terpasang"
+    wait_ops(qtbot)
     again.close()
 
 
@@ -81,6 +83,7 @@ def test_finalising_with_a_missing_score_says_which(qtbot, window):
         entry.select_indicator(code)
         entry.choose_score(4)
     entry.finalize_unit()
+    wait_ops(qtbot)
     assert "3 indikator belum dinilai (29.f.B, 30.f.B, INF)" not in entry.last_message
     assert "2 indikator belum dinilai (29.f.B, 30.f.B)" in entry.last_message
     shown = [m for m in window.findChildren(QMessageBox) if m.isVisible()]
@@ -95,6 +98,7 @@ def test_editing_a_final_score_asks_for_a_reason_that_lands_in_the_audit_log(qtb
         entry.select_indicator(code)
         entry.choose_score(3)
     entry.finalize_unit()
+    wait_ops(qtbot)
     assert entry.navigator.currentItem().text(1) == "30/30 · final"
     entry.select_indicator("14.b.K")
     entry.ask_reason = lambda prompt: None  # the evaluator cancels the question
@@ -102,9 +106,10 @@ def test_editing_a_final_score_asks_for_a_reason_that_lands_in_the_audit_log(qtb
     assert entry.form.rubric.currentRow() == 3
     entry.ask_reason = lambda prompt: "Foto seragam baru diterima"
     entry.choose_score(5)
+    wait_ops(qtbot)
     with Workbook(db) as wb:
-        obs = wb.observation(unit="U3", indicator="14.b.K", evaluator=entry.evaluator)
-        last = wb.audit_entries(obs.uuid)[-1]
+        obs = wb.observations.get(unit="U3", indicator="14.b.K", evaluator=entry.evaluator)
+        last = wb.audit.entries(obs.uuid)[-1]
         assert (obs.score, last["old"], last["new"], last["reason"]) == (5, "3", "5", "Foto seragam baru diterima")
     wait_ops(qtbot)
 

@@ -9,7 +9,7 @@ def lead_window(qtbot, settings, tmp_path):
     path = tmp_path / "ketua.sqlite"
     with Workbook.create(path, period="PEKPPP 2026") as wb:
         for code, name, institution in UNITS:
-            wb.add_unit(code, name, institution)
+            wb.registry.add_unit(code, name, institution)
     window = MainWindow(settings, path)
     qtbot.addWidget(window)
     window.show()
@@ -42,34 +42,39 @@ def test_wizard_previews_maps_reports_and_imports(qtbot, settings, tmp_path):
     assert dialog.problems.item(0, 5).text() == "9 di luar skala 0-5" and dialog.problems.item(0, 2).text() == "4"
     assert not dialog.next.isEnabled()  # a problem blocks the import...
     with Workbook(window.wb.path) as other:
-        assert other.observations() == []  # ...and nothing was written by the check
+        assert other.observations.find() == []  # ...and nothing was written by the check
     dialog.skip_invalid.setChecked(True)  # ...unless the invalid rows are skipped
     assert dialog.next.isEnabled() and dialog.next.text() == "Impor"
     with qtbot.waitSignal(dialog.imported, timeout=10000) as done:
         dialog.next.click()
     assert done.args[0].added == 63 and done.args[0].written
-    assert "konflik terbuka / open conflicts: 0" in dialog.summary.text()
+    assert "konflik terbuka: 0" in dialog.summary.text()
     wait_ops(qtbot)
-    assert sorted(window.wb.evaluators()) == ["Budi", "Dedi"]
-    assert window.wb.column_mapping()["skorakhir"] == "nilai"  # remembered for next time
+    assert sorted(window.wb.registry.evaluators()) == ["Budi", "Dedi"]
+    assert window.wb.exchange.column_mapping()["skorakhir"] == "nilai"  # remembered for next time
     dialog.close()
     window.close()
 
 
 def test_conflicts_page_shows_scores_side_by_side_and_records_the_agreement(qtbot, settings, tmp_path):
     window = lead_window(qtbot, settings, tmp_path)
-    window.wb.import_observations([DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"])
-    window.conflicts.reload()
+    with Workbook(window.db.path) as other:  # as a lead importing from the command line would
+        other.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx",
+                                            DATA / "evaluator-budi-long.ods"])
+    window.tabs.setCurrentIndex(2)
     page = window.conflicts
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=5000)  # the window noticed the outside write
     assert page.table.rowCount() == 1
     assert [page.table.item(0, c).text() for c in range(4)] == ["DPMPTSP-KTA", "1.a.Ak", "Ani: 5 · Budi: 1", "4"]
     page.table.selectRow(0)
     page.score.setValue(3)
     page.resolve_selected()  # no reason: refused
+    wait_ops(qtbot)
     assert "memerlukan alasan" in page.message.text() and page.table.rowCount() == 1
     page.reason.setText("Dibahas di rapat tim")
     page.resolve_selected()
+    wait_ops(qtbot)
     assert page.table.rowCount() == 0 and "disepakati: 3" in page.message.text()
-    assert window.wb.consensus(unit="DPMPTSP-KTA")["1.a.Ak"]["reason"] == "Dibahas di rapat tim"
+    assert window.wb.conflicts.agreed(unit="DPMPTSP-KTA")["1.a.Ak"]["reason"] == "Dibahas di rapat tim"
     wait_ops(qtbot)
     window.close()

@@ -12,14 +12,14 @@ def fill(db):
         score_all(wb, "U1", "Ani", lambda ind: 5 if ind.aspect in ("I", "II", "IV") else 4)  # 4.60 A
         score_all(wb, "U2", "Ani", lambda ind: 4)  # 4.00 B
         score_all(wb, "U2", "Budi", lambda ind: 1 if ind.code == "1.a.Ak" else 4)  # conflict on 1.a.Ak
-        wb.save_observation(unit="U2", indicator="1.a.Ak", evaluator="Budi", notes="SP belum ditetapkan")
+        wb.observations.save(unit="U2", indicator="1.a.Ak", evaluator="Budi", notes="SP belum ditetapkan")
 
 
 def test_results_table_sorts_filters_colours_and_shows_a_unit(qtbot, window, db):
     fill(db)
     window.tabs.setCurrentIndex(1)  # showing the results recomputes them in the background
     page = window.results
-    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.model.index(0, 4).data() == "4.60", timeout=5000)
     model = page.model
     assert model.rowCount() == 3
     column = {name: n for n, name in enumerate(model.columns)}
@@ -59,7 +59,7 @@ def test_entering_a_score_makes_results_stale_and_they_refresh(qtbot, window, db
     entry.reload()
     entry.select_unit("U1")
     entry.choose_score(0)  # 1.a.Ak from 5 to 0: 4.60 - 0.0408 x 5 = 4.40
-    assert not window.wb.results_fresh()
-    window.tabs.setCurrentIndex(1)
     wait_ops(qtbot)
-    assert window.results.model.index(0, 4).data() == "4.40"
+    assert not window.wb.results.is_fresh()
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.results.model.index(0, 4).data() == "4.40", timeout=5000)

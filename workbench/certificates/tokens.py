@@ -58,11 +58,13 @@ def new_key_pair(passphrase: str) -> KeyPair:
 def load_private(private_pem: bytes, passphrase: str) -> Ed25519PrivateKey:
     """The private key; ValueError when the passphrase is wrong."""
     key = serialization.load_pem_private_key(private_pem, password=passphrase.encode())
-    assert isinstance(key, Ed25519PrivateKey)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("not an Ed25519 private key")
     return key
 
 
 def load_public(public_pem: bytes) -> Ed25519PublicKey:
+    """The public key from PEM; ValueError when it is not an Ed25519 key."""
     key = serialization.load_pem_public_key(public_pem)
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
@@ -94,6 +96,7 @@ def read(token: str) -> tuple[dict[str, object], bytes, bytes]:
 
 
 def signature_valid(public: Ed25519PublicKey, signed: bytes, signature: bytes) -> bool:
+    """Whether `signature` is the key's signature of `signed`."""
     try:
         public.verify(signature, signed)
     except InvalidSignature:

@@ -1,7 +1,7 @@
 """Instruments as data: the PEKPPP forms and the SKM questionnaire, loaded and validated.
 
-Shipped instruments are JSON files in `workbench/instruments/`; an IPP instrument can also be read
-from a spreadsheet with one row per indicator (see `from_sheet`).
+Shipped instruments are JSON files in `workbench/domain/instruments/`; `from_dict` builds and checks one
+from that form, whoever read it (a JSON file here, a spreadsheet in `workbench.exchange.instrument_sheet`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import InstrumentError, Location, SheetError
-from workbench.sheets import find_table
+from workbench.errors import InstrumentError
+from workbench.i18n import N_, tr
 
 SHIPPED_DIR = Path(__file__).parent / "instruments"
 DEFAULT_INSTRUMENT = "pekppp-2022-a"
@@ -135,10 +135,8 @@ def parse_weight(value: object) -> float:
     return number / 100 if number > 1 else number
 
 
-def _invalid(instrument_id: str, key: str, **params: object) -> InstrumentError:
-    from workbench.messages import text
-
-    return InstrumentError("instrument_invalid", id=instrument_id, problem=text(key, **params))
+def _invalid(instrument_id: str, problem: str, **params: object) -> InstrumentError:
+    return InstrumentError("Instrumen {id} tidak sah: {problem}", id=instrument_id, problem=tr(problem, **params))
 
 
 def from_dict(data: dict[str, Any]) -> Instrument | SkmInstrument:
@@ -146,11 +144,11 @@ def from_dict(data: dict[str, Any]) -> Instrument | SkmInstrument:
     ident = str(data.get("id") or "?")
     for required in ("id", "name", "version", "bands"):
         if not data.get(required):
-            raise _invalid(ident, "field_missing", field=required)
+            raise _invalid(ident, N_("kolom '{field}' wajib diisi"), field=required)
     bands = tuple(Band(b["code"], b["label"], b.get("label_en", b["label"]), float(b["min"])) for b in data["bands"])
     if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
-        raise _invalid(ident, "bad_bands", min=bands[-1].min)
-    _check_unique(ident, "kategori/band", [b.code for b in bands])
+        raise _invalid(ident, N_("pita kategori harus menurun dan berakhir di {min}"), min=bands[-1].min)
+    _check_unique(ident, "kategori", [b.code for b in bands])
     common = dict(id=ident, name=data["name"], name_en=data.get("name_en", data["name"]), version=str(data["version"]),
                   regulation=data.get("regulation", ""), scale_min=int(data["scale"]["min"]),
                   scale_max=int(data["scale"]["max"]), bands=bands, metadata=data.get("metadata", {}), definition=data)
@@ -165,11 +163,12 @@ def _skm_from_dict(data: dict[str, Any], common: dict[str, Any]) -> SkmInstrumen
     unsur = []
     for item in data.get("unsur", []):
         if len(item.get("options", [])) != points:
-            raise _invalid(ident, "level_missing", code=item.get("key"), level=len(item.get("options", [])) + 1)
+            raise _invalid(ident, N_("indikator {code} tidak punya teks untuk level {level}"), code=item.get("key"),
+                           level=len(item.get("options", [])) + 1)
         unsur.append(Unsur(item["key"], item["name"], item.get("name_en", item["name"]), item.get("question", ""),
                            tuple(item["options"])))
     if not unsur:
-        raise _invalid(ident, "field_missing", field="unsur")
+        raise _invalid(ident, N_("kolom '{field}' wajib diisi"), field="unsur")
     _check_unique(ident, "unsur", [u.key for u in unsur])
     return SkmInstrument(unsur=tuple(unsur), weight_mode=data.get("weight_mode", "exact"),
                          conversion=float(data.get("conversion", 25)), **common)
@@ -185,29 +184,34 @@ def _ipp_from_dict(data: dict[str, Any], common: dict[str, Any]) -> Instrument:
         try:
             aspect_weight = parse_weight(a["weight"])
         except (ValueError, ZeroDivisionError) as exc:
-            raise _invalid(ident, "bad_weight", value=a.get("weight")) from exc
+            raise _invalid(ident, N_("bobot '{value}' bukan angka, persen atau pecahan"),
+                           value=a.get("weight")) from exc
         indicators = []
         for i in a.get("indicators", []):
             levels = tuple(i.get("levels") or default_levels or ())
             for level in range(points):
                 if level >= len(levels) or not str(levels[level]).strip():
-                    raise _invalid(ident, "level_missing", code=i.get("code"), level=common["scale_min"] + level)
+                    raise _invalid(ident, N_("indikator {code} tidak punya teks untuk level {level}"),
+                                   code=i.get("code"), level=common["scale_min"] + level)
             try:
                 weight = parse_weight(i["weight"])
             except (ValueError, ZeroDivisionError) as exc:
-                raise _invalid(ident, "bad_weight", value=i.get("weight")) from exc
+                raise _invalid(ident, N_("bobot '{value}' bukan angka, persen atau pecahan"),
+                               value=i.get("weight")) from exc
             indicators.append(Indicator(i["code"], i["text"], a["code"], weight, aspect_weight * weight,
                                         levels[:points],
                                         i.get("evidence", ""), bool(i.get("scored", True))))
         total = sum(i.weight for i in indicators)
         if abs(total - 1) > tolerance:
-            raise _invalid(ident, "weights_indicators", aspect=a["code"], total=total, tol=tolerance)
+            raise _invalid(ident, N_("bobot indikator aspek {aspect} berjumlah {total:.4f}, harus 1 (toleransi {tol})"),
+                           aspect=a["code"], total=total, tol=tolerance)
         aspects.append(Aspect(a["code"], a["name"], a.get("name_en", a["name"]), aspect_weight, tuple(indicators)))
     if not aspects:
-        raise _invalid(ident, "field_missing", field="aspects")
+        raise _invalid(ident, N_("kolom '{field}' wajib diisi"), field="aspects")
     total = sum(a.weight for a in aspects)
     if abs(total - 1) > tolerance:
-        raise _invalid(ident, "weights_aspects", total=total, tol=tolerance)
+        raise _invalid(ident, N_("bobot aspek berjumlah {total:.4f}, harus 1 (toleransi {tol})"), total=total,
+                       tol=tolerance)
     _check_unique(ident, "aspek", [a.code for a in aspects])
     _check_unique(ident, "indikator", [i.code for a in aspects for i in a.indicators])
     return Instrument(tolerance=tolerance, aspects=tuple(aspects), **common)
@@ -217,7 +221,7 @@ def _check_unique(ident: str, what: str, codes: list[str]) -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise _invalid(ident, "duplicate_code", what=what, code=code)
+            raise _invalid(ident, N_("kode {what} '{code}' muncul lebih dari sekali"), what=what, code=code)
         seen.add(code)
 
 
@@ -231,63 +235,6 @@ def load(ident: str = DEFAULT_INSTRUMENT) -> Instrument | SkmInstrument:
     """A shipped instrument by id, validated. ``load("pekppp-2022-a").band(4.0).code == "B"``."""
     path = SHIPPED_DIR / f"{ident}.json"
     if not path.is_file():
-        raise InstrumentError("instrument_unknown", id=ident, known=", ".join(shipped()))
+        raise InstrumentError("Instrumen tidak dikenal: {id} (tersedia: {known})", id=ident,
+                              known=", ".join(shipped()))
     return from_dict(json.loads(path.read_text(encoding="utf-8")))
-
-
-def load_path(path: str | Path) -> Instrument | SkmInstrument:
-    """An instrument from a JSON file or from a spreadsheet with one row per indicator."""
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        try:
-            return from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise InstrumentError("instrument_invalid", id=path.name, problem=str(exc)) from exc
-    return from_sheet(path)
-
-
-SHEET_FIELDS = ("kode_aspek", "nama_aspek", "bobot_aspek", "kode_indikator", "nama_indikator", "bobot_indikator")
-SHEET_SYNONYMS = {
-    "kode_aspek": ("kode aspek", "aspect code", "aspek kode"),
-    "nama_aspek": ("nama aspek", "aspek", "aspect", "aspect name"),
-    "bobot_aspek": ("bobot aspek", "aspect weight"),
-    "kode_indikator": ("kode indikator", "indicator code", "kode"),
-    "nama_indikator": ("nama indikator", "indikator", "indicator", "uraian"),
-    "bobot_indikator": ("bobot indikator", "indicator weight", "bobot"),
-    "bukti_dukung": ("bukti dukung", "evidence", "data dukung"),
-    "dinilai": ("dinilai", "scored"),
-    **{f"level_{n}": (f"level {n}", f"skala {n}", f"nilai {n}", str(n)) for n in range(6)},
-}
-
-
-def from_sheet(path: str | Path, *, ident: str | None = None) -> Instrument:
-    """Read an IPP instrument from a sheet with one row per indicator.
-
-    Columns: kode_aspek, nama_aspek, bobot_aspek, kode_indikator, nama_indikator, bobot_indikator,
-    level_0 ... level_5, optional bukti_dukung and dinilai (ya/tidak). Bands are the standard PEKPPP nine.
-    """
-    path = Path(path)
-    optional = ("bukti_dukung", "dinilai", *(f"level_{n}" for n in range(6)))
-    table = find_table(path, SHEET_FIELDS, optional, synonyms=SHEET_SYNONYMS)
-    aspects: dict[str, dict[str, Any]] = {}
-    for row_number, row in table.records():
-        values = {f: table.get(row, f) for f in (*SHEET_FIELDS, *optional)}
-        for required in SHEET_FIELDS:
-            if values[required] in ("", None):
-                raise SheetError("value_required", table.where(row_number, required), expected=required)
-        aspect = aspects.setdefault(str(values["kode_aspek"]), {
-            "code": str(values["kode_aspek"]), "name": str(values["nama_aspek"]),
-            "weight": values["bobot_aspek"], "indicators": []})
-        scored = str(values["dinilai"]).strip().lower() not in ("tidak", "no", "0", "false")
-        aspect["indicators"].append({
-            "code": str(values["kode_indikator"]), "text": str(values["nama_indikator"]),
-            "weight": values["bobot_indikator"], "evidence": str(values["bukti_dukung"] or ""), "scored": scored,
-            "levels": [str(values[f"level_{n}"] or "") for n in range(6)]})
-    standard = load(DEFAULT_INSTRUMENT)
-    data = {"id": ident or path.stem, "kind": "ipp", "name": path.stem, "version": "1", "regulation": "",
-            "scale": {"min": 0, "max": 5}, "tolerance": 0.005, "metadata": {"source": path.name},
-            "bands": standard.definition["bands"], "aspects": list(aspects.values())}
-    try:
-        return from_dict(data)  # type: ignore[return-value]
-    except InstrumentError as exc:
-        raise InstrumentError(exc.key, Location(path.name, table.sheet), **exc.params) from exc

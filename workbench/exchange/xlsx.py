@@ -8,7 +8,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from workbench.exchange.cells import is_formula_like
+
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
@@ -16,7 +17,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 def put(sheet: Worksheet, row: int, column: int, value: object) -> None:
     """Write a value; text that a spreadsheet would run as a formula is stored as quoted text."""
     cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if is_formula_like(value):
         cell.value = value
         cell.data_type = "s"
         cell.quotePrefix = True

@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from workbench.domain.instrument import Band, SkmInstrument, band_for
 from workbench.errors import WorkbenchError
-from workbench.instrument import Band, SkmInstrument, band_for
 
 SKM_WEIGHT_MODES = ("exact", "0.111", "0.11")
 
@@ -53,7 +53,8 @@ class SkmResult:
 def skm_weight(mode: str, count: int) -> float:
     """Weight per unsur: exactly 1/count, or the rounded 0.111 / 0.11 of published practice."""
     if mode not in SKM_WEIGHT_MODES:
-        raise WorkbenchError("bad_setting", name="skm_weight_mode", value=mode, choices=", ".join(SKM_WEIGHT_MODES))
+        raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="skm_weight_mode",
+                             value=mode, choices=", ".join(SKM_WEIGHT_MODES))
     return 1 / count if mode == "exact" else float(mode)
 
 
@@ -64,7 +65,7 @@ def skm(responses: Sequence[Mapping[str, int]], instrument: SkmInstrument, mode:
     out of that unsur's mean.
     """
     if not responses:
-        raise WorkbenchError("skm_no_responses")
+        raise WorkbenchError("Tidak ada jawaban survei")
     weight = skm_weight(mode or instrument.weight_mode, len(instrument.unsur))
     nrr = {}
     for unsur in instrument.unsur:
@@ -81,7 +82,7 @@ def krejcie_morgan(population: int) -> int:
     ``krejcie_morgan(100) == 80``; ``krejcie_morgan(1000) == 278``.
     """
     if isinstance(population, bool) or not isinstance(population, int) or population < 1:
-        raise WorkbenchError("bad_population", value=population)
+        raise WorkbenchError("Populasi harus bilangan bulat positif, bukan {value}", value=population)
     chi2, p, d = 3.841, 0.5, 0.05
     s = chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
     return math.floor(s + 0.5)

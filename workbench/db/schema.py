@@ -61,7 +61,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: a cache of each period's results, so that opening a large database shows its table at once.
     # Triggers mark a period stale when consensus, units or scoring settings change; writes of observations
-    # mark it in code (Store.mark_stale), since a row trigger doubled the cost of a bulk import.
+    # mark it in code (Store.mark_results_stale), since a row trigger doubled the cost of a bulk import.
     """
     CREATE TABLE results_state (
         period_id INTEGER PRIMARY KEY REFERENCES periods(id), fresh INTEGER NOT NULL DEFAULT 0, computed_at TEXT);
@@ -107,6 +107,44 @@ MIGRATIONS: tuple[str, ...] = (
         score REAL NOT NULL, issued_on TEXT NOT NULL, token TEXT NOT NULL,
         key_id TEXT NOT NULL REFERENCES signing_keys(key_id), revoked INTEGER NOT NULL DEFAULT 0,
         revoked_reason TEXT, revoked_at TEXT, UNIQUE (period_id, unit_id), UNIQUE (period_id, seq));
+    """,
+    # 5: every change that makes results stale also counts up a generation, so that results computed from a
+    # read snapshot are stored as fresh only when nothing changed while they were computed; every workbook
+    # gets its identity (a random UUID) when it is made rather than on first use
+    """
+    ALTER TABLE results_state ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    INSERT OR IGNORE INTO results_state (period_id, fresh) SELECT id, 0 FROM periods;
+    INSERT OR IGNORE INTO settings (key, value) SELECT 'workbook_uuid', lower(substr(h, 1, 8) || '-' ||
+        substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' || substr(h, 18, 3) || '-' || substr(h, 21, 12))
+        FROM (SELECT hex(randomblob(16)) AS h);
+    CREATE TRIGGER results_state_on_period AFTER INSERT ON periods
+        BEGIN INSERT OR IGNORE INTO results_state (period_id, fresh) VALUES (NEW.id, 0); END;
+    DROP TRIGGER stale_on_consensus_insert;
+    DROP TRIGGER stale_on_consensus_update;
+    DROP TRIGGER stale_on_consensus_delete;
+    DROP TRIGGER stale_on_unit_insert;
+    DROP TRIGGER stale_on_unit_update;
+    DROP TRIGGER stale_on_institution_update;
+    DROP TRIGGER stale_on_setting_insert;
+    DROP TRIGGER stale_on_setting_update;
+    CREATE TRIGGER stale_on_consensus_insert AFTER INSERT ON consensus BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
+    CREATE TRIGGER stale_on_consensus_update AFTER UPDATE ON consensus BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
+    CREATE TRIGGER stale_on_consensus_delete AFTER DELETE ON consensus BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = OLD.period_id; END;
+    CREATE TRIGGER stale_on_unit_insert AFTER INSERT ON units BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
+    CREATE TRIGGER stale_on_unit_update AFTER UPDATE ON units BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
+    CREATE TRIGGER stale_on_institution_update AFTER UPDATE ON institutions BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
+    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings
+        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
+    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings
+        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
     """,
 )
 

@@ -1,8 +1,8 @@
-"""Importing evaluators' observation sheets: our templates and foreign long or wide layouts.
+"""Reading evaluators' observation sheets: our templates and foreign long or wide layouts.
 
-Reading and checking (`read_observation_file`) never writes; `Importer.import_observations` writes
-every checked file in one transaction, or nothing when any file has a problem (unless invalid rows
-are to be skipped).
+Reading and checking never writes: `read_observation_file` turns one opened file into checked rows
+(`Incoming`) and a list of every problem; `Exchange.import_observations` hands them to the
+observations service to merge.
 """
 
 from __future__ import annotations
@@ -11,44 +11,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
-
-from workbench import normalize
+from workbench.domain import values
+from workbench.domain.instrument import Instrument
 from workbench.errors import Location, Problem, SheetError, WorkbenchError
-from workbench.instrument import Instrument
-from workbench.messages import text
+from workbench.evidence import file_sha256
+from workbench.exchange.sheets import SYNONYMS, Book, Table, column_letter, find_header, normalize_header
+from workbench.i18n import tr
+from workbench.observations import Incoming
 from workbench.registry import did_you_mean
-from workbench.sheets import (
-    SYNONYMS,
-    Table,
-    check_container,
-    column_letter,
-    find_table,
-    normalize_header,
-    read_rows,
-)
-from workbench.store import file_sha256
 
 TEMPLATE_MARK = "pekppp-workbench-template"
 META_SHEET = "_workbench"
+ENTRY_SHEET = "Penilaian"
 LONG_REQUIRED = ("kode_unit", "kode_indikator", "nilai")
 LONG_OPTIONAL = ("evaluator", "catatan", "rekomendasi", "tanggal", "metode", "klaim_unit")
 FIELDS = {"nilai": "score", "klaim_unit": "claim", "catatan": "notes", "rekomendasi": "recommendation",
           "metode": "method", "tanggal": "observed_on"}
 NORMALISERS: dict[str, Callable[[object], object]] = {
-    "score": normalize.score, "claim": normalize.score, "notes": normalize.note,
-    "recommendation": normalize.note, "method": normalize.method, "observed_on": normalize.observed_date}
-
-
-@dataclass(slots=True)
-class Row:
-    """One checked observation from a file: ids resolved, only the fields the file gave."""
-
-    number: int
-    unit_id: int
-    indicator_id: int
-    evaluator: str
-    values: dict[str, object]
+    "score": values.score, "claim": values.score, "notes": values.note,
+    "recommendation": values.note, "method": values.method, "observed_on": values.observed_date}
 
 
 @dataclass
@@ -60,7 +41,7 @@ class FileCheck:
     sheet: str = ""
     layout: str = ""  # template, long or wide
     period: str = ""
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Incoming] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     already_imported: bool = False
     invalid_rows: set[int] = field(default_factory=set)
@@ -70,16 +51,12 @@ class FileCheck:
         return self.path.name
 
 
-def template_meta(path: Path) -> dict[str, str]:
+def template_meta(book: Book) -> dict[str, str]:
     """The key/value pairs of a workbench template's hidden sheet, or {} for a foreign file."""
-    check_container(path)
-    try:
-        if META_SHEET not in CalamineWorkbook.from_path(str(path)).sheet_names:
-            return {}
-    except Exception:  # unreadable files are reported by read_rows with a proper message
+    if META_SHEET not in book.sheet_names:
         return {}
-    _, rows = read_rows(path, META_SHEET)
-    meta = {normalize.text(r[0]): normalize.text(r[1]) for r in rows if len(r) >= 2 and normalize.text(r[0])}
+    _, rows = book.rows(META_SHEET)
+    meta = {values.text(r[0]): values.text(r[1]) for r in rows if len(r) >= 2 and values.text(r[0])}
     return meta if meta.get("format") == TEMPLATE_MARK else {}
 
 
@@ -87,39 +64,44 @@ class Lookup:
     """Codes of one period's units and indicators, matched without regard to case or spaces."""
 
     def __init__(self, units: dict[str, int], indicators: dict[str, int]) -> None:
-        self.units = {normalize.code(k).casefold(): v for k, v in units.items()}
+        self.units = {values.code(k).casefold(): v for k, v in units.items()}
         self.unit_codes = list(units)
-        self.indicators = {normalize.code(k).casefold(): v for k, v in indicators.items()}
+        self.indicators = {values.code(k).casefold(): v for k, v in indicators.items()}
         self.indicator_codes = list(indicators)
-        self._seen: dict[str, int] = {}  # raw unit text -> id: a sheet repeats each code many times
+        self._seen_units: dict[str, int] = {}  # raw unit text -> id: a sheet repeats each code many times
         self._seen_indicators: dict[str, int] = {}
 
     def unit(self, value: object) -> int:
         """The id of a unit code as typed; ValueError suggests the closest code."""
-        return self._find(value, self.units, self._seen, self.unit_codes, "unit_unknown")
+        found = self._find(value, self.units, self._seen_units)
+        if found is None:
+            if not values.code(value):
+                raise ValueError(tr("diharapkan {expected}, tetapi sel kosong", expected="kode_unit"))
+            raise ValueError(tr("Kode unit tidak dikenal: {code}{hint}", code=values.text(value),
+                                hint=did_you_mean(values.code(value), self.unit_codes)))
+        return found
 
     def indicator(self, value: object) -> int:
         """The id of an indicator code as typed; ValueError suggests the closest code."""
-        return self._find(value, self.indicators, self._seen_indicators, self.indicator_codes, "indicator_unknown")
+        found = self._find(value, self.indicators, self._seen_indicators)
+        if found is None:
+            if not values.code(value):
+                raise ValueError(tr("diharapkan {expected}, tetapi sel kosong", expected="kode_indikator"))
+            raise ValueError(tr("Kode indikator tidak dikenal: {code}{hint}", code=values.text(value),
+                                hint=did_you_mean(values.code(value), self.indicator_codes)))
+        return found
 
     @staticmethod
-    def _find(value: object, ids: dict[str, int], seen: dict[str, int], codes: list[str], message: str) -> int:
-        found = seen.get(value) if isinstance(value, str) else None
-        if found is not None:
-            return found
-        found = ids.get(normalize.code(value).casefold())
-        if found is None and not normalize.code(value):
-            field_name = "kode_unit" if message == "unit_unknown" else "kode_indikator"
-            raise ValueError(text("value_required", expected=field_name))
-        if found is None:
-            raise ValueError(text(message, code=normalize.text(value),
-                                  hint=did_you_mean(normalize.code(value), codes)))
-        if isinstance(value, str):
+    def _find(value: object, ids: dict[str, int], seen: dict[str, int]) -> int | None:
+        if isinstance(value, str) and value in seen:
+            return seen[value]
+        found = ids.get(values.code(value).casefold())
+        if found is not None and isinstance(value, str):
             seen[value] = found
         return found
 
 
-def _synonyms(mapping: dict[str, str]) -> dict[str, tuple[str, ...]]:
+def synonyms_with(mapping: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """The standard header synonyms plus the user's own header -> field mappings."""
     extra: dict[str, list[str]] = {}
     for header, target in mapping.items():
@@ -127,17 +109,17 @@ def _synonyms(mapping: dict[str, str]) -> dict[str, tuple[str, ...]]:
     return {f: (*SYNONYMS.get(f, ()), *extra.get(f, ())) for f in {*SYNONYMS, *extra}}
 
 
-def _wide_table(path: Path, sheet: str, rows: list[list[object]], lookup: Lookup,
+def _wide_table(book: Book, sheet: str, rows: list[list[object]], lookup: Lookup,
                 synonyms: dict[str, tuple[str, ...]]) -> tuple[Table, dict[int, int]] | None:
     """A wide layout: a kode_unit column and one column per indicator code (header may add the text)."""
     unit_names = {normalize_header(s) for s in ("kode_unit", *synonyms["kode_unit"])}
     for index, row in enumerate(rows[:30]):
-        heads = [normalize.text(c) for c in row]
+        heads = [values.text(c) for c in row]
         unit_col = next((c for c, h in enumerate(heads) if normalize_header(h) in unit_names), None)
         indicator_cols = {}
         for col, head in enumerate(heads):
             token = head.split(" ")[0] if head else ""
-            found = lookup.indicators.get(normalize.code(token).casefold()) if token else None
+            found = lookup.indicators.get(values.code(token).casefold()) if token else None
             if found is not None:
                 indicator_cols[col] = found
         if unit_col is not None and len(indicator_cols) >= 2:
@@ -147,94 +129,94 @@ def _wide_table(path: Path, sheet: str, rows: list[list[object]], lookup: Lookup
                 match = next((c for c, h in enumerate(heads) if normalize_header(h) in spellings), None)
                 if match is not None:
                     columns[name] = match
-            return Table(path.name, sheet, index + 1, heads, columns, rows[index + 1:]), indicator_cols
+            return Table(book.name, sheet, index + 1, heads, columns, rows[index + 1:]), indicator_cols
     return None
 
 
-def read_observation_file(path: str | Path, lookup: Lookup, instrument: Instrument, *, period: str,
-                          evaluator: str | None = None, mapping: dict[str, str] | None = None) -> FileCheck:
-    """Read and check one file without writing anything; every problem is collected in the result.
+def _find_table(book: Book, sheet: str | int, lookup: Lookup, synonyms: dict[str, tuple[str, ...]]
+                ) -> tuple[Table, dict[int, int], str]:
+    """(table, wide indicator columns, layout) of the observation sheet; SheetError when neither layout fits."""
+    sheet_name, rows = book.rows(sheet)
+    found = find_header(rows, [*LONG_REQUIRED, *LONG_OPTIONAL], LONG_REQUIRED, synonyms)
+    if found is not None:
+        index, columns = found
+        headers = [str(cell).strip() for cell in rows[index]]
+        return Table(book.name, sheet_name, index + 1, headers, columns, rows[index + 1:]), {}, "long"
+    wide = _wide_table(book, sheet_name, rows, lookup, synonyms)
+    if wide is None:
+        raise SheetError("{file}, lembar '{sheet}': tidak ditemukan baris judul dengan kolom {columns}",
+                         file=book.name, sheet=sheet_name, columns=", ".join(LONG_REQUIRED))
+    return wide[0], wide[1], "wide"
 
-    Raises SheetError when the file cannot be read or has no recognisable header at all.
+
+def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, instrument: Instrument, *,
+                          period: str, evaluator: str | None = None, mapping: dict[str, str] | None = None
+                          ) -> FileCheck:
+    """Read and check one opened file without writing anything; every problem is collected in the result.
+
+    `meta` is the file's template identity (`template_meta`), {} for a foreign file. Raises SheetError
+    when the file has no recognisable header at all.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise SheetError("file_missing", file=path.name)
-    check = FileCheck(path, file_sha256(path), period=period)
-    meta = template_meta(path)
-    synonyms = _synonyms(mapping or {})
-    workbook_sheets = CalamineWorkbook.from_path(str(path)).sheet_names if meta else [0]
-    sheet: str | int = "Penilaian" if meta and "Penilaian" in workbook_sheets else 0
+    check = FileCheck(book.path, file_sha256(book.path), period=period)
+    synonyms = synonyms_with(mapping or {})
+    sheet: str | int = ENTRY_SHEET if meta and ENTRY_SHEET in book.sheet_names else 0
     if meta:
-        check.layout, check.period = "template", meta.get("period") or period
         evaluator = meta.get("evaluator") or evaluator
-    table: Table | None
-    wide: dict[int, int] = {}
-    try:
-        table = find_table(path, LONG_REQUIRED, LONG_OPTIONAL, sheet=sheet, synonyms=synonyms)
-        check.layout = check.layout or "long"
-    except SheetError as exc:
-        if exc.key != "no_header":
-            raise
-        sheet_name, rows = read_rows(path, sheet)
-        found = _wide_table(path, sheet_name, rows, lookup, synonyms)
-        if found is None:
-            raise
-        table, wide = found
-        check.layout = "wide"
-    check.sheet = table.sheet
+    table, wide, layout = _find_table(book, sheet, lookup, synonyms)
+    check.layout, check.sheet = "template" if meta else layout, table.sheet
     if evaluator is None and "evaluator" not in table.columns:
-        check.problems.append(Problem(Location(path.name, table.sheet, table.header_row), "",
-                                      text("value_required", expected="evaluator (kolom atau --evaluator)")))
+        check.problems.append(Problem(Location(book.name, table.sheet, table.header_row), "", tr(
+            "diharapkan {expected}, tetapi sel kosong", expected=tr("evaluator (kolom atau --evaluator)"))))
         return check
     seen: dict[tuple[int, int, str], int] = {}
     lo, hi = instrument.scale_min, instrument.scale_max
-    normalisers = {**NORMALISERS, "score": lambda v: normalize.score(v, lo, hi),
-                   "claim": lambda v: normalize.score(v, lo, hi)}
+    normalisers = {**NORMALISERS, "score": lambda v: values.score(v, lo, hi),
+                   "claim": lambda v: values.score(v, lo, hi)}
     present = [(FIELDS[f], table.columns[f], _memo(normalisers[FIELDS[f]])) for f in FIELDS if f in table.columns]
-    unit_col, indicator_col = table.columns["kode_unit"], table.columns.get("kode_indikator")
+    unit_col, indicator_col = table.columns["kode_unit"], table.columns.get("kode_indikator", -1)
     evaluator_col = table.columns.get("evaluator")
-    evaluator_text = _memo(normalize.text)
+    evaluator_text = _memo(values.text)
     for number, cells in table.records():
         width = len(cells)
         who = evaluator or ""
         if evaluator_col is not None and evaluator_col < width:
-            who = evaluator_text(cells[evaluator_col]) or who  # type: ignore[assignment]
+            who = str(evaluator_text(cells[evaluator_col])) or who
         try:
             unit_id = lookup.unit(cells[unit_col] if unit_col < width else "")
         except ValueError as exc:
             _problem(check, table, number, "kode_unit", table.get(cells, "kode_unit"), str(exc))
             continue
+        entries: list[tuple[int, list[tuple[str, object, Callable[[object], object]]], int | None]]
         if wide:
-            entries = [(ind_id, [("score", cells[col] if col < width else "", normalisers["score"])],
-                        column_letter(col)) for col, ind_id in wide.items()]
+            entries = [(ind_id, [("score", cells[col] if col < width else "", normalisers["score"])], col)
+                       for col, ind_id in wide.items()]
         else:
             try:
-                ind_id = lookup.indicator(cells[indicator_col] if indicator_col < width else "")  # type: ignore
+                ind_id = lookup.indicator(cells[indicator_col] if 0 <= indicator_col < width else "")
             except ValueError as exc:
                 _problem(check, table, number, "kode_indikator", table.get(cells, "kode_indikator"), str(exc))
                 continue
             entries = [(ind_id, [(name, cells[col] if col < width else "", fn) for name, col, fn in present], None)]
-        for ind_id, raw, letter in entries:
-            values = {}
+        for ind_id, raw, column in entries:
+            clean_values = {}
             for name, value, fn in raw:
                 try:
                     clean = fn(value)
                 except ValueError as exc:
                     source = next(f for f, n in FIELDS.items() if n == name)
-                    _problem(check, table, number, source, value, str(exc), letter)
+                    _problem(check, table, number, source, value, str(exc), column)
                     continue
                 if clean is not None and clean != "":
-                    values[name] = clean
+                    clean_values[name] = clean
             key = (unit_id, ind_id, who.casefold())
             if key in seen:
-                _problem(check, table, number, "kode_indikator" if not wide else "kode_unit",
-                         table.get(cells, "kode_unit"), text("duplicate_key", code=normalize.text(
-                             table.get(cells, "kode_unit")), first=seen[key]), letter)
+                code = values.text(table.get(cells, "kode_unit"))
+                _problem(check, table, number, "kode_indikator" if not wide else "kode_unit", code,
+                         tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column)
                 continue
             seen[key] = number
-            if values and number not in check.invalid_rows:
-                check.rows.append(Row(number, unit_id, ind_id, who, values))
+            if clean_values and number not in check.invalid_rows:
+                check.rows.append(Incoming(number, unit_id, ind_id, who, clean_values))
     check.rows = [r for r in check.rows if r.number not in check.invalid_rows]
     return check
 
@@ -256,27 +238,21 @@ def _memo(fn: Callable[[object], object], limit: int = 50_000) -> Callable[[obje
                 cache[key] = (ok, answer)
         except TypeError:  # an unhashable value
             return fn(value)
-        if ok:
-            return answer
-        raise answer  # type: ignore[misc]
+        if not ok:
+            assert isinstance(answer, ValueError)
+            raise answer
+        return answer
 
     return cached
 
 
 def _problem(check: FileCheck, table: Table, number: int, field_name: str, value: object, reason: str,
-             letter: str | None = None) -> None:
+             column: int | None = None) -> None:
     location = table.where(number, field_name)
-    if letter is not None:
-        location = Location(location.file, location.sheet, number, f"{letter} ({table.headers[_col(letter)]})")
-    check.problems.append(Problem(location, normalize.text(value), reason))
+    if column is not None:  # a wide layout's indicator column
+        location = Location(location.file, location.sheet, number, f"{column_letter(column)} ({table.headers[column]})")
+    check.problems.append(Problem(location, values.text(value), reason))
     check.invalid_rows.add(number)
-
-
-def _col(letter: str) -> int:
-    index = 0
-    for char in letter:
-        index = index * 26 + ord(char) - 64
-    return index - 1
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
@@ -286,7 +262,8 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     for item in items:
         header, _, target = item.partition("=")
         if not header.strip() or target.strip() not in known:
-            raise WorkbenchError("bad_setting", name="--map", value=item, choices=", ".join(known))
+            raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="--map",
+                                 value=item, choices=", ".join(known))
         mapping[header.strip()] = target.strip()
     return mapping
 
@@ -304,9 +281,9 @@ class Preview:
 
 def preview(path: str | Path, mapping: dict[str, str] | None = None, *, limit: int = 12) -> Preview:
     """What the import wizard shows before mapping columns; raises SheetError for unreadable files."""
-    meta = template_meta(Path(path))
-    sheet_name, rows = read_rows(path, "Penilaian" if meta else 0)
-    synonyms = _synonyms(mapping or {})
+    book = Book(path)
+    sheet_name, rows = book.rows(ENTRY_SHEET if template_meta(book) else 0)
+    synonyms = synonyms_with(mapping or {})
     fields = (*LONG_REQUIRED, *LONG_OPTIONAL, "nama_unit")
     spellings = {f: {normalize_header(s) for s in (f, *synonyms.get(f, ()))} for f in fields}
 
@@ -316,10 +293,10 @@ def preview(path: str | Path, mapping: dict[str, str] | None = None, *, limit: i
 
     best, best_score = 0, (-1, -1)
     for index, row in enumerate(rows[:30]):  # most recognised headers, then most filled cells (not a title)
-        texts = [normalize.text(cell) for cell in row]
+        texts = [values.text(cell) for cell in row]
         score = (sum(1 for t in texts if guess(t)), sum(1 for t in texts if t))
         if score > best_score:
             best, best_score = index, score
-    headers = [normalize.text(c) for c in rows[best]]
-    body = [[normalize.text(c) for c in row] for row in rows[best + 1: best + 1 + limit]]
+    headers = [values.text(c) for c in rows[best]]
+    body = [[values.text(c) for c in row] for row in rows[best + 1: best + 1 + limit]]
     return Preview(sheet_name, best + 1, headers, body, {h: guess(h) for h in headers if h})

@@ -1,6 +1,7 @@
-"""Turning what people type into spreadsheets into clean values: scores, dates, methods, codes.
+"""What people type, as clean values: scores, dates, methods, codes and text; and dates as Indonesians write them.
 
-Each function returns the clean value, None for an empty cell, or raises ValueError with the reason.
+Each normaliser returns the clean value, None for an empty cell, or raises ValueError with the reason
+in the user's language. The spreadsheet readers and the app's forms use the same rules.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from workbench import messages
+from workbench.i18n import tr
 
+STATUSES = ("draft", "final", "verified")
+METHODS = ("desk", "field", "interview")
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+             "November", "Desember")
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "pebruari": 2, "february": 2, "maret": 3,
     "mar": 3, "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7,
@@ -50,7 +55,8 @@ def note(value: object) -> str:
     """Free text (notes, recommendations) within a spreadsheet cell's limit."""
     cleaned = text(value)
     if len(cleaned) > MAX_CELL_CHARS:
-        raise ValueError(messages.text("cell_too_long", length=len(cleaned), limit=MAX_CELL_CHARS))
+        raise ValueError(tr("teks sel {length} karakter, melebihi batas {limit}", length=len(cleaned),
+                            limit=MAX_CELL_CHARS))
     return cleaned
 
 
@@ -66,15 +72,16 @@ def score(value: object, lo: int = 0, hi: int = 5) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(messages.text("value_not_number", value=value, expected="0-5"))
+        raise ValueError(tr("'{value}' bukan angka; diharapkan {expected}", value=value, expected=f"{lo}-{hi}"))
     try:
         number = float(value) if isinstance(value, int | float) else float(text(value).replace(",", "."))
     except ValueError:
-        raise ValueError(messages.text("value_not_number", value=text(value), expected=f"{lo}-{hi}")) from None
+        raise ValueError(tr("'{value}' bukan angka; diharapkan {expected}", value=text(value),
+                            expected=f"{lo}-{hi}")) from None
     if not number.is_integer():
-        raise ValueError(messages.text("not_whole", value=text(value)))
+        raise ValueError(tr("{value} bukan bilangan bulat", value=text(value)))
     if not lo <= number <= hi:
-        raise ValueError(messages.text("value_out_of_range", value=int(number), lo=lo, hi=hi))
+        raise ValueError(tr("{value} di luar skala {lo}-{hi}", value=int(number), lo=lo, hi=hi))
     return int(number)
 
 
@@ -89,7 +96,7 @@ def observed_date(value: object) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # up to 9999-12-31
             return _serial_date(int(value))
-        raise ValueError(messages.text("not_a_date", value=value))
+        raise ValueError(tr("'{value}' bukan tanggal (contoh: 8 Maret 2022)", value=value))
     return _text_date(text(value))
 
 
@@ -113,7 +120,7 @@ def _text_date(typed: str) -> str:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
     except ValueError:
         pass
-    raise ValueError(messages.text("not_a_date", value=typed))
+    raise ValueError(tr("'{value}' bukan tanggal (contoh: 8 Maret 2022)", value=typed))
 
 
 @lru_cache(maxsize=1024)
@@ -124,4 +131,16 @@ def method(value: object) -> str | None:
     key = re.sub(r"[^a-z]", "", text(value).lower())
     if key in METHOD_WORDS:
         return METHOD_WORDS[key]
-    raise ValueError(messages.text("not_a_method", value=text(value)))
+    raise ValueError(tr("'{value}' bukan metode (desk, lapangan, wawancara)", value=text(value)))
+
+
+def indonesian_date(iso: str) -> str:
+    """"2022-03-08" -> "8 Maret 2022"."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+def file_name_part(text: str) -> str:
+    """Text made safe for a file name: letters, digits, - and _ kept, anything else becomes -
+    ("001/PP/2026" -> "001-PP-2026")."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)

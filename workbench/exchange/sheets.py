@@ -1,7 +1,7 @@
 """Reading spreadsheets (xlsx, xlsm, xls, ods) with python-calamine and finding their columns.
 
-Headers are matched without regard to case, spaces, underscores or punctuation, and with the
-synonyms of ARCHITECTURE.md; the header row may sit below title rows.
+Headers are matched without regard to case, spaces, underscores or punctuation, and with the header
+synonyms seen in the field (`SYNONYMS`); the header row may sit below title rows.
 """
 
 from __future__ import annotations
@@ -54,13 +54,10 @@ def display(value: object) -> str:
 
 
 def column_letter(index: int) -> str:
-    """0 -> "A", 27 -> "AB"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """The letter of a 0-based column: 0 -> "A", 27 -> "AB" (openpyxl's, imported only when a problem is named)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 @dataclass
@@ -107,66 +104,88 @@ def check_container(path: Path) -> None:
     """Refuse, before parsing, a file too large or a zip that would expand beyond the limits."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise SheetError("too_large", file=path.name, detail=f"{size // 2**20} MB")
+        raise SheetError("{file}: terlalu besar untuk dibaca dengan aman ({detail} bila diurai); pecah berkasnya",
+                         file=path.name, detail=f"{size // 2**20} MB")
     if not zipfile.is_zipfile(path):
         return
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise SheetError("not_a_spreadsheet", file=path.name, detail=str(exc)[:160]) from exc
+        raise SheetError("{file}: bukan lembar kerja yang dapat dibaca ({detail})", file=path.name,
+                         detail=str(exc)[:160]) from exc
     total = sum(i.file_size for i in infos)
     bomb = next((i for i in infos if i.file_size > 32 * 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1)),
                 None)
     if total > MAX_UNCOMPRESSED or bomb is not None or len(infos) > 10000:
-        raise SheetError("too_large", file=path.name, detail=f"{total // 2**20} MB")
+        raise SheetError("{file}: terlalu besar untuk dibaca dengan aman ({detail} bila diurai); pecah berkasnya",
+                         file=path.name, detail=f"{total // 2**20} MB")
 
 
-def read_rows(path: str | Path, sheet: str | int = 0) -> tuple[str, list[list[object]]]:
-    """All rows of one sheet as Python values; raises SheetError for anything unreadable.
+class Book:
+    """One spreadsheet file, checked against the limits and opened once; its sheets are read on demand."""
 
-    `sheet` is a name, or the position among the visible worksheets (hidden sheets are skipped).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise SheetError("file_missing", file=path.name)
-    check_container(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if isinstance(sheet, int):
-            visible = [m.name for m in workbook.sheets_metadata
-                       if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
-            if len(visible) <= sheet:
-                raise SheetError("sheet_empty", file=path.name, sheet="?")
-            sheet = visible[sheet]
-        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except SheetError:
-        raise
-    except Exception as exc:  # calamine raises many types for corrupt, encrypted or foreign files
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise SheetError("{file}: berkas tidak ditemukan", file=self.path.name)
+        check_container(self.path)
+        try:
+            self._book = CalamineWorkbook.from_path(str(self.path))
+            self.visible = [m.name for m in self._book.sheets_metadata
+                            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
+        except Exception as exc:  # calamine raises many types for corrupt, encrypted or foreign files
+            raise self._unreadable(exc) from exc
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """Every sheet, hidden ones included."""
+        return list(self._book.sheet_names)
+
+    def _unreadable(self, exc: Exception) -> SheetError:
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         if "password" in detail.lower() or "encrypt" in detail.lower():
-            raise SheetError("password_protected", file=path.name) from exc
-        raise SheetError("not_a_spreadsheet", file=path.name, detail=detail) from exc
-    if not rows or not any(any(c not in ("", None) for c in r) for r in rows):
-        raise SheetError("sheet_empty", file=path.name, sheet=sheet)
-    return sheet, rows
+            return SheetError("{file}: berkas dilindungi kata sandi; buka, hapus sandinya, simpan, lalu impor lagi",
+                              file=self.name)
+        return SheetError("{file}: bukan lembar kerja yang dapat dibaca ({detail})", file=self.name, detail=detail)
+
+    def rows(self, sheet: str | int = 0) -> tuple[str, list[list[object]]]:
+        """(name, all rows) of one sheet; `sheet` is a name or a position among the visible worksheets."""
+        if isinstance(sheet, int):
+            if len(self.visible) <= sheet:
+                raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet="?")
+            sheet = self.visible[sheet]
+        try:
+            rows: list[list[object]] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise self._unreadable(exc) from exc
+        if not rows or not any(any(c not in ("", None) for c in r) for r in rows):
+            raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet=sheet)
+        return sheet, rows
+
+    def table(self, required: Sequence[str], optional: Sequence[str] = (), *, sheet: str | int = 0,
+              synonyms: dict[str, tuple[str, ...]] = SYNONYMS, search_rows: int = 30) -> Table:
+        """The sheet's rows below the header row that names every `required` field.
+
+        Example: ``Book("unit.xlsx").table(["kode_unit", "nama_unit", "instansi"])``.
+        """
+        sheet_name, rows = self.rows(sheet)
+        found = find_header(rows, [*required, *optional], required, synonyms, search_rows)
+        if found is None:
+            raise SheetError("{file}, lembar '{sheet}': tidak ditemukan baris judul dengan kolom {columns}",
+                             file=self.name, sheet=sheet_name, columns=", ".join(required))
+        index, columns = found
+        headers = [str(cell).strip() for cell in rows[index]]
+        return Table(self.name, sheet_name, index + 1, headers, columns, rows[index + 1:])
 
 
-def find_table(
-    path: str | Path,
-    required: Sequence[str],
-    optional: Sequence[str] = (),
-    *,
-    sheet: str | int = 0,
-    synonyms: dict[str, tuple[str, ...]] = SYNONYMS,
-    search_rows: int = 30,
-) -> Table:
-    """Read a sheet and locate the header row that names every `required` field.
-
-    Example: ``find_table("unit.xlsx", ["kode_unit", "nama_unit", "instansi"])``.
-    """
-    sheet_name, rows = read_rows(path, sheet)
-    fields = [*required, *optional]
+def find_header(rows: Sequence[Sequence[object]], fields: Sequence[str], required: Sequence[str],
+                synonyms: dict[str, tuple[str, ...]], search_rows: int = 30) -> tuple[int, dict[str, int]] | None:
+    """(row index, field -> column) of the first row among the first `search_rows` naming every required field."""
     spellings = {field: _spellings(field, synonyms) for field in fields}
     for index, row in enumerate(rows[:search_rows]):
         normalised = [normalize_header(cell) for cell in row]
@@ -177,6 +196,5 @@ def find_table(
                     columns[field] = col
                     break
         if all(field in columns for field in required):
-            headers = [str(cell).strip() for cell in row]
-            return Table(Path(path).name, sheet_name, index + 1, headers, columns, rows[index + 1:])
-    raise SheetError("no_header", file=Path(path).name, sheet=sheet_name, columns=", ".join(required))
+            return index, columns
+    return None

@@ -9,10 +9,10 @@ from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from workbench.importer import META_SHEET, TEMPLATE_MARK
-from workbench.instrument import Instrument
-from workbench.store import now
-from workbench.xlsx import header, put, write_rows
+from workbench.db.store import now
+from workbench.domain.instrument import Instrument
+from workbench.exchange.observation_sheets import ENTRY_SHEET, META_SHEET, TEMPLATE_MARK
+from workbench.exchange.xlsx import header, put, write_rows
 
 ENTRY_HEADERS = ("Kode Unit", "Nama Unit", "Kode Indikator", "Uraian Indikator", "Nilai", "Klaim Unit", "Catatan",
                  "Rekomendasi", "Metode", "Tanggal")
@@ -42,13 +42,14 @@ def write_template(path: str | Path, *, instrument: Instrument, period: str, eva
     fields. Returns the number of entry rows."""
     book = XlsxWorkbook()
     guide = book.active
+    assert guide is not None
     guide.title = "Petunjuk"
     guide.column_dimensions["A"].width = 100
     write_rows(guide, [(line,) for line in (
         *INSTRUCTIONS, "", f"Periode: {period}", f"Evaluator: {evaluator}", f"Instrumen: {instrument.name}")])
     guide["A1"].font = Font(bold=True, size=14)
 
-    entry = book.create_sheet("Penilaian")
+    entry = book.create_sheet(ENTRY_SHEET)
     header(entry, ENTRY_HEADERS, ENTRY_WIDTHS)
     unlocked = Protection(locked=False)
     number = 1

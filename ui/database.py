@@ -1,0 +1,146 @@
+"""The app's access to one workbook: reads on the GUI thread, every write on the one writer thread,
+and the core's change events delivered to the screens on the GUI thread.
+
+Three connections to the same file: `reader` for the GUI thread (it refuses writes, so that no screen
+can write by mistake), the writer used only on the "writer" pool, and a background reader used only on
+the "reader" pool. SQLite in WAL mode lets readers go on while the writer commits: the GUI never waits
+for a lock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ui.ops import PoolName, pool, run_op
+from workbench import Workbook
+from workbench.events import Changes
+from workbench.progress import CancelToken, ProgressUpdate
+
+Job = Callable[[Workbook, Callable[[ProgressUpdate], None], CancelToken], Any]
+WATCH_MS = 1000
+
+
+class Database(QObject):
+    """One open workbook in the app; screens read `reader`, write through `write`, and listen to `changed`."""
+
+    changed = Signal(object)  # Changes, on the GUI thread, after the write that made them has committed
+    failed = Signal(str)  # a background write that failed and that nobody else handles
+
+    def __init__(self, path: Path, *, passphrase: str | None = None, read_only: bool = False,
+                 actor: str | None = None) -> None:
+        super().__init__()
+        self._writer: Workbook | None = None
+        if not read_only:
+            self._writer = Workbook(path, passphrase=passphrase, actor=actor)
+            self._writer.events.connect(self._on_core_changed)
+        self.reader = Workbook(path, passphrase=passphrase, read_only=read_only, query_only=True, actor=actor)
+        self._background = self.reader.reopen(query_only=True)
+        self._pending: deque[Changes] = deque()  # appended on the writer thread, drained on the GUI thread
+        self._jobs = 0
+        self.closed = False
+        self._seen_version = self._watched().store.data_version()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._on_watch_timeout)
+        self._watch.start()
+
+    @property
+    def path(self) -> Path:
+        return self.reader.path
+
+    @property
+    def read_only(self) -> bool:
+        return self._writer is None
+
+    @property
+    def passphrase(self) -> str | None:
+        return self.reader.passphrase
+
+    @property
+    def idle(self) -> bool:
+        """Whether no job of this database is queued or running."""
+        return self._jobs == 0
+
+    # --- running work -------------------------------------------------------------------------
+
+    def write(self, job: Job, *, parent: QObject | None = None, on_success: Callable[[Any], None] | None = None,
+              on_failure: Callable[[BaseException], None] | None = None, label: str | None = None) -> CancelToken:
+        """Run `job(writer, progress, cancel)` on the writer thread; callbacks come on the GUI thread.
+
+        Writes run one after the other in the order given. Without `on_failure`, a failure is sent to `failed`.
+        """
+        if self._writer is None:
+            raise RuntimeError("this database is open read-only")
+        return self._run(job, self._writer, "writer", parent, on_success, on_failure, label)
+
+    def read(self, job: Job, *, parent: QObject | None = None, on_success: Callable[[Any], None] | None = None,
+             on_failure: Callable[[BaseException], None] | None = None, label: str | None = None) -> CancelToken:
+        """Run `job(reader, progress, cancel)` on the background reader thread (it never delays a write)."""
+        return self._run(job, self._background, "reader", parent, on_success, on_failure, label)
+
+    def _run(self, job: Job, wb: Workbook, pool_name: PoolName, parent: QObject | None,
+             on_success: Callable[[Any], None] | None, on_failure: Callable[[BaseException], None] | None,
+             label: str | None) -> CancelToken:
+        self._jobs += 1
+
+        def finished() -> None:
+            self._jobs -= 1
+            self._deliver()
+
+        def failed(exc: BaseException) -> None:
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                self.failed.emit(str(exc))
+
+        return run_op(parent or self, lambda progress, cancel: job(wb, progress, cancel), on_success=on_success,
+                      on_failure=failed, label=label, pool_name=pool_name, on_finished=finished)
+
+    # --- change events ------------------------------------------------------------------------
+
+    def _on_core_changed(self, changes: Changes) -> None:
+        self._pending.append(changes)  # the writer thread: only hand over, the GUI thread emits
+
+    def _deliver(self) -> None:
+        if self.closed:
+            return  # the window is going away: nobody reads any more
+        merged = Changes()
+        while self._pending:
+            merged = merged | self._pending.popleft()
+        if merged:
+            self.changed.emit(merged)
+
+    def _watched(self) -> Workbook:
+        """The connection on which another program's commits show: the writer, or, read-only, the reader."""
+        return self._writer or self.reader
+
+    def _on_watch_timeout(self) -> None:
+        """Notice writes made by another program (the command line, another window) and announce them."""
+        if self.closed:
+            return
+        if self._writer is None:
+            self._check_version(self.reader.store.data_version())
+        elif self.idle:
+            self.write(lambda wb, progress, cancel: wb.store.data_version(), on_success=self._check_version)
+
+    def _check_version(self, version: int) -> None:
+        if version != self._seen_version and not self.closed:
+            self._seen_version = version
+            self.changed.emit(Changes.everything())
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Finish queued work, then close every connection."""
+        self.closed = True
+        self._watch.stop()
+        pool("writer").waitForDone()
+        pool("reader").waitForDone()
+        for wb in (self._writer, self.reader, self._background):
+            if wb is not None and not wb.closed:
+                wb.close()

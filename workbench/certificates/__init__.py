@@ -1,0 +1,1 @@
+"""Award certificates: keys, eligibility, numbering, signed tokens, revocation and offline verification."""

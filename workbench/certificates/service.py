@@ -1,0 +1,217 @@
+"""The certificates of a workbook: the office's keys, settings per period, eligibility, issuing and revoking."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+
+from workbench.certificates import tokens
+from workbench.certificates.verify import Verdict, verify_token
+from workbench.db.audit import AuditLog, Change
+from workbench.db.store import Store, now
+from workbench.errors import NotFound, WorkbenchError
+from workbench.events import Changes
+from workbench.registry import Period, Registry
+from workbench.results import Results
+
+
+@dataclass
+class CertificateSettings:
+    """Everything printed on a period's certificates; stored per period and editable in the app."""
+
+    title: str = "PIAGAM PENGHARGAAN"
+    intro: str = "diberikan kepada"
+    wording: str = "sebagai Unit Penyelenggara Pelayanan Publik dengan Kategori {label} ({category})"
+    evaluation: str = "atas hasil Evaluasi Kinerja Penyelenggaraan Pelayanan Publik Tahun {year}"
+    show_score: bool = False
+    place: str = "Jakarta"
+    issued_on: str = ""  # ISO date; empty means the day of issue
+    signatory_title: str = "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik Indonesia"
+    signatory_name: str = ""
+    signatory_nip: str = ""
+    logo: str = ""  # path of an image file
+    numbering: str = "{seq:03d}/PP/{year}"
+    min_category: str = "A-"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An issued certificate, with what the PDF prints."""
+
+    number: str
+    unit: str
+    unit_name: str
+    institution: str
+    period: str
+    year: int
+    category: str
+    label: str
+    score: float
+    issued_on: str
+    token: str
+    key_id: str
+    revoked: bool = False
+    revoked_reason: str | None = None
+
+
+class Certificates:
+    """Keys, settings, eligibility, issuing, revoking and verifying against this workbook."""
+
+    def __init__(self, store: Store, registry: Registry, results: Results, audit: AuditLog) -> None:
+        self._store = store
+        self._registry = registry
+        self._results = results
+        self._audit = audit
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def init_keys(self, passphrase: str) -> str:
+        """Create the office's signing key pair (private half encrypted); returns its key id."""
+        existing = self._store.value("SELECT key_id FROM signing_keys")
+        if existing:
+            raise WorkbenchError("Kunci tanda tangan sudah ada ({key_id})", key_id=existing)
+        try:
+            pair = tokens.new_key_pair(passphrase)
+        except ValueError as exc:
+            raise WorkbenchError("Kata sandi minimal 8 karakter") from exc
+        with self._store.transaction():
+            self._store.conn.execute("INSERT INTO signing_keys (key_id, public_pem, private_pem, created_at) "
+                                     "VALUES (?, ?, ?, ?)",
+                                     (pair.key_id, pair.public_pem.decode(), pair.private_pem.decode(), now()))
+            self._store.changed(Changes(certificate=True))
+        return pair.key_id
+
+    def has_key(self) -> bool:
+        return self._store.value("SELECT 1 FROM signing_keys") is not None
+
+    def public_key(self) -> bytes:
+        """The public key to publish, as PEM."""
+        pem = self._store.value("SELECT public_pem FROM signing_keys")
+        if pem is None:
+            raise WorkbenchError("Belum ada kunci tanda tangan; buat kunci lebih dahulu")
+        return str(pem).encode()
+
+    def _private_key(self, passphrase: str) -> tokens.Ed25519PrivateKey:
+        pem = self._store.value("SELECT private_pem FROM signing_keys")
+        if pem is None:
+            raise WorkbenchError("Belum ada kunci tanda tangan; buat kunci lebih dahulu")
+        try:
+            return tokens.load_private(str(pem).encode(), passphrase)
+        except (ValueError, TypeError) as exc:
+            raise WorkbenchError("Kata sandi kunci salah") from exc
+
+    # --- settings --------------------------------------------------------------------------
+
+    def settings(self, period: str | None = None) -> CertificateSettings:
+        """The period's certificate settings, or the defaults."""
+        stored = self._store.value("SELECT settings FROM certificate_settings WHERE period_id = ?",
+                                   (self._registry.period(period).id,))
+        if stored is None:
+            return CertificateSettings()
+        known = {f.name for f in fields(CertificateSettings)}
+        return CertificateSettings(**{k: v for k, v in json.loads(stored).items() if k in known})
+
+    def save_settings(self, settings: CertificateSettings, period: str | None = None) -> None:
+        """Store a period's certificate settings after checking the category and numbering scheme."""
+        p = self._registry.period(period)
+        self._band_index(p, settings.min_category)
+        try:
+            settings.numbering.format(seq=1, year=2026)
+        except (KeyError, ValueError, IndexError) as exc:
+            raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="numbering",
+                                 value=settings.numbering, choices="{seq:03d}, {year}") from exc
+        with self._store.transaction():
+            self._store.conn.execute("INSERT INTO certificate_settings (period_id, settings) VALUES (?, ?) "
+                                     "ON CONFLICT (period_id) DO UPDATE SET settings = excluded.settings",
+                                     (p.id, json.dumps(asdict(settings), ensure_ascii=False)))
+            self._store.changed(Changes(setting=True))
+
+    def _band_index(self, period: Period, code: str) -> int:
+        bands = [b.code for b in self._registry.scored_instrument(period).bands]
+        if code not in bands:
+            raise WorkbenchError("Kategori tidak dikenal: {code} (pilihan: {choices})", code=code,
+                                 choices=", ".join(bands))
+        return bands.index(code)
+
+    # --- issuing ---------------------------------------------------------------------------
+
+    def eligible(self, period: str | None = None, *, min_category: str | None = None) -> list[str]:
+        """Units at or above the minimum category, with every indicator scored and final and no open conflict."""
+        p = self._registry.period(period)
+        limit = self._band_index(p, min_category or self.settings(p.name).min_category)
+        drafts = {r[0] for r in self._store.conn.execute(
+            "SELECT DISTINCT u.code FROM observations o JOIN units u ON u.id = o.unit_id "
+            "WHERE o.period_id = ? AND o.status = 'draft' AND o.score IS NOT NULL", (p.id,))}
+        return [r.unit for r in self._results.scores(p.name)
+                if r.category and self._band_index(p, r.category) <= limit and r.complete
+                and not r.conflicts and r.unit not in drafts]
+
+    def issue(self, passphrase: str, period: str | None = None, *, min_category: str | None = None
+              ) -> list[Certificate]:
+        """Sign and record a certificate for every eligible unit; a unit issued before keeps its number.
+
+        Returns every certificate of the period, revoked ones included.
+        """
+        p = self._registry.period(period)
+        settings = self.settings(p.name)
+        issued_on = settings.issued_on or date.today().isoformat()
+        private = self._private_key(passphrase)
+        results = {r.unit: r for r in self._results.scores(p.name)}
+        year = p.year or date.today().year
+        with self._store.transaction():
+            for code in self.eligible(p.name, min_category=min_category):
+                unit = self._registry.unit(code)
+                if self._store.one("SELECT 1 FROM certificates WHERE period_id = ? AND unit_id = ?", (p.id, unit.id)):
+                    continue
+                seq = int(self._store.value("SELECT coalesce(max(seq), 0) + 1 FROM certificates WHERE period_id = ?",
+                                            (p.id,)))
+                number = settings.numbering.format(seq=seq, year=year)
+                result = results[code]
+                token = tokens.sign({"number": number, "unit": unit.code, "unit_name": unit.name,
+                                     "institution": unit.institution, "period": p.name, "category": result.category,
+                                     "score": result.ipp, "date": issued_on}, private)
+                self._store.conn.execute(
+                    "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
+                    "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    (number, p.id, unit.id, seq, result.category, result.ipp, issued_on, token,
+                     tokens.key_id(private.public_key())))
+                self._audit.append([Change("certificate", number, "issued", None, code)])
+                self._store.changed(Changes(certificate=True))
+        return self.issued(p.name)
+
+    def issued(self, period: str | None = None) -> list[Certificate]:
+        """Issued certificates of a period, by number order."""
+        p = self._registry.period(period)
+        labels = {b.code: b.label for b in self._registry.scored_instrument(p).bands}
+        rows = self._store.dicts(
+            "SELECT c.number AS number, u.code AS unit, u.name AS unit_name, i.name AS institution, "
+            "c.category AS category, c.score AS score, c.issued_on AS issued_on, c.token AS token, "
+            "c.key_id AS key_id, c.revoked = 1 AS revoked, c.revoked_reason AS revoked_reason "
+            "FROM certificates c JOIN units u ON u.id = c.unit_id JOIN institutions i ON i.id = u.institution_id "
+            "WHERE c.period_id = ? ORDER BY c.seq", (p.id,))
+        return [Certificate(period=p.name, year=p.year or 0, label=labels[row["category"]],
+                            **(row | {"revoked": bool(row["revoked"])})) for row in rows]
+
+    def revoke(self, number: str, reason: str) -> None:
+        """Revoke a certificate (audited); verification then rejects it."""
+        if not reason.strip():
+            raise WorkbenchError("Pencabutan {code} memerlukan alasan", code=number)
+        with self._store.transaction():
+            if self._store.one("SELECT 1 FROM certificates WHERE number = ?", (number,)) is None:
+                raise NotFound("Piagam tidak dikenal: {number}", number=number)
+            self._store.conn.execute("UPDATE certificates SET revoked = 1, revoked_reason = ?, revoked_at = ? "
+                                     "WHERE number = ?", (reason, now(), number))
+            self._audit.append([Change("certificate", number, "revoked", 0, 1, reason)])
+            self._store.changed(Changes(certificate=True))
+
+    def revocations(self) -> list[dict[str, str]]:
+        """The revocation list to publish: number, reason, when."""
+        return [{"number": n, "reason": r, "revoked_at": at} for n, r, at in self._store.conn.execute(
+            "SELECT number, revoked_reason, revoked_at FROM certificates WHERE revoked ORDER BY revoked_at")]
+
+    def verify(self, token: str, *, text_of_pdf: str | None = None) -> Verdict:
+        """Check a token against this workbook's keys and revocations (see `verify_token`)."""
+        keys = {r[0]: r[1].encode() for r in self._store.conn.execute("SELECT key_id, public_pem FROM signing_keys")}
+        revoked = {r["number"]: r["reason"] for r in self.revocations()}
+        return verify_token(token, keys, revoked, text_of_pdf=text_of_pdf)

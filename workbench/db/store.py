@@ -1,0 +1,199 @@
+"""The one SQLite connection of a workbook: opening, transactions, named rows and change events."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from uuid_utils import uuid7
+
+from workbench.db.schema import SCHEMA_VERSION, migrate
+from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
+from workbench.events import Changes, Events
+
+T = TypeVar("T")
+Params = Sequence[object] | dict[str, object]
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 text, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def new_uuid() -> str:
+    """A time-ordered UUID (version 7): new rows append to the end of the uuid index."""
+    return str(uuid7())
+
+
+def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) with foreign keys on and WAL for writers.
+
+    With a passphrase the file is opened with SQLCipher. Raises sqlite3.DatabaseError for a wrong key.
+    """
+    target = f"{Path(path).resolve().as_uri()}?mode=ro" if read_only else str(path)
+    if passphrase is None:
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=read_only)
+    else:
+        import sqlcipher3  # SQLCipher-compatible encryption, a DB-API drop-in for sqlite3
+
+        conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=read_only)
+        conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")  # PRAGMA takes no parameters
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if str(path) != ":memory:" and not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()  # a wrong key fails here; an open handle would keep the file locked
+        raise
+    return conn
+
+
+class Store:
+    """Owns one connection to a workbook database; every write of the core goes through `transaction()`.
+
+    `read_only` opens the file without write access (a second window); `query_only` opens it normally but
+    refuses writes on this connection (the app's reading connection, whose writes go to its one writer).
+    Changes noted during a transaction are announced on `events` after it commits.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False, actor: str | None = None,
+                 passphrase: str | None = None, read_only: bool = False, query_only: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise NotFound("{file}: basis data tidak ditemukan", file=str(path))
+        if create and self.path.exists():
+            raise WorkbenchError("{file}: sudah ada; pilih nama lain", file=str(path))
+        self.actor = actor or "operator"
+        self.passphrase = passphrase
+        self.read_only = read_only
+        self.query_only = query_only
+        self.closed = False
+        self.events = Events()
+        self._pending = Changes()
+        try:
+            self.conn = connect(self.path, passphrase, read_only=read_only)
+        except Exception as exc:  # sqlite3 and sqlcipher3 raise their own DatabaseError types
+            raise self._unreadable(exc) from exc
+        try:
+            found = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if found > SCHEMA_VERSION:
+                raise WorkbenchError("{file}: dibuat oleh versi yang lebih baru (skema {found} > {known})",
+                                     file=self.path.name, found=found, known=SCHEMA_VERSION)
+            if found == 0 and not create and self.value("SELECT count(*) FROM sqlite_master"):
+                raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
+                                    file=self.path.name, detail="user_version 0")
+            if not read_only:
+                migrate(self.conn)
+            if query_only:
+                self.conn.execute("PRAGMA query_only = ON")
+        except WorkbenchError:
+            self.conn.close()
+            raise
+        except Exception as exc:
+            self.conn.close()
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> WorkbenchError:
+        if self.passphrase:
+            return NotAWorkbench("{file}: kata sandi basis data salah, atau bukan basis data terenkripsi",
+                                 file=self.path.name)
+        return NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})", file=self.path.name,
+                             detail=str(exc))
+
+    def close(self) -> None:
+        self.conn.close()
+        self.closed = True
+
+    # --- transactions and changes ------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One all-or-nothing write; nested calls become savepoints of the outer one.
+
+        The changes noted inside are emitted once the outermost transaction has committed.
+        """
+        if self.conn.in_transaction:
+            name = f"sp{id(object())}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not half-way through
+        self._pending = Changes()
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._pending = Changes()
+            raise
+        self.conn.execute("COMMIT")
+        changes, self._pending = self._pending, Changes()
+        self.events.emit(changes)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one consistent state of the database (a read transaction; no lock in WAL mode)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    def changed(self, changes: Changes) -> None:
+        """Note what the current transaction changes; it is announced after the commit."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("changes are noted inside a transaction")
+        self._pending = self._pending | changes
+
+    def mark_results_stale(self, period_id: int) -> None:
+        """Note that a period's cached results no longer reflect its scores (triggers do this for consensus,
+        units and settings; writes of scores call it, since a row trigger doubled the cost of a bulk import)."""
+        self.conn.execute("UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = ?",
+                          (period_id,))
+
+    def data_version(self) -> int:
+        """A number that changes when another connection (or process) commits to the file."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def one(self, sql: str, params: Params = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, or None."""
+        row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def value(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row of a query, or None."""
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def rows(self, cls: type[T], sql: str, params: Params = ()) -> list[T]:
+        """Rows as `cls` instances built from the query's column names (`SELECT x AS field`).
+
+        A column without a field of that name, or a missing field, raises TypeError at once.
+        """
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [cls(**dict(zip(names, row, strict=True))) for row in cursor]
+
+    def dicts(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Rows as dictionaries keyed by column name."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -1,0 +1,81 @@
+"""Evidence files (bukti dukung): stored once by their sha256 in a folder beside the database, linked to
+observations."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+from workbench.db.settings import Settings
+from workbench.db.store import Store, now
+from workbench.errors import NotFound, WorkbenchError
+from workbench.events import Changes
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, as hex."""
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Evidence:
+    """A content-addressed store (<database>.evidence/ab/abcdef...) and the links of its files to observations."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self._store = store
+        self._settings = settings
+
+    @property
+    def folder(self) -> Path:
+        return self._store.path.with_name(self._store.path.name + ".evidence")
+
+    def path(self, sha256: str) -> Path:
+        """Where the file with this sha256 is stored."""
+        return self.folder / sha256[:2] / sha256
+
+    def add(self, observation_uuid: str, file: str | Path) -> str:
+        """Copy a file into the store and link it to an observation; returns its sha256."""
+        file = Path(file)
+        observation = self._store.one("SELECT o.id, u.code FROM observations o JOIN units u ON u.id = o.unit_id "
+                                      "WHERE o.uuid = ?", (observation_uuid,))
+        if observation is None:
+            raise NotFound("Observasi tidak dikenal: {code}", code=observation_uuid)
+        size = file.stat().st_size
+        limit = self._settings.number("evidence_max_bytes")
+        if size > limit:
+            raise WorkbenchError("{file}: {size} bita melebihi batas {limit} bita", file=file.name, size=size,
+                                 limit=limit)
+        sha = file_sha256(file)
+        target = self.path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            shutil.copyfile(file, partial)
+            partial.replace(target)  # atomic: a crash never leaves a half file under the real name
+        with self._store.transaction():
+            self._store.conn.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
+                                     "VALUES (?, ?, ?, ?)", (sha, file.name, size, now()))
+            self._store.conn.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) "
+                                     "VALUES (?, ?)", (observation[0], sha))
+            self._store.changed(Changes(evidence=True, units=frozenset({observation[1]})))
+        return sha
+
+    def of(self, observation_uuid: str) -> list[dict[str, Any]]:
+        """Evidence linked to an observation: sha256, original_name, size."""
+        return self._store.dicts(
+            "SELECT e.sha256 AS sha256, e.original_name AS original_name, e.size AS size FROM evidence e "
+            "JOIN observation_evidence oe ON oe.sha256 = e.sha256 JOIN observations o ON o.id = oe.observation_id "
+            "WHERE o.uuid = ? ORDER BY e.original_name", (observation_uuid,))
+
+    def remove(self, observation_uuid: str, sha256: str) -> None:
+        """Unlink evidence from an observation; the stored file stays for other links and backups."""
+        with self._store.transaction():
+            self._store.conn.execute("DELETE FROM observation_evidence WHERE sha256 = ? AND observation_id = "
+                                     "(SELECT id FROM observations WHERE uuid = ?)", (sha256, observation_uuid))
+            self._store.changed(Changes(evidence=True))
+
+    def files(self) -> list[tuple[str, str]]:
+        """(sha256, original name) of every stored file."""
+        return [(r[0], r[1]) for r in self._store.conn.execute("SELECT sha256, original_name FROM evidence")]

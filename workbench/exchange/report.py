@@ -1,0 +1,94 @@
+"""What an import found and did: as text lines, JSON-ready data, or a CSV/xlsx file of every problem."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import Problem
+from workbench.exchange.cells import csv_safe
+from workbench.exchange.observation_sheets import FileCheck
+from workbench.i18n import N_, tr
+
+PROBLEM_COLUMNS = (N_("berkas"), N_("lembar"), N_("baris"), N_("kolom"), N_("nilai"), N_("alasan"))
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; `written` is False after a dry run or when problems stopped it."""
+
+    files: list[FileCheck]
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: bool = False
+    dry_run: bool = False
+    skipped_rows: int = 0
+    conflicts: int = 0
+    agreement: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+
+def problem_rows(result: ImportReport) -> list[tuple[object, ...]]:
+    """One row per problem: file, sheet, row, column, value, reason."""
+    return [(p.location.file, p.location.sheet, p.location.row, p.location.column, p.value, p.reason)
+            for p in result.problems]
+
+
+def write_problem_report(result: ImportReport, out: str | Path) -> Path:
+    """Every problem as a row of a .csv or .xlsx file (by the file's suffix); text never becomes a formula."""
+    out = Path(out)
+    headers = [tr(c) for c in PROBLEM_COLUMNS]
+    rows = problem_rows(result)
+    if out.suffix.lower() == ".csv":
+        with out.open("w", newline="", encoding="utf-8-sig") as handle:  # the BOM makes Excel read UTF-8
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            writer.writerows([csv_safe(v) for v in row] for row in rows)
+        return out
+    from openpyxl import Workbook as XlsxWorkbook
+
+    from workbench.exchange.xlsx import header, write_rows
+
+    book = XlsxWorkbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = tr("Masalah")
+    header(sheet, headers, (28, 16, 10, 24, 20, 70))
+    write_rows(sheet, rows, start=2)
+    book.save(out)
+    return out
+
+
+def as_data(result: ImportReport) -> dict[str, Any]:
+    """The report as plain data for --json."""
+    return {"written": result.written, "dry_run": result.dry_run, "added": result.added, "updated": result.updated,
+            "unchanged": result.unchanged, "skipped_rows": result.skipped_rows, "conflicts": result.conflicts,
+            "files": [{"file": f.name, "sha256": f.sha256, "sheet": f.sheet, "layout": f.layout, "period": f.period,
+                       "rows": len(f.rows), "already_imported": f.already_imported,
+                       "problems": len(f.problems)} for f in result.files],
+            "problems": [dict(zip(("file", "sheet", "row", "column", "value", "reason"), row, strict=True))
+                         for row in problem_rows(result)],
+            "agreement": result.agreement}
+
+
+def summary_lines(result: ImportReport) -> list[str]:
+    """Lines for a person: one per file, then the totals, in the current language."""
+    lines = []
+    for f in result.files:
+        state = (tr("sudah pernah diimpor, tidak ada yang ditambahkan") if f.already_imported
+                 else tr("{rows} baris, {problems} masalah", rows=len(f.rows), problems=len(f.problems)))
+        lines.append(f"{f.name} [{f.sheet}, {f.layout}]: {state}")
+    verb = (tr("uji coba, tidak disimpan") if result.dry_run
+            else tr("disimpan") if result.written else tr("TIDAK disimpan"))
+    lines.append(tr("{added} baru, {updated} diperbarui, {unchanged} sama, {skipped} baris dilewati; {verb}",
+                    added=result.added, updated=result.updated, unchanged=result.unchanged,
+                    skipped=result.skipped_rows, verb=verb))
+    if result.written:
+        lines.append(tr("konflik terbuka: {count}", count=result.conflicts))
+    return lines

@@ -1,0 +1,192 @@
+"""Spreadsheets in and out of a workbook: observation sheets and unit registers in, templates and results out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench.conflicts import Conflicts
+from workbench.db.settings import Settings
+from workbench.db.store import Store, now
+from workbench.errors import Location, NotFound, Problem
+from workbench.exchange.observation_sheets import (
+    FileCheck,
+    Lookup,
+    Preview,
+    parse_mapping,
+    preview,
+    read_observation_file,
+    template_meta,
+)
+from workbench.exchange.report import ImportReport
+from workbench.exchange.sheets import Book, normalize_header
+from workbench.exchange.skm_sheet import Responses, read_responses
+from workbench.exchange.units_sheet import read_units
+from workbench.i18n import tr
+from workbench.observations import Observations, Source
+from workbench.progress import CancelToken, ProgressCallback, report
+from workbench.registry import Registry, UnitsImport
+from workbench.results import Results
+from workbench.surveys import Surveys
+
+Mapping = dict[str, str] | list[str] | None
+
+
+class _DryRun(Exception):
+    """Raised inside the write transaction of a dry run so that everything rolls back."""
+
+
+class Exchange:
+    """Reads files into the workbook through its services, and writes the workbook's data out as files."""
+
+    def __init__(self, store: Store, registry: Registry, observations: Observations, conflicts: Conflicts,
+                 results: Results, settings: Settings, surveys: Surveys) -> None:
+        self._store = store
+        self._registry = registry
+        self._observations = observations
+        self._conflicts = conflicts
+        self._results = results
+        self._settings = settings
+        self._surveys = surveys
+
+    # --- column mappings -----------------------------------------------------------------------
+
+    def column_mapping(self) -> dict[str, str]:
+        """Header -> field mappings the user made before (remembered for the next import)."""
+        return dict(self._store.conn.execute("SELECT header, field FROM column_maps"))
+
+    def remember_mapping(self, mapping: dict[str, str]) -> None:
+        with self._store.transaction():
+            self._store.conn.executemany("INSERT INTO column_maps (header, field) VALUES (?, ?) ON CONFLICT (header) "
+                                         "DO UPDATE SET field = excluded.field",
+                                         [(normalize_header(h), f) for h, f in mapping.items()])
+
+    def preview(self, path: str | Path) -> Preview:
+        """The first rows of a file and the field each header seems to be, with remembered mappings."""
+        return preview(path, self.column_mapping())
+
+    # --- observation sheets ----------------------------------------------------------------------
+
+    def check_files(self, paths: Sequence[str | Path], *, period: str | None = None, evaluator: str | None = None,
+                    mapping: Mapping = None, progress: ProgressCallback | None = None,
+                    cancel: CancelToken | None = None) -> list[FileCheck]:
+        """Read and check files without writing; a file that cannot be read raises SheetError.
+
+        A template names its own period; other files go to `period` (the newest by default).
+        """
+        given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
+        headers = {**self.column_mapping(), **{normalize_header(h): f for h, f in given.items()}}
+        default = self._registry.period(period).name
+        imported = {r[0] for r in self._store.conn.execute("SELECT sha256 FROM imports")}
+        units = self._registry.unit_ids()
+        checks = []
+        for n, path in enumerate(paths):
+            if cancel:
+                cancel.check()
+            report(progress, n, len(paths), Path(path).name)
+            book = Book(path)
+            meta = template_meta(book)
+            try:
+                p = self._registry.period(meta.get("period") or default)
+            except NotFound as exc:
+                check = FileCheck(book.path, "", period=meta.get("period", ""), layout="template")
+                check.problems.append(Problem(Location(book.name), meta.get("period"), str(exc)))
+                checks.append(check)
+                continue
+            lookup = Lookup(units, self._registry.indicator_ids(p.instrument_id))
+            check = read_observation_file(book, meta, lookup, self._registry.scored_instrument(p), period=p.name,
+                                          evaluator=evaluator, mapping=headers)
+            check.already_imported = check.sha256 in imported
+            checks.append(check)
+        return checks
+
+    def import_observations(self, paths: Sequence[str | Path], *, period: str | None = None,
+                            evaluator: str | None = None, mapping: Mapping = None, skip_invalid: bool = False,
+                            dry_run: bool = False, progress: ProgressCallback | None = None,
+                            cancel: CancelToken | None = None) -> ImportReport:
+        """Check every file, then merge all of them in one transaction, or write nothing.
+
+        Nothing is written when any file has a problem, unless `skip_invalid` (then invalid rows are left
+        out), or on a `dry_run` (which counts what the valid rows would do). A file imported before (same
+        sha256) adds nothing. The key is (period, unit, evaluator, indicator): an identical row is skipped, a
+        changed one updates the observation (audited, with the file as reason).
+        """
+        checks = self.check_files(paths, period=period, evaluator=evaluator, mapping=mapping, progress=progress,
+                                  cancel=cancel)
+        result = ImportReport(checks, dry_run=dry_run, skipped_rows=sum(len(c.invalid_rows) for c in checks))
+        if result.problems and not skip_invalid and not dry_run:  # a dry run still counts the valid rows
+            return result
+        given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
+        try:
+            with self._store.transaction():
+                if given:
+                    self.remember_mapping(given)
+                for n, check in enumerate(checks):
+                    report(progress, n, len(checks), tr("menulis {file}", file=check.name))
+                    if not check.already_imported and check.sha256:
+                        self._merge(check, result, cancel)
+                if dry_run:
+                    raise _DryRun()
+        except _DryRun:
+            return result
+        result.written = True
+        if checks:
+            result.conflicts = self._conflicts.count(checks[0].period)
+            agreement = self._conflicts.agreement(checks[0].period)
+            result.agreement = {"overall": agreement.overall,
+                                **{f"aspect {code}": alpha for code, alpha in agreement.aspects.items()}}
+        return result
+
+    def _merge(self, check: FileCheck, result: ImportReport, cancel: CancelToken | None) -> None:
+        p = self._registry.period(check.period)
+        counts = self._observations.merge(p, check.rows, Source(check.sha256, check.name, check.sheet),
+                                          reason=tr("impor {file}", file=check.name), cancel=cancel)
+        self._store.conn.execute(
+            "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
+            "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (check.sha256, check.name, check.sheet, check.layout, p.id, len(check.rows), counts.added,
+             counts.updated, counts.unchanged, len(check.invalid_rows), self._store.actor, now()))
+        result.added += counts.added
+        result.updated += counts.updated
+        result.unchanged += counts.unchanged
+
+    # --- other sheets in ---------------------------------------------------------------------------
+
+    def import_units(self, path: str | Path) -> UnitsImport:
+        """Register institutions and units from a sheet (kode_unit, nama_unit, instansi, optional
+        jenis_instansi, wilayah, alamat). All rows are checked first; any problem means nothing is written.
+        """
+        return self._registry.register_units(read_units(path))
+
+    def skm_responses(self, path: str | Path) -> Responses:
+        """SKM answers per unit code from a sheet (U1-U9 or unsur names, optionally kode_unit), all checked."""
+        return read_responses(path, self._surveys.instrument(), self._registry)
+
+    # --- files out ---------------------------------------------------------------------------------
+
+    def write_template(self, out: str | Path, *, evaluator: str, units: list[str] | None = None,
+                       period: str | None = None) -> int:
+        """An xlsx template for one evaluator (all units, or the given codes), prefilled with what that
+        evaluator already recorded. Returns the number of entry rows."""
+        from workbench.exchange.template import write_template  # openpyxl is imported when a file is written
+
+        p = self._registry.period(period)
+        chosen = [self._registry.unit(code) for code in units] if units else self._registry.units()
+        existing = {(o.unit, o.indicator): {"score": o.score, "claim": o.claim, "notes": o.notes,
+                                            "recommendation": o.recommendation, "method": o.method,
+                                            "observed_on": o.observed_on}
+                    for o in self._observations.find(period=p.name, evaluator=evaluator)}
+        return write_template(out, instrument=self._registry.scored_instrument(p), period=p.name,
+                              evaluator=evaluator, database=self._settings.identity(),
+                              units=[(u.code, u.name) for u in chosen], existing=existing)
+
+    def export_results(self, out: str | Path, period: str | None = None) -> Path:
+        """The results workbook: recap per unit, a sheet per aspect with indicator scores, the open
+        conflicts and the agreement between evaluators."""
+        from workbench.exchange.results_book import write_results_book  # openpyxl, as above
+
+        p = self._registry.period(period)
+        return write_results_book(out, instrument=self._registry.scored_instrument(p),
+                                  results=self._results.scores(p.name),
+                                  indicator_scores=self._results.indicator_scores(p.name),
+                                  conflicts=self._conflicts.open(p.name), agreement=self._conflicts.agreement(p.name))

@@ -1,0 +1,69 @@
+"""One message catalogue for the core, the command line and the app (gettext).
+
+Messages are written in Indonesian where they are used: ``tr("Periode tidak dikenal: {name}", name=n)``.
+Indonesian is the source language; the English catalogue is
+``workbench/locale/en/LC_MESSAGES/workbench.po``, compiled to ``.mo`` by ``make messages``. Error classes
+take their message the same way (``NotFound("Periode tidak dikenal: {name}", name=n)``) and render it in
+the language current when they are shown. ``tests/test_messages.py`` fails when a message has no
+English translation, or when the compiled catalogue is older than its source.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "workbench"
+LANGUAGES = ("id", "en")
+# functions whose first argument is a message; error classes are added by the extractor (tests, make messages)
+KEYWORDS = {"tr": (1,), "tr_n": (1, 2), "N_": (1,)}
+
+_language = os.environ.get("WORKBENCH_LANG", "id") if os.environ.get("WORKBENCH_LANG") in LANGUAGES else "id"
+
+
+@cache
+def _catalogue(language: str) -> gettext.NullTranslations:
+    if language == "id":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def set_language(language: str) -> None:
+    """Choose the language of every message: "id" (the default) or "en"."""
+    global _language
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}")
+    _language = language
+
+
+def language() -> str:
+    """The language messages are shown in now."""
+    return _language
+
+
+def tr(message: str, /, **params: object) -> str:
+    """`message` (Indonesian) in the current language, with its {placeholders} filled in.
+
+    ``tr("Periode tidak dikenal: {name}", name="2024")`` gives "Unknown period: 2024" in English.
+    """
+    translated = _catalogue(_language).gettext(message)
+    return translated.format(**params) if params else translated
+
+
+def tr_n(singular: str, plural: str, count: int, /, **params: object) -> str:
+    """A message that changes with a number in English ("1 unit", "2 units"); Indonesian uses `singular`."""
+    translated = _catalogue(_language).ngettext(singular, plural, count)
+    return translated.format(count=count, **params)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
+    """Mark a message for the catalogue without translating it now (it is translated where it is shown)."""
+    return message
+
+
+def pick(indonesian: str, english: str) -> str:
+    """Choose between the two names that instrument data carries (aspects, bands) for the current language."""
+    return english if _language == "en" and english else indonesian
