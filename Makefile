@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python main.py
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+# lint (ruff, types, the direction of imports), then every test, headless
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -24,6 +24,12 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+# extract the messages from the code into the English catalogue and compile it
+messages: $(STAMP)
+	$(BIN)/python tools/messages.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -134,7 +134,7 @@ def token_from_pdf(path: str | Path) -> tuple[str | None, str]:
 
     reader = PdfReader(str(path))
     page_text = "\n".join(page.extract_text() or "" for page in reader.pages[:1])
-    subject = (reader.metadata or {}).get("/Subject")
+    subject = reader.metadata.get("/Subject") if reader.metadata else None
     if subject and str(subject).startswith("PP1."):
         return str(subject), page_text
     lines = [line for line in page_text.splitlines() if line.strip()]

@@ -47,6 +47,12 @@ def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}".replace(".", ",")
 
 
+def _bar(x: float, y: float, width: float, height: float, colour: colors.Color) -> Rect:
+    bar = Rect(x, y, width, height)
+    bar.fillColor, bar.strokeColor = colour, None
+    return bar
+
+
 def aspect_chart(report: UnitReport, width: float = 170 * mm) -> Drawing:
     """Horizontal bars of the six aspects on the 0-5 scale."""
     aspects = [a for a in report.instrument.aspects if a.weight > 0]
@@ -55,14 +61,13 @@ def aspect_chart(report: UnitReport, width: float = 170 * mm) -> Drawing:
     plot = width - label_width - 30
     for tick in range(6):
         x = label_width + plot * tick / 5
-        drawing.add(Rect(x, 12, 0.3, row * len(aspects), fillColor=colors.lightgrey, strokeColor=None))
+        drawing.add(_bar(x, 12, 0.3, row * len(aspects), colors.lightgrey))
         drawing.add(String(x - 2, 2, str(tick), fontName=fonts.REGULAR, fontSize=7))
     for n, aspect in enumerate(reversed(aspects)):
         value = report.result.raw_aspects.get(aspect.code, 0.0)
         y = 14 + n * row
         drawing.add(String(0, y + 4, f"{aspect.code} {aspect.name}"[:40], fontName=fonts.REGULAR, fontSize=7.5))
-        drawing.add(Rect(label_width, y + 2, plot * value / 5, row - 6, strokeColor=None,
-                         fillColor=colors.HexColor("#2E75B6")))
+        drawing.add(_bar(label_width, y + 2, plot * value / 5, row - 6, colors.HexColor("#2E75B6")))
         drawing.add(String(label_width + plot * value / 5 + 3, y + 4, _number(value), fontName=fonts.REGULAR,
                            fontSize=7.5))
     return drawing
@@ -96,7 +101,7 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
                         f"Pelayanan Publik {_number(r.ipp)} (kategori {r.category or '–'} {escape(r.label or '')}). "
                         f"{escape(place_date)}", styles["body"]), Spacer(1, 8)]
     signers = [*report.evaluators, "Ketua Tim"] if report.evaluators else ["Ketua Tim"]
-    sign_rows = [["No", "Nama", "Peran", "Tanda tangan"]]
+    sign_rows: list[list[object]] = [["No", "Nama", "Peran", "Tanda tangan"]]
     sign_rows += [[str(n), name if name != "Ketua Tim" else "", "Ketua tim" if name == "Ketua Tim" else "Evaluator", ""]
                   for n, name in enumerate(signers, start=1)]
     table = _table(sign_rows, (10 * mm, 70 * mm, 40 * mm, 56 * mm), styles)

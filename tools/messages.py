@@ -33,8 +33,9 @@ def _error_classes(cls: type[WorkbenchError] = WorkbenchError) -> set[str]:
 
 
 def keywords() -> dict[str, tuple[int, ...]]:
-    """Calls whose first string argument is a message: tr, tr_n, N_ and every WorkbenchError class."""
-    return {**KEYWORDS, **{name: (1,) for name in _error_classes()}}
+    """Calls whose first string argument is a message: tr, tr_n, N_ and every WorkbenchError class
+    (but ValidationFailed, which takes a list of problems)."""
+    return {**KEYWORDS, **{name: (1,) for name in _error_classes() - {"ValidationFailed"}}}
 
 
 def extract() -> Catalog:

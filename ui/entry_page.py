@@ -75,8 +75,12 @@ def _score_text(score: int | None) -> str:
 
 def _items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     """The second-level items of a two-level tree (units under institutions, indicators under aspects)."""
-    root = tree.invisibleRootItem()
-    return [root.child(i).child(j) for i in range(root.childCount()) for j in range(root.child(i).childCount())]
+    found = []
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        if group is not None:
+            found += [child for j in range(group.childCount()) if (child := group.child(j)) is not None]
+    return found
 
 
 class EntryPage(QWidget):
@@ -379,9 +383,16 @@ class EntryPage(QWidget):
         obs = self.current_observation()
         if obs is None:
             return
-        self.db.write(lambda wb, progress, cancel: (wb.evidence.remove(obs.uuid, sha256), wb.evidence.of(obs.uuid))[1],
-                      parent=self, on_success=lambda evidence: (self.form.show_evidence(evidence),
-                                                                self._saved(tr("Bukti dukung dilepas"))))
+
+        def detach(wb: Any, progress: object, cancel: object) -> list[dict[str, Any]]:
+            wb.evidence.remove(obs.uuid, sha256)
+            return list(wb.evidence.of(obs.uuid))
+
+        def detached(evidence: list[dict[str, Any]]) -> None:
+            self.form.show_evidence(evidence)
+            self._saved(tr("Bukti dukung dilepas"))
+
+        self.db.write(detach, parent=self, on_success=detached)
 
     def finalize_unit(self) -> None:
         """Mark the evaluator's observations of the current unit final, or say what is missing."""

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QStackedWidget,
     QTableWidget,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.database import Database
+from ui.file_drop_list import FileDropList
 from workbench import WorkbenchError, Workbook
 from workbench.exchange.observation_sheets import LONG_OPTIONAL, LONG_REQUIRED, Preview
 from workbench.exchange.report import PROBLEM_COLUMNS, ImportReport, problem_rows, summary_lines, write_problem_report
@@ -33,26 +32,6 @@ from workbench.progress import CancelToken, ProgressCallback
 
 FIELD_CHOICES = ("", *LONG_REQUIRED, *LONG_OPTIONAL, "nama_unit")
 SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods"
-
-
-class DropList(QListWidget):
-    """The list of files to import; spreadsheets dropped on it are added."""
-
-    files_dropped = Signal(list)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setAcceptDrops(True)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    dragMoveEvent = dragEnterEvent  # noqa: N815 - Qt override
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        self.files_dropped.emit([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
-        event.acceptProposedAction()
 
 
 class ImportDialog(QDialog):
@@ -93,7 +72,7 @@ class ImportDialog(QDialog):
 
     def _files_page(self) -> QWidget:
         page = QWidget()
-        self.files = DropList()
+        self.files = FileDropList()
         self.files.files_dropped.connect(self.add_files)
         add = QPushButton(tr("Tambah berkas…"))
         add.clicked.connect(self._on_add_clicked)
@@ -164,23 +143,25 @@ class ImportDialog(QDialog):
                 self.files.addItem(path)
         self._update_buttons()
 
+    def _mapping_rows(self) -> list[tuple[QTableWidgetItem, QComboBox]]:
+        """(header item, field choice) of every row of the mapping table."""
+        rows = []
+        for row in range(self.mapping_table.rowCount()):
+            item, box = self.mapping_table.item(row, 0), self.mapping_table.cellWidget(row, 1)
+            if item is not None and isinstance(box, QComboBox):
+                rows.append((item, box))
+        return rows
+
     def mapping(self) -> dict[str, str]:
         """Header -> field for every header whose chosen field differs from the automatic guess."""
-        result = {}
-        for row in range(self.mapping_table.rowCount()):
-            header = self.mapping_table.item(row, 0).text()
-            box = self.mapping_table.cellWidget(row, 1)
-            guessed = self.mapping_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-            if box.currentText() and box.currentText() != guessed:  # type: ignore[attr-defined]
-                result[header] = box.currentText()  # type: ignore[attr-defined]
-        return result
+        return {item.text(): box.currentText() for item, box in self._mapping_rows()
+                if box.currentText() and box.currentText() != item.data(Qt.ItemDataRole.UserRole)}
 
     def set_field(self, header: str, field: str) -> None:
         """Map a header to a field, as choosing it in the list would."""
-        for row in range(self.mapping_table.rowCount()):
-            if self.mapping_table.item(row, 0).text() == header:
-                box = self.mapping_table.cellWidget(row, 1)
-                box.setCurrentIndex(box.findText(field))  # type: ignore[attr-defined]
+        for item, box in self._mapping_rows():
+            if item.text() == header:
+                box.setCurrentIndex(box.findText(field))
 
     def go(self, index: int) -> None:
         index = max(0, min(index, self.stack.count() - 1))
@@ -232,18 +213,17 @@ class ImportDialog(QDialog):
                 self.preview_table.setItem(r, c, QTableWidgetItem(value))
         self.mapping_table.setRowCount(0)
         for header, guessed in shown.guessed.items():
-            row = self.mapping_table.rowCount()
-            self.mapping_table.insertRow(row)
+            at = self.mapping_table.rowCount()
+            self.mapping_table.insertRow(at)
             item = QTableWidgetItem(header)
             item.setData(Qt.ItemDataRole.UserRole, guessed or "")
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.mapping_table.setItem(row, 0, item)
+            self.mapping_table.setItem(at, 0, item)
             box = QComboBox()
             box.addItems(FIELD_CHOICES)
             box.setCurrentIndex(box.findText(guessed or ""))
-            self.mapping_table.setCellWidget(row, 1, box)
-        self.status.setText(tr("Lembar '{sheet}', judul di baris {row}", sheet=shown.sheet,
-                                                                              row=shown.header_row))
+            self.mapping_table.setCellWidget(at, 1, box)
+        self.status.setText(tr("Lembar '{sheet}', judul di baris {row}", sheet=shown.sheet, row=shown.header_row))
 
     def _run(self, *, dry_run: bool, on_success: Callable[[ImportReport], None], label: str) -> None:
         paths, mapping = self.paths(), self.mapping()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         # replaceable so that tests can answer without a modal dialog
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
-        i18n.set_language(str(settings.get("setting/language")))
+        i18n.set_language(settings.text("setting/language"))
         create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
         self.db = self._connect(Database(path, passphrase=passphrase, read_only=self.lock is None))
@@ -69,8 +70,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self.resize(1280, 800)
         self._build()
-        self.restoreGeometry(settings.get("persist/geometry"))  # type: ignore[arg-type]
-        self.restoreState(settings.get("persist/window_state"))  # type: ignore[arg-type]
+        self.restoreGeometry(settings.state("persist/geometry"))
+        self.restoreState(settings.state("persist/window_state"))
         self._after_open()
 
     @property
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         """(Re)create menus and screens in the current language for the open workbook."""
         self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}")
         old = self.centralWidget()
-        self.entry = EntryPage(self.db, evaluator=str(self.settings.get("setting/evaluator")))
+        self.entry = EntryPage(self.db, evaluator=self.settings.text("setting/evaluator"))
         self.results = ResultsPage(self.db)
         self.conflicts = ConflictsPage(self.db)
         self.entry.saved.connect(self._on_entry_saved)
@@ -97,24 +98,24 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.entry, tr("Entri penilaian"))
         self.tabs.addTab(self.results, tr("Hasil"))
         self.tabs.addTab(self.conflicts, tr("Konflik"))
-        self.tabs.setCurrentIndex(int(self.settings.get("persist/tab")))  # type: ignore[call-overload]
+        self.tabs.setCurrentIndex(self.settings.number("persist/tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
         if old is not None:
             old.deleteLater()
-        self.entry.splitter.restoreState(self.settings.get("persist/entry_splitter"))  # type: ignore[arg-type]
-        self.results.splitter.restoreState(self.settings.get("persist/results_splitter"))  # type: ignore[arg-type]
+        self.entry.splitter.restoreState(self.settings.state("persist/entry_splitter"))
+        self.results.splitter.restoreState(self.settings.state("persist/results_splitter"))
         self._build_menus()
         self.db_label.setText(tr("Basis data:") + f" {self.db.path}"
                               + (" · " + tr("hanya baca") if self.db.read_only else ""))
         self.entry.setEnabled(not self.db.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], shortcut: object = None, *,
-                writes: bool = False) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any],
+                shortcut: str | QKeySequence.StandardKey | None = None, *, writes: bool = False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _=False: slot())
         action.setEnabled(not (writes and self.db.read_only))
         menu.addAction(action)
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
         language = bar.addMenu(tr("Ba&hasa"))
         group = QActionGroup(self)
         for code, name in (("id", "Bahasa Indonesia"), ("en", "English")):
-            action = self._action(language, name, lambda code=code: self.set_language(code))
+            action = self._action(language, name, partial(self.set_language, code))
             action.setCheckable(True)
             action.setChecked(i18n.language() == code)
             group.addAction(action)
@@ -163,8 +164,8 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in self.settings.get("persist/recent_files"):  # type: ignore[attr-defined]
-            self._action(self.recent_menu, path, lambda p=path: self.switch_database(Path(p)))
+        for path in self.settings.paths("persist/recent_files"):
+            self._action(self.recent_menu, path, partial(self.switch_database, Path(path)))
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
     # --- opening and switching ---------------------------------------------------------------
@@ -332,7 +333,7 @@ class MainWindow(QMainWindow):
                                                                        8000))
 
     def _folder(self) -> str:
-        return str(self.settings.get("persist/last_folder") or self.db.path.parent)
+        return self.settings.text("persist/last_folder") or str(self.db.path.parent)
 
     def _about(self) -> None:
         QMessageBox.about(self, tr("Tentang"), tr("Meja Kerja Evaluasi Pelayanan Publik") + "\n"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFocusEvent
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_drop_list import FileDropList
 from workbench.domain.instrument import Indicator
 from workbench.domain.values import METHODS
 from workbench.i18n import tr
@@ -52,30 +54,6 @@ class CommitTextEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         self.commit()
         super().focusOutEvent(event)
-
-
-class EvidenceList(QListWidget):
-    """Evidence files of an observation; files dropped on it are added."""
-
-    files_dropped = Signal(list)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptDrops(True)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.files_dropped.emit(paths)
 
 
 class ObservationForm(QWidget):
@@ -134,7 +112,7 @@ class ObservationForm(QWidget):
         for box in (self.notes, self.recommendation):
             box.setMaximumHeight(70)
 
-        self.evidence = EvidenceList()
+        self.evidence = FileDropList()
         self.evidence.setMaximumHeight(70)
         self.evidence.files_dropped.connect(self.evidence_added.emit)
         self.evidence.itemActivated.connect(lambda item: self.evidence_opened.emit(item.data(ShaRole)))
@@ -234,10 +212,10 @@ class ObservationForm(QWidget):
         if paths:
             self.evidence_added.emit(paths)
 
-    def _with_selected_evidence(self, action: object) -> None:
+    def _with_selected_evidence(self, action: Callable[[str], object]) -> None:
         item = self.evidence.currentItem()
         if item is not None:
-            action(item.data(ShaRole))  # type: ignore[operator]
+            action(item.data(ShaRole))
 
 
 def open_file(path: Path) -> None:

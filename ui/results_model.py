@@ -28,7 +28,8 @@ class ResultsTableModel(QAbstractTableModel):
         self.aspects = [a.code for a in inst.aspects if a.weight > 0]
         self.columns = ["rank", "unit", "name", "institution", "ipp", "category", "label", *self.aspects,
                         "evaluators", "conflicts", "scored"]
-        self.search, self.category = "", None
+        self.search: str = ""
+        self.category: str | None = None
         self.order, self.descending = "rank", False
         self._count = 0
         self._pages: dict[int, list[UnitScore]] = {}
@@ -94,13 +95,14 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _display(self, r: UnitScore, column: str) -> object:
         if column in self.aspects:
-            value = r.aspects.get(column)
-            return "" if value is None else f"{value:.2f}"
-        value = {"rank": r.rank, "unit": r.unit, "name": r.name, "institution": r.institution,
-                 "ipp": None if r.ipp is None else f"{r.ipp:.2f}", "category": r.category,
-                 "label": pick(r.label, r.label_en or "") if r.label else None, "evaluators": r.evaluators,
-                 "conflicts": r.conflicts or "", "scored": f"{r.scored}/{r.total}"}[column]
-        return "–" if value is None else value
+            share = r.aspects.get(column)
+            return "" if share is None else f"{share:.2f}"
+        shown: dict[str, object] = {
+            "rank": r.rank, "unit": r.unit, "name": r.name, "institution": r.institution,
+            "ipp": None if r.ipp is None else f"{r.ipp:.2f}", "category": r.category,
+            "label": pick(r.label, r.label_en or "") if r.label else None, "evaluators": r.evaluators,
+            "conflicts": r.conflicts or "", "scored": f"{r.scored}/{r.total}"}
+        return "–" if shown[column] is None else shown[column]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.columns[column]

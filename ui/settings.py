@@ -55,10 +55,28 @@ class Settings:
         option = OPTIONS[key]
         value = self.store.value(key, option.default)
         if option.type is list:  # an INI list of one item comes back as a plain string
-            return [] if value in (None, "") else [value] if isinstance(value, str) else list(value)
+            if value in (None, ""):
+                return []
+            return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
         if option.type is QByteArray:
             return value if isinstance(value, QByteArray) else option.default
         return option.type(value)
+
+    def text(self, key: str) -> str:
+        return str(self.get(key))
+
+    def number(self, key: str) -> int:
+        value = self.get(key)
+        return value if isinstance(value, int) else int(str(value))
+
+    def state(self, key: str) -> QByteArray:
+        """Saved window, header or splitter state (empty when none was saved)."""
+        value = self.get(key)
+        return value if isinstance(value, QByteArray) else QByteArray()
+
+    def paths(self, key: str) -> list[str]:
+        value = self.get(key)
+        return [str(p) for p in value] if isinstance(value, list) else []
 
     def set(self, key: str, value: object) -> None:
         OPTIONS[key]  # noqa: B018 - only declared keys may be written
@@ -68,7 +86,7 @@ class Settings:
     def add_recent(self, path: str | Path) -> list[str]:
         """Put a database first in the recent list (without duplicates) and return the list."""
         path = str(Path(path).resolve())
-        recent = [path, *(p for p in self.get("persist/recent_files") if p != path)][:MAX_RECENT]  # type: ignore
+        recent = [path, *(p for p in self.paths("persist/recent_files") if p != path)][:MAX_RECENT]
         self.set("persist/recent_files", recent)
         self.set("persist/last_database", path)
         return recent

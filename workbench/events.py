@@ -34,8 +34,8 @@ class Changes:
     @classmethod
     def everything(cls) -> Changes:
         """What another process's write means to a listener: all may have changed."""
-        flags = {f.name: True for f in fields(cls) if f.type in ("bool", bool)}
-        return cls(**flags)
+        return cls(observation=True, consensus=True, evidence=True, unit=True, period=True, evaluator=True,
+                   setting=True, certificate=True, results=True, external=True)
 
     def __or__(self, other: Changes) -> Changes:
         merged = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self) if f.name != "units"}

@@ -93,7 +93,8 @@ class Observations:
              evaluator: str | None = None) -> list[Observation]:
         """Observations of a period (newest by default), optionally of one unit and/or evaluator, in form order."""
         p = self._registry.period(period)
-        sql, params = _SELECT + " WHERE o.period_id = ?", [p.id]
+        params: list[object] = [p.id]
+        sql = _SELECT + " WHERE o.period_id = ?"
         if unit is not None:
             sql, params = sql + " AND o.unit_id = ?", [*params, self._registry.unit(unit).id]
         if evaluator is not None:

@@ -158,10 +158,10 @@ class Results:
             band = inst.band(score) if score is not None else None
             n_scored, n_evaluators, n_conflicts = counts.get((unit_id, evaluator_id), (0, 0, 0))
             results.append(UnitScore(
-                unit.code, unit.name, unit.institution, score, band and band.code, band and band.label,
-                band and band.label_en, weighted, n_scored, total, 1 if by_evaluator else n_evaluators,
-                names.get(evaluator_id) if evaluator_id is not None else None, conflicts=n_conflicts,
-                raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
+                unit.code, unit.name, unit.institution, score, band.code if band else None,
+                band.label if band else None, band.label_en if band else None, weighted, n_scored, total,
+                1 if by_evaluator else n_evaluators, names.get(evaluator_id) if evaluator_id is not None else None,
+                conflicts=n_conflicts, raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
         for result, rank in zip(results, competition_ranks([r.ipp for r in results]), strict=True):
             result.rank = rank
         results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
@@ -216,7 +216,8 @@ class Results:
         return len(computed.results)
 
     def _where(self, period_id: int, search: str, category: str | None) -> tuple[str, list[object]]:
-        where, params = " WHERE r.period_id = ?", [period_id]
+        params: list[object] = [period_id]
+        where = " WHERE r.period_id = ?"
         if search.strip():
             pattern = f"%{search.strip()}%"
             where += " AND (u.code LIKE ? OR u.name LIKE ? OR i.name LIKE ?)"

@@ -92,7 +92,7 @@ def read(token: str) -> tuple[dict[str, object], bytes, bytes]:
         raise ValueError("not a certificate token") from exc
     if not isinstance(short, dict):
         raise ValueError("not a certificate token")
-    return {CLAIMS.get(k, k): v for k, v in short.items()}, f"{PREFIX}.{parts[1]}".encode(), signature
+    return {CLAIMS.get(str(k), str(k)): v for k, v in short.items()}, f"{PREFIX}.{parts[1]}".encode(), signature
 
 
 def signature_valid(public: Ed25519PublicKey, signed: bytes, signature: bytes) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from uuid_utils import uuid7
 
@@ -40,7 +40,8 @@ def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool 
     else:
         import sqlcipher3  # SQLCipher-compatible encryption, a DB-API drop-in for sqlite3
 
-        conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, timeout=10, uri=read_only)
+        conn = cast(sqlite3.Connection, sqlcipher3.connect(target, isolation_level=None, check_same_thread=False,
+                                                          timeout=10, uri=read_only))  # the same DB-API
         conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")  # PRAGMA takes no parameters
     try:
         conn.execute("PRAGMA foreign_keys = ON")

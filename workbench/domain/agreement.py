@@ -3,7 +3,7 @@ missing scores allowed), so that a team lead sees which aspects and indicators n
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 
@@ -13,7 +13,7 @@ def krippendorff_alpha_ordinal(items: Iterable[Sequence[int]]) -> float | None:
     Items with fewer than two scores carry no information and are left out. Alpha is 1 for perfect
     agreement, about 0 for agreement by chance. ``krippendorff_alpha_ordinal([[1, 1], [3, 3]]) == 1.0``.
     """
-    coincidences: Counter[tuple[int, int]] = Counter()
+    coincidences: dict[tuple[int, int], float] = defaultdict(float)
     for values in items:
         m = len(values)
         if m < 2:
@@ -22,7 +22,7 @@ def krippendorff_alpha_ordinal(items: Iterable[Sequence[int]]) -> float | None:
             for j, b in enumerate(values):
                 if i != j:
                     coincidences[(a, b)] += 1 / (m - 1)
-    totals: Counter[int] = Counter()
+    totals: dict[int, float] = defaultdict(float)
     for (a, _), weight in coincidences.items():
         totals[a] += weight
     n = sum(totals.values())

@@ -23,7 +23,7 @@ def round2(value: float) -> float:
 def competition_ranks(scores: Sequence[float | None]) -> list[int | None]:
     """Rank 1 for the highest; ties share a rank and the next rank skips ("1224"); None stays unranked."""
     ordered = sorted((s for s in scores if s is not None), reverse=True)
-    first = {}
+    first: dict[float, int] = {}
     for position, score in enumerate(ordered, start=1):
         first.setdefault(score, position)
     return [None if s is None else first[s] for s in scores]

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -160,7 +161,8 @@ class Book:
                 raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet="?")
             sheet = self.visible[sheet]
         try:
-            rows: list[list[object]] = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            # cells are str, int, float, bool, dates or times: read as plain objects from here on
+            rows = cast(list[list[object]], self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
         except Exception as exc:
             raise self._unreadable(exc) from exc
         if not rows or not any(any(c not in ("", None) for c in r) for r in rows):

@@ -73,8 +73,8 @@ def write_template(path: str | Path, *, instrument: Instrument, period: str, eva
                              showErrorMessage=True, errorTitle="Metode", error="desk, lapangan, wawancara")
     for validation, columns in ((scores, ("E", "F")), (methods, ("I",))):
         entry.add_data_validation(validation)
-        for column in columns:
-            validation.add(f"{column}2:{column}{last}")
+        for letter in columns:
+            validation.add(f"{letter}2:{letter}{last}")
     entry.protection.sheet = True
     entry.protection.formatColumns = False  # evaluators may still widen columns
     entry.auto_filter.ref = f"A1:J{last}"

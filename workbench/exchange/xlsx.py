@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -17,12 +18,10 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 def put(sheet: Worksheet, row: int, column: int, value: object) -> None:
     """Write a value; text that a spreadsheet would run as a formula is stored as quoted text."""
     cell = sheet.cell(row=row, column=column)
+    cell.value = cast(Any, value)  # rows hold what openpyxl writes: text, numbers, dates, None
     if is_formula_like(value):
-        cell.value = value
         cell.data_type = "s"
         cell.quotePrefix = True
-    else:
-        cell.value = value
 
 
 def write_rows(sheet: Worksheet, rows: Iterable[Sequence[object]], *, start: int = 1) -> int:
@@ -41,4 +40,4 @@ def header(sheet: Worksheet, names: Sequence[str], widths: Sequence[int], *, row
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.freeze_panes = f"A{row + 1}"
