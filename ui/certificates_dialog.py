@@ -192,7 +192,7 @@ class CertificatesDialog(QDialog):
         if self.list.count():
             self.list.setCurrentRow(0)
 
-    def _on_db_changed(self, changes: Changes) -> None:
+    def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if changes.certificate or changes.scores or changes.external:
             self.show_certificates()
 

@@ -68,7 +68,7 @@ class ConflictsPage(QWidget):
         if self._dirty:
             self.reload()
 
-    def _on_db_changed(self, changes: Changes) -> None:
+    def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if changes.observation or changes.consensus or changes.setting or changes.unit or changes.period:
             self._dirty = True
             if self.isVisible():

@@ -28,7 +28,9 @@ WATCH_MS = 1000
 class Database(QObject):
     """One open workbook in the app; screens read `reader`, write through `write`, and listen to `changed`."""
 
-    changed = Signal(object)  # Changes, on the GUI thread, after the write that made them has committed
+    # Changes, and the object that asked for the write (None for another program's), on the GUI thread,
+    # after the write has committed: a screen that showed its own edit already need not read it back
+    changed = Signal(object, object)
     failed = Signal(str)  # a background write that failed and that nobody else handles
 
     def __init__(self, path: Path, *, passphrase: str | None = None, read_only: bool = False,
@@ -40,7 +42,9 @@ class Database(QObject):
             self._writer.events.connect(self._on_core_changed)
         self.reader = Workbook(path, passphrase=passphrase, read_only=read_only, query_only=True, actor=actor)
         self._background = self.reader.reopen(query_only=True)
-        self._pending: deque[Changes] = deque()  # appended on the writer thread, drained on the GUI thread
+        # (changes, who asked): appended on the writer thread while a job runs, drained on the GUI thread
+        self._pending: deque[tuple[Changes, QObject | None]] = deque()
+        self._asking: QObject | None = None  # who asked for the write the writer thread is running
         self._jobs = 0
         self.closed = False
         self._seen_version = self._watched().store.data_version()
@@ -88,6 +92,13 @@ class Database(QObject):
              label: str | None) -> CancelToken:
         self._jobs += 1
 
+        def work(progress: Callable[[ProgressUpdate], None], cancel: CancelToken) -> Any:
+            self._asking = parent  # read by the core's listener, on this same thread
+            try:
+                return job(wb, progress, cancel)
+            finally:
+                self._asking = None
+
         def finished() -> None:
             self._jobs -= 1
             self._deliver()
@@ -98,22 +109,22 @@ class Database(QObject):
             else:
                 self.failed.emit(str(exc))
 
-        return run_op(parent or self, lambda progress, cancel: job(wb, progress, cancel), on_success=on_success,
-                      on_failure=failed, label=label, pool_name=pool_name, on_finished=finished)
+        return run_op(parent or self, work, on_success=on_success, on_failure=failed, label=label,
+                      pool_name=pool_name, on_finished=finished)
 
     # --- change events ------------------------------------------------------------------------
 
     def _on_core_changed(self, changes: Changes) -> None:
-        self._pending.append(changes)  # the writer thread: only hand over, the GUI thread emits
+        self._pending.append((changes, self._asking))  # the writer thread: only hand over, the GUI thread emits
 
     def _deliver(self) -> None:
         if self.closed:
             return  # the window is going away: nobody reads any more
-        merged = Changes()
-        while self._pending:
-            merged = merged | self._pending.popleft()
-        if merged:
-            self.changed.emit(merged)
+        while self._pending:  # one signal per asker, in the order the writes committed
+            changes, asking = self._pending.popleft()
+            while self._pending and self._pending[0][1] is asking:
+                changes = changes | self._pending.popleft()[0]
+            self.changed.emit(changes, asking)
 
     def _watched(self) -> Workbook:
         """The connection on which another program's commits show: the writer, or, read-only, the reader."""
@@ -131,7 +142,7 @@ class Database(QObject):
     def _check_version(self, version: int) -> None:
         if version != self._seen_version and not self.closed:
             self._seen_version = version
-            self.changed.emit(Changes.everything())
+            self.changed.emit(Changes.everything(), None)
 
     # --- closing ------------------------------------------------------------------------------
 

@@ -98,6 +98,8 @@ class EntryPage(QWidget):
         self._scores: dict[str, int | None] = {}  # what the screen shows, saved or on its way
         self._writing = 0  # writes of this screen not yet committed
         self._heard = False  # a change of the current unit was heard while writes were on their way
+        self._instrument: tuple[str, Instrument] | None = None  # the period's, read once
+        self._indicator_items: dict[str, QTreeWidgetItem] = {}  # of the current unit, by code
         # replaceable so that tests can answer without a modal dialog
         self.ask_reason: Callable[[str], str | None] = self._ask_reason
         self.last_message = ""
@@ -180,7 +182,10 @@ class EntryPage(QWidget):
 
     @property
     def instrument(self) -> Instrument:
-        return self.db.reader.registry.scored_instrument(self.db.reader.registry.period(self.period))
+        if self._instrument is None or self._instrument[0] != self.period:
+            registry = self.db.reader.registry
+            self._instrument = (self.period, registry.scored_instrument(registry.period(self.period)))
+        return self._instrument[1]
 
     def current_observation(self) -> Observation | None:
         return self._observations.get(self.indicator) if self.indicator else None
@@ -235,6 +240,7 @@ class EntryPage(QWidget):
         self._load_unit()
         self.indicators.blockSignals(True)
         self.indicators.clear()
+        self._indicator_items = {}
         first = None
         for aspect in self.instrument.aspects:
             parent = QTreeWidgetItem(self.indicators, [f"{aspect.code} · {pick(aspect.name, aspect.name_en)}"])
@@ -244,6 +250,7 @@ class EntryPage(QWidget):
                 child = QTreeWidgetItem(parent, [f"{ind.code}  {ind.text}", _score_text(self._scores.get(ind.code))])
                 child.setData(0, CodeRole, ind.code)
                 child.setToolTip(0, ind.text)
+                self._indicator_items[ind.code] = child
                 first = first or child
         self.indicators.blockSignals(False)
         self.indicator = None
@@ -258,10 +265,8 @@ class EntryPage(QWidget):
         self._scores = {o.indicator: o.score for o in found}
 
     def select_indicator(self, code: str) -> None:
-        for item in _items(self.indicators):
-            if item.data(0, CodeRole) == code:
-                self.indicators.setCurrentItem(item)
-                return
+        if code in self._indicator_items:
+            self.indicators.setCurrentItem(self._indicator_items[code])
 
     def _on_indicators_current_changed(self, item: QTreeWidgetItem | None, _: object = None) -> None:
         code = item.data(0, CodeRole) if item else None
@@ -280,14 +285,13 @@ class EntryPage(QWidget):
 
     def next_unscored(self) -> None:
         """Move to the next scored indicator of the unit without a score (wrapping around)."""
-        items = _items(self.indicators)
+        codes = list(self._indicator_items)  # in form order
         scored_codes = {i.code for i in self.instrument.scored_indicators}
-        start = next((n for n, it in enumerate(items) if it.data(0, CodeRole) == self.indicator), -1)
-        for offset in range(1, len(items) + 1):
-            item = items[(start + offset) % len(items)]
-            code = item.data(0, CodeRole)
+        start = codes.index(self.indicator) if self.indicator in codes else -1
+        for offset in range(1, len(codes) + 1):
+            code = codes[(start + offset) % len(codes)]
             if self._scores.get(code) is None and code in scored_codes:
-                self.indicators.setCurrentItem(item)
+                self.indicators.setCurrentItem(self._indicator_items[code])
                 self.form.rubric.setFocus()
                 return
         self._say(tr("Semua indikator unit ini sudah dinilai."))
@@ -312,9 +316,8 @@ class EntryPage(QWidget):
         """Show a score at once (from a command's redo or undo) and hand it to the writer."""
         if (key.unit, key.evaluator, key.period) == (self.unit, self.evaluator, self.period):
             self._scores[key.indicator] = score
-            for item in _items(self.indicators):
-                if item.data(0, CodeRole) == key.indicator:
-                    item.setText(1, _score_text(score))
+            if key.indicator in self._indicator_items:
+                self._indicator_items[key.indicator].setText(1, _score_text(score))
             if key.indicator == self.indicator:
                 self.form.show_score(score)
             self._show_local_progress()
@@ -403,12 +406,17 @@ class EntryPage(QWidget):
         self.db.write(lambda wb, progress, cancel: wb.observations.set_status(
                           unit=unit, evaluator=evaluator, status="final", period=period, actor=evaluator),
                       parent=self,
-                      on_success=lambda count: self._saved(tr("Unit {unit} final ({n} observasi)", unit=unit, n=count)),
+                      on_success=lambda count: self._finalized(unit, count),
                       on_failure=lambda exc: self._message(tr("Belum dapat difinalkan"), str(exc)))
+
+    def _finalized(self, unit: str, count: int) -> None:
+        if unit == self.unit:
+            self._refresh_unit()  # statuses changed: read them back
+        self._saved(tr("Unit {unit} final ({n} observasi)", unit=unit, n=count))
 
     # --- hearing changes -------------------------------------------------------------------
 
-    def _on_db_changed(self, changes: Changes) -> None:
+    def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if not self.loaded:
             return
         if changes.evaluator:
@@ -421,8 +429,8 @@ class EntryPage(QWidget):
         if changes.unit or changes.period or changes.external:
             self.reload()
             return
-        if not (changes.observation or changes.evidence):
-            return
+        if not (changes.observation or changes.evidence) or asking is self:
+            return  # this screen's own edits are shown already
         progress = self.db.reader.observations.progress(period=self.period, evaluator=self.evaluator,
                                                         units=changes.units or None)
         for item in _items(self.navigator):
@@ -439,8 +447,8 @@ class EntryPage(QWidget):
         """Show the current unit's stored scores and statuses again (text being typed is left alone)."""
         self._heard = False
         self._load_unit()
-        for item in _items(self.indicators):
-            item.setText(1, _score_text(self._scores.get(item.data(0, CodeRole))))
+        for code, item in self._indicator_items.items():
+            item.setText(1, _score_text(self._scores.get(code)))
         if self.indicator is not None:
             self.form.show_score(self._scores.get(self.indicator))
             self.form.show_status(self.current_observation())

@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
 
     # --- events ----------------------------------------------------------------------------
 
-    def _on_db_changed(self, changes: Changes) -> None:
+    def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if changes.external:
             self.statusBar().showMessage(tr("Basis data diubah dari luar aplikasi; tampilan diperbarui"), 8000)
 

@@ -152,7 +152,7 @@ class ResultsPage(QWidget):
 
     # --- keeping the results current -------------------------------------------------------
 
-    def _on_db_changed(self, changes: Changes) -> None:
+    def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if changes.period or changes.external:
             self.period_box.refresh()
         if changes.results or changes.external:

@@ -4,12 +4,14 @@ import pytest
 
 from PySide6.QtCore import QStandardPaths
 
+from ui import process
 from ui.main_window import MainWindow
 from ui.ops import busy, pool
 from ui.settings import Settings
 from workbench import Workbook, i18n
 
 QStandardPaths.setTestModeEnabled(True)  # never touch the real user folders
+process.tune()  # as main.py does
 
 
 @pytest.fixture
