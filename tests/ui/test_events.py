@@ -1,13 +1,12 @@
 """Screens hear every change: made on another screen, by an import in the app, or by another program."""
 
-import random
 import subprocess
 import sys
 import time
-import uuid
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
+from bench._data import make_large_db
 from tests.conftest import DATA, UNITS, score_all
 from tests.ui.conftest import wait_ops
 from ui import process
@@ -81,29 +80,8 @@ def test_an_import_from_the_command_line_shows_in_the_open_app(qtbot, settings, 
     window.close()
 
 
-def large_database(path, units=2500, evaluators=2, seed=5):
-    """units x 31 indicators x evaluators observations, written straight into SQLite."""
-    with Workbook.create(path, period="PEKPPP 2026") as wb:
-        period = wb.registry.period()
-        indicators = list(wb.registry.indicator_ids(period.instrument_id).values())
-        rng = random.Random(seed)
-        conn = wb.store.conn
-        with wb.transaction():
-            conn.executemany("INSERT INTO institutions (id, uuid, name) VALUES (?, ?, ?)",
-                             [(i, str(uuid.uuid4()), f"Instansi {i:04d}") for i in range(1, units // 5 + 2)])
-            conn.executemany("INSERT INTO units (id, uuid, code, name, institution_id) VALUES (?, ?, ?, ?, ?)",
-                             [(u, str(uuid.uuid4()), f"U{u:05d}", f"Unit {u}", u // 5 + 1) for u in range(1, units + 1)])
-            conn.executemany("INSERT INTO evaluators (id, uuid, name) VALUES (?, ?, ?)",
-                             [(e, str(uuid.uuid4()), f"Evaluator {e}") for e in range(1, evaluators + 1)])
-            conn.executemany("INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, score, "
-                             "updated_at) VALUES (?, ?, ?, ?, ?, ?, '2026-01-01')",
-                             ((str(uuid.uuid4()), period.id, u, e, i, rng.randint(0, 5))
-                              for u in range(2, units + 1) for e in range(1, evaluators + 1) for i in indicators))
-    return path
-
-
 def test_typing_scores_while_results_are_recomputed_never_stalls_the_window(qtbot, settings, tmp_path):
-    path = large_database(tmp_path / "besar.sqlite")
+    path = make_large_db(tmp_path / "besar.sqlite", units=2500, evaluators=2, unscored=1)
     window = MainWindow(settings, path)
     qtbot.addWidget(window)
     window.show()
