@@ -25,12 +25,16 @@ from PySide6.QtWidgets import (
 from ui.database import Database
 from ui.file_drop_list import FileDropList
 from workbench import WorkbenchError, Workbook
-from workbench.exchange.observation_sheets import LONG_OPTIONAL, LONG_REQUIRED, Preview
+from workbench.exchange.observation_sheets import Preview
 from workbench.exchange.report import PROBLEM_COLUMNS, ImportReport, problem_rows, summary_lines, write_problem_report
-from workbench.i18n import tr
+from workbench.i18n import N_, tr
 from workbench.progress import CancelToken, ProgressCallback
 
-FIELD_CHOICES = ("", *LONG_REQUIRED, *LONG_OPTIONAL, "nama_unit")
+# the standard columns of an observation sheet, as the mapping list names them
+FIELDS = {"kode_unit": N_("kode unit"), "kode_indikator": N_("kode indikator"), "nilai": N_("nilai evaluator (0-5)"),
+          "evaluator": N_("nama evaluator"), "catatan": N_("catatan pengamatan"), "rekomendasi": N_("rekomendasi"),
+          "tanggal": N_("tanggal observasi"), "metode": N_("metode (desk, lapangan, wawancara)"),
+          "klaim_unit": N_("klaim unit (F-01)"), "nama_unit": N_("nama unit")}
 SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods"
 
 
@@ -97,6 +101,7 @@ class ImportDialog(QDialog):
         self.file_box = QComboBox()
         self.file_box.currentIndexChanged.connect(lambda _: self._show_preview())
         self.preview_table = QTableWidget()
+        self.preview_table.setObjectName("file-content")  # shows the file's own words, in its own language
         self.mapping_table = QTableWidget(0, 2)
         self.mapping_table.setHorizontalHeaderLabels([tr("Judul kolom di berkas"), tr("Kolom baku")])
         self.mapping_table.horizontalHeader().setStretchLastSection(True)
@@ -154,14 +159,14 @@ class ImportDialog(QDialog):
 
     def mapping(self) -> dict[str, str]:
         """Header -> field for every header whose chosen field differs from the automatic guess."""
-        return {item.text(): box.currentText() for item, box in self._mapping_rows()
-                if box.currentText() and box.currentText() != item.data(Qt.ItemDataRole.UserRole)}
+        return {item.text(): box.currentData() for item, box in self._mapping_rows()
+                if box.currentData() and box.currentData() != item.data(Qt.ItemDataRole.UserRole)}
 
     def set_field(self, header: str, field: str) -> None:
         """Map a header to a field, as choosing it in the list would."""
         for item, box in self._mapping_rows():
             if item.text() == header:
-                box.setCurrentIndex(box.findText(field))
+                box.setCurrentIndex(box.findData(field))
 
     def go(self, index: int) -> None:
         index = max(0, min(index, self.stack.count() - 1))
@@ -220,8 +225,10 @@ class ImportDialog(QDialog):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.mapping_table.setItem(at, 0, item)
             box = QComboBox()
-            box.addItems(FIELD_CHOICES)
-            box.setCurrentIndex(box.findText(guessed or ""))
+            box.addItem("", "")
+            for field, label in FIELDS.items():
+                box.addItem(f"{field} · {tr(label)}", field)
+            box.setCurrentIndex(box.findData(guessed or ""))
             self.mapping_table.setCellWidget(at, 1, box)
         self.status.setText(tr("Lembar '{sheet}', judul di baris {row}", sheet=shown.sheet, row=shown.header_row))
 

@@ -101,7 +101,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(self.settings.number("persist/tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
-        if old is not None:
+        if old is not None:  # the screens of the last language go now, not at the next turn of the event loop
+            old.setParent(None)
             old.deleteLater()
         self.entry.splitter.restoreState(self.settings.state("persist/entry_splitter"))
         self.results.splitter.restoreState(self.settings.state("persist/results_splitter"))
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
+        for old in bar.findChildren(QMenu):  # clear() leaves the menus of the last language alive
+            old.setParent(None)
+            old.deleteLater()
         bar.clear()
         file = bar.addMenu(tr("&Berkas"))
         self._action(file, tr("&Baru…"), self.new_database, QKeySequence.StandardKey.New)

@@ -11,7 +11,7 @@ from workbench.domain.values import METHODS, STATUSES
 from workbench.errors import Incomplete, ReasonRequired, WorkbenchError
 from workbench.events import Changes
 from workbench.i18n import tr
-from workbench.progress import CancelToken
+from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Period, Registry
 
 EDITABLE = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
@@ -216,7 +216,7 @@ class Observations:
         return result
 
     def merge(self, period: Period, rows: Sequence[Incoming], source: Source, *, reason: str,
-              cancel: CancelToken | None = None) -> MergeCounts:
+              progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> MergeCounts:
         """Merge checked rows on (period, unit, evaluator, indicator), inside the caller's transaction.
 
         A new key is added; a row equal to the stored observation is left alone; a changed one updates it
@@ -237,8 +237,10 @@ class Observations:
         audits: list[Change] = []
         touched: set[int] = set()
         for n, row in enumerate(rows):
-            if cancel is not None and n % 5000 == 0:
-                cancel.check()
+            if n % 5000 == 0:
+                if cancel is not None:
+                    cancel.check()
+                report(progress, n, len(rows), tr("menggabungkan {file}", file=source.name))
             key = (row.unit_id, evaluators[row.evaluator], row.indicator_id)
             current = existing.get(key)
             if current is None:
@@ -269,6 +271,7 @@ class Observations:
             "UPDATE observations SET score = ?, claim = ?, notes = ?, recommendation = ?, method = ?, "
             "observed_on = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
             "source_sheet = ?, source_row = ? WHERE id = ?", updates)
+        report(progress, len(rows), len(rows), tr("mencatat jejak audit {file}", file=source.name))
         self._audit.append(audits)
         if touched:
             self._store.mark_results_stale(period.id)

@@ -83,7 +83,7 @@ class Exchange:
         for n, path in enumerate(paths):
             if cancel:
                 cancel.check()
-            report(progress, n, len(paths), Path(path).name)
+            report(progress, n, len(paths), tr("membaca {file}", file=Path(path).name))
             book = Book(path)
             meta = template_meta(book)
             try:
@@ -121,10 +121,9 @@ class Exchange:
             with self._store.transaction():
                 if given:
                     self.remember_mapping(given)
-                for n, check in enumerate(checks):
-                    report(progress, n, len(checks), tr("menulis {file}", file=check.name))
+                for check in checks:
                     if not check.already_imported and check.sha256:
-                        self._merge(check, result, cancel)
+                        self._merge(check, result, progress, cancel)
                 if dry_run:
                     raise _DryRun()
         except _DryRun:
@@ -137,10 +136,12 @@ class Exchange:
                                 **{f"aspect {code}": alpha for code, alpha in agreement.aspects.items()}}
         return result
 
-    def _merge(self, check: FileCheck, result: ImportReport, cancel: CancelToken | None) -> None:
+    def _merge(self, check: FileCheck, result: ImportReport, progress: ProgressCallback | None,
+               cancel: CancelToken | None) -> None:
         p = self._registry.period(check.period)
         counts = self._observations.merge(p, check.rows, Source(check.sha256, check.name, check.sheet),
-                                          reason=tr("impor {file}", file=check.name), cancel=cancel)
+                                          reason=tr("impor {file}", file=check.name), progress=progress,
+                                          cancel=cancel)
         self._store.conn.execute(
             "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
             "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
