@@ -11,7 +11,7 @@ from workbench.errors import NotFound
 ROOT = Path(__file__).resolve().parents[1]
 # calls that pass on a message marked elsewhere (an error's own, a list of marked column names)
 PASSED_ON = {("workbench/errors.py", "self.message"), ("workbench/domain/instrument.py", "problem"),
-             ("workbench/exchange/report.py", "c"), ("ui/import_dialog.py", "c"),
+             ("workbench/exchange/report.py", "c"), ("ui/import_dialog.py", "c"), ("ui/import_dialog.py", "label"),
              ("workbench/exchange/instrument_sheet.py", "exc.message")}
 
 
