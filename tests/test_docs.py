@@ -18,3 +18,21 @@ def test_every_command_is_in_the_readme():
 def test_every_benchmark_has_its_figure_in_the_readme():
     benches = [p.name for p in (ROOT / "bench").glob("*.py") if not p.name.startswith("_")]
     assert benches and all(f"bench/{name}" in README for name in benches)
+
+
+def test_the_repository_stands_alone():
+    """Code and documents point only at files of the repository: its links resolve, and no notes of ours
+    from outside it are cited."""
+    import re
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    texts = [ROOT / f for f in tracked if f.endswith((".py", ".md", ".toml", ".json", ".po", ".cfg", ".txt"))
+             or f in ("Makefile",)]
+    cited = [str(p.relative_to(ROOT)) for p in texts if p.exists()
+             and re.search(r"DOMAIN\.md|MEASURED\.md|STYLE\.md|shared/docs", p.read_text(encoding="utf-8"))]
+    assert cited == [str(Path(__file__).relative_to(ROOT))]  # this test names them, nothing else does
+    for document in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        for link in re.findall(r"\]\(([^)#]+)\)", document.read_text(encoding="utf-8")):
+            if not link.startswith("http"):
+                assert (document.parent / link).exists(), f"{document.name}: {link}"

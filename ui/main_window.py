@@ -225,7 +225,9 @@ class MainWindow(QMainWindow):
             self._warn(tr("Hanya baca"), tr("Basis data ini sedang dibuka untuk ditulis di jendela lain; "
                                             "di sini hanya dapat dibaca."))
             return
-        self.db.read(lambda wb, progress, cancel: wb.maintenance.rolling_backup(min_interval=600), parent=self)
+        # the first job of the writer: the copy is taken before any write of this session, and the results
+        # are computed meanwhile on the reader thread
+        self.db.write(lambda wb, progress, cancel: wb.maintenance.rolling_backup(min_interval=600), parent=self)
 
     def restore_backup(self) -> None:
         """Choose one of the rolling backups and put it in place of the database (undoable: see backups)."""

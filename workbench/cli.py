@@ -52,15 +52,21 @@ def _key_passphrase() -> str:
     return os.environ.get("WORKBENCH_PASSPHRASE") or getpass.getpass(tr("Kata sandi kunci: "))
 
 
-def _open(path: str) -> Workbook:
-    return Workbook(path, passphrase=_db_passphrase())
+def _actor(args: argparse.Namespace) -> str:
+    """Who runs the command, for the audit log: --as, else WORKBENCH_USER, else the system user."""
+    return getattr(args, "actor", None) or os.environ.get("WORKBENCH_USER") or getpass.getuser()
+
+
+def _open(args: argparse.Namespace) -> Workbook:
+    return Workbook(args.db, passphrase=_db_passphrase(), actor=_actor(args))
 
 
 def cmd_init(args: argparse.Namespace) -> None:
     passphrase = None
     if args.encrypt:
         passphrase = _db_passphrase() or getpass.getpass(tr("Kata sandi basis data: "))
-    with Workbook.create(args.db, instrument=args.instrument, period=args.period, passphrase=passphrase) as wb:
+    with Workbook.create(args.db, instrument=args.instrument, period=args.period, passphrase=passphrase,
+                         actor=_actor(args)) as wb:
         period = wb.registry.period()
     print(tr("{db}: dibuat; periode {period}, instrumen {instrument}", db=args.db, period=period.name,
              instrument=period.instrument_id))
@@ -77,14 +83,14 @@ def cmd_instruments(args: argparse.Namespace) -> None:
 
 
 def cmd_units_import(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         done = wb.exchange.import_units(args.file)
     print(tr("{file}: {added} unit baru, {updated} diperbarui, {unchanged} tetap", file=Path(args.file).name,
              added=done.added, updated=done.updated, unchanged=done.unchanged))
 
 
 def cmd_units_list(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         units = wb.registry.units()
     if args.json:
         return _json([asdict(u) | {"id": None} for u in units])
@@ -92,14 +98,14 @@ def cmd_units_list(args: argparse.Namespace) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         rows = wb.exchange.write_template(args.out, evaluator=args.evaluator or wb.actor, units=args.unit or None,
                                           period=args.period)
     print(tr("{file}: {rows} baris untuk diisi", file=args.out, rows=rows))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         result = wb.exchange.import_observations(args.files, period=args.period, evaluator=args.evaluator,
                                                  mapping=args.map or None, skip_invalid=args.skip_invalid,
                                                  dry_run=args.dry_run)
@@ -122,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         conflicts = wb.conflicts.open(args.period)
     if args.json:
         return _json([{"unit": c.unit, "indicator": c.indicator, "scores": c.scores, "spread": c.spread,
@@ -133,20 +139,35 @@ def cmd_conflicts(args: argparse.Namespace) -> None:
 
 
 def cmd_resolve(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         wb.conflicts.resolve(unit=args.unit, indicator=args.indicator, score=args.score, reason=args.reason,
                              period=args.period)
     print(tr("{unit} {indicator} = {score}: disepakati", unit=args.unit, indicator=args.indicator, score=args.score))
 
 
+def cmd_finalize(args: argparse.Namespace) -> int:
+    if not args.unit and not args.all:
+        raise WorkbenchError("Sebutkan --unit KODE (boleh berulang) atau --all")
+    with _open(args) as wb:
+        done = wb.observations.finalize(period=args.period, units=args.unit, evaluator=args.evaluator,
+                                        actor=_actor(args))
+    for refused in done.refused:
+        print(tr("{unit} / {evaluator}: belum dapat difinalkan, {count} indikator belum dinilai ({codes})",
+                 unit=refused.unit, evaluator=refused.evaluator, count=len(refused.missing),
+                 codes=", ".join(refused.missing[:12]) + (" …" if len(refused.missing) > 12 else "")))
+    print(tr("{count} observasi final ({pairs} unit × evaluator); {refused} belum lengkap", count=done.observations,
+             pairs=done.pairs, refused=len(done.refused)))
+    return 1 if done.refused and not done.pairs else 0
+
+
 def cmd_export(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         out = wb.exchange.export_results(args.out, args.period)
     print(tr("{file}: rekap hasil ditulis", file=out))
 
 
 def cmd_keys_init(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         key = wb.certificates.init_keys(_key_passphrase())
         if args.public_out:
             Path(args.public_out).write_bytes(wb.certificates.public_key())
@@ -156,7 +177,7 @@ def cmd_keys_init(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_export(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         Path(args.out).write_bytes(wb.certificates.public_key())
     print(tr("{file}: kunci publik", file=args.out))
 
@@ -164,7 +185,7 @@ def cmd_keys_export(args: argparse.Namespace) -> None:
 def cmd_certificates(args: argparse.Namespace) -> None:
     from workbench.usecases.certificates import issue_certificates
 
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         issued = issue_certificates(wb, _key_passphrase(), args.out, period=args.period,
                                     min_category=args.min_category)
     for cert in issued.certificates:
@@ -176,7 +197,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from workbench.usecases.certificates import verify
 
     if args.db:
-        with _open(args.db) as wb:
+        with _open(args) as wb:
             verdict = verify(args.target, wb=wb)
     else:
         verdict = verify(args.target, public_key=args.public_key)
@@ -185,13 +206,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         wb.certificates.revoke(args.number, args.reason)
     print(tr("{number}: dicabut", number=args.number))
 
 
 def cmd_revocations(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         listed = wb.certificates.revocations()
     if args.out:
         Path(args.out).write_text(json.dumps(listed, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -201,13 +222,13 @@ def cmd_revocations(args: argparse.Namespace) -> None:
 def cmd_reports(args: argparse.Namespace) -> None:
     from workbench.usecases.reports import write_reports
 
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         written = write_reports(wb, args.out, units=args.unit, period=args.period)
     print(tr("{count} laporan unit dan rekapitulasi -> {folder}", count=len(written) - 1, folder=args.out))
 
 
 def cmd_scores(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         results = wb.results.scores(args.period, by_evaluator=args.by_evaluator)
     records = [{"unit": r.unit, "name": r.name, "institution": r.institution, "evaluator": r.evaluator,
                 "ipp": r.ipp, "category": r.category, "label": r.label, "rank": r.rank, "aspects": r.aspects,
@@ -232,7 +253,7 @@ def cmd_scores(args: argparse.Namespace) -> None:
 
 
 def cmd_skm(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         results = wb.surveys.ikm(wb.exchange.skm_responses(args.file), mode=args.weight_mode)
     if args.json:
         return _json([{"unit": unit, "respondents": r.respondents, "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
@@ -248,13 +269,13 @@ def cmd_sample(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         out = wb.maintenance.backup(args.out)
     print(tr("{file}: cadangan dibuat", file=out))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with _open(args.db) as wb:
+    with _open(args) as wb:
         problems = wb.maintenance.check()
     for problem in problems:
         print(problem)
@@ -269,9 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('pekppp-workbench')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--as", dest="actor", metavar="NAME",
+                        help=tr("nama Anda di log audit (bawaan: WORKBENCH_USER, atau pengguna sistem)"))
+
     def command(name: str, handler: Handler | None, help_text: str,
                 parent: argparse._SubParsersAction[argparse.ArgumentParser] = sub) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, help=help_text, description=help_text)
+        p = parent.add_parser(name, help=help_text, description=help_text, parents=[common] if handler else [])
         p.set_defaults(handler=handler)
         return p
 
@@ -335,6 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicator", required=True, metavar="CODE", help=tr("kode indikator"))
     p.add_argument("--score", required=True, type=int, metavar="N", help=tr("nilai yang disepakati (0-5)"))
     p.add_argument("--reason", required=True, metavar="TEXT", help=tr("alasan (masuk log audit)"))
+    period_option(p)
+
+    p = command("finalize", cmd_finalize, tr("Tandai final penilaian yang lengkap (diaudit); yang belum lengkap "
+                                             "disebutkan"))
+    db_argument(p)
+    p.add_argument("--unit", action="append", metavar="CODE", help=tr("hanya unit ini (boleh berulang)"))
+    p.add_argument("--evaluator", metavar="NAME", help=tr("hanya penilaian evaluator ini"))
+    p.add_argument("--all", action="store_true", help=tr("semua unit periode"))
     period_option(p)
 
     p = command("export", cmd_export, tr("Buku kerja rekap hasil"))

@@ -67,6 +67,24 @@ class Source:
     sheet: str
 
 
+@dataclass(frozen=True)
+class Refused:
+    """An evaluator's unit that cannot be finalised yet, and the indicators it lacks."""
+
+    unit: str
+    evaluator: str
+    missing: list[str]
+
+
+@dataclass(frozen=True)
+class Finalized:
+    """What `Observations.finalize` did: observations made final, (unit, evaluator) pairs, pairs refused."""
+
+    observations: int
+    pairs: int
+    refused: list[Refused]
+
+
 @dataclass
 class MergeCounts:
     added: int = 0
@@ -179,20 +197,67 @@ class Observations:
         Finalising checks that every scored indicator has a score (Incomplete names those that don't).
         Returns the number of observations whose status changed.
         """
-        p = self._registry.period(period)
-        if status in ("final", "verified"):
-            missing = self.missing(unit=unit, evaluator=evaluator, period=p.name)
-            if missing:
+        if status == "final":
+            done = self.finalize(period=period, units=[unit], evaluator=evaluator, reason=reason, actor=actor)
+            if done.refused:
                 raise Incomplete("Unit {unit} belum lengkap: {count} indikator belum dinilai ({codes})", unit=unit,
-                                 count=len(missing), codes=", ".join(missing))
+                                 count=len(done.refused[0].missing), codes=", ".join(done.refused[0].missing))
+            return done.observations
+        p = self._registry.period(period)
+        missing = self.missing(unit=unit, evaluator=evaluator, period=p.name) if status == "verified" else []
+        if missing:
+            raise Incomplete("Unit {unit} belum lengkap: {count} indikator belum dinilai ({codes})", unit=unit,
+                             count=len(missing), codes=", ".join(missing))
         count = 0
         with self._store.transaction():
             for obs in self.find(period=p.name, unit=unit, evaluator=evaluator):
-                if obs.status != status:
+                if obs.status != status and obs.score is not None:
                     self.save(unit=unit, indicator=obs.indicator, evaluator=evaluator, period=p.name, status=status,
-                              reason=reason or (tr("finalisasi") if obs.status == "draft" else None), actor=actor)
+                              reason=reason, actor=actor)
                     count += 1
         return count
+
+    def finalize(self, *, period: str | None = None, units: Collection[str] | None = None,
+                 evaluator: str | None = None, reason: str | None = None, actor: str | None = None) -> Finalized:
+        """Mark final the scored observations of every (unit, evaluator) whose scored indicators are all scored:
+        of the given units (all by default) and evaluator (everyone by default), audited, in one transaction.
+
+        The others are left as they are and listed in `refused` with the codes they lack.
+        """
+        p = self._registry.period(period)
+        scored = [i.code for i in self._registry.scored_instrument(p).scored_indicators]
+        sql = ("SELECT u.code, e.name, i.code FROM observations o JOIN units u ON u.id = o.unit_id "
+               "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicators i ON i.id = o.indicator_id "
+               "WHERE o.period_id = ? AND o.score IS NOT NULL AND i.scored")
+        params: list[object] = [p.id]
+        if units is not None:
+            codes = [self._registry.unit(code).code for code in units]
+            sql, params = sql + f" AND u.code IN ({','.join('?' * len(codes))})", [*params, *codes]
+        if evaluator is not None:
+            sql, params = sql + " AND e.name = ?", [*params, evaluator]
+        present: dict[tuple[str, str], set[str]] = {}
+        for unit, name, indicator in self._store.conn.execute(sql, params):
+            present.setdefault((unit, name), set()).add(indicator)
+        if units is not None and evaluator is not None:  # a unit asked for by name and not scored at all
+            for code in codes:
+                present.setdefault((code, evaluator), set())
+        refused = [Refused(unit, name, [c for c in scored if c not in done])
+                   for (unit, name), done in sorted(present.items()) if len(done) < len(scored)]
+        ready = [key for key, done in present.items() if len(done) == len(scored)]
+        rows = []
+        for unit, name in ready:
+            rows += self._store.conn.execute(
+                "SELECT o.id, o.uuid FROM observations o JOIN units u ON u.id = o.unit_id JOIN evaluators e "
+                "ON e.id = o.evaluator_id WHERE o.period_id = ? AND u.code = ? AND e.name = ? AND o.status = 'draft' "
+                "AND o.score IS NOT NULL", (p.id, unit, name)).fetchall()
+        with self._store.transaction():
+            self._store.conn.executemany("UPDATE observations SET status = 'final', version = version + 1, "
+                                         "updated_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
+            self._audit.append([Change("observation", uuid, "status", "draft", "final", reason or tr("finalisasi"))
+                                for _, uuid in rows], actor=actor)
+            if rows:
+                self._store.changed(Changes(observation=True, units=frozenset(unit for unit, _ in ready)))
+        return Finalized(len(rows), len(ready), refused)
 
     def progress(self, *, period: str | None = None, evaluator: str | None = None,
                  units: Collection[str] | None = None) -> dict[str, UnitProgress]:

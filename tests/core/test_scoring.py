@@ -1,4 +1,4 @@
-"""Golden values computed by hand from DOMAIN.md."""
+"""Golden values computed by hand from the rules in docs/rules.md."""
 
 import pytest
 
@@ -51,7 +51,7 @@ def test_competition_ranks_share_ties():
     assert competition_ranks([4.2, 4.6, 4.2, None, 3.0]) == [2, 1, 2, None, 4]
 
 
-# DOMAIN.md 4.4: 29 respondents, sums per unsur 105/101/100/116/102/105/106/105/115
+# the published SKM example of docs/rules.md: 29 respondents, sums per unsur 105/101/100/116/102/105/106/105/115
 SKM_SUMS = {"persyaratan": 105, "prosedur": 101, "waktu": 100, "biaya": 116, "produk": 102, "kompetensi": 105,
             "perilaku": 106, "pengaduan": 105, "sarana": 115}
 

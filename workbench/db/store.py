@@ -42,6 +42,7 @@ def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool 
 
         conn = cast(sqlite3.Connection, sqlcipher3.connect(target, isolation_level=None, check_same_thread=False,
                                                           timeout=10, uri=read_only))  # the same DB-API
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not SQLCipher's log line
         conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")  # PRAGMA takes no parameters
     try:
         conn.execute("PRAGMA foreign_keys = ON")
