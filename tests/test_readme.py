@@ -49,6 +49,8 @@ def test_the_readme_walkthrough_runs(tmp_path, monkeypatch, capsys):
     for line in lines:
         comment = line[line.index(" #"):] if " #" in line else ""
         words = shlex.split(line, comments=True)
+        if not words:
+            continue  # a comment of its own
         if words[:1] == ["export"]:
             name, _, value = words[1].partition("=")
             monkeypatch.setenv(name, value)
@@ -63,5 +65,6 @@ def test_the_readme_walkthrough_runs(tmp_path, monkeypatch, capsys):
         out, err = capsys.readouterr()
         assert code == expected, f"{line}\n{out}\n{err}"
         ran.append(words[1])
-    assert {"init", "import", "resolve", "finalize", "certificates", "verify", "revoke", "reports"} <= set(ran)
+    assert {"init", "import", "package", "status", "resolve", "finalize", "certificates", "verify", "revoke",
+            "reports", "period"} <= set(ran)
     assert (tmp_path / "piagam" / "piagam-semua.pdf").exists() and (tmp_path / "laporan" / "rekapitulasi.pdf").exists()

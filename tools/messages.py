@@ -7,7 +7,9 @@ New messages arrive in `workbench.po` with an empty translation; fill them in an
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -34,7 +36,12 @@ def _error_classes(cls: type[WorkbenchError] = WorkbenchError) -> set[str]:
 
 def keywords() -> dict[str, tuple[int, ...]]:
     """Calls whose first string argument is a message: tr, tr_n, N_ and every WorkbenchError class
-    (but ValidationFailed, which takes a list of problems)."""
+    (but ValidationFailed, which takes a list of problems), wherever in the core it is declared."""
+    import workbench
+
+    for module in pkgutil.walk_packages(workbench.__path__, "workbench."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
     return {**KEYWORDS, **{name: (1,) for name in _error_classes() - {"ValidationFailed"}}}
 
 

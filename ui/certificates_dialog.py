@@ -170,7 +170,7 @@ class CertificatesDialog(QDialog):
         self.certificates = self.db.reader.certificates.issued(self.period)
         self.list.clear()
         for cert in self.certificates:
-            revoked = f" · {tr('DICABUT')}" if cert.revoked else ""
+            revoked = " · " + tr("DICABUT") if cert.revoked else ""
             item = QListWidgetItem(f"{cert.number} · {cert.unit_name} · {cert.category}{revoked}")
             item.setData(NumberRole, cert.number)
             self.list.addItem(item)

@@ -66,6 +66,17 @@ class Database(QObject):
         return self.reader.passphrase
 
     @property
+    def actor(self) -> str:
+        """Who the writes are recorded as in the audit log."""
+        return self.reader.actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        for wb in (self._writer, self.reader, self._background):
+            if wb is not None:
+                wb.store.actor = name  # a plain attribute; the writer reads it in its next job
+
+    @property
     def idle(self) -> bool:
         """Whether no job of this database is queued or running."""
         return self._jobs == 0

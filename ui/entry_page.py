@@ -33,6 +33,7 @@ from ui.database import Database
 from ui.observation_form import ObservationForm, open_file
 from ui.period_box import PeriodBox
 from workbench.domain.instrument import Instrument
+from workbench.domain.values import STATUS_LABELS
 from workbench.events import Changes
 from workbench.i18n import pick, tr
 from workbench.observations import Observation, UnitProgress
@@ -219,8 +220,7 @@ class EntryPage(QWidget):
             self.navigator.setCurrentItem(current)
 
     def _show_progress(self, item: QTreeWidgetItem, progress: UnitProgress) -> None:
-        labels = {"draft": tr("draf"), "final": tr("final"), "verified": tr("terverifikasi")}
-        item.setText(1, f"{progress.scored}/{progress.total} · {labels[progress.status]}")
+                item.setText(1, f"{progress.scored}/{progress.total} · {tr(STATUS_LABELS[progress.status])}")
 
     def select_unit(self, code: str) -> None:
         """Make a unit current (as a click in the navigator would)."""
@@ -322,8 +322,7 @@ class EntryPage(QWidget):
                 self.form.show_score(score)
             self._show_local_progress()
         self._write(lambda wb: wb.observations.save(unit=key.unit, indicator=key.indicator, evaluator=key.evaluator,
-                                                    period=key.period, score=score, reason=reason,
-                                                    actor=key.evaluator),
+                                                    period=key.period, score=score, reason=reason),
                     f"{key.unit} {key.indicator} = {_score_text(score)}")
 
     def save_field(self, field: str, value: object) -> None:
@@ -340,7 +339,7 @@ class EntryPage(QWidget):
         labels = {"claim": tr("Klaim unit (F-01)"), "notes": tr("Catatan"), "recommendation": tr("Rekomendasi"),
                   "method": tr("Metode"), "observed_on": tr("Tanggal")}
         self._write(lambda wb: wb.observations.save(unit=unit, indicator=indicator, evaluator=evaluator,
-                                                    period=period, reason=reason, actor=evaluator, **{field: value}),
+                                                    period=period, reason=reason, **{field: value}),
                     f"{unit} {indicator}: {labels.get(field, field)}")
 
     def _write(self, save: Callable[[Any], Observation], what: str) -> None:
@@ -404,7 +403,7 @@ class EntryPage(QWidget):
         self.form.commit_pending()
         unit, evaluator, period = self.unit, self.evaluator, self.period
         self.db.write(lambda wb, progress, cancel: wb.observations.set_status(
-                          unit=unit, evaluator=evaluator, status="final", period=period, actor=evaluator),
+                          unit=unit, evaluator=evaluator, status="final", period=period),
                       parent=self,
                       on_success=lambda count: self._finalized(unit, count),
                       on_failure=lambda exc: self._message(tr("Belum dapat difinalkan"), str(exc)))

@@ -26,9 +26,11 @@ from ui.database import Database
 from ui.file_drop_list import FileDropList
 from workbench import WorkbenchError, Workbook
 from workbench.exchange.observation_sheets import Preview
+from workbench.exchange.package import SUFFIX
 from workbench.exchange.report import PROBLEM_COLUMNS, ImportReport, problem_rows, summary_lines, write_problem_report
 from workbench.i18n import N_, tr
 from workbench.progress import CancelToken, ProgressCallback
+from workbench.usecases.imports import import_files, is_package
 
 # the standard columns of an observation sheet, as the mapping list names them
 FIELDS = {"kode_unit": N_("kode unit"), "kode_indikator": N_("kode indikator"), "nilai": N_("nilai evaluator (0-5)"),
@@ -36,6 +38,7 @@ FIELDS = {"kode_unit": N_("kode unit"), "kode_indikator": N_("kode indikator"), 
           "tanggal": N_("tanggal observasi"), "metode": N_("metode (desk, lapangan, wawancara)"),
           "klaim_unit": N_("klaim unit (F-01)"), "nama_unit": N_("nama unit")}
 SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods"
+ACCEPTED = (".xlsx", ".xlsm", ".xls", ".ods", SUFFIX)
 
 
 class ImportDialog(QDialog):
@@ -46,7 +49,7 @@ class ImportDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.setWindowTitle(tr("Impor lembar penilaian"))
+        self.setWindowTitle(tr("Impor lembar penilaian dan paket"))
         self.resize(980, 620)
         self.report: ImportReport | None = None
         self.previews: dict[str, Preview] = {}
@@ -84,16 +87,24 @@ class ImportDialog(QDialog):
         remove.clicked.connect(lambda: self.files.takeItem(self.files.currentRow()))
         self.evaluator = QLineEdit()
         self.evaluator.setPlaceholderText(tr("bila berkas tidak menyebut evaluatornya"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(tr("untuk paket terenkripsi"))
+        self.final = QCheckBox(tr("Nilai dari lembar kerja langsung final"))
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch()
         row.addWidget(QLabel(tr("Evaluator")))
         row.addWidget(self.evaluator)
+        row.addWidget(QLabel(tr("Kata sandi paket")))
+        row.addWidget(self.passphrase)
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(tr("1. Pilih atau seret berkas xlsx, xls atau ods ke daftar ini:")))
+        layout.addWidget(QLabel(tr("1. Pilih atau seret lembar kerja (xlsx, xls, ods) atau paket evaluator (.wbpkg) "
+                                   "ke daftar ini:")))
         layout.addWidget(self.files, 1)
         layout.addLayout(row)
+        layout.addWidget(self.final)
         return page
 
     def _columns_page(self) -> QWidget:
@@ -144,7 +155,7 @@ class ImportDialog(QDialog):
     def add_files(self, paths: list[str]) -> None:
         known = set(self.paths())
         for path in paths:
-            if path not in known and Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+            if path not in known and Path(path).suffix.lower() in ACCEPTED:
                 self.files.addItem(path)
         self._update_buttons()
 
@@ -196,6 +207,8 @@ class ImportDialog(QDialog):
         self.file_box.blockSignals(True)
         self.file_box.clear()
         for path in self.paths():
+            if is_package(path):
+                continue  # a package needs no columns matched
             try:
                 self.previews[path] = self.db.reader.exchange.preview(path)
             except WorkbenchError as exc:
@@ -208,6 +221,8 @@ class ImportDialog(QDialog):
     def _show_preview(self) -> None:
         shown = self.previews.get(self.file_box.currentData())
         if shown is None:
+            if not self.previews:
+                self.status.setText(tr("Paket tidak perlu dicocokkan kolomnya; lanjut periksa."))
             return
         self.preview_table.clear()
         self.preview_table.setColumnCount(len(shown.headers))
@@ -235,10 +250,11 @@ class ImportDialog(QDialog):
     def _run(self, *, dry_run: bool, on_success: Callable[[ImportReport], None], label: str) -> None:
         paths, mapping = self.paths(), self.mapping()
         evaluator, skip = self.evaluator.text().strip() or None, self.skip_invalid.isChecked()
+        passphrase, final = self.passphrase.text() or None, self.final.isChecked()
 
         def work(wb: Workbook, progress: ProgressCallback, cancel: CancelToken) -> ImportReport:
-            return wb.exchange.import_observations(paths, evaluator=evaluator, mapping=mapping, skip_invalid=skip,
-                                                   dry_run=dry_run, progress=progress, cancel=cancel)
+            return import_files(wb, paths, evaluator=evaluator, mapping=mapping, passphrase=passphrase,
+                                skip_invalid=skip, dry_run=dry_run, final=final, progress=progress, cancel=cancel)
 
         self.db.write(work, parent=self, on_success=on_success, on_failure=self._failed, label=label)
 
@@ -274,8 +290,9 @@ class ImportDialog(QDialog):
         self.status.setText(str(exc))
 
     def _on_add_clicked(self) -> None:
+        kind = tr("Lembar kerja dan paket")
         paths, _ = QFileDialog.getOpenFileNames(self, tr("Pilih berkas"), str(self.db.path.parent),
-                                                f"{tr('Lembar kerja')} ({SPREADSHEETS})")
+                                                f"{kind} ({SPREADSHEETS} *{SUFFIX})")
         self.add_files(paths)
 
     def _on_save_report_clicked(self) -> None:

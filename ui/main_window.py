@@ -25,7 +25,8 @@ from ui.conflicts_page import ConflictsPage
 from ui.database import Database
 from ui.entry_page import EntryPage
 from ui.results_page import ResultsPage
-from ui.settings import Settings
+from ui.settings import Settings, default_user
+from ui.team_page import TeamPage
 from workbench import WorkbenchError, Workbook, i18n
 from workbench.demo import add_demo_period
 from workbench.errors import NotAWorkbench
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         i18n.set_language(settings.text("setting/language"))
         create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
-        self.db = self._connect(Database(path, passphrase=passphrase, read_only=self.lock is None))
+        self.db = self._connect(Database(path, passphrase=passphrase, read_only=self.lock is None, actor=self.user))
         self.settings.add_recent(self.db.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
@@ -73,6 +74,11 @@ class MainWindow(QMainWindow):
         self.restoreGeometry(settings.state("persist/geometry"))
         self.restoreState(settings.state("persist/window_state"))
         self._after_open()
+
+    @property
+    def user(self) -> str:
+        """Who works in this window, for the audit log."""
+        return self.settings.text("setting/user") or default_user()
 
     @property
     def wb(self) -> Workbook:
@@ -93,11 +99,13 @@ class MainWindow(QMainWindow):
         self.entry = EntryPage(self.db, evaluator=self.settings.text("setting/evaluator"))
         self.results = ResultsPage(self.db)
         self.conflicts = ConflictsPage(self.db)
+        self.team = TeamPage(self.db)
         self.entry.saved.connect(self._on_entry_saved)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, tr("Entri penilaian"))
         self.tabs.addTab(self.results, tr("Hasil"))
         self.tabs.addTab(self.conflicts, tr("Konflik"))
+        self.tabs.addTab(self.team, tr("Progres tim"))
         self.tabs.setCurrentIndex(self.settings.number("persist/tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
@@ -108,7 +116,8 @@ class MainWindow(QMainWindow):
         self.results.splitter.restoreState(self.settings.state("persist/results_splitter"))
         self._build_menus()
         self.db_label.setText(tr("Basis data:") + f" {self.db.path}"
-                              + (" · " + tr("hanya baca") if self.db.read_only else ""))
+                              + (" · " + tr("hanya baca") if self.db.read_only else "")
+                              + " · " + tr("Pengguna: {name}", name=self.user))
         self.entry.setEnabled(not self.db.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
 
@@ -135,7 +144,8 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         file.addSeparator()
         self._action(file, tr("Impor daftar &unit…"), self._on_import_units_triggered, writes=True)
-        self._action(file, tr("&Impor lembar penilaian…"), self.import_sheets, "Ctrl+I", writes=True)
+        self._action(file, tr("&Impor lembar penilaian dan paket…"), self.import_sheets, "Ctrl+I", writes=True)
+        self._action(file, tr("&Kirim paket…"), self.send_package, "Ctrl+K")
         self._action(file, tr("&Templat evaluator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
         self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P", writes=True)
@@ -143,6 +153,7 @@ class MainWindow(QMainWindow):
         self._action(file, tr("&Cadangkan…"), self.backup_database)
         self._action(file, tr("&Pulihkan cadangan…"), self.restore_backup, writes=True)
         file.addSeparator()
+        self._action(file, tr("Nama &pengguna…"), self.ask_user_name)
         self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Sunting"))
         undo = self.entry.undo_stack.createUndoAction(self, tr("&Urungkan"))
@@ -155,6 +166,7 @@ class MainWindow(QMainWindow):
         self._action(view, tr("&Entri penilaian"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action(view, tr("&Hasil"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action(view, tr("&Konflik"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+        self._action(view, tr("&Progres tim"), lambda: self.tabs.setCurrentIndex(3), "Ctrl+4")
         self._action(view, tr("Hitung &ulang hasil"), lambda: self.results.recompute(force=True), "F5")
         language = bar.addMenu(tr("Ba&hasa"))
         group = QActionGroup(self)
@@ -212,12 +224,12 @@ class MainWindow(QMainWindow):
     def _open(self, path: Path, read_only: bool) -> Database:
         """A plain workbook, or an encrypted one after asking for its passphrase."""
         try:
-            return Database(path, read_only=read_only)
+            return Database(path, read_only=read_only, actor=self.user)
         except NotAWorkbench:
             passphrase = self.ask_passphrase(path)
             if passphrase is None:
                 raise
-            return Database(path, passphrase=passphrase, read_only=read_only)
+            return Database(path, passphrase=passphrase, read_only=read_only, actor=self.user)
 
     def _after_open(self) -> None:
         """Keep a rolling backup of a database opened for writing; say so when it is read-only."""
@@ -294,9 +306,32 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def send_package(self) -> QDialog:
+        """Write this workbook's work (one evaluator's, or everyone's) as a package for the team lead."""
+        from ui.package_dialog import PackageDialog
+
+        dialog = PackageDialog(self.db, self.entry.period, self.entry.evaluator, self)
+        dialog.sent.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def ask_user_name(self) -> None:
+        """Ask who works in this app; every change from now on is recorded under that name."""
+        name, ok = QInputDialog.getText(self, tr("Nama pengguna"), tr("Nama Anda (tercatat di log audit):"),
+                                        text=self.user)
+        if ok and name.strip():
+            self.set_user(name.strip())
+
+    def set_user(self, name: str) -> None:
+        self.settings.set("setting/user", name)
+        self.db.actor = name
+        self._build()
+
     def _on_import_units_triggered(self) -> None:
+        kind = tr("Lembar kerja")
         path, _ = QFileDialog.getOpenFileName(self, tr("Impor daftar unit"), self._folder(),
-                                              f"{tr('Lembar kerja')} (*.xlsx *.xlsm *.xls *.ods)")
+                                              f"{kind} (*.xlsx *.xlsm *.xls *.ods)")
         if path:
             self.import_units(Path(path))
 

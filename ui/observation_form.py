@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.file_drop_list import FileDropList
 from workbench.domain.instrument import Indicator
-from workbench.domain.values import METHODS
+from workbench.domain.values import METHODS, STATUS_LABELS
 from workbench.i18n import tr
 from workbench.observations import Observation
 
@@ -173,8 +173,7 @@ class ObservationForm(QWidget):
             self._loading = False
 
     def show_status(self, obs: Observation | None) -> None:
-        labels = {"draft": tr("draf"), "final": tr("final"), "verified": tr("terverifikasi")}
-        self.status.setText(tr("Status:") + " " + labels[obs.status if obs else "draft"]
+                self.status.setText(tr("Status:") + " " + tr(STATUS_LABELS[obs.status if obs else "draft"])
                             + (f" · v{obs.version}" if obs else ""))
 
     def show_score(self, score: int | None) -> None:

@@ -24,7 +24,7 @@ class PeriodBox(QComboBox):
         self.clear()
         for period in self.wb.registry.periods():
             marked = period.demo and "contoh" not in period.name.lower()
-            self.addItem(period.name + (f" ({tr('contoh')})" if marked else ""), period.name)
+            self.addItem(period.name + (" (" + tr("contoh") + ")" if marked else ""), period.name)
         if chosen is not None and self.findData(chosen) >= 0:
             self.setCurrentIndex(self.findData(chosen))
         self.blockSignals(False)

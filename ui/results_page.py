@@ -35,6 +35,7 @@ from workbench import Workbook
 from workbench.domain.instrument import Instrument
 from workbench.events import Changes
 from workbench.i18n import pick, tr
+from workbench.observations import Finalized
 from workbench.results import Computed, UnitScore
 
 DEBOUNCE_MS = 250
@@ -59,6 +60,11 @@ class ResultsPage(QWidget):
         self.category.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.count = QLabel()
         self.state = QLabel()  # "menghitung ulang…" while results are being recomputed
+        self.finalize_button = QPushButton(tr("Finalkan terpilih"))
+        self.finalize_button.setToolTip(tr("Tandai final semua penilaian yang lengkap dari unit yang dipilih "
+                                           "(Ctrl+klik untuk memilih beberapa)"))
+        self.finalize_button.clicked.connect(self.finalize_selected)
+        self.finalize_button.setEnabled(not db.read_only)
         recompute = QPushButton(tr("Hitung ulang"))
         recompute.setToolTip(tr("Hasil dihitung ulang sendiri setelah setiap perubahan; tombol ini untuk perbaikan."))
         recompute.clicked.connect(lambda: self.recompute(force=True))
@@ -70,12 +76,13 @@ class ResultsPage(QWidget):
         bar.addWidget(self.count)
         bar.addWidget(self.state)
         bar.addStretch()
+        bar.addWidget(self.finalize_button)
         bar.addWidget(recompute)
 
         self.table = QTableView()
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
@@ -220,6 +227,30 @@ class ResultsPage(QWidget):
         indexes = selected.indexes()
         self.show_unit(self.model.row(indexes[0].row()) if indexes and self.model else None)
 
+    def selected_units(self) -> list[str]:
+        """Codes of the units selected in the table, in table order."""
+        if self.model is None:
+            return []
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.row(r).unit for r in rows]
+
+    def finalize_selected(self) -> None:
+        """Mark final every complete scoring of the selected units (all evaluators), through the writer."""
+        units, period = self.selected_units(), self.period
+        if not units:
+            self.state.setText(tr("Pilih unit di tabel lebih dahulu"))
+            return
+        self.db.write(lambda wb, progress, cancel: wb.observations.finalize(period=period, units=units), parent=self,
+                      on_success=self._finalized, on_failure=lambda exc: self.state.setText(str(exc)),
+                      label=tr("Memfinalkan…"))
+
+    def _finalized(self, done: Finalized) -> None:
+        text = tr("{count} observasi final ({pairs} unit × evaluator); {refused} belum lengkap",
+                  count=done.observations, pairs=done.pairs, refused=len(done.refused))
+        if done.refused:
+            text += ": " + ", ".join(f"{r.unit} / {r.evaluator}" for r in done.refused[:6])
+        self.state.setText(text)
+
     def select_row(self, row: int) -> None:
         assert self.model is not None
         self.table.selectRow(row)
@@ -235,8 +266,9 @@ class ResultsPage(QWidget):
         code = result.unit
         ipp = "–" if result.ipp is None else f"{result.ipp:.2f}"
         category = f"{result.category} · {pick(result.label or '', result.label_en or '')}" if result.category else "–"
+        rank = tr("peringkat {rank}", rank=result.rank or "–")
         self.title.setText(f"<b>{result.unit} · {result.name}</b><br>{result.institution}<br>"
-                           f"IPP {ipp} · {category} · {tr('peringkat')} {result.rank or '–'}")
+                           f"IPP {ipp} · {category} · {rank}")
         inst = self.instrument
         self.chart.set_bars([(f"{a.code} {pick(a.name, a.name_en)}", result.aspects.get(a.code, 0.0) / a.weight)
                              for a in inst.aspects if a.weight > 0])

@@ -25,6 +25,7 @@ class Option:
 OPTIONS: dict[str, Option] = {o.key: o for o in (
     Option("setting/language", "id", str),
     Option("setting/evaluator", "", str),
+    Option("setting/user", "", str),  # who works in this app: named in the audit log of every change
     Option("persist/geometry", QByteArray(), QByteArray),
     Option("persist/window_state", QByteArray(), QByteArray),
     Option("persist/entry_splitter", QByteArray(), QByteArray),
@@ -90,6 +91,16 @@ class Settings:
         self.set("persist/recent_files", recent)
         self.set("persist/last_database", path)
         return recent
+
+
+def default_user() -> str:
+    """The system's name for the person logged in, until they give their own."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the system's list
+        return "operator"
 
 
 def default_database() -> Path:

@@ -17,11 +17,13 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
+from workbench.certificates.service import REASONS, UnitStatus
 from workbench.domain import instrument as instruments
 from workbench.domain.scoring import SKM_WEIGHT_MODES, krejcie_morgan
+from workbench.domain.values import STATUS_LABELS
 from workbench.errors import ValidationFailed, WorkbenchError
 from workbench.exchange.cells import csv_safe
-from workbench.exchange.report import as_data, summary_lines, write_problem_report
+from workbench.exchange.report import ImportReport, as_data, summary_lines, write_problem_report
 from workbench.i18n import tr
 from workbench.progress import Cancelled
 from workbench.workbook import Workbook
@@ -108,7 +110,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open(args) as wb:
         result = wb.exchange.import_observations(args.files, period=args.period, evaluator=args.evaluator,
                                                  mapping=args.map or None, skip_invalid=args.skip_invalid,
-                                                 dry_run=args.dry_run)
+                                                 dry_run=args.dry_run, final=args.final)
+    return _import_report(args, result)
+
+
+def _import_report(args: argparse.Namespace, result: ImportReport) -> int:
+    """Print what an import of sheets or packages found and did; 1 when problems stopped it."""
     if args.report:
         write_problem_report(result, args.report)
     if args.json:
@@ -125,6 +132,56 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(tr("galat: {message}", message=failed), file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_package_export(args: argparse.Namespace) -> None:
+    passphrase = None
+    if args.encrypt:
+        passphrase = os.environ.get("WORKBENCH_PASSPHRASE") or getpass.getpass(tr("Kata sandi paket: "))
+        if len(passphrase) < 8:
+            raise WorkbenchError("Kata sandi minimal 8 karakter")
+    with _open(args) as wb:
+        done = wb.packages.export(args.out, evaluator=args.evaluator, units=args.unit, period=args.period,
+                                  passphrase=passphrase)
+    print(tr("{file}: {observations} observasi, {units} unit, {evidence} berkas bukti{sealed}", file=done.path,
+             observations=done.observations, units=done.units, evidence=done.evidence,
+             sealed=tr(", terenkripsi") if passphrase else ""))
+
+
+def cmd_package_import(args: argparse.Namespace) -> int:
+    with _open(args) as wb:
+        result = wb.packages.import_(args.files, passphrase=os.environ.get("WORKBENCH_PASSPHRASE") or None,
+                                     skip_invalid=args.skip_invalid, dry_run=args.dry_run)
+    return _import_report(args, result)
+
+
+def cmd_status(args: argparse.Namespace) -> None:
+    with _open(args) as wb:
+        statuses = wb.certificates.readiness(args.period)
+    if args.json:
+        return _json([{"unit": s.unit, "name": s.name, "institution": s.institution, "ipp": s.ipp,
+                       "category": s.category, "label": s.label, "conflicts": s.conflicts, "ready": s.ready,
+                       "reasons": s.reasons, "certificate": s.certificate,
+                       "evaluators": [{"name": e.unit, "scored": e.scored, "total": e.total, "status": e.status}
+                                      for e in s.evaluators]} for s in statuses])
+    _print_table([(s.unit, ", ".join(f"{e.unit} {e.scored}/{e.total} {tr(STATUS_LABELS[e.status])}"
+                            for e in s.evaluators) or "-",
+                   s.conflicts or "", "-" if s.ipp is None else f"{s.ipp:.2f}", s.category or "-",
+                   s.certificate or (tr("siap") if s.ready else "; ".join(tr(REASONS[r]) for r in s.reasons)))
+                  for s in statuses],
+                 [tr("unit"), tr("evaluator"), tr("konflik"), "IPP", tr("kat."), tr("piagam")])
+
+
+def cmd_period_close(args: argparse.Namespace) -> None:
+    with _open(args) as wb:
+        wb.registry.close_period(args.period, reason=args.reason, actor=_actor(args))
+    print(tr("Periode {name} ditutup", name=args.period))
+
+
+def cmd_period_reopen(args: argparse.Namespace) -> None:
+    with _open(args) as wb:
+        wb.registry.reopen_period(args.period, reason=args.reason, actor=_actor(args))
+    print(tr("Periode {name} dibuka kembali", name=args.period))
 
 
 def cmd_conflicts(args: argparse.Namespace) -> None:
@@ -186,11 +243,33 @@ def cmd_certificates(args: argparse.Namespace) -> None:
     from workbench.usecases.certificates import issue_certificates
 
     with _open(args) as wb:
+        if args.dry_run:
+            statuses = wb.certificates.readiness(args.period, min_category=args.min_category)
+            for s in statuses:
+                if s.ready:
+                    print(tr("{unit}: akan diterbitkan ({category}, IPP {ipp:.2f})", unit=s.unit, category=s.category,
+                             ipp=s.ipp) if not s.certificate else tr("{unit}: sudah terbit, {number}", unit=s.unit,
+                                                                     number=s.certificate))
+            _print_left_out(statuses)
+            return
+        if not args.out:
+            raise WorkbenchError("Sebutkan --out FOLDER untuk PDF piagam")
         issued = issue_certificates(wb, _key_passphrase(), args.out, period=args.period,
                                     min_category=args.min_category)
+        statuses = wb.certificates.readiness(args.period, min_category=args.min_category)
     for cert in issued.certificates:
-        print(f"{cert.number}  {cert.unit}  {cert.category}  {tr('DICABUT') if cert.revoked else ''}".rstrip())
+        revoked = tr("DICABUT") if cert.revoked else ""
+        print(f"{cert.number}  {cert.unit}  {cert.category}  {revoked}".rstrip())
     print(tr("{count} piagam -> {folder}", count=len(issued.files) - 1, folder=args.out))
+    _print_left_out(statuses)
+
+
+def _print_left_out(statuses: list[UnitStatus]) -> None:
+    """Each unit that gets no certificate, and why."""
+    for s in statuses:
+        if not s.ready:
+            print(tr("{unit}: tidak mendapat piagam: {reasons}", unit=s.unit,
+                     reasons="; ".join(tr(REASONS[r]) for r in s.reasons)))
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -339,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("import", cmd_import, tr("Impor lembar penilaian evaluator"))
     db_argument(p)
+    p.add_argument("--final", action="store_true", help=tr("nilai yang diimpor langsung final (diaudit)"))
     p.add_argument("files", nargs="+", metavar="FILE", help=tr("lembar kerja .xlsx, .xls atau .ods"))
     p.add_argument("--evaluator", metavar="NAME", help=tr("evaluator bila berkas tidak menyebutkannya"))
     p.add_argument("--period", help=tr("nama periode (bawaan: terbaru; templat membawa periodenya sendiri)"))
@@ -348,6 +428,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
     p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
     json_option(p)
+
+    package = command("package", None, tr("Paket evaluasi: pekerjaan evaluator beserta bukti dan riwayatnya"))
+    package_sub = package.add_subparsers(dest="package_command", required=True, metavar="ACTION")
+    p = command("export", cmd_package_export, tr("Tulis paket (.wbpkg) untuk dikirim ke ketua tim"), package_sub)
+    db_argument(p)
+    p.add_argument("--out", required=True, metavar="FILE.wbpkg", help=tr("berkas paket yang ditulis"))
+    p.add_argument("--evaluator", metavar="NAME", help=tr("hanya penilaian evaluator ini"))
+    p.add_argument("--unit", action="append", metavar="CODE", help=tr("hanya unit ini (boleh berulang)"))
+    p.add_argument("--encrypt", action="store_true",
+                   help=tr("enkripsi paket; kata sandi dari prompt atau WORKBENCH_PASSPHRASE"))
+    period_option(p)
+    p = command("import", cmd_package_import, tr("Gabungkan paket evaluator ke basis data ini"), package_sub)
+    db_argument(p)
+    p.add_argument("files", nargs="+", metavar="FILE", help=tr("berkas .wbpkg"))
+    p.add_argument("--skip-invalid", action="store_true", help=tr("lewati paket yang ditolak, gabungkan sisanya"))
+    p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
+    p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
+    json_option(p)
+
+    p = command("status", cmd_status, tr("Progres tim: setiap unit, evaluatornya, dan siap tidaknya untuk piagam"))
+    db_argument(p)
+    period_option(p)
+    json_option(p)
+
+    period = command("period", None, tr("Periode evaluasi"))
+    period_sub = period.add_subparsers(dest="period_command", required=True, metavar="ACTION")
+    for name, handler, help_text in (("close", cmd_period_close, tr("Tutup periode setelah sidang: nilai dibekukan")),
+                                     ("reopen", cmd_period_reopen, tr("Buka kembali periode yang ditutup"))):
+        p = command(name, handler, help_text, period_sub)
+        db_argument(p)
+        p.add_argument("--period", required=True, help=tr("nama periode"))
+        p.add_argument("--reason", required=True, metavar="TEXT", help=tr("alasan (masuk log audit)"))
 
     p = command("conflicts", cmd_conflicts, tr("Perbedaan nilai antar-evaluator yang belum disepakati"))
     db_argument(p)
@@ -386,8 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("certificates", cmd_certificates, tr("Terbitkan piagam PDF"))
     db_argument(p)
-    p.add_argument("--out", required=True, metavar="DIR", help=tr("folder untuk PDF"))
+    p.add_argument("--out", metavar="DIR", help=tr("folder untuk PDF (wajib kecuali --dry-run)"))
     p.add_argument("--min-category", metavar="CAT", help=tr("kategori minimal (bawaan pengaturan periode: A-)"))
+    p.add_argument("--dry-run", action="store_true", help=tr("sebutkan saja yang akan terbit dan yang tidak"))
     period_option(p)
 
     p = command("verify", cmd_verify, tr("Periksa keaslian piagam tanpa jaringan"))

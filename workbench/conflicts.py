@@ -90,6 +90,7 @@ class Conflicts:
                 actor: str | None = None) -> None:
         """Record the agreed score of a unit's indicator when evaluators differ (audited, reason required)."""
         p = self._registry.period(period)
+        self._registry.require_open(p)
         inst = self._registry.scored_instrument(p)
         if not inst.scale_min <= score <= inst.scale_max:
             raise WorkbenchError("Nilai {score} di luar skala {lo}-{hi}", score=score, lo=inst.scale_min,

@@ -67,6 +67,10 @@ class ReasonRequired(WorkbenchError):
     """A final observation was changed without a reason."""
 
 
+class PeriodClosed(WorkbenchError):
+    """A change to a period that was closed after the panel."""
+
+
 class Incomplete(WorkbenchError):
     """A unit cannot be finalised because indicators are not scored."""
 

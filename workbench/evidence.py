@@ -10,7 +10,7 @@ from typing import Any
 
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
-from workbench.errors import NotFound, WorkbenchError
+from workbench.errors import NotFound, PeriodClosed, WorkbenchError
 from workbench.events import Changes
 
 
@@ -38,10 +38,14 @@ class Evidence:
     def add(self, observation_uuid: str, file: str | Path) -> str:
         """Copy a file into the store and link it to an observation; returns its sha256."""
         file = Path(file)
-        observation = self._store.one("SELECT o.id, u.code FROM observations o JOIN units u ON u.id = o.unit_id "
-                                      "WHERE o.uuid = ?", (observation_uuid,))
+        observation = self._store.one("SELECT o.id, u.code, p.closed, p.name FROM observations o JOIN units u "
+                                      "ON u.id = o.unit_id JOIN periods p ON p.id = o.period_id WHERE o.uuid = ?",
+                                      (observation_uuid,))
         if observation is None:
             raise NotFound("Observasi tidak dikenal: {code}", code=observation_uuid)
+        if observation[2]:
+            raise PeriodClosed("Periode {name} sudah ditutup; buka kembali dengan alasan sebelum mengubah nilai",
+                               name=observation[3])
         size = file.stat().st_size
         limit = self._settings.number("evidence_max_bytes")
         if size > limit:
@@ -61,6 +65,22 @@ class Evidence:
                                      "VALUES (?, ?)", (observation[0], sha))
             self._store.changed(Changes(evidence=True, units=frozenset({observation[1]})))
         return sha
+
+    def link(self, *, period: str, unit: str, evaluator: str, indicator: str, sha256: str, original_name: str,
+             size: int) -> None:
+        """Link a file already in the store to an observation named by its key, inside the caller's write."""
+        found = self._store.value(
+            "SELECT o.id FROM observations o JOIN periods p ON p.id = o.period_id JOIN units u ON u.id = o.unit_id "
+            "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicators i ON i.id = o.indicator_id "
+            "WHERE p.name = ? AND u.code = ? COLLATE NOCASE AND e.name = ? AND i.code = ? "
+            "AND i.instrument_id = p.instrument_id", (period, unit, evaluator, indicator))
+        if found is None:
+            raise NotFound("Observasi tidak dikenal: {code}", code=f"{unit}/{indicator}/{evaluator}")
+        self._store.conn.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
+                                 "VALUES (?, ?, ?, ?)", (sha256, original_name, size, now()))
+        self._store.conn.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) VALUES (?, ?)",
+                                 (found, sha256))
+        self._store.changed(Changes(evidence=True, units=frozenset({unit})))
 
     def of(self, observation_uuid: str) -> list[dict[str, Any]]:
         """Evidence linked to an observation: sha256, original_name, size."""

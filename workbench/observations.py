@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, new_uuid, now
@@ -16,7 +17,7 @@ from workbench.registry import Period, Registry
 
 EDITABLE = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
 AUDITED = ("score", "status")
-MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on")
+MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,15 @@ class UnitProgress:
 
 @dataclass(slots=True)
 class Incoming:
-    """One checked observation from a file: ids resolved, only the fields the file gave, and its row."""
+    """One checked observation from a file: ids resolved, only the fields the file gave, its row, and the
+    uuid it was made with when it comes from another workbook."""
 
     number: int
     unit_id: int
     indicator_id: int
     evaluator: str
     values: dict[str, object]
+    uuid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class Observations:
         if unknown:
             raise TypeError(f"not editable: {sorted(unknown)}")
         p = self._registry.period(period)
+        self._registry.require_open(p)
         self._check(p, changes)
         unit_row = self._registry.unit(unit)
         indicator_id = self._registry.indicator_id(p, indicator)
@@ -225,6 +229,7 @@ class Observations:
         The others are left as they are and listed in `refused` with the codes they lack.
         """
         p = self._registry.period(period)
+        self._registry.require_open(p)
         scored = [i.code for i in self._registry.scored_instrument(p).scored_indicators]
         sql = ("SELECT u.code, e.name, i.code FROM observations o JOIN units u ON u.id = o.unit_id "
                "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicators i ON i.id = o.indicator_id "
@@ -280,16 +285,35 @@ class Observations:
             result[code] = UnitProgress(code, scored, total, STATUSES[status or 0])
         return result
 
+    def team_progress(self, *, period: str | None = None) -> dict[str, list[UnitProgress]]:
+        """Each evaluator's progress on each unit: unit code -> one UnitProgress per evaluator (its `unit`
+        field holds the evaluator's name), by name."""
+        p = self._registry.period(period)
+        total = len(self._registry.scored_instrument(p).scored_indicators)
+        result: dict[str, list[UnitProgress]] = {}
+        for code, name, scored, status in self._store.conn.execute(
+                "SELECT u.code, e.name, count(DISTINCT CASE WHEN o.score IS NOT NULL AND i.scored THEN o.indicator_id "
+                "END), min(CASE o.status WHEN 'draft' THEN 0 WHEN 'final' THEN 1 WHEN 'verified' THEN 2 END) "
+                "FROM observations o JOIN units u ON u.id = o.unit_id JOIN evaluators e ON e.id = o.evaluator_id "
+                "JOIN indicators i ON i.id = o.indicator_id WHERE o.period_id = ? GROUP BY u.id, e.id "
+                "ORDER BY e.name", (p.id,)):
+            result.setdefault(code, []).append(UnitProgress(name, scored, total, STATUSES[status or 0]))
+        return result
+
     def merge(self, period: Period, rows: Sequence[Incoming], source: Source, *, reason: str,
-              progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> MergeCounts:
+              history: Sequence[Change] = (), progress: ProgressCallback | None = None,
+              cancel: CancelToken | None = None) -> MergeCounts:
         """Merge checked rows on (period, unit, evaluator, indicator), inside the caller's transaction.
 
-        A new key is added; a row equal to the stored observation is left alone; a changed one updates it
-        (version + 1, audited with `reason`). Every written row remembers the file, sheet and row it came from.
+        A new key is added (keeping the row's uuid when it brings one); a row equal to the stored observation
+        is left alone; a changed one updates it (version + 1, score and status audited with `reason`). Every
+        written row remembers the file, sheet and row it came from. `history` holds audit entries made where
+        the rows come from; those not brought before are added first, about the rows they describe here.
         """
+        self._registry.require_open(period)
         conn = self._store.conn
         evaluators = {name: self._registry.evaluator_id(name) for name in {r.evaluator for r in rows}}
-        existing: dict[tuple[int, int, int], tuple[object, ...]] = {}
+        existing: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         if evaluators:
             marks = ",".join("?" * len(evaluators))
             for row in conn.execute(f"SELECT unit_id, evaluator_id, indicator_id, id, uuid, {', '.join(MERGED)} "
@@ -300,6 +324,7 @@ class Observations:
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         audits: list[Change] = []
+        here: dict[str, str] = {}  # uuid where a row was made -> uuid of the same observation here
         touched: set[int] = set()
         for n, row in enumerate(rows):
             if n % 5000 == 0:
@@ -309,14 +334,17 @@ class Observations:
             key = (row.unit_id, evaluators[row.evaluator], row.indicator_id)
             current = existing.get(key)
             if current is None:
-                uuid = new_uuid()
-                inserts.append((uuid, period.id, *key, *(row.values.get(c) for c in MERGED), stamp, source.sha256,
+                uuid = row.uuid or new_uuid()
+                values = {"status": "draft", **row.values}
+                inserts.append((uuid, period.id, *key, *(values.get(c) for c in MERGED), stamp, source.sha256,
                                 source.sheet, row.number))
-                if row.values.get("score") is not None:
-                    audits.append(Change("observation", uuid, "score", None, row.values["score"], reason))
+                audits += [Change("observation", uuid, field, "draft" if field == "status" else None, values[field],
+                                  reason) for field in AUDITED if values.get(field) not in (None, "draft")]
                 counts.added += 1
                 touched.add(row.unit_id)
                 continue
+            if row.uuid:
+                here[row.uuid] = str(current[1])
             old = dict(zip(MERGED, current[2:], strict=True))
             changed = {c: v for c, v in row.values.items() if old[c] != v}
             if not changed:
@@ -324,19 +352,22 @@ class Observations:
                 continue
             updates.append((*(changed.get(c, old[c]) for c in MERGED), stamp, source.sha256, source.sheet,
                             row.number, current[0]))
-            if "score" in changed:
-                audits.append(Change("observation", str(current[1]), "score", old["score"], changed["score"], reason))
+            audits += [Change("observation", str(current[1]), field, old[field], changed[field], reason)
+                       for field in AUDITED if field in changed]
             counts.updated += 1
             touched.add(row.unit_id)
         conn.executemany(
-            "INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, score, claim, notes, "
-            "recommendation, method, observed_on, updated_at, source, source_sha256, source_sheet, source_row) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, ''), coalesce(?, ''), ?, ?, ?, 'file', ?, ?, ?)", inserts)
+            f"INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, {', '.join(MERGED)}, "
+            "updated_at, source, source_sha256, source_sheet, source_row) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "coalesce(?, ''), coalesce(?, ''), ?, ?, ?, ?, 'file', ?, ?, ?)", inserts)
         conn.executemany(
             "UPDATE observations SET score = ?, claim = ?, notes = ?, recommendation = ?, method = ?, "
-            "observed_on = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
+            "observed_on = ?, status = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
             "source_sheet = ?, source_row = ? WHERE id = ?", updates)
         report(progress, len(rows), len(rows), tr("mencatat jejak audit {file}", file=source.name))
+        known = self._audit.known_origins([c.origin for c in history if c.origin])
+        self._audit.append([replace(c, entity_uuid=here.get(c.entity_uuid, c.entity_uuid)) for c in history
+                            if c.origin not in known])
         self._audit.append(audits)
         if touched:
             self._store.mark_results_stale(period.id)

@@ -7,10 +7,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
 from workbench.domain.instrument import Instrument, SkmInstrument
-from workbench.errors import NotFound, WorkbenchError
+from workbench.errors import NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 from workbench.events import Changes
 from workbench.i18n import tr
 
@@ -18,13 +19,16 @@ from workbench.i18n import tr
 @dataclass(frozen=True)
 class Period:
     id: int
+    uuid: str
     name: str
     year: int | None
     instrument_id: str
     demo: bool
+    closed: bool  # after the panel: scores are frozen until the period is reopened
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "demo", bool(self.demo))  # SQLite stores it as 0 or 1
+        for flag in ("demo", "closed"):  # SQLite stores them as 0 or 1
+            object.__setattr__(self, flag, bool(getattr(self, flag)))
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,9 @@ _UNIT_SQL = ("SELECT u.id AS id, u.code AS code, u.name AS name, i.name AS insti
 class Registry:
     """Instruments, periods, the units under evaluation and the evaluators of one workbook."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditLog) -> None:
         self._store = store
+        self._audit = audit
         self._instruments: dict[str, Instrument | SkmInstrument] = {}
 
     # --- instruments -----------------------------------------------------------------------
@@ -150,7 +155,8 @@ class Registry:
 
     def periods(self) -> list[Period]:
         """All periods, newest first."""
-        return self._store.rows(Period, "SELECT id, name, year, instrument_id, demo FROM periods ORDER BY id DESC")
+        return self._store.rows(Period, "SELECT id, uuid, name, year, instrument_id, demo, closed FROM periods "
+                                        "ORDER BY id DESC")
 
     def period(self, name: str | None = None) -> Period:
         """The named period, or the newest one when `name` is None."""
@@ -160,6 +166,33 @@ class Registry:
         if name is None:
             raise NotFound("Basis data belum punya periode evaluasi")
         raise NotFound("Periode tidak dikenal: {name}", name=name)
+
+    def close_period(self, name: str, *, reason: str, actor: str | None = None) -> Period:
+        """Freeze a period after the panel (sidang): no score, status or consensus of it changes until it is
+        reopened. Audited; a reason is required."""
+        return self._set_closed(name, True, reason, actor)
+
+    def reopen_period(self, name: str, *, reason: str, actor: str | None = None) -> Period:
+        """Allow changes to a closed period again (audited, with a reason)."""
+        return self._set_closed(name, False, reason, actor)
+
+    def _set_closed(self, name: str, closed: bool, reason: str, actor: str | None) -> Period:
+        p = self.period(name)
+        if not reason.strip():
+            raise ReasonRequired("Menutup atau membuka periode {name} memerlukan alasan", name=p.name)
+        if p.closed == closed:
+            return p
+        with self._store.transaction():
+            self._store.conn.execute("UPDATE periods SET closed = ? WHERE id = ?", (int(closed), p.id))
+            self._audit.append([Change("period", p.uuid, "closed", int(p.closed), int(closed), reason)], actor=actor)
+            self._store.changed(Changes(period=True))
+        return self.period(p.name)
+
+    def require_open(self, period: Period) -> None:
+        """Refuse a change to a closed period, naming it."""
+        if period.closed:
+            raise PeriodClosed("Periode {name} sudah ditutup; buka kembali dengan alasan sebelum mengubah nilai",
+                               name=period.name)
 
     # --- institutions, units, evaluators ---------------------------------------------------
 

@@ -16,6 +16,7 @@ from workbench.db.store import Store
 from workbench.domain import instrument as instruments
 from workbench.events import Events
 from workbench.evidence import Evidence
+from workbench.exchange.packages import Packages
 from workbench.exchange.service import Exchange
 from workbench.maintenance import Maintenance
 from workbench.observations import Observations
@@ -34,6 +35,7 @@ class Workbook:
     - ``results``: IPP, categories, ranks, and the results cache
     - ``surveys``: SKM / IKM
     - ``exchange``: spreadsheets in (observations, units, SKM) and out (templates, results)
+    - ``packages``: evaluation packages out (an evaluator's work, evidence, history) and in (the lead's merge)
     - ``certificates``: keys, eligibility, issuing, revoking, verifying
     - ``maintenance``: backups, restore, the integrity check
     - ``settings``, ``audit``: stored settings and the audit log
@@ -57,7 +59,7 @@ class Workbook:
         store = self.store
         self.settings = Settings(store)
         self.audit = AuditLog(store)
-        self.registry = Registry(store)
+        self.registry = Registry(store, self.audit)
         self.observations = Observations(store, self.registry, self.audit)
         self.evidence = Evidence(store, self.settings)
         self.conflicts = Conflicts(store, self.registry, self.settings, self.audit)
@@ -65,7 +67,8 @@ class Workbook:
         self.surveys = Surveys(self.registry, self.settings)
         self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
                                  self.settings, self.surveys)
-        self.certificates = Certificates(store, self.registry, self.results, self.audit)
+        self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
+        self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings)
         self.maintenance = Maintenance(store, self.audit, self.evidence)
 
     @classmethod
@@ -134,9 +137,9 @@ class Workbook:
         return self.settings.identity()
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group several calls into one all-or-nothing write."""
-        with self.store.transaction():
+    def transaction(self, *, dry_run: bool = False) -> Iterator[None]:
+        """Group several calls into one all-or-nothing write (rolled back at the end when a `dry_run`)."""
+        with self.store.transaction(dry_run=dry_run):
             yield
 
     def close(self) -> None:

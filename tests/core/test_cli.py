@@ -136,3 +136,54 @@ def test_import_with_problems_exits_1_writes_nothing_and_reports(capsys, tmp_pat
     assert code == 0 and "1 baru" in out
     code, _, err = run(capsys, "import", db, tmp_path / "tidak-ada.xlsx")
     assert code == 1 and "tidak ditemukan" in err
+
+
+def test_from_the_command_line_alone_to_a_certificate_for_every_qualifying_unit(capsys, tmp_path, monkeypatch):
+    from tests.conftest import DATA, UNITS
+
+    monkeypatch.setenv("WORKBENCH_PASSPHRASE", "kunci-rahasia-kantor")
+    db = tmp_path / "ketua.sqlite"
+    units = write_xlsx(tmp_path / "lokus.xlsx", [["Kode Unit", "Nama Unit", "Instansi"], *UNITS])
+    assert run(capsys, "init", db, "--period", "PEKPPP 2026", "--as", "Ketua")[0] == 0
+    assert run(capsys, "units", "import", db, units)[0] == 0
+    assert run(capsys, "import", db, DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods")[0] == 0
+    assert run(capsys, "import", db, DATA / "evaluator-citra-wide.xls", "--evaluator", "Citra")[0] == 0
+    code, out, _ = run(capsys, "certificates", db, "--dry-run", "--min-category", "B")
+    assert code == 0 and "DPMPTSP-KTA: tidak mendapat piagam: masih ada nilai draf; ada konflik" in out
+    assert run(capsys, "resolve", db, "--unit", "DPMPTSP-KTA", "--indicator", "1.a.Ak", "--score", "4", "--reason",
+               "Dibahas bersama", "--as", "Ketua")[0] == 0
+    code, out, _ = run(capsys, "finalize", db, "--all", "--as", "Ketua")
+    assert code == 0 and "SAMSAT-PRV / Ani: belum dapat difinalkan, 1 indikator belum dinilai (30.f.B)" in out
+    code, out, _ = run(capsys, "status", db, "--json")
+    status = {s["unit"]: s for s in json.loads(out)}
+    assert status["SAMSAT-PRV"]["reasons"] == ["draft", "below_minimum"] and not status["SAMSAT-PRV"]["ready"]
+    assert [(e["name"], e["scored"], e["status"]) for e in status["SAMSAT-PRV"]["evaluators"]] == [
+        ("Ani", 29, "draft"), ("Citra", 30, "final")]
+    ready = sorted(u for u, s in status.items() if s["ready"] or s["reasons"] == ["below_minimum"])
+    assert run(capsys, "keys", "init", db)[0] == 0
+    code, out, _ = run(capsys, "certificates", db, "--out", tmp_path / "piagam", "--min-category", "B")
+    assert code == 0 and sorted(line.split()[1] for line in out.splitlines() if "/PP/" in line) == ready
+    assert "SAMSAT-PRV: tidak mendapat piagam: masih ada nilai draf" in out
+    with Workbook(db) as wb:
+        finalised = [e for e in wb.audit.entries() if e["field"] == "status"]
+        assert finalised and {e["actor"] for e in finalised} == {"Ketua"}  # the lead, not the evaluators
+        assert wb.conflicts.agreed(unit="DPMPTSP-KTA")["1.a.Ak"]["decided_by"] == "Ketua"
+
+
+def test_certificates_with_none_qualifying_say_why_for_each_unit(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PASSPHRASE", "kunci-rahasia-kantor")
+    db = tmp_path / "a.sqlite"
+    run(capsys, "init", db)
+    with Workbook(db) as wb:
+        for code in ("U1", "U2", "U3"):
+            wb.registry.add_unit(code, f"Unit {code}", "Instansi")
+        score_all(wb, "U1", "Ani", lambda ind: 2)  # complete but C-, and a draft
+        wb.observations.save(unit="U2", indicator="1.a.Ak", evaluator="Ani", score=5)
+        wb.certificates.init_keys("kunci-rahasia-kantor")
+    code, out, _ = run(capsys, "certificates", db, "--out", tmp_path / "piagam")
+    assert code == 0 and "0 piagam" in out
+    lines = [line for line in out.splitlines() if "tidak mendapat piagam" in line]
+    assert lines == [
+        "U1: tidak mendapat piagam: masih ada nilai draf; di bawah kategori minimal",
+        "U2: tidak mendapat piagam: belum semua indikator dinilai; masih ada nilai draf; di bawah kategori minimal",
+        "U3: tidak mendapat piagam: belum semua indikator dinilai; di bawah kategori minimal"]

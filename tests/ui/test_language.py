@@ -59,7 +59,8 @@ def test_every_screen_and_dialog_in_english_shows_no_indonesian(qtbot, window):
     assert len(texts) > 150
     left = indonesian_left(texts)
     assert left == [], left
-    assert "Scoring entry" in texts and "Import scoring sheets" in texts and "Award certificates · PEKPPP 2026" in texts
+    assert "Scoring entry" in texts and "Import scoring sheets and packages" in texts and "Team progress" in texts
+    assert "Award certificates · PEKPPP 2026" in texts
     wait_ops(qtbot)
     window.set_language("id")
     assert "Entri penilaian" in shown_texts(window)

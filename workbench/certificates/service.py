@@ -12,6 +12,8 @@ from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, now
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
+from workbench.i18n import N_
+from workbench.observations import Observations, UnitProgress
 from workbench.registry import Period, Registry
 from workbench.results import Results
 
@@ -33,6 +35,29 @@ class CertificateSettings:
     logo: str = ""  # path of an image file
     numbering: str = "{seq:03d}/PP/{year}"
     min_category: str = "A-"
+
+
+# why a unit is not ready for a certificate (words for --json; the text a person reads next to them)
+REASONS = {"incomplete": N_("belum semua indikator dinilai"), "draft": N_("masih ada nilai draf"),
+           "conflict": N_("ada konflik antar-evaluator"), "below_minimum": N_("di bawah kategori minimal")}
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """Where a unit stands in the round: each evaluator's progress, conflicts, its result, and whether it is
+    ready for a certificate, or why not."""
+
+    unit: str
+    name: str
+    institution: str
+    evaluators: list[UnitProgress]  # `unit` of each holds the evaluator's name
+    conflicts: int
+    ipp: float | None
+    category: str | None
+    label: str | None
+    ready: bool
+    reasons: list[str]  # keys of REASONS
+    certificate: str | None  # its number, when issued and not revoked
 
 
 @dataclass(frozen=True)
@@ -58,9 +83,11 @@ class Certificate:
 class Certificates:
     """Keys, settings, eligibility, issuing, revoking and verifying against this workbook."""
 
-    def __init__(self, store: Store, registry: Registry, results: Results, audit: AuditLog) -> None:
+    def __init__(self, store: Store, registry: Registry, observations: Observations, results: Results,
+                 audit: AuditLog) -> None:
         self._store = store
         self._registry = registry
+        self._observations = observations
         self._results = results
         self._audit = audit
 
@@ -136,16 +163,28 @@ class Certificates:
 
     # --- issuing ---------------------------------------------------------------------------
 
-    def eligible(self, period: str | None = None, *, min_category: str | None = None) -> list[str]:
-        """Units at or above the minimum category, with every indicator scored and final and no open conflict."""
+    def readiness(self, period: str | None = None, *, min_category: str | None = None) -> list[UnitStatus]:
+        """Every unit of the period, by rank: ready for a certificate when its category is at least the
+        minimum, every indicator is scored, every score is final and no conflict is open; else why not."""
         p = self._registry.period(period)
         limit = self._band_index(p, min_category or self.settings(p.name).min_category)
         drafts = {r[0] for r in self._store.conn.execute(
             "SELECT DISTINCT u.code FROM observations o JOIN units u ON u.id = o.unit_id "
             "WHERE o.period_id = ? AND o.status = 'draft' AND o.score IS NOT NULL", (p.id,))}
-        return [r.unit for r in self._results.scores(p.name)
-                if r.category and self._band_index(p, r.category) <= limit and r.complete
-                and not r.conflicts and r.unit not in drafts]
+        issued = {c.unit: c.number for c in self.issued(p.name) if not c.revoked}
+        team = self._observations.team_progress(period=p.name)
+        statuses = []
+        for r in self._results.scores(p.name):
+            reasons = [reason for reason, applies in (
+                ("incomplete", not r.complete), ("draft", r.unit in drafts), ("conflict", r.conflicts > 0),
+                ("below_minimum", r.category is None or self._band_index(p, r.category) > limit)) if applies]
+            statuses.append(UnitStatus(r.unit, r.name, r.institution, team.get(r.unit, []), r.conflicts, r.ipp,
+                                       r.category, r.label, not reasons, reasons, issued.get(r.unit)))
+        return statuses
+
+    def eligible(self, period: str | None = None, *, min_category: str | None = None) -> list[str]:
+        """Units ready for a certificate (see `readiness`)."""
+        return [s.unit for s in self.readiness(period, min_category=min_category) if s.ready]
 
     def issue(self, passphrase: str, period: str | None = None, *, min_category: str | None = None
               ) -> list[Certificate]:

@@ -14,7 +14,11 @@ GENESIS_HASH = "0" * 64
 
 @dataclass(frozen=True)
 class Change:
-    """One audited change of one field of one entity (an observation's uuid, a consensus key, a number)."""
+    """One audited change of one field of one entity (an observation's uuid, a consensus key, a number).
+
+    Entries brought from another workbook (a package) keep when and by whom they were made there, and
+    `origin`, their hash there.
+    """
 
     entity: str
     entity_uuid: str
@@ -22,6 +26,9 @@ class Change:
     old: object
     new: object
     reason: str | None = None
+    at: str | None = None
+    actor: str | None = None
+    origin: str | None = None
 
 
 def link_hash(prev: str, entry: Sequence[object]) -> str:
@@ -43,14 +50,32 @@ class AuditLog:
         prev = self._store.value("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or GENESIS_HASH
         stamp, who, rows = now(), actor or self._store.actor, []
         for c in changes:
-            entry = (stamp, who, c.entity, c.entity_uuid, c.field, None if c.old is None else str(c.old),
-                     None if c.new is None else str(c.new), c.reason)
+            entry = (c.at or stamp, c.actor or who, c.entity, c.entity_uuid, c.field,
+                     None if c.old is None else str(c.old), None if c.new is None else str(c.new), c.reason)
             link = link_hash(prev, entry)
-            rows.append((*entry, prev, link))
+            rows.append((*entry, prev, link, c.origin))
             prev = link
         self._store.conn.executemany(
-            "INSERT INTO audit_log (at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "INSERT INTO audit_log (at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, hash, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def known_origins(self, origins: Sequence[str]) -> set[str]:
+        """Which of these origin hashes were brought in before (by an earlier package)."""
+        found: set[str] = set()
+        for start in range(0, len(origins), 500):
+            chunk = list(origins[start:start + 500])
+            found |= {r[0] for r in self._store.conn.execute(
+                f"SELECT origin FROM audit_log WHERE origin IN ({','.join('?' * len(chunk))})", chunk)}
+        return found
+
+    def of_entities(self, uuids: Sequence[str]) -> list[dict[str, Any]]:
+        """Entries about any of these entities, oldest first."""
+        entries: list[dict[str, Any]] = []
+        for start in range(0, len(uuids), 500):
+            chunk = list(uuids[start:start + 500])
+            entries += self._store.dicts(f"SELECT * FROM audit_log WHERE entity_uuid IN ({','.join('?' * len(chunk))})",
+                                         chunk)
+        return sorted(entries, key=lambda e: e["id"])
 
     def entries(self, entity_uuid: str | None = None) -> list[dict[str, Any]]:
         """Entries, oldest first, optionally of one entity: at, actor, entity, field, old, new, reason, hashes."""

@@ -146,6 +146,24 @@ MIGRATIONS: tuple[str, ...] = (
         WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN
         UPDATE results_state SET fresh = 0, generation = generation + 1; END;
     """,
+    # 6: closing a period after the panel freezes its scores (refused in code with a clear message; the
+    # triggers stop anything else); audit entries brought by a package keep the hash they had where they
+    # were made, so that importing the package again adds none of them twice
+    """
+    ALTER TABLE periods ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE audit_log ADD COLUMN origin TEXT;
+    CREATE INDEX audit_by_origin ON audit_log (origin) WHERE origin IS NOT NULL;
+    CREATE TRIGGER frozen_observation_insert BEFORE INSERT ON observations
+        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_observation_update BEFORE UPDATE ON observations
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_observation_delete BEFORE DELETE ON observations
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_consensus_insert BEFORE INSERT ON consensus
+        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_consensus_update BEFORE UPDATE ON consensus
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -115,10 +115,11 @@ class Store:
     # --- transactions and changes ------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, dry_run: bool = False) -> Iterator[None]:
         """One all-or-nothing write; nested calls become savepoints of the outer one.
 
-        The changes noted inside are emitted once the outermost transaction has committed.
+        The changes noted inside are emitted once the outermost transaction has committed. A `dry_run`
+        does everything and then rolls it all back (to count what a write would do).
         """
         if self.conn.in_transaction:
             name = f"sp{id(object())}"
@@ -140,6 +141,10 @@ class Store:
                 self.conn.execute("ROLLBACK")
             self._pending = Changes()
             raise
+        if dry_run:
+            self.conn.execute("ROLLBACK")
+            self._pending = Changes()
+            return
         self.conn.execute("COMMIT")
         changes, self._pending = self._pending, Changes()
         self.events.emit(changes)

@@ -10,9 +10,10 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from workbench.i18n import tr
+from workbench.i18n import N_, tr
 
 STATUSES = ("draft", "final", "verified")
+STATUS_LABELS = {"draft": N_("draf"), "final": N_("final"), "verified": N_("terverifikasi")}
 METHODS = ("desk", "field", "interview")
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
              "November", "Desember")

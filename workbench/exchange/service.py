@@ -32,10 +32,6 @@ from workbench.surveys import Surveys
 Mapping = dict[str, str] | list[str] | None
 
 
-class _DryRun(Exception):
-    """Raised inside the write transaction of a dry run so that everything rolls back."""
-
-
 class Exchange:
     """Reads files into the workbook through its services, and writes the workbook's data out as files."""
 
@@ -102,14 +98,15 @@ class Exchange:
 
     def import_observations(self, paths: Sequence[str | Path], *, period: str | None = None,
                             evaluator: str | None = None, mapping: Mapping = None, skip_invalid: bool = False,
-                            dry_run: bool = False, progress: ProgressCallback | None = None,
+                            dry_run: bool = False, final: bool = False, progress: ProgressCallback | None = None,
                             cancel: CancelToken | None = None) -> ImportReport:
         """Check every file, then merge all of them in one transaction, or write nothing.
 
         Nothing is written when any file has a problem, unless `skip_invalid` (then invalid rows are left
         out), or on a `dry_run` (which counts what the valid rows would do). A file imported before (same
         sha256) adds nothing. The key is (period, unit, evaluator, indicator): an identical row is skipped, a
-        changed one updates the observation (audited, with the file as reason).
+        changed one updates the observation (audited, with the file as reason). With `final` the scores
+        arrive final, for a lead who takes the sheets as they are.
         """
         checks = self.check_files(paths, period=period, evaluator=evaluator, mapping=mapping, progress=progress,
                                   cancel=cancel)
@@ -117,16 +114,17 @@ class Exchange:
         if result.problems and not skip_invalid and not dry_run:  # a dry run still counts the valid rows
             return result
         given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
-        try:
-            with self._store.transaction():
-                if given:
-                    self.remember_mapping(given)
-                for check in checks:
-                    if not check.already_imported and check.sha256:
-                        self._merge(check, result, progress, cancel)
-                if dry_run:
-                    raise _DryRun()
-        except _DryRun:
+        with self._store.transaction(dry_run=dry_run):
+            if given:
+                self.remember_mapping(given)
+            for check in checks:
+                if final:
+                    for row in check.rows:
+                        if row.values.get("score") is not None:
+                            row.values["status"] = "final"
+                if not check.already_imported and check.sha256:
+                    self._merge(check, result, progress, cancel)
+        if dry_run:
             return result
         result.written = True
         if checks:

@@ -1,0 +1,185 @@
+"""The evaluation package (.wbpkg): one file that carries an evaluator's work to the team lead.
+
+A zip archive, because every operating system opens one, it streams large evidence files without loading
+them, and each entry has its own CRC: ``manifest.json`` (what the package holds, the sha256 and size of
+every part, and one sha256 over all of them), ``data.json`` (observations with every field, their audit
+history, the units, the evidence list) and ``evidence/<sha256>`` (the files, stored as they are). The zip
+comment holds the manifest's own sha256. With a passphrase the whole archive is sealed
+(`workbench.db.sealing`: scrypt and AES-256-GCM).
+
+`read_package` checks everything before anything is used and refuses with one clear line: a sealed file
+with a wrong passphrase, a file that is not a package or is cut short, entry names outside the format
+(``../``), a size past the limits, any part whose bytes differ from the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.db import sealing
+from workbench.errors import WorkbenchError
+
+FORMAT = "pekppp-workbench-package"
+VERSION = 1
+SUFFIX = ".wbpkg"
+ENTRY = re.compile(r"manifest\.json|data\.json|evidence/[0-9a-f]{64}")
+MAX_BYTES = 8 * 1024**3  # what a package may expand to: thousands of photos, not a zip bomb
+MAX_JSON = 512 * 1024**2
+MAX_RATIO = 200  # expansion of any part larger than 32 MB; JSON compresses about 10-20 times
+
+
+class PackageRefused(WorkbenchError):
+    """A package that cannot be used as it is; nothing of it was written."""
+
+
+def _changed(file: str, part: str) -> PackageRefused:
+    return PackageRefused("{file}: bagian {part} berubah; paket ditolak", file=file, part=part)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _whole(parts: dict[str, dict[str, Any]]) -> str:
+    """One sha256 over every part's name and sha256."""
+    return _sha256("".join(f"{name} {parts[name]['sha256']}\n" for name in sorted(parts)).encode())
+
+
+def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any], evidence: dict[str, Path], *,
+                  passphrase: str | None = None) -> Path:
+    """Write a package: `manifest` (without its parts, which are added here), `data`, and evidence files by
+    their sha256. Sealed when a passphrase is given. Written beside `out` and moved into place at the end."""
+    out = Path(out)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    parts = {"data.json": {"sha256": _sha256(body), "size": len(body)}}
+    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
+        archive = Path(scratch) / "package.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zipped:
+            zipped.writestr("data.json", body)
+            for sha, path in sorted(evidence.items()):
+                name = f"evidence/{sha}"
+                zipped.write(path, name, compress_type=zipfile.ZIP_STORED)  # photos and PDFs are compressed
+                parts[name] = {"sha256": sha, "size": path.stat().st_size}
+            whole = {**manifest, "format": FORMAT, "version": VERSION, "parts": parts, "whole_sha256": _whole(parts)}
+            manifest_bytes = json.dumps(whole, ensure_ascii=False, indent=1).encode()
+            zipped.writestr("manifest.json", manifest_bytes)
+            zipped.comment = f"{FORMAT} manifest-sha256={_sha256(manifest_bytes)}".encode()
+        partial = out.with_name(out.name + ".part")
+        if passphrase:
+            sealing.seal(archive, partial, passphrase)
+        else:
+            shutil.copyfile(archive, partial)
+        partial.replace(out)
+    return out
+
+
+@dataclass
+class Package:
+    """An opened, checked package: its manifest and data, and its evidence files to copy out."""
+
+    name: str
+    sha256: str  # of the file as given (sealed or not): a package imported twice is recognised
+    manifest: dict[str, Any]
+    data: dict[str, Any]
+    archive: zipfile.ZipFile
+
+    def evidence(self) -> list[str]:
+        """The sha256 of every evidence file in the package."""
+        return [name.removeprefix("evidence/") for name in self.manifest["parts"] if name.startswith("evidence/")]
+
+    def copy_evidence(self, sha256: str, target: Path) -> None:
+        """Copy one evidence file out, checking its sha256 on the way; written under a temporary name first."""
+        partial = target.with_name(target.name + ".part")
+        digest = hashlib.sha256()
+        with self.archive.open(f"evidence/{sha256}") as source, partial.open("wb") as out:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        if digest.hexdigest() != sha256:
+            partial.unlink()
+            raise _changed(self.name, f"evidence/{sha256}")
+        partial.replace(target)
+
+
+@contextmanager
+def read_package(path: str | Path, *, passphrase: str | None = None) -> Iterator[Package]:
+    """Open and check a package completely (see the module's docstring); PackageRefused names what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise PackageRefused("{file}: berkas tidak ditemukan", file=path.name)
+    file_sha = _file_sha256(path)
+    with tempfile.TemporaryDirectory() as scratch:
+        archive_path = path
+        if sealing.is_sealed(path):
+            if not passphrase:
+                raise PackageRefused("{file}: paket terenkripsi; beri kata sandinya", file=path.name)
+            archive_path = Path(scratch) / "package.zip"
+            sealing.unseal(path, archive_path, passphrase)
+        if not zipfile.is_zipfile(archive_path):
+            raise PackageRefused("{file}: bukan paket workbench, atau terpotong", file=path.name)
+        try:
+            with zipfile.ZipFile(archive_path) as archive:
+                yield _checked(path, file_sha, archive)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+            raise PackageRefused("{file}: paket rusak atau terpotong ({detail})", file=path.name,
+                                 detail=str(exc)[:120]) from exc
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _checked(path: Path, file_sha: str, archive: zipfile.ZipFile) -> Package:
+    infos = archive.infolist()
+    names = [i.filename for i in infos]
+    strange = [n for n in names if not ENTRY.fullmatch(n)]
+    if strange or len(set(names)) != len(names):
+        raise PackageRefused("{file}: nama bagian tidak sah ({name}); paket ditolak", file=path.name,
+                             name=(strange or names)[0][:80])
+    bomb = [i for i in infos if i.file_size > 32 * 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
+    if sum(i.file_size for i in infos) > MAX_BYTES or bomb:
+        raise PackageRefused("{file}: paket terlalu besar bila diurai; paket ditolak", file=path.name)
+    if "manifest.json" not in names or "data.json" not in names:
+        raise PackageRefused("{file}: bukan paket workbench, atau terpotong", file=path.name)
+    sizes = {i.filename: i.file_size for i in infos}
+    if sizes["manifest.json"] > MAX_JSON or sizes["data.json"] > MAX_JSON:
+        raise PackageRefused("{file}: paket terlalu besar bila diurai; paket ditolak", file=path.name)
+    manifest_bytes = archive.read("manifest.json")
+    comment = archive.comment.decode(errors="replace")
+    if comment != f"{FORMAT} manifest-sha256={_sha256(manifest_bytes)}":
+        raise _changed(path.name, "manifest.json")
+    try:
+        manifest = json.loads(manifest_bytes)
+        parts = manifest["parts"]
+        ok = manifest.get("format") == FORMAT and isinstance(parts, dict) and manifest.get("version") == VERSION
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise PackageRefused("{file}: bukan paket workbench, atau terpotong", file=path.name)
+    if sorted(parts) != sorted(n for n in names if n != "manifest.json") or manifest["whole_sha256"] != _whole(parts):
+        raise _changed(path.name, "manifest.json")
+    for name, expected in parts.items():
+        if name.startswith("evidence/") and expected["sha256"] != name.removeprefix("evidence/"):
+            raise _changed(path.name, name)
+        digest = hashlib.sha256()
+        with archive.open(name) as part:  # zipfile also checks each entry's CRC while reading
+            for block in iter(lambda: part.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected["sha256"] or sizes[name] != expected["size"]:
+            raise _changed(path.name, name)
+    try:
+        data = json.loads(archive.read("data.json"))
+    except ValueError as exc:
+        raise _changed(path.name, "data.json") from exc
+    return Package(path.name, file_sha, manifest, data, archive)

@@ -1,0 +1,57 @@
+"""Importing sheets and packages together, as the import wizard offers: one check, one report, one write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench.exchange.package import SUFFIX
+from workbench.exchange.report import ImportReport
+from workbench.progress import CancelToken, ProgressCallback
+from workbench.workbook import Workbook
+
+
+def is_package(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == SUFFIX
+
+
+def import_files(wb: Workbook, paths: Sequence[str | Path], *, evaluator: str | None = None,
+                 mapping: dict[str, str] | None = None, passphrase: str | None = None, skip_invalid: bool = False,
+                 dry_run: bool = False, final: bool = False, progress: ProgressCallback | None = None,
+                 cancel: CancelToken | None = None) -> ImportReport:
+    """Check and merge observation sheets and evaluation packages in one transaction: all of them, or (when
+    any has a problem and invalid rows or packages are not to be skipped) nothing."""
+    sheets = [p for p in paths if not is_package(p)]
+    packages = [p for p in paths if is_package(p)]
+    report = ImportReport([], dry_run=dry_run)
+    try:
+        with wb.transaction(dry_run=dry_run):
+            parts = []
+            if sheets:
+                parts.append(wb.exchange.import_observations(sheets, evaluator=evaluator, mapping=mapping,
+                                                             skip_invalid=skip_invalid, dry_run=dry_run, final=final,
+                                                             progress=progress, cancel=cancel))
+                if not dry_run and not parts[0].written:
+                    report.files += parts[0].files
+                    raise _Refused()  # before any package copies its evidence files
+            if packages:
+                parts.append(wb.packages.import_(packages, passphrase=passphrase, skip_invalid=skip_invalid,
+                                                 dry_run=dry_run, progress=progress, cancel=cancel))
+            for part in parts:
+                report.files += part.files
+                report.added += part.added
+                report.updated += part.updated
+                report.unchanged += part.unchanged
+                report.skipped_rows += part.skipped_rows
+            if not dry_run and not all(part.written for part in parts):
+                raise _Refused()  # one part wrote nothing: the other's writes go too
+    except _Refused:
+        return report
+    report.written = bool(report.files) and not dry_run
+    if report.written:
+        report.conflicts = wb.conflicts.count(next((f.period for f in report.files if f.period), None))
+    return report
+
+
+class _Refused(Exception):
+    """Raised inside the transaction when a part refused, so that the whole import writes nothing."""
