@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,21 @@ class Evidence:
     @property
     def folder(self) -> Path:
         return self._store.path.with_name(self._store.path.name + ".evidence")
+
+    @contextmanager
+    def staging(self) -> Iterator[Path]:
+        """A fresh folder inside the store for files on their way in (a rename away from their place);
+        removed with whatever is left in it."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".incoming-", dir=self.folder) as folder:
+            yield Path(folder)
+
+    def place(self, staged: Path, sha256: str) -> None:
+        """Move a checked file from the staging folder to its place in the store (kept when already there)."""
+        target = self.path(sha256)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.replace(target)
 
     def path(self, sha256: str) -> Path:
         """Where the file with this sha256 is stored."""

@@ -14,10 +14,10 @@ with a wrong passphrase, a file that is not a package or is cut short, entry nam
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -62,8 +62,9 @@ def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any
     out = Path(out)
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     parts = {"data.json": {"sha256": _sha256(body), "size": len(body)}}
+    partial = out.with_name(out.name + ".part")
     with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
-        archive = Path(scratch) / "package.zip"
+        archive = Path(scratch) / "package.zip" if passphrase else partial
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zipped:
             zipped.writestr("data.json", body)
             for sha, path in sorted(evidence.items()):
@@ -74,50 +75,38 @@ def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any
             manifest_bytes = json.dumps(whole, ensure_ascii=False, indent=1).encode()
             zipped.writestr("manifest.json", manifest_bytes)
             zipped.comment = f"{FORMAT} manifest-sha256={_sha256(manifest_bytes)}".encode()
-        partial = out.with_name(out.name + ".part")
         if passphrase:
             sealing.seal(archive, partial, passphrase)
-        else:
-            shutil.copyfile(archive, partial)
         partial.replace(out)
     return out
 
 
 @dataclass
 class Package:
-    """An opened, checked package: its manifest and data, and its evidence files to copy out."""
+    """An opened, checked package: its manifest and data, and where its evidence files were unpacked."""
 
     name: str
-    sha256: str  # of the file as given (sealed or not): a package imported twice is recognised
+    sha256: str  # over all its parts (the manifest's whole_sha256): a package imported twice is recognised
     manifest: dict[str, Any]
     data: dict[str, Any]
-    archive: zipfile.ZipFile
+    unpacked: Path | None  # evidence/<sha256> checked and written here, when asked for
 
     def evidence(self) -> list[str]:
         """The sha256 of every evidence file in the package."""
         return [name.removeprefix("evidence/") for name in self.manifest["parts"] if name.startswith("evidence/")]
 
-    def copy_evidence(self, sha256: str, target: Path) -> None:
-        """Copy one evidence file out, checking its sha256 on the way; written under a temporary name first."""
-        partial = target.with_name(target.name + ".part")
-        digest = hashlib.sha256()
-        with self.archive.open(f"evidence/{sha256}") as source, partial.open("wb") as out:
-            for block in iter(lambda: source.read(1 << 20), b""):
-                digest.update(block)
-                out.write(block)
-        if digest.hexdigest() != sha256:
-            partial.unlink()
-            raise _changed(self.name, f"evidence/{sha256}")
-        partial.replace(target)
-
 
 @contextmanager
-def read_package(path: str | Path, *, passphrase: str | None = None) -> Iterator[Package]:
-    """Open and check a package completely (see the module's docstring); PackageRefused names what is wrong."""
+def read_package(path: str | Path, *, passphrase: str | None = None, unpack_into: Path | None = None
+                 ) -> Iterator[Package]:
+    """Open and check a package completely (see the module's docstring); PackageRefused names what is wrong.
+
+    With `unpack_into` (a folder), each evidence file is written there while its sha256 is checked: one pass
+    over the bytes; the caller removes the folder when the package is refused.
+    """
     path = Path(path)
     if not path.is_file():
         raise PackageRefused("{file}: berkas tidak ditemukan", file=path.name)
-    file_sha = _file_sha256(path)
     with tempfile.TemporaryDirectory() as scratch:
         archive_path = path
         if sealing.is_sealed(path):
@@ -129,18 +118,15 @@ def read_package(path: str | Path, *, passphrase: str | None = None) -> Iterator
             raise PackageRefused("{file}: bukan paket workbench, atau terpotong", file=path.name)
         try:
             with zipfile.ZipFile(archive_path) as archive:
-                yield _checked(path, file_sha, archive)
+                checked = _checked(path, archive, unpack_into)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
             raise PackageRefused("{file}: paket rusak atau terpotong ({detail})", file=path.name,
                                  detail=str(exc)[:120]) from exc
+        yield checked
 
 
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def _checked(path: Path, archive: zipfile.ZipFile, unpack_into: Path | None) -> Package:
 
-
-def _checked(path: Path, file_sha: str, archive: zipfile.ZipFile) -> Package:
     infos = archive.infolist()
     names = [i.filename for i in infos]
     strange = [n for n in names if not ENTRY.fullmatch(n)]
@@ -173,13 +159,16 @@ def _checked(path: Path, file_sha: str, archive: zipfile.ZipFile) -> Package:
         if name.startswith("evidence/") and expected["sha256"] != name.removeprefix("evidence/"):
             raise _changed(path.name, name)
         digest = hashlib.sha256()
-        with archive.open(name) as part:  # zipfile also checks each entry's CRC while reading
-            for block in iter(lambda: part.read(1 << 20), b""):
+        target = unpack_into / name.removeprefix("evidence/") if unpack_into and name.startswith("evidence/") else None
+        with archive.open(name) as part, target.open("wb") if target else contextlib.nullcontext() as out:
+            for block in iter(lambda: part.read(1 << 20), b""):  # zipfile checks each entry's CRC as it reads
                 digest.update(block)
+                if out is not None:
+                    out.write(block)
         if digest.hexdigest() != expected["sha256"] or sizes[name] != expected["size"]:
             raise _changed(path.name, name)
     try:
         data = json.loads(archive.read("data.json"))
     except ValueError as exc:
         raise _changed(path.name, "data.json") from exc
-    return Package(path.name, file_sha, manifest, data, archive)
+    return Package(path.name, manifest["whole_sha256"], manifest, data, unpack_into)

@@ -104,9 +104,10 @@ class Packages:
         its manifest, when it is cut short, sealed with another passphrase, made for another instrument
         version or a period this workbook lacks or has closed, or about units this workbook does not know
         (they are listed). With `skip_invalid` the other packages are merged. A package merged before adds
-        nothing; evidence files are copied into the store after their sha256 is checked.
+        nothing; evidence files go into the store once every package is checked.
         """
         with ExitStack() as stack:
+            staging = None if dry_run else stack.enter_context(self._evidence.staging())
             opened: list[tuple[FileCheck, Package | None]] = []
             imported = {r[0] for r in self._store.conn.execute("SELECT sha256 FROM imports")}
             for n, path in enumerate(paths):
@@ -114,8 +115,11 @@ class Packages:
                     cancel.check()
                 report(progress, n, len(paths), tr("memeriksa {file}", file=Path(path).name))
                 check = FileCheck(Path(path), "", layout="package")
+                unpack = staging / str(n) if staging else None
+                if unpack:
+                    unpack.mkdir()
                 try:
-                    package = stack.enter_context(read_package(path, passphrase=passphrase))
+                    package = stack.enter_context(read_package(path, passphrase=passphrase, unpack_into=unpack))
                     check.sha256, check.sheet = package.sha256, ""
                     check.rows, check.period = self._rows(package), package.manifest["period"]["name"]
                     check.already_imported = package.sha256 in imported
@@ -127,13 +131,10 @@ class Packages:
             if result.problems and not skip_invalid and not dry_run:
                 return result
             usable = [(c, p) for c, p in opened if p is not None and not c.problems and not c.already_imported]
-            if not dry_run:
-                for _, package in usable:
+            for _, package in usable:
+                if package.unpacked is not None:
                     for sha in package.evidence():
-                        target = self._evidence.path(sha)
-                        if not target.exists():
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            package.copy_evidence(sha, target)
+                        self._evidence.place(package.unpacked / sha, sha)
             with self._store.transaction(dry_run=dry_run):
                 for check, package in usable:
                     self._merge(check, package, result, progress, cancel)
