@@ -1,10 +1,12 @@
 import os
+import tempfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["WORKBENCH_KEYS"] = tempfile.mkdtemp(prefix="workbench-keys-")  # never the user's own key folder
 os.environ["WORKBENCH_LANG"] = "id"
 
 from workbench import Workbook  # noqa: E402

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
 
 from workbench.db.audit import AuditLog
+from workbench.db.settings import SETTINGS, Settings
 from workbench.db.store import Store, connect
 from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes
@@ -18,10 +20,11 @@ from workbench.i18n import tr
 class Maintenance:
     """Backups into `<database>.backups/`, restore, and `check` over the database, audit chain and evidence."""
 
-    def __init__(self, store: Store, audit: AuditLog, evidence: Evidence) -> None:
+    def __init__(self, store: Store, audit: AuditLog, evidence: Evidence, settings: Settings) -> None:
         self._store = store
         self._audit = audit
         self._evidence = evidence
+        self._settings = settings
 
     def backup(self, out: str | Path, *, with_evidence: bool = True) -> Path:
         """A consistent copy of the database (SQLite online backup) and its evidence store; never overwrites."""
@@ -91,30 +94,71 @@ class Maintenance:
                                 file=Path(backup).name, detail=str(exc)) from exc
         finally:
             source.close()
+        self._audit.reset_mark()
         self._store.events.emit(Changes.everything())
 
     def check(self) -> list[str]:
-        """Problems found by integrity_check, foreign_key_check, the audit chain, the scores and the evidence
-        files; [] when the workbook is sound."""
-        conn = self._store.conn
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [tr("kunci asing: {table} baris {row} -> {parent}", table=r[0], row=r[1], parent=r[2])
-                     for r in conn.execute("PRAGMA foreign_key_check")]
-        broken = self._audit.first_broken_link()
-        if broken is not None:
-            problems.append(tr("audit_log {id}: rantai hash rusak", id=broken))
+        """Everything wrong with the workbook, one line each: SQLite's integrity and foreign-key checks, the
+        audit log and its signed anchors, data that the log does not account for (scores, statuses, agreed
+        scores, certificates, closed periods, settings changed outside the workbench), and evidence files
+        missing or altered. [] when the workbook is sound; a damaged file is reported, never raised."""
+        try:
+            problems = [r[0] for r in self._store.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [tr("kunci asing: {table} baris {row} -> {parent}", table=r[0], row=r[1], parent=r[2])
+                         for r in self._store.conn.execute("PRAGMA foreign_key_check")]
+            problems += self._audit.verify()
+            problems += self._unaccounted()
+            problems += self._evidence_problems()
+        except sqlite3.DatabaseError as exc:
+            return [tr("{file}: berkas basis data rusak ({detail}); pulihkan dari cadangan di {folder}",
+                       file=self._store.path.name, detail=str(exc)[:120], folder=self.backup_dir)]
+        return problems
+
+    def _unaccounted(self) -> list[str]:
+        """Rows whose current value is not the last one the audit log recorded for them."""
+        conn, latest = self._store.conn, self._audit.latest
+        problems = []
         problems += [tr("observasi {uuid}: indikator bukan milik instrumen periode", uuid=r[0]) for r in conn.execute(
             "SELECT o.uuid FROM observations o JOIN periods p ON p.id = o.period_id "
             "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
-        problems += [tr("observasi {uuid}: status {status} tanpa nilai", uuid=r[0], status=r[1])
-                     for r in conn.execute("SELECT uuid, status FROM observations WHERE status <> 'draft' "
-                                           "AND score IS NULL")]
-        # the audit log must agree with the current score of every audited observation
-        problems += [tr("observasi {uuid}: nilai {score} tidak sesuai log audit ({logged})", uuid=r[0], score=r[1],
-                        logged=r[2]) for r in conn.execute(
-                         "SELECT o.uuid, o.score, a.new FROM observations o JOIN audit_log a ON a.id = "
-                         "(SELECT max(id) FROM audit_log WHERE entity_uuid = o.uuid AND field = 'score') "
-                         "WHERE coalesce(CAST(o.score AS TEXT), '') <> coalesce(a.new, '')")]
+        scores, statuses = latest("observation", "score"), latest("observation", "status")
+        for uuid, score, status in conn.execute("SELECT uuid, score, status FROM observations"):
+            if status != "draft" and score is None:
+                problems.append(tr("observasi {uuid}: status {status} tanpa nilai", uuid=uuid, status=status))
+            if (None if score is None else str(score)) != scores.get(uuid):
+                problems.append(tr("observasi {uuid}: nilai {score} tidak sesuai log audit ({logged})", uuid=uuid,
+                                   score=score, logged=scores.get(uuid)))
+            if status != statuses.get(uuid, "draft"):
+                problems.append(tr("observasi {uuid}: status {status} tidak sesuai log audit ({logged})", uuid=uuid,
+                                   status=status, logged=statuses.get(uuid, "draft")))
+        agreed = latest("consensus", "score")
+        for key, score in conn.execute(
+                "SELECT p.name || '/' || u.code || '/' || i.code, c.score FROM consensus c JOIN periods p "
+                "ON p.id = c.period_id JOIN units u ON u.id = c.unit_id JOIN indicators i ON i.id = c.indicator_id"):
+            if str(score) != agreed.get(key):
+                problems.append(tr("kesepakatan {key}: nilai {score} tidak sesuai log audit ({logged})", key=key,
+                                   score=score, logged=agreed.get(key)))
+        issued, revoked = latest("certificate", "issued"), latest("certificate", "revoked")
+        for number, is_revoked in conn.execute("SELECT number, revoked FROM certificates"):
+            if number not in issued:
+                problems.append(tr("piagam {number}: tidak tercatat di log audit", number=number))
+            if str(is_revoked) != revoked.get(number, "0"):
+                problems.append(tr("piagam {number}: status pencabutan tidak sesuai log audit", number=number))
+        closed = latest("period", "closed")
+        problems += [tr("periode {name}: status tutup tidak sesuai log audit", name=name) for uuid, name, flag in
+                     conn.execute("SELECT uuid, name, closed FROM periods") if str(flag) != closed.get(uuid, "0")]
+        logged = latest("setting", "value")
+        problems += [tr("pengaturan {name}: '{value}' tidak sesuai log audit", name=key, value=value)
+                     for key, value in self._settings.stored().items()
+                     if logged.get(key, SETTINGS[key].default) != value]
+        certificate_settings = latest("certificate_settings", "settings")
+        problems += [tr("pengaturan piagam periode {name} diubah di luar aplikasi", name=name) for uuid, name, stored
+                     in conn.execute("SELECT p.uuid, p.name, c.settings FROM certificate_settings c JOIN periods p "
+                                     "ON p.id = c.period_id") if certificate_settings.get(uuid) != stored]
+        return problems
+
+    def _evidence_problems(self) -> list[str]:
+        problems = []
         for sha, name in self._evidence.files():
             stored = self._evidence.path(sha)
             if not stored.is_file():

@@ -57,8 +57,8 @@ class Workbook:
         self.store = Store(path, create=_create, actor=actor, passphrase=passphrase, read_only=read_only,
                            query_only=query_only)
         store = self.store
-        self.settings = Settings(store)
         self.audit = AuditLog(store)
+        self.settings = Settings(store, self.audit)
         self.registry = Registry(store, self.audit)
         self.observations = Observations(store, self.registry, self.audit)
         self.evidence = Evidence(store, self.settings)
@@ -69,7 +69,7 @@ class Workbook:
                                  self.settings, self.surveys)
         self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings)
-        self.maintenance = Maintenance(store, self.audit, self.evidence)
+        self.maintenance = Maintenance(store, self.audit, self.evidence, self.settings)
 
     @classmethod
     def create(cls, path: str | Path, *, instrument: str = instruments.DEFAULT_INSTRUMENT,

@@ -150,7 +150,7 @@ def test_check_finds_a_tampered_audit_log_and_a_forged_score(wb):
     assert any("tidak sesuai log audit" in p for p in wb.maintenance.check())
     wb.store.conn.execute("UPDATE observations SET score = 3 WHERE id = 1")
     wb.store.conn.execute("UPDATE audit_log SET new = '5' WHERE id = 2")
-    assert any("rantai hash rusak" in p for p in wb.maintenance.check())
+    assert any("audit_log 2: entri diubah" in p for p in wb.maintenance.check())
 
 
 def test_backup_is_a_complete_database_and_never_overwrites(wb, tmp_path):

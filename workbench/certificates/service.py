@@ -148,10 +148,15 @@ class Certificates:
         except (KeyError, ValueError, IndexError) as exc:
             raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="numbering",
                                  value=settings.numbering, choices="{seq:03d}, {year}") from exc
+        stored = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True)
+        old = self._store.value("SELECT settings FROM certificate_settings WHERE period_id = ?", (p.id,))
+        if old == stored:
+            return
         with self._store.transaction():
             self._store.conn.execute("INSERT INTO certificate_settings (period_id, settings) VALUES (?, ?) "
                                      "ON CONFLICT (period_id) DO UPDATE SET settings = excluded.settings",
-                                     (p.id, json.dumps(asdict(settings), ensure_ascii=False)))
+                                     (p.id, stored))
+            self._audit.append([Change("certificate_settings", p.uuid, "settings", old, stored)])
             self._store.changed(Changes(setting=True))
 
     def _band_index(self, period: Period, code: str) -> int:

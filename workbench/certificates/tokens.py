@@ -8,13 +8,14 @@ checked offline with nothing but the public key.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from workbench.db.audit import key_id
 
 PREFIX = "PP1"
 CLAIMS = {"n": "number", "u": "unit", "un": "unit_name", "i": "institution", "p": "period", "c": "category",
@@ -34,12 +35,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def key_id(public: Ed25519PublicKey) -> str:
-    """16 hex digits of the sha256 of the raw public key: short enough for the QR, long enough to tell keys apart."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def new_key_pair(passphrase: str) -> KeyPair:

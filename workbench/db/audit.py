@@ -1,13 +1,27 @@
-"""The audit log: who changed what, when, from what to what and why; each entry chained to the last by sha256."""
+"""The audit log: who changed what, when, from what to what and why.
+
+Each entry carries the sha256 of the one before (a chain), and every write that adds entries ends with an
+*anchor*: a signature over the log's last entry, made with this computer's key for the workbook
+(`workbench.db.keyring`), which is kept outside the file. Whoever has only the database can read the log
+and check every anchor with the public keys stored in it, but cannot rewrite an entry, remove one or add
+one that is signed: `verify` names what was altered, cut or added.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from workbench.db.keyring import Keyring
 from workbench.db.store import Store, now
+from workbench.i18n import tr
 
 GENESIS_HASH = "0" * 64
 
@@ -37,11 +51,34 @@ def link_hash(prev: str, entry: Sequence[object]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def key_id(public: Ed25519PublicKey) -> str:
+    """16 hex digits of the sha256 of the raw public key: short enough for a QR, long enough to tell keys apart."""
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _anchor_payload(anchor: int, audit_id: int, head: str, at: str, key: str) -> bytes:
+    return f"pekppp-anchor|{anchor}|{audit_id}|{head}|{at}|{key}".encode()
+
+
 class AuditLog:
-    """Appends to and reads the audit log of one workbook; `append` runs inside the caller's transaction."""
+    """Appends to, anchors, reads and verifies the audit log of one workbook."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._keyring: Keyring | None = None
+        self._mark: tuple[int, str] | None = None
+        if not store.read_only and not store.query_only:
+            store.before_commit.append(self._anchor)
+            store.after_commit.append(self._remember_mark)
+
+    @property
+    def keyring(self) -> Keyring:
+        if self._keyring is None:
+            self._keyring = Keyring(str(self._store.value("SELECT value FROM settings WHERE key = 'workbook_uuid'")))
+        return self._keyring
+
+    # --- writing -----------------------------------------------------------------------------
 
     def append(self, changes: Sequence[Change], actor: str | None = None) -> None:
         """Add entries in order, each chained to the one before; call inside a transaction."""
@@ -58,6 +95,40 @@ class AuditLog:
         self._store.conn.executemany(
             "INSERT INTO audit_log (at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, hash, origin) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def _anchor(self) -> None:
+        """Sign the log's head when this write added entries (runs just before COMMIT)."""
+        last = self._store.one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        signed = self._store.value("SELECT max(audit_id) FROM anchors")
+        if last is None or (signed is not None and signed >= last[0]):
+            return
+        private = self.keyring.private_key()
+        key = key_id(private.public_key())
+        if self._store.value("SELECT 1 FROM anchor_keys WHERE key_id = ?", (key,)) is None:
+            previous = self._store.value("SELECT key_id FROM anchors ORDER BY id DESC LIMIT 1")
+            self._store.conn.execute("INSERT INTO anchor_keys (key_id, public_pem, added_at, added_by, previous) "
+                                     "VALUES (?, ?, ?, ?, ?)", (key, self.keyring.public_pem(), now(),
+                                                                self._store.actor, previous))
+        anchor = int(self._store.value("SELECT coalesce(max(id), 0) + 1 FROM anchors"))
+        at = now()
+        signature = private.sign(_anchor_payload(anchor, last[0], last[1], at, key))
+        self._store.conn.execute("INSERT INTO anchors (id, audit_id, head, at, key_id, signature) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)",
+                                 (anchor, last[0], last[1], at, key, base64.b64encode(signature).decode()))
+        self._mark = (anchor, last[1])
+
+    def _remember_mark(self) -> None:
+        if self._mark is not None:
+            self.keyring.set_mark(*self._mark)
+            self._mark = None
+
+    def reset_mark(self) -> None:
+        """Make the last anchor in the database this computer's mark (after a backup was put in place)."""
+        last = self._store.one("SELECT id, head FROM anchors ORDER BY id DESC LIMIT 1")
+        if last is not None:
+            self.keyring.set_mark(int(last[0]), str(last[1]))
+
+    # --- reading -----------------------------------------------------------------------------
 
     def known_origins(self, origins: Sequence[str]) -> set[str]:
         """Which of these origin hashes were brought in before (by an earlier package)."""
@@ -83,12 +154,81 @@ class AuditLog:
             return self._store.dicts("SELECT * FROM audit_log ORDER BY id")
         return self._store.dicts("SELECT * FROM audit_log WHERE entity_uuid = ? ORDER BY id", (entity_uuid,))
 
-    def first_broken_link(self) -> int | None:
-        """The id of the first entry whose chain link does not hold, or None when the chain is whole."""
+    def latest(self, entity: str, field: str) -> dict[str, str | None]:
+        """entity uuid -> the `new` value of its last entry for `field` (what the log says it is now)."""
+        return dict(self._store.conn.execute(
+            "SELECT entity_uuid, new FROM audit_log WHERE id IN (SELECT max(id) FROM audit_log WHERE entity = ? "
+            "AND field = ? GROUP BY entity_uuid)", (entity, field)))
+
+    def key_changes(self) -> list[dict[str, Any]]:
+        """Signing keys that took over from another without its endorsement: the database moved to another
+        computer, or someone signed with a key of their own. The first key of a workbook is not listed."""
+        return self._store.dicts("SELECT key_id, added_at, added_by, previous FROM anchor_keys "
+                                 "WHERE previous IS NOT NULL AND endorsement IS NULL ORDER BY added_at")
+
+    # --- verifying ---------------------------------------------------------------------------
+
+    def verify(self) -> list[str]:
+        """Everything wrong with the log: entries altered or removed (the chain), anchors that do not hold or
+        are missing, entries added after the last anchor (no write of the workbench leaves any), and a log cut
+        after the last anchor this computer wrote. [] when the log is whole."""
+        problems: list[str] = []
+        hashes: dict[int, str] = {}
         prev = GENESIS_HASH
         for row in self._store.conn.execute("SELECT id, at, actor, entity, entity_uuid, field, old, new, reason, "
                                             "prev_hash, hash FROM audit_log ORDER BY id"):
-            if row[9] != prev or row[10] != link_hash(prev, row[1:9]):
-                return int(row[0])
-            prev = row[10]
-        return None
+            if row[9] != prev:
+                problems.append(tr("audit_log {id}: entri sebelumnya dihapus atau diubah", id=row[0]))
+            elif row[10] != link_hash(prev, row[1:9]):
+                problems.append(tr("audit_log {id}: entri diubah ({entity} {field} {old} → {new})", id=row[0],
+                                   entity=row[3], field=row[5], old=row[6], new=row[7]))
+            hashes[row[0]] = prev = row[10]
+        keys = {k: self._public(pem)
+                for k, pem in self._store.conn.execute("SELECT key_id, public_pem FROM anchor_keys")}
+        expected, last_signed = 1, 0
+        for anchor, audit_id, head, at, key, signature in self._store.conn.execute(
+                "SELECT id, audit_id, head, at, key_id, signature FROM anchors ORDER BY id"):
+            if anchor != expected:
+                problems.append(tr("jangkar {first}-{last} hilang: log audit dipotong atau ditulis ulang",
+                                   first=expected, last=anchor - 1))
+            expected = anchor + 1
+            public = keys.get(key)
+            if public is None or not _signed(public, signature, _anchor_payload(anchor, audit_id, head, at, key)):
+                problems.append(tr("jangkar {anchor}: tanda tangan tidak sah", anchor=anchor))
+            elif hashes.get(audit_id) != head:
+                problems.append(tr("jangkar {anchor}: log audit sampai entri {id} tidak seperti yang ditandatangani",
+                                   anchor=anchor, id=audit_id))
+            last_signed = max(last_signed, audit_id)
+        unsigned = [i for i in hashes if i > last_signed]
+        if unsigned:
+            first = self._store.one("SELECT actor, entity, field, old, new FROM audit_log WHERE id = ?", (unsigned[0],))
+            assert first is not None
+            problems.append(tr("audit_log {first}-{last}: {count} entri ditambahkan tanpa tanda tangan, mis. "
+                               "{actor}: {entity} {field} {old} → {new}", first=unsigned[0], last=unsigned[-1],
+                               count=len(unsigned), actor=first[0], entity=first[1], field=first[2], old=first[3],
+                               new=first[4]))
+        mark = self.keyring.mark()
+        if mark is not None:
+            stored = self._store.value("SELECT head FROM anchors WHERE id = ?", (mark[0],))
+            if stored is None:
+                problems.append(tr("jangkar {anchor} (terakhir ditulis di komputer ini) hilang: log audit dipotong",
+                                   anchor=mark[0]))
+            elif stored != mark[1]:
+                problems.append(tr("jangkar {anchor} bukan yang ditulis di komputer ini", anchor=mark[0]))
+        return problems
+
+    @staticmethod
+    def _public(pem: str) -> Ed25519PublicKey | None:
+        try:
+            key = serialization.load_pem_public_key(pem.encode())
+        except ValueError:
+            return None
+        return key if isinstance(key, Ed25519PublicKey) else None
+
+
+def _signed(public: Ed25519PublicKey, signature: str, payload: bytes) -> bool:
+    try:
+        public.verify(base64.b64decode(signature, validate=True), payload)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

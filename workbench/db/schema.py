@@ -164,6 +164,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER frozen_consensus_update BEFORE UPDATE ON consensus
         WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
     """,
+    # 7: every write that adds to the audit log ends with a signed anchor over the log's head, made with a key
+    # kept outside the file; a key that appears on another computer is recorded, endorsed by the last key
+    # when that one is at hand
+    """
+    CREATE TABLE anchor_keys (
+        key_id TEXT PRIMARY KEY, public_pem TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
+        previous TEXT, endorsement TEXT);
+    CREATE TABLE anchors (
+        id INTEGER PRIMARY KEY, audit_id INTEGER NOT NULL, head TEXT NOT NULL, at TEXT NOT NULL,
+        key_id TEXT NOT NULL REFERENCES anchor_keys(key_id), signature TEXT NOT NULL);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

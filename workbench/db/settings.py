@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store
 from workbench.domain.scoring import SKM_WEIGHT_MODES
 from workbench.errors import WorkbenchError
@@ -32,8 +33,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
 class Settings:
     """Reads and writes the declared settings of one workbook, and its own identity."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit: AuditLog) -> None:
         self._store = store
+        self._audit = audit
 
     def get(self, key: str) -> str:
         """The stored value of a declared setting, or its default."""
@@ -55,10 +57,18 @@ class Settings:
         if not declared.choices and not text.isdigit():
             raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name=key,
                                  value=text, choices="0, 1, 2, ...")
+        old = self.get(key)
+        if old == text:
+            return
         with self._store.transaction():
             self._store.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, text))
+            self._audit.append([Change("setting", key, "value", old, text)])
             self._store.changed(Changes(setting=True))
+
+    def stored(self) -> dict[str, str]:
+        """The declared settings that were ever set, with their values."""
+        return {k: v for k, v in self._store.conn.execute("SELECT key, value FROM settings") if k in SETTINGS}
 
     def identity(self) -> str:
         """This database's own UUID (made with it); templates and packages carry it to name their origin."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +78,9 @@ class Store:
         self.closed = False
         self.events = Events()
         self._pending = Changes()
+        # called inside every outermost write just before COMMIT, and after it: the audit log seals itself here
+        self.before_commit: list[Callable[[], None]] = []
+        self.after_commit: list[Callable[[], None]] = []
         try:
             self.conn = connect(self.path, passphrase, read_only=read_only)
         except Exception as exc:  # sqlite3 and sqlcipher3 raise their own DatabaseError types
@@ -145,7 +148,16 @@ class Store:
             self.conn.execute("ROLLBACK")
             self._pending = Changes()
             return
+        try:
+            for hook in self.before_commit:
+                hook()
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._pending = Changes()
+            raise
         self.conn.execute("COMMIT")
+        for hook in self.after_commit:
+            hook()
         changes, self._pending = self._pending, Changes()
         self.events.emit(changes)
 
