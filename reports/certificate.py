@@ -13,14 +13,24 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reports import fonts
 from reports.qr import draw_qr
+from workbench.certificates.printed import (
+    INSTITUTION_SIZE,
+    TOKEN_MARK,
+    TOKEN_SIZE,
+    UNIT_NAME_SIZE,
+    category_text,
+    date_text,
+    number_line,
+    score_line,
+    unit_line,
+)
 from workbench.certificates.service import Certificate, CertificateSettings
-from workbench.domain.values import file_name_part, indonesian_date
+from workbench.domain.values import file_name_part
 from workbench.progress import CancelToken, ProgressCallback, report
 
 PAGE = landscape(A4)
 NAVY = Color(0.09, 0.18, 0.36)
 GOLD = Color(0.72, 0.57, 0.2)
-TOKEN_MARK = "Token verifikasi: "
 QrDrawer = Callable[[Canvas, str, float, float, float], None]
 
 
@@ -51,22 +61,22 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     canvas.setFillColor(NAVY)
     y = _centered(canvas, settings.title, top - 20, fonts.BOLD, 34, width - 160)
     canvas.setFillColorRGB(0.15, 0.15, 0.15)
-    y = _centered(canvas, f"Nomor: {cert.number}", y - 2, fonts.REGULAR, 12, width - 160)
+    y = _centered(canvas, number_line(cert.number), y - 2, fonts.REGULAR, 12, width - 160)
     y = _centered(canvas, settings.intro, y - 16, fonts.ITALIC, 14, width - 160)
     canvas.setFillColor(NAVY)
-    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, 24, width - 160)
+    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, UNIT_NAME_SIZE, width - 160)
     canvas.setFillColorRGB(0.15, 0.15, 0.15)
-    y = _centered(canvas, cert.institution, y, fonts.REGULAR, 16, width - 160)
-    wording = settings.wording.format(label=cert.label.upper(), category=cert.category)
-    y = _centered(canvas, wording, y - 14, fonts.REGULAR, 14, width - 200)
+    y = _centered(canvas, cert.institution, y, fonts.REGULAR, INSTITUTION_SIZE, width - 160)
+    y = _centered(canvas, unit_line(cert.unit, cert.period), y + 2, fonts.REGULAR, 10, width - 160)
+    wording = settings.wording.replace("{label} ({category})", category_text(cert.label, cert.category))
+    y = _centered(canvas, wording, y - 12, fonts.REGULAR, 14, width - 200)
     y = _centered(canvas, settings.evaluation.format(year=cert.year), y, fonts.REGULAR, 13, width - 200)
     if settings.show_score:
-        _centered(canvas, f"Indeks Pelayanan Publik: {cert.score:.2f}".replace(".", ","), y, fonts.REGULAR, 13,
-                  width - 200)
+        _centered(canvas, score_line(cert.score), y, fonts.REGULAR, 13, width - 200)
     # signature block, bottom right
     x = width - 300
     canvas.setFont(fonts.REGULAR, 12)
-    canvas.drawString(x, 190, f"{settings.place}, {indonesian_date(cert.issued_on)}")
+    canvas.drawString(x, 190, f"{settings.place}, {date_text(cert.issued_on)}")
     line_y = 174
     for line in simpleSplit(settings.signatory_title + ",", fonts.REGULAR, 11, 250):
         canvas.setFont(fonts.REGULAR, 11)
@@ -80,9 +90,9 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     # verification, bottom left: QR with the signed token, and the token as text
     draw_code(canvas, cert.token, 60, 60, 110)
     canvas.setFont(fonts.REGULAR, 7.5)
-    canvas.drawString(180, 100, "Pindai kode QR atau jalankan `workbench verify` untuk memeriksa keaslian.")
-    canvas.drawString(180, 90, "Scan the QR code or run `workbench verify` to check authenticity.")
-    canvas.setFont(fonts.REGULAR, 4.2)
+    canvas.drawString(180, 100, "Pindai kode QR untuk memeriksa keaslian piagam ini.")
+    canvas.drawString(180, 90, "Scan the QR code to check that this certificate is genuine.")
+    canvas.setFont(fonts.REGULAR, TOKEN_SIZE)
     for n, start in enumerate(range(0, len(cert.token), 120)):
         canvas.drawString(180, 78 - n * 5.5, (TOKEN_MARK if n == 0 else "") + cert.token[start:start + 120])
 
@@ -126,20 +136,3 @@ def write_certificates(certs: Sequence[Certificate], settings: CertificateSettin
         report(progress, n + 1, len(certs), cert.number)
     combined.save()
     return [*paths, out / "piagam-semua.pdf"]
-
-
-def token_from_pdf(path: str | Path) -> tuple[str | None, str]:
-    """(token, page text) of a certificate PDF: the token from the metadata, else from the printed text."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path))
-    page_text = "\n".join(page.extract_text() or "" for page in reader.pages[:1])
-    subject = reader.metadata.get("/Subject") if reader.metadata else None
-    if subject and str(subject).startswith("PP1."):
-        return str(subject), page_text
-    lines = [line for line in page_text.splitlines() if line.strip()]
-    for n, line in enumerate(lines):
-        if TOKEN_MARK.strip() in line:
-            joined = line.split(TOKEN_MARK.strip(), 1)[1] + "".join(lines[n + 1:n + 4])
-            return "".join(joined.split()), page_text
-    return None, page_text

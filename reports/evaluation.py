@@ -36,7 +36,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _table(rows: list[list[object]], widths: Sequence[float], styles: dict[str, ParagraphStyle]) -> Table:
     head = [Paragraph(str(c), styles["head"]) for c in rows[0]]
     body = [[c if not isinstance(c, str) else Paragraph(escape(c), styles["cell"]) for c in row] for row in rows[1:]]
-    table = Table([head, *body], colWidths=widths, repeatRows=1)
+    table = Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1)  # a long note goes on over pages
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F2F5F9")])]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -290,7 +291,11 @@ class CertificatesDialog(QDialog):
             self.verdict.setText(str(exc))
             return False
         colour = "#1b7e3c" if verdict.valid else "#c62828"
-        self.verdict.setText(f"<b style='color:{colour}'>{verdict.message}</b>")
+        facts = "".join(f"<tr><td>{escape(label)}</td><td><b>{escape(value)}</b></td></tr>"
+                        for label, value in verdict.facts())
+        if facts:
+            facts = f"<p>{escape(tr('Token menyatakan (bandingkan dengan kertasnya):'))}</p><table>{facts}</table>"
+        self.verdict.setText(f"<p><b style='color:{colour}'>{escape(verdict.message)}</b></p>{facts}")
         return verdict.valid
 
     def verify_pdf(self, path: str | Path) -> bool:

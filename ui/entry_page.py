@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui.database import Database
-from ui.observation_form import ObservationForm, open_file
+from ui.observation_form import ObservationForm, open_evidence
 from ui.period_box import PeriodBox
 from workbench.domain.instrument import Instrument
 from workbench.domain.values import STATUS_LABELS
+from workbench.errors import WorkbenchError
 from workbench.events import Changes
 from workbench.i18n import pick, tr
 from workbench.observations import Observation, UnitProgress
@@ -144,7 +145,7 @@ class EntryPage(QWidget):
         self.form.score_chosen.connect(self.choose_score)
         self.form.field_edited.connect(self.save_field)
         self.form.evidence_added.connect(self.add_evidence)
-        self.form.evidence_opened.connect(lambda sha: open_file(self.db.reader.evidence.path(sha)))
+        self.form.evidence_opened.connect(self.open_evidence)
         self.form.evidence_removed.connect(self.remove_evidence)
         scroll = QScrollArea()
         scroll.setWidget(self.form)
@@ -380,6 +381,12 @@ class EntryPage(QWidget):
             self._saved(tr("{n} bukti dukung ditambahkan", n=len(paths)))
 
         self.db.write(attach, parent=self, on_success=attached, on_failure=lambda exc: self._say(str(exc)))
+
+    def open_evidence(self, sha256: str) -> None:
+        try:
+            open_evidence(self.db.reader.evidence, sha256)
+        except WorkbenchError as exc:
+            self._say(str(exc))
 
     def remove_evidence(self, sha256: str) -> None:
         obs = self.current_observation()

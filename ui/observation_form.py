@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from ui.file_drop_list import FileDropList
 from workbench.domain.instrument import Indicator
 from workbench.domain.values import METHODS, STATUS_LABELS
+from workbench.evidence import Evidence
 from workbench.i18n import tr
 from workbench.observations import Observation
 
@@ -222,3 +224,15 @@ def open_file(path: Path) -> None:
     from PySide6.QtGui import QDesktopServices
 
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+_viewing: tempfile.TemporaryDirectory[str] | None = None
+
+
+def open_evidence(evidence: Evidence, sha256: str) -> None:
+    """Open an evidence file with the system's viewer; an encrypted workbook's file is decrypted into a folder
+    of this session that is removed when the app closes (the viewer needs a plain file)."""
+    global _viewing
+    if _viewing is None:
+        _viewing = tempfile.TemporaryDirectory(prefix="workbench-lihat-")
+    open_file(evidence.viewable(sha256, Path(_viewing.name)))

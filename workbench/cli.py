@@ -281,6 +281,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         verdict = verify(args.target, public_key=args.public_key)
     print(verdict.message)
+    if verdict.claims:
+        print(tr("Token menyatakan (bandingkan dengan kertasnya):"))
+        for label, value in verdict.facts():
+            print(f"  {label}: {value}")
     return 0 if verdict.valid else 1
 
 
@@ -356,8 +360,13 @@ def cmd_backup(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     with _open(args) as wb:
         problems = wb.maintenance.check()
+        keys = wb.audit.key_changes() if not problems else []
     for problem in problems:
         print(problem)
+    for key in keys:  # not an error: a copy moved to another computer signs with that computer's key
+        print(tr("catatan: kunci baru {key_id} menandatangani log sejak {at} ({actor}), tanpa pengesahan kunci "
+                 "sebelumnya: basis data dipindah ke komputer lain?", key_id=key["key_id"], at=key["added_at"],
+                 actor=key["added_by"]))
     print(tr("{db}: baik", db=args.db) if not problems else tr("{db}: {count} masalah", db=args.db,
                                                                  count=len(problems)))
     return 1 if problems else 0
@@ -565,6 +574,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Cancelled:
         print(tr("Dibatalkan"), file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file that cannot be read or written: one line, as for any other bad input
+        print(tr("galat: {file}: {reason}", file=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
         return 1
 
 

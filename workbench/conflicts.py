@@ -10,8 +10,10 @@ from workbench.db.audit import AuditLog, Change
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
 from workbench.domain.agreement import krippendorff_alpha_ordinal
+from workbench.domain.values import field_text
 from workbench.errors import ReasonRequired, WorkbenchError
 from workbench.events import Changes
+from workbench.i18n import tr
 from workbench.registry import Registry
 
 
@@ -95,7 +97,8 @@ class Conflicts:
         if not inst.scale_min <= score <= inst.scale_max:
             raise WorkbenchError("Nilai {score} di luar skala {lo}-{hi}", score=score, lo=inst.scale_min,
                                  hi=inst.scale_max)
-        if not reason.strip():
+        reason = field_text(reason, "reason", tr("Alasan"))
+        if not reason:
             raise ReasonRequired("Kesepakatan {code} memerlukan alasan", code=f"{unit}/{indicator}")
         unit_row, indicator_id = self._registry.unit(unit), self._registry.indicator_id(p, indicator)
         who = actor or self._store.actor

@@ -63,6 +63,10 @@ class NotAWorkbench(WorkbenchError):
     """A file that is not a workbench database, or one encrypted with a passphrase that was not given."""
 
 
+class DiskFull(WorkbenchError):
+    """The disk (or the database's size limit) filled up during a write; nothing of it was kept."""
+
+
 class ReasonRequired(WorkbenchError):
     """A final observation was changed without a reason."""
 

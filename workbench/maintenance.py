@@ -13,7 +13,7 @@ from workbench.db.settings import SETTINGS, Settings
 from workbench.db.store import Store, connect
 from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes
-from workbench.evidence import Evidence, file_sha256
+from workbench.evidence import Evidence
 from workbench.i18n import tr
 
 
@@ -160,9 +160,10 @@ class Maintenance:
     def _evidence_problems(self) -> list[str]:
         problems = []
         for sha, name in self._evidence.files():
-            stored = self._evidence.path(sha)
-            if not stored.is_file():
+            try:
+                self._evidence.read(sha)
+            except NotFound:
                 problems.append(tr("bukti {name}: berkas hilang ({sha})", name=name, sha=sha[:12]))
-            elif file_sha256(stored) != sha:
+            except WorkbenchError:
                 problems.append(tr("bukti {name}: isi berubah ({sha})", name=name, sha=sha[:12]))
         return problems

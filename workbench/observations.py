@@ -8,7 +8,7 @@ from typing import Any
 
 from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, new_uuid, now
-from workbench.domain.values import METHODS, STATUSES
+from workbench.domain.values import METHODS, STATUSES, field_text
 from workbench.errors import Incomplete, ReasonRequired, WorkbenchError
 from workbench.events import Changes
 from workbench.i18n import tr
@@ -141,6 +141,11 @@ class Observations:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise TypeError(f"not editable: {sorted(unknown)}")
+        evaluator = field_text(evaluator, "person", tr("Nama evaluator"), required=True)
+        for name in ("notes", "recommendation"):
+            if isinstance(changes.get(name), str):
+                changes[name] = field_text(changes[name], "note", name)
+        reason = None if reason is None else field_text(reason, "reason", tr("Alasan"))
         p = self._registry.period(period)
         self._registry.require_open(p)
         self._check(p, changes)

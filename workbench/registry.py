@@ -11,6 +11,7 @@ from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
 from workbench.domain.instrument import Instrument, SkmInstrument
+from workbench.domain.values import field_text, optional_text
 from workbench.errors import NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 from workbench.events import Changes
 from workbench.i18n import tr
@@ -143,6 +144,7 @@ class Registry:
     def add_period(self, name: str, *, instrument_id: str = instruments.DEFAULT_INSTRUMENT,
                    year: int | None = None, demo: bool = False) -> Period:
         """Open an evaluation period scored with a stored instrument."""
+        name = field_text(name, "period", tr("Nama periode"), required=True)
         if self._store.one("SELECT 1 FROM periods WHERE name = ?", (name,)):
             raise WorkbenchError("Periode '{name}' sudah ada", name=name)
         self.instrument(instrument_id)
@@ -178,7 +180,8 @@ class Registry:
 
     def _set_closed(self, name: str, closed: bool, reason: str, actor: str | None) -> Period:
         p = self.period(name)
-        if not reason.strip():
+        reason = field_text(reason, "reason", tr("Alasan"))
+        if not reason:
             raise ReasonRequired("Menutup atau membuka periode {name} memerlukan alasan", name=p.name)
         if p.closed == closed:
             return p
@@ -210,6 +213,12 @@ class Registry:
     def add_unit(self, code: str, name: str, institution: str, *, institution_kind: str | None = None,
                  region: str | None = None, address: str | None = None) -> Unit:
         """Register a unit, or update the one with this code (matched without regard to case)."""
+        code = field_text(code, "code", tr("Kode unit"), required=True)
+        name = field_text(name, "name", tr("Nama unit"), required=True)
+        institution = field_text(institution, "institution", tr("Instansi"), required=True)
+        institution_kind = optional_text(institution_kind, "kind", tr("Jenis instansi"))
+        region = optional_text(region, "region", tr("Wilayah"))
+        address = optional_text(address, "address", tr("Alamat"))
         with self._store.transaction():
             institution_id = self._institution_id(institution, institution_kind, region)
             self._store.conn.execute(
@@ -254,7 +263,7 @@ class Registry:
 
     def evaluator_id(self, name: str) -> int:
         """The id of an evaluator by name, registering a new one on first use (inside the caller's write)."""
-        name = name.strip() or self._store.actor
+        name = field_text(name, "person", tr("Nama evaluator")) or self._store.actor
         found = self._store.value("SELECT id FROM evaluators WHERE name = ?", (name,))
         if found is not None:
             return int(found)

@@ -7,12 +7,13 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from reports.certificate import certificate_pdf, token_from_pdf, write_certificates
+from reports.certificate import certificate_pdf, write_certificates
 from reports.evaluation import write_recap, write_unit_report
+from reports.pdf_page import read_page
 from tests.conftest import score_all
 from tests.core.test_cli import run
 from workbench import Workbook
-from workbench.certificates.tokens import key_id, load_private, load_public, new_key_pair, sign
+from workbench.certificates.tokens import key_id, load_private, load_public, new_key_pair, read, sign
 from workbench.certificates.verify import verify_token
 from workbench.errors import WorkbenchError
 
@@ -88,16 +89,16 @@ def test_altered_foreign_revoked_and_tampered_certificates_are_rejected(office, 
     assert not office.certificates.verify(one_char).valid
     assert office.certificates.verify(one_char).message.startswith("TIDAK SAH")
     other = new_key_pair("kunci-kantor-lain")
-    foreign = sign({"number": cert.number, "unit": "PRIMA", "category": "A"}, load_private(other.private_pem,
-                                                                                       "kunci-kantor-lain"))
+    foreign = sign(read(cert.token)[0], load_private(other.private_pem, "kunci-kantor-lain"))
     assert "kunci yang tidak dikenal" in office.certificates.verify(foreign).message
     assert "bukan token piagam" in office.certificates.verify("PP1.bukan-token").message
     forged = dataclasses.replace(cert, unit_name="Dinas Palsu")  # printed name changed, token copied
     pdf = tmp_path / "palsu.pdf"
     pdf.write_bytes(certificate_pdf(forged, office.certificates.settings()))
-    token, page_text = token_from_pdf(pdf)
-    assert token == cert.token
-    assert "teks PDF tidak sesuai token (unit_name" in office.certificates.verify(token, text_of_pdf=page_text).message
+    page = read_page(pdf)
+    assert page.token == page.printed_token() == cert.token
+    assert ("halaman PDF tidak sesuai token: unit_name tercetak “Dinas Palsu”, token menyatakan “Dinas Prima"
+            in office.certificates.verify(cert.token, page=page).message)
     office.certificates.revoke(cert.number, "Data dukung tidak benar")
     verdict = office.certificates.verify(cert.token)
     assert not verdict.valid and "dicabut: Data dukung tidak benar" in verdict.message
@@ -114,7 +115,8 @@ def test_cli_keys_certificates_verify_revoke(office, capsys, tmp_path):
     pdf = tmp_path / "pdf" / "piagam-001-PP-2021.pdf"
     code, out, _ = run(capsys, "verify", pdf, "--public-key", tmp_path / "kunci.pem")
     assert code == 0 and out.startswith("SAH: piagam 001/PP/2021 untuk Dinas Prima")
-    token = token_from_pdf(pdf)[0]
+    token = read_page(pdf).token
+    assert token is not None
     assert run(capsys, "verify", token, "--db", db)[0] == 0
     assert run(capsys, "revoke", db, "001/PP/2021", "--reason", "Salah cetak")[0] == 0
     code, out, _ = run(capsys, "verify", pdf, "--db", db)
@@ -154,3 +156,4 @@ def test_a_logo_is_drawn_when_set(office, tmp_path):
     pdf.write_bytes(certificate_pdf(cert, office.certificates.settings()))
     images = PdfReader(pdf).pages[0].images
     assert len(images) == 1 and images[0].image.size == (64, 64)
+    assert office.certificates.verify(cert.token, page=read_page(pdf)).valid  # the logo covers no text

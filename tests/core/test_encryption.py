@@ -1,3 +1,4 @@
+import hashlib
 import sqlite3
 
 import pytest
@@ -42,3 +43,33 @@ def test_cli_creates_and_opens_encrypted_databases(tmp_path, capsys, monkeypatch
     monkeypatch.delenv("WORKBENCH_DB_PASSPHRASE")
     code, _, err = run(capsys, "check", path)
     assert code == 1 and "terenkripsi" in err
+
+
+def test_evidence_of_an_encrypted_database_is_unreadable_without_the_passphrase(tmp_path):
+    """The lost-laptop promise covers the photos and scans too: in the folder, in the backup and in a
+    package, the evidence of an encrypted workbook reads as noise without the passphrase."""
+    path = tmp_path / "laptop.sqlite"
+    photo = tmp_path / "foto-loket.jpg"
+    content = b"RAHASIA: daftar nama pemohon dan NIK " * 200
+    photo.write_bytes(content)
+    sha = hashlib.sha256(content).hexdigest()
+    with Workbook.create(path, period="PEKPPP 2026", passphrase=SECRET) as wb:
+        wb.registry.add_unit("U1", "Unit rahasia", "Instansi")
+        obs = wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
+        assert wb.evidence.add(obs.uuid, photo) == sha
+        wb.maintenance.backup(tmp_path / "cadangan.sqlite")
+        with pytest.raises(WorkbenchError, match="paketnya harus disegel"):
+            wb.packages.export(tmp_path / "paket.wbpkg")
+        wb.packages.export(tmp_path / "paket.wbpkg", passphrase="sandi paket tim")
+        seen = wb.evidence.viewable(sha, tmp_path / "lihat")
+        assert seen.read_bytes() == content and seen.name == "foto-loket.jpg"
+    for folder in (tmp_path / "laptop.sqlite.evidence", tmp_path / "cadangan.sqlite.evidence"):
+        stored = [f for f in folder.rglob("*") if f.is_file()]
+        assert len(stored) == 1 and sha not in str(stored[0])  # not even which known file it is
+        assert b"RAHASIA" not in stored[0].read_bytes() and content not in stored[0].read_bytes()
+    assert b"RAHASIA" not in (tmp_path / "paket.wbpkg").read_bytes()
+    with Workbook(tmp_path / "cadangan.sqlite", passphrase=SECRET) as copy:
+        assert copy.evidence.read(sha) == content and copy.maintenance.check() == []
+    stored[0].write_bytes(stored[0].read_bytes()[:-1] + b"\0")  # one byte changed in the backup's copy
+    with Workbook(tmp_path / "cadangan.sqlite", passphrase=SECRET) as copy:
+        assert copy.maintenance.check() == [f"bukti foto-loket.jpg: isi berubah ({sha[:12]})"]

@@ -89,7 +89,7 @@ def test_a_megabyte_cell_is_reported_and_an_error_cell_counts_as_unscored(lead, 
     path = rezip(base, tmp_path / "sel.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(rows)})
     result = lead.exchange.import_observations([path])
     assert [(p.location.row, p.location.column, p.reason) for p in result.problems] == [
-        (2, "E (catatan)", "teks sel 1048576 karakter, melebihi batas 32767")]
+        (2, "E (catatan)", "teks 1048576 karakter, melebihi batas 32767")]
     assert not result.written and lead.observations.find() == []
     result = lead.exchange.import_observations([path], skip_invalid=True)
     # calamine reads an error cell as empty: the row brings nothing, and the unit stays unscored there

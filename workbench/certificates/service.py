@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 
 from workbench.certificates import tokens
+from workbench.certificates.printed import PrintedPage
 from workbench.certificates.verify import Verdict, verify_token
 from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, now
+from workbench.domain.values import field_text
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import N_
+from workbench.i18n import N_, tr
 from workbench.observations import Observations, UnitProgress
 from workbench.registry import Period, Registry
 from workbench.results import Results
@@ -142,12 +144,19 @@ class Certificates:
     def save_settings(self, settings: CertificateSettings, period: str | None = None) -> None:
         """Store a period's certificate settings after checking the category and numbering scheme."""
         p = self._registry.period(period)
+        settings = replace(settings)
+        for f in fields(settings):
+            if isinstance(value := getattr(settings, f.name), str):
+                setattr(settings, f.name, field_text(value, "setting", f.name))
         self._band_index(p, settings.min_category)
+        if "{label} ({category})" not in settings.wording:
+            raise WorkbenchError("Kalimat piagam harus memuat {placeholder}: kategori dicetak dan diperiksa di sana",
+                                 placeholder="{label} ({category})")
         try:
-            settings.numbering.format(seq=1, year=2026)
+            settings.numbering.format(seq=1, year=2026, period="PEKPPP 2026")
         except (KeyError, ValueError, IndexError) as exc:
             raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="numbering",
-                                 value=settings.numbering, choices="{seq:03d}, {year}") from exc
+                                 value=settings.numbering, choices="{seq:03d}, {year}, {period}") from exc
         stored = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True)
         old = self._store.value("SELECT settings FROM certificate_settings WHERE period_id = ?", (p.id,))
         if old == stored:
@@ -202,6 +211,7 @@ class Certificates:
         issued_on = settings.issued_on or date.today().isoformat()
         private = self._private_key(passphrase)
         results = {r.unit: r for r in self._results.scores(p.name)}
+        labels = {b.code: b.label for b in self._registry.scored_instrument(p).bands}
         year = p.year or date.today().year
         with self._store.transaction():
             for code in self.eligible(p.name, min_category=min_category):
@@ -210,11 +220,18 @@ class Certificates:
                     continue
                 seq = int(self._store.value("SELECT coalesce(max(seq), 0) + 1 FROM certificates WHERE period_id = ?",
                                             (p.id,)))
-                number = settings.numbering.format(seq=seq, year=year)
+                number = settings.numbering.format(seq=seq, year=year, period=p.name)
+                taken = self._store.value("SELECT p.name FROM certificates c JOIN periods p ON p.id = c.period_id "
+                                          "WHERE c.number = ?", (number,))
+                if taken is not None:
+                    raise WorkbenchError("Nomor piagam {number} sudah dipakai periode {period}; ubah pola nomor di "
+                                         "pengaturan piagam periode ini, mis. {example}", number=number, period=taken,
+                                         example="{seq:03d}/PP/{year}/2")
                 result = results[code]
                 token = tokens.sign({"number": number, "unit": unit.code, "unit_name": unit.name,
                                      "institution": unit.institution, "period": p.name, "category": result.category,
-                                     "score": result.ipp, "date": issued_on}, private)
+                                     "label": labels[str(result.category)], "score": result.ipp, "date": issued_on},
+                                    private)
                 self._store.conn.execute(
                     "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
                     "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
@@ -239,7 +256,8 @@ class Certificates:
 
     def revoke(self, number: str, reason: str) -> None:
         """Revoke a certificate (audited); verification then rejects it."""
-        if not reason.strip():
+        reason = field_text(reason, "reason", tr("Alasan"))
+        if not reason:
             raise WorkbenchError("Pencabutan {code} memerlukan alasan", code=number)
         with self._store.transaction():
             if self._store.one("SELECT 1 FROM certificates WHERE number = ?", (number,)) is None:
@@ -254,8 +272,27 @@ class Certificates:
         return [{"number": n, "reason": r, "revoked_at": at} for n, r, at in self._store.conn.execute(
             "SELECT number, revoked_reason, revoked_at FROM certificates WHERE revoked ORDER BY revoked_at")]
 
-    def verify(self, token: str, *, text_of_pdf: str | None = None) -> Verdict:
-        """Check a token against this workbook's keys and revocations (see `verify_token`)."""
+    def verify(self, token: str, *, page: PrintedPage | None = None) -> Verdict:
+        """Check a token against this workbook (see `verify_token`): the number must be in the register with
+        this very token, and not revoked by the table or by the audit log; a workbook whose log does not hold
+        cannot vouch for anything."""
+        problems = self._audit.verify()
+        if problems:
+            return Verdict(False, tr("TIDAK DAPAT DIPASTIKAN: log audit basis data ini tidak utuh ({problem}); "
+                                     "periksa dengan `workbench check`", problem=problems[0]))
         keys = {r[0]: r[1].encode() for r in self._store.conn.execute("SELECT key_id, public_pem FROM signing_keys")}
         revoked = {r["number"]: r["reason"] for r in self.revocations()}
-        return verify_token(token, keys, revoked, text_of_pdf=text_of_pdf)
+        revoked |= {n: tr("dicabut menurut log audit") for n, v in self._audit.latest("certificate", "revoked").items()
+                    if v == "1" and n not in revoked}
+        verdict = verify_token(token, keys, revoked, page=page)
+        if not verdict.valid:
+            return verdict
+        number = str(verdict.claims["number"])
+        stored = self._store.value("SELECT token FROM certificates WHERE number = ?", (number,))
+        if stored is None:
+            return Verdict(False, tr("TIDAK SAH: nomor {number} tidak ada dalam register piagam", number=number),
+                           verdict.claims)
+        if stored != token.strip():
+            return Verdict(False, tr("TIDAK SAH: piagam {number} dalam register berisi lain", number=number),
+                           verdict.claims)
+        return verdict

@@ -8,7 +8,9 @@ checked offline with nothing but the public key.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -19,7 +21,11 @@ from workbench.db.audit import key_id
 
 PREFIX = "PP1"
 CLAIMS = {"n": "number", "u": "unit", "un": "unit_name", "i": "institution", "p": "period", "c": "category",
-          "s": "score", "d": "date", "k": "key"}
+          "l": "label", "s": "score", "d": "date", "k": "key"}
+REQUIRED = ("n", "u", "un", "i", "p", "c", "d", "k")  # tokens signed before the label was added have no "l"
+MAX_LENGTH = 3200  # the longest names the workbench accepts, in a script of 3 bytes a letter, fit well within
+_SHAPE = re.compile(r"PP1\.[A-Za-z0-9_-]{1,3000}\.[A-Za-z0-9_-]{86}")  # 64 bytes of signature: 86 characters
+_FROM_URL = str.maketrans("-_", "+/")
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,15 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict base64url: the only text that decodes to these bytes is the text `_b64` makes of them, so a
+    token cannot be varied (padding, stray characters, unused low bits) and still verify."""
+    try:
+        data = base64.b64decode(text.translate(_FROM_URL) + "=" * (-len(text) % 4), validate=True)
+    except binascii.Error as exc:
+        raise ValueError("not base64url") from exc
+    if _b64(data) != text:
+        raise ValueError("not canonical base64url")
+    return data
 
 
 def new_key_pair(passphrase: str) -> KeyPair:
@@ -70,24 +84,36 @@ def sign(claims: dict[str, object], private: Ed25519PrivateKey) -> str:
     """A token for the claims (keys of CLAIMS' values), adding the key id."""
     short = {k: claims[name] for k, name in CLAIMS.items() if name in claims}
     short["k"] = key_id(private.public_key())
-    payload = _b64(json.dumps(short, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode())
+    payload = _b64(_canonical(short))
     signature = _b64(private.sign(f"{PREFIX}.{payload}".encode()))
     return f"{PREFIX}.{payload}.{signature}"
 
 
 def read(token: str) -> tuple[dict[str, object], bytes, bytes]:
-    """(claims, signed bytes, signature) of a token; ValueError when it is not one."""
-    parts = token.strip().split(".")
-    if len(parts) != 3 or parts[0] != PREFIX:
+    """(claims, signed bytes, signature) of a token; ValueError when it is not one.
+
+    Strict, so that one certificate has exactly one token: the shape and size are fixed, both parts must be
+    canonical base64url and the payload the canonical JSON that `sign` writes (a flat object of known claims
+    with text or number values), so no variant of a genuine token verifies.
+    """
+    token = token.strip()
+    if len(token) > MAX_LENGTH or not _SHAPE.fullmatch(token):
         raise ValueError("not a certificate token")
+    _, payload, sig = token.split(".")
     try:
-        short = json.loads(_unb64(parts[1]))
-        signature = _unb64(parts[2])
-    except (ValueError, UnicodeDecodeError) as exc:
+        raw, signature = _unb64(payload), _unb64(sig)
+        short = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError("not a certificate token") from exc
-    if not isinstance(short, dict):
+    if (not isinstance(short, dict) or not set(REQUIRED) <= short.keys() <= CLAIMS.keys() or len(signature) != 64
+            or any(isinstance(v, bool) or not isinstance(v, str | int | float) for v in short.values())
+            or _canonical(short) != raw):
         raise ValueError("not a certificate token")
-    return {CLAIMS.get(str(k), str(k)): v for k, v in short.items()}, f"{PREFIX}.{parts[1]}".encode(), signature
+    return {CLAIMS[k]: v for k, v in short.items()}, f"{PREFIX}.{payload}".encode(), signature
+
+
+def _canonical(short: dict[str, object]) -> bytes:
+    return json.dumps(short, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
 def signature_valid(public: Ed25519PublicKey, signed: bytes, signature: bytes) -> bool:

@@ -6,22 +6,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.certificates import tokens
-from workbench.i18n import tr
+from workbench.certificates.printed import PrintedPage, category_text, date_text, page_problem, score_line
+from workbench.i18n import N_, tr
+
+# what a person compares with the paper, in the order it is printed
+FACTS = (("number", N_("Nomor")), ("unit_name", N_("Unit")), ("institution", N_("Instansi")),
+         ("unit", N_("Kode unit")), ("period", N_("Periode")), ("category", N_("Kategori")),
+         ("score", N_("Indeks")), ("date", N_("Tanggal")), ("key", N_("Kunci")))
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking a token: `valid`, and the message that says why (not)."""
+    """The outcome of checking a token: `valid`, the message that says why (not), and the signed claims."""
 
     valid: bool
     message: str
     claims: dict[str, Any] = field(default_factory=dict)
 
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, value) of what the token says, for a person to compare with the paper."""
+        shown = dict(self.claims)
+        if "category" in shown:
+            label = shown.get("label")
+            shown["category"] = category_text(str(label), str(shown["category"])) if label else shown["category"]
+        if isinstance(shown.get("score"), int | float):
+            shown["score"] = score_line(float(shown["score"])).split(": ")[1]
+        if "date" in shown:
+            shown["date"] = date_text(str(shown["date"]))
+        return [(tr(label), str(shown[name])) for name, label in FACTS if name in shown]
+
 
 def verify_token(token: str, public_keys: dict[str, bytes], revoked: dict[str, str] | None = None, *,
-                 text_of_pdf: str | None = None) -> Verdict:
-    """Check a certificate token: its format, the key that signed it, the signature, revocation (when a
-    revocation list is given) and, for a PDF, that the printed text still says what was signed."""
+                 page: PrintedPage | None = None) -> Verdict:
+    """Check a certificate token: its strict format, the key that signed it, the signature, revocation
+    (when a revocation list is given) and, for a PDF, that its page prints exactly what was signed."""
     try:
         claims, signed, signature = tokens.read(token)
     except ValueError:
@@ -35,12 +53,10 @@ def verify_token(token: str, public_keys: dict[str, bytes], revoked: dict[str, s
     if revoked is not None and number in revoked:
         return Verdict(False, tr("TIDAK SAH: piagam {number} dicabut: {reason}", number=number,
                                  reason=revoked[number]), claims)
-    if text_of_pdf is not None:
-        flat = " ".join(text_of_pdf.split())
-        for name in ("number", "unit_name", "institution"):
-            if str(claims.get(name, "")) not in flat:
-                return Verdict(False, tr("TIDAK SAH: teks PDF tidak sesuai token ({field} tidak ditemukan)",
-                                         field=name), claims)
+    if page is not None:
+        problem = page_problem(claims, page, token.strip())
+        if problem is not None:
+            return Verdict(False, tr("TIDAK SAH: halaman PDF tidak sesuai token: {problem}", problem=problem), claims)
     message = tr("SAH: piagam {number} untuk {unit_name} ({unit}), kategori {category}, periode {period}, "
                  "tanggal {date}", **{k: claims.get(k, "") for k in ("number", "unit_name", "unit", "category",
                                                                       "period", "date")})

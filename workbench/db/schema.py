@@ -175,6 +175,10 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, audit_id INTEGER NOT NULL, head TEXT NOT NULL, at TEXT NOT NULL,
         key_id TEXT NOT NULL REFERENCES anchor_keys(key_id), signature TEXT NOT NULL);
     """,
+    # 8: keys that live inside the database, such as an encrypted workbook's key for its evidence files
+    """
+    CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

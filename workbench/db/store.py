@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ from typing import Any, TypeVar, cast
 from uuid_utils import uuid7
 
 from workbench.db.schema import SCHEMA_VERSION, migrate
-from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
+from workbench.errors import DiskFull, NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes, Events
 
 T = TypeVar("T")
@@ -56,6 +58,12 @@ def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool 
     return conn
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """Whether SQLite (or SQLCipher, with its own error types) or the system ran out of space."""
+    return ((type(exc).__name__ == "OperationalError" and "full" in str(exc))
+            or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC))
+
+
 class Store:
     """Owns one connection to a workbook database; every write of the core goes through `transaction()`.
 
@@ -71,6 +79,12 @@ class Store:
             raise NotFound("{file}: basis data tidak ditemukan", file=str(path))
         if create and self.path.exists():
             raise WorkbenchError("{file}: sudah ada; pilih nama lain", file=str(path))
+        if not create and self.path.stat().st_size == 0:  # SQLite would take it for a new, empty database
+            raise NotAWorkbench("{file}: berkas kosong, bukan basis data workbench", file=self.path.name)
+        if not create and not read_only and not (os.access(self.path, os.W_OK)
+                                                 and os.access(self.path.resolve().parent, os.W_OK)):
+            raise WorkbenchError("{file}: berkas atau foldernya hanya-baca; salin ke folder yang dapat ditulis "
+                                 "(mis. Dokumen) lalu buka salinannya", file=self.path.name)
         self.actor = actor or "operator"
         self.passphrase = passphrase
         self.read_only = read_only
@@ -139,10 +153,13 @@ class Store:
         self._pending = Changes()
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             self._pending = Changes()
+            if _disk_full(exc):
+                raise DiskFull("{file}: disk penuh; tidak ada yang ditulis. Kosongkan ruang lalu ulangi",
+                               file=self.path.name) from exc
             raise
         if dry_run:
             self.conn.execute("ROLLBACK")

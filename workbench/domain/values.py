@@ -7,9 +7,11 @@ in the user's language. The spreadsheet readers and the app's forms use the same
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from workbench.errors import WorkbenchError
 from workbench.i18n import N_, tr
 
 STATUSES = ("draft", "final", "verified")
@@ -30,6 +32,14 @@ METHOD_WORDS = {
     "kunjunganlapangan": "field", "observasi": "field", "interview": "interview", "wawancara": "interview",
 }
 MAX_CELL_CHARS = 32767  # Excel's own limit for a cell
+# the longest text each kind of field takes: names fit a certificate's line and a QR code, notes a cell
+LIMITS = {"code": 64, "name": 250, "institution": 250, "kind": 120, "region": 120, "address": 500, "person": 120,
+          "period": 120, "reason": 2000, "setting": 2000, "note": MAX_CELL_CHARS}
+# characters nobody types and some tools choke on or are fooled by: control characters (tab and line breaks
+# become spaces instead), direction overrides that make text read otherwise than it is stored, zero-width
+# and byte-order marks, and unpaired surrogates
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060"
+                     "\u2066-\u2069\ufeff\ud800-\udfff]")
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (1900) date system
 _SPACES = re.compile(r"\s+")
 
@@ -39,10 +49,13 @@ def is_blank(value: object) -> bool:
 
 
 def text(value: object) -> str:
-    """Cell text with stray and repeated spaces removed; numbers without a trailing .0."""
+    """Cell text with stray and repeated spaces removed, control and invisible characters dropped, in Unicode
+    NFC (so that one name is stored one way); numbers without a trailing .0."""
     if value is None:
         return ""
     if isinstance(value, str):
+        if not (value.isascii() and value.isprintable()):  # the common case skips the work below
+            value = unicodedata.normalize("NFC", _UNSEEN.sub("", value))
         stripped = value.strip()
         if "  " in stripped or "\t" in stripped or "\n" in stripped or "\r" in stripped or "\xa0" in stripped:
             return _SPACES.sub(" ", stripped)
@@ -54,11 +67,33 @@ def text(value: object) -> str:
 
 def note(value: object) -> str:
     """Free text (notes, recommendations) within a spreadsheet cell's limit."""
+    return bounded(value, "note")
+
+
+def bounded(value: object, kind: str) -> str:
+    """Clean text (see `text`) for a field of the kind (a key of LIMITS); ValueError when it is longer."""
     cleaned = text(value)
-    if len(cleaned) > MAX_CELL_CHARS:
-        raise ValueError(tr("teks sel {length} karakter, melebihi batas {limit}", length=len(cleaned),
-                            limit=MAX_CELL_CHARS))
+    if len(cleaned) > LIMITS[kind]:
+        raise ValueError(tr("teks {length} karakter, melebihi batas {limit}", length=len(cleaned),
+                            limit=LIMITS[kind]))
     return cleaned
+
+
+def field_text(value: object, kind: str, name: str, *, required: bool = False) -> str:
+    """`bounded` for a value given to the workbench: WorkbenchError naming the field when the text is too long
+    or, when required, empty. Every text that enters the database passes here or through a sheet reader."""
+    try:
+        cleaned = bounded(value, kind)
+    except ValueError as exc:
+        raise WorkbenchError("{field}: {reason}", field=name, reason=str(exc)) from exc
+    if required and not cleaned:
+        raise WorkbenchError("{field} tidak boleh kosong", field=name)
+    return cleaned
+
+
+def optional_text(value: str | None, kind: str, name: str) -> str | None:
+    """`field_text` for a field that may be left out: None stays None, and so does empty text."""
+    return None if value is None else field_text(value, kind, name) or None
 
 
 def code(value: object) -> str:

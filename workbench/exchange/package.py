@@ -55,7 +55,7 @@ def _whole(parts: dict[str, dict[str, Any]]) -> str:
     return _sha256("".join(f"{name} {parts[name]['sha256']}\n" for name in sorted(parts)).encode())
 
 
-def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any], evidence: dict[str, Path], *,
+def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any], evidence: dict[str, Path | bytes], *,
                   passphrase: str | None = None) -> Path:
     """Write a package: `manifest` (without its parts, which are added here), `data`, and evidence files by
     their sha256. Sealed when a passphrase is given. Written beside `out` and moved into place at the end."""
@@ -67,10 +67,14 @@ def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any
         archive = Path(scratch) / "package.zip" if passphrase else partial
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zipped:
             zipped.writestr("data.json", body)
-            for sha, path in sorted(evidence.items()):
-                name = f"evidence/{sha}"
-                zipped.write(path, name, compress_type=zipfile.ZIP_STORED)  # photos and PDFs are compressed
-                parts[name] = {"sha256": sha, "size": path.stat().st_size}
+            for sha, source in sorted(evidence.items()):
+                name = f"evidence/{sha}"  # photos and PDFs are compressed already: stored as they are
+                if isinstance(source, bytes):
+                    zipped.writestr(name, source, compress_type=zipfile.ZIP_STORED)
+                    parts[name] = {"sha256": sha, "size": len(source)}
+                else:
+                    zipped.write(source, name, compress_type=zipfile.ZIP_STORED)
+                    parts[name] = {"sha256": sha, "size": source.stat().st_size}
             whole = {**manifest, "format": FORMAT, "version": VERSION, "parts": parts, "whole_sha256": _whole(parts)}
             manifest_bytes = json.dumps(whole, ensure_ascii=False, indent=1).encode()
             zipped.writestr("manifest.json", manifest_bytes)
@@ -169,6 +173,34 @@ def _checked(path: Path, archive: zipfile.ZipFile, unpack_into: Path | None) -> 
             raise _changed(path.name, name)
     try:
         data = json.loads(archive.read("data.json"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise _changed(path.name, "data.json") from exc
+    if not _well_formed(manifest, data):
+        raise PackageRefused("{file}: isi paket tidak berbentuk seperti yang ditulis workbench", file=path.name)
     return Package(path.name, manifest["whole_sha256"], manifest, data, unpack_into)
+
+
+# what each record of a package holds: a package whose hashes agree may still have been made by hand
+_SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "observations": {"uuid": str, "unit": str, "indicator": str, "evaluator": str, "evidence": list},
+    "audit": {"at": str, "actor": str, "entity": str, "entity_uuid": str, "field": str, "hash": str,
+              "old": (str, int, float, type(None)), "new": (str, int, float, type(None)), "reason": (str, type(None))},
+    "evidence": {"sha256": str, "original_name": str, "size": int},
+}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _well_formed(manifest: object, data: object) -> bool:
+    """Whether the manifest and data have the fields and types `write_package`'s callers give them."""
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("period"), dict)
+            and isinstance(manifest["period"].get("name"), str) and isinstance(manifest.get("instrument"), dict)
+            and isinstance(data, dict)):
+        return False
+    for part, shape in _SHAPES.items():
+        records = data.get(part)
+        if not isinstance(records, list) or not all(
+                isinstance(r, dict) and all(isinstance(r.get(k), t) for k, t in shape.items()) for r in records):
+            return False
+    files = {e["sha256"] for e in data["evidence"]}
+    return all(_SHA256.fullmatch(e) for e in files) and all(
+        isinstance(sha, str) and sha in files for o in data["observations"] for sha in o["evidence"])

@@ -11,7 +11,8 @@ from pathlib import Path
 from workbench.db.audit import AuditLog, Change
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
-from workbench.domain.values import file_name_part
+from workbench.domain import values as clean
+from workbench.domain.values import STATUSES, file_name_part
 from workbench.errors import Location, NotFound, PeriodClosed, Problem, WorkbenchError
 from workbench.evidence import Evidence
 from workbench.exchange.observation_sheets import FileCheck
@@ -81,8 +82,10 @@ class Packages:
                     "evaluators": sorted({o.evaluator for o in observations}), "units": codes,
                     "observations": len(rows), "evidence_files": len(evidence)}
         data = {"units": units_data, "observations": rows, "audit": history, "evidence": list(evidence.values())}
-        path = write_package(out, manifest, data, {sha: self._evidence.path(sha) for sha in evidence},
-                             passphrase=passphrase)
+        if self._evidence.encrypted and not passphrase:
+            raise WorkbenchError("Basis data ini terenkripsi: paketnya harus disegel dengan kata sandi juga "
+                                 "(--encrypt), agar bukti tidak keluar tanpa sandi")
+        path = write_package(out, manifest, data, self._evidence.sources(evidence), passphrase=passphrase)
         return Exported(path, len(rows), len(codes), len(evidence))
 
     def _links(self, period_id: int) -> dict[str, list[str]]:
@@ -165,9 +168,21 @@ class Packages:
         indicators = self._registry.indicator_ids(inst.id)
         rows = []
         for n, o in enumerate(package.data["observations"], start=1):
-            values = {f: o[f] for f in FIELDS if o.get(f) not in (None, "")}
-            rows.append(Incoming(n, units[o["unit"].casefold()], indicators[o["indicator"]], o["evaluator"], values,
-                                 uuid=o["uuid"]))
+            field = "indicator"
+            try:
+                if o["indicator"] not in indicators:
+                    raise ValueError(tr("indikator tidak dikenal: {code}", code=o["indicator"]))
+                values = {}
+                for field in FIELDS:
+                    if o.get(field) not in (None, ""):
+                        values[field] = _checked(field, o[field], inst.scale_min, inst.scale_max)
+                field = "evaluator"
+                evaluator = clean.field_text(o["evaluator"], "person", field, required=True)
+            except (ValueError, WorkbenchError) as exc:
+                raise PackageRefused("{file}: observasi {number}, {field}: {reason}", None, file=package.name,
+                                     number=n, field=field, reason=str(exc)) from exc
+            rows.append(Incoming(n, units[o["unit"].casefold()], indicators[o["indicator"]], evaluator, values,
+                                 uuid=str(o["uuid"])))
         return rows
 
     def _merge(self, check: FileCheck, package: Package, result: ImportReport, progress: ProgressCallback | None,
@@ -191,6 +206,21 @@ class Packages:
         result.added += counts.added
         result.updated += counts.updated
         result.unchanged += counts.unchanged
+
+
+def _checked(field: str, value: object, lo: int, hi: int) -> object:
+    """A field of a package's observation, held to the rules a sheet's cell is held to; ValueError if not."""
+    if field in ("score", "claim"):
+        return clean.score(value, lo, hi)
+    if field in ("notes", "recommendation"):
+        return clean.note(value)
+    if field == "method":
+        return clean.method(value)
+    if field == "observed_on":
+        return clean.observed_date(value)
+    if value not in STATUSES:
+        raise ValueError(tr("Status tidak dikenal: {status} (draft, final, verified)", status=value))
+    return value
 
 
 def package_name(evaluator: str | None, period: str) -> str:

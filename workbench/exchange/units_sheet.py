@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.domain import values
 from workbench.errors import Problem, ValidationFailed
 from workbench.exchange.sheets import Book
 from workbench.i18n import tr
@@ -12,6 +13,8 @@ from workbench.registry import UnitRecord
 
 UNIT_FIELDS = ("kode_unit", "nama_unit", "instansi")
 UNIT_OPTIONAL = ("jenis_instansi", "wilayah", "alamat")
+KINDS = {"kode_unit": "code", "nama_unit": "name", "instansi": "institution", "jenis_instansi": "kind",
+         "wilayah": "region", "alamat": "address"}  # each column's limit (values.LIMITS)
 
 
 def read_units(path: str | Path) -> list[UnitRecord]:
@@ -21,10 +24,16 @@ def read_units(path: str | Path) -> list[UnitRecord]:
     seen: dict[str, int] = {}
     records = []
     for row_number, row in table.records():
-        cells = {f: str(table.get(row, f) or "").strip() for f in (*UNIT_FIELDS, *UNIT_OPTIONAL)}
-        cells["kode_unit"] = cells["kode_unit"].removesuffix(".0")  # numeric codes read back as floats
+        cells: dict[str, str] = {}
+        too_long: set[str] = set()
+        for field, kind in KINDS.items():
+            try:
+                cells[field] = values.bounded(table.get(row, field), kind)
+            except ValueError as exc:
+                problems.append(Problem(table.where(row_number, field), "", str(exc)))
+                cells[field], too_long = "", too_long | {field}
         for field in UNIT_FIELDS:
-            if not cells[field]:
+            if not cells[field] and field not in too_long:
                 problems.append(Problem(table.where(row_number, field), "",
                                         tr("diharapkan {expected}, tetapi sel kosong", expected=field)))
         key = cells["kode_unit"].casefold()

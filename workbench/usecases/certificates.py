@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.certificate import certificate_pdf, token_from_pdf, write_certificates
+from reports.certificate import certificate_pdf, write_certificates
+from reports.pdf_page import read_page
 from workbench.certificates import tokens
 from workbench.certificates.service import Certificate
 from workbench.certificates.verify import Verdict, verify_token
@@ -51,20 +52,34 @@ def certificate_file(wb: Workbook, number: str, out_dir: str | Path, *, period: 
 
 
 def verify(target: str, *, public_key: str | Path | None = None, wb: Workbook | None = None) -> Verdict:
-    """Check a certificate PDF (its token and printed text) or a bare token, against a public key file or
-    against a workbook (which also knows the revocations)."""
-    page_text = None
+    """Check a certificate PDF (its token and every signed fact on its page) or a bare token, against a public
+    key file or against a workbook (which also knows the register and the revocations)."""
+    page = None
     token = target.strip()
     if Path(target).suffix.lower() == ".pdf":
         if not Path(target).is_file():
             raise NotFound("{file}: berkas tidak ditemukan", file=target)
-        found, page_text = token_from_pdf(target)
+        page = read_page(target)
+        found = page.token or page.printed_token()
         if found is None:
             raise WorkbenchError("{file}: tidak ada token piagam di PDF ini", file=Path(target).name)
         token = found
     if wb is not None:
-        return wb.certificates.verify(token, text_of_pdf=page_text)
+        return wb.certificates.verify(token, page=page)
     if public_key is None:
         raise WorkbenchError("Beri kunci publik atau basis data penerbit")
-    pem = Path(public_key).read_bytes()
-    return verify_token(token, {tokens.key_id(tokens.load_public(pem)): pem}, None, text_of_pdf=page_text)
+    pem = _public_key_file(Path(public_key))
+    return verify_token(token, {tokens.key_id(tokens.load_public(pem)): pem}, None, page=page)
+
+
+def _public_key_file(path: Path) -> bytes:
+    """The PEM of an Ed25519 public key file; one clear error for a missing file or another kind of key."""
+    try:
+        pem = path.read_bytes()
+        tokens.load_public(pem)
+    except OSError as exc:
+        raise NotFound("{file}: berkas tidak ditemukan", file=str(path)) from exc
+    except (ValueError, TypeError) as exc:
+        raise WorkbenchError("{file}: bukan kunci publik Ed25519 (PEM) dari `workbench keys`",
+                             file=path.name) from exc
+    return pem
