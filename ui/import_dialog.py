@@ -91,6 +91,9 @@ class ImportDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(tr("untuk paket terenkripsi"))
         self.final = QCheckBox(tr("Nilai dari lembar kerja langsung final"))
+        self.trust_new_key = QCheckBox(tr("Terima kunci baru evaluator (laptop baru)"))
+        self.trust_new_key.setToolTip(tr("Paket dari basis data evaluator yang sama kini ditandatangani kunci lain; "
+                                         "centang hanya bila evaluatornya memang berganti laptop"))
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)
@@ -105,6 +108,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.files, 1)
         layout.addLayout(row)
         layout.addWidget(self.final)
+        layout.addWidget(self.trust_new_key)
         return page
 
     def _columns_page(self) -> QWidget:
@@ -251,10 +255,12 @@ class ImportDialog(QDialog):
         paths, mapping = self.paths(), self.mapping()
         evaluator, skip = self.evaluator.text().strip() or None, self.skip_invalid.isChecked()
         passphrase, final = self.passphrase.text() or None, self.final.isChecked()
+        trust_new_key = self.trust_new_key.isChecked()
 
         def work(wb: Workbook, progress: ProgressCallback, cancel: CancelToken) -> ImportReport:
             return import_files(wb, paths, evaluator=evaluator, mapping=mapping, passphrase=passphrase,
-                                skip_invalid=skip, dry_run=dry_run, final=final, progress=progress, cancel=cancel)
+                                skip_invalid=skip, dry_run=dry_run, final=final, trust_new_key=trust_new_key,
+                                progress=progress, cancel=cancel)
 
         self.db.write(work, parent=self, on_success=on_success, on_failure=self._failed, label=label)
 

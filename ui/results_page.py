@@ -170,6 +170,8 @@ class ResultsPage(QWidget):
             self._debounce.start()
 
     def _recompute_if_stale(self) -> None:
+        if self.db.closed:  # a timer of a window that is closing
+            return
         if not self.db.read_only and not self.db.reader.results.is_fresh(self.period):
             self.recompute()
 

@@ -151,7 +151,8 @@ def cmd_package_export(args: argparse.Namespace) -> None:
 def cmd_package_import(args: argparse.Namespace) -> int:
     with _open(args) as wb:
         result = wb.packages.import_(args.files, passphrase=os.environ.get("WORKBENCH_PASSPHRASE") or None,
-                                     skip_invalid=args.skip_invalid, dry_run=args.dry_run)
+                                     skip_invalid=args.skip_invalid, dry_run=args.dry_run,
+                                     trust_new_key=args.trust_new_key)
     return _import_report(args, result)
 
 
@@ -452,6 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_argument(p)
     p.add_argument("files", nargs="+", metavar="FILE", help=tr("berkas .wbpkg"))
     p.add_argument("--skip-invalid", action="store_true", help=tr("lewati paket yang ditolak, gabungkan sisanya"))
+    p.add_argument("--trust-new-key", action="store_true",
+                   help=tr("terima kunci baru evaluator (mis. laptop baru) untuk paket ini"))
     p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
     p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
     json_option(p)

@@ -1,7 +1,9 @@
 """Evaluation packages from two evaluators' laptops to the team lead, and every package the lead must refuse."""
 
 import copy
+import hashlib
 import json
+import re
 import zipfile
 
 import pytest
@@ -120,6 +122,14 @@ def refusals(tmp_path, packages, photos):
     yield "manifes", rewrite(ani, tmp_path / "manifes.wbpkg",
                              lambda n, d: d.replace(b'"Ani"', b'"Ano"') if n == "manifest.json" else d), \
         "bagian manifest.json berubah"
+    forged = tmp_path / "dipalsu.wbpkg"  # changed, its hash written again: only the signature can tell
+    with zipfile.ZipFile(ani) as old, zipfile.ZipFile(forged, "w") as new:
+        manifest = old.read("manifest.json").replace(b'"Ani"', b'"Ano"')
+        for item in old.infolist():
+            new.writestr(item, manifest if item.filename == "manifest.json" else old.read(item.filename))
+        new.comment = re.sub(rb"manifest-sha256=[0-9a-f]{64}",
+                             b"manifest-sha256=" + hashlib.sha256(manifest).hexdigest().encode(), old.comment)
+    yield "tanda tangan", forged, "tanda tangan paket tidak sah"
     raw = ani.read_bytes()
     terpotong = tmp_path / "terpotong.wbpkg"
     terpotong.write_bytes(raw[: len(raw) * 2 // 3])
@@ -167,7 +177,26 @@ def test_every_bad_package_is_refused_with_one_line_and_nothing_written(lead, tm
         assert words in message and path.name in message and "\n" not in message, (kind, message)
         assert dump(lead) == before and evidence_listing(lead) == files, kind
         seen.append(kind)
-    assert seen == ["bukti", "manifes", "terpotong", "kata sandi", "versi", "unit", "jalan", "besar"]
+    assert seen == ["bukti", "manifes", "tanda tangan", "terpotong", "kata sandi", "versi", "unit", "jalan", "besar"]
+
+
+def test_a_later_package_signed_by_another_key_waits_for_the_lead(lead, tmp_path, photos, monkeypatch):
+    """The key that signs an evaluator's audit log signs their packages; the lead remembers it per workbook,
+    so a package from that workbook signed elsewhere (a copy of the file, a forger) is stopped."""
+    ani = laptop(tmp_path / "ani.sqlite", "Ani", lambda i: 4, photos[:1])
+    first = ani.packages.export(tmp_path / "ani-1.wbpkg", evaluator="Ani").path
+    assert lead.packages.import_([first]).written
+    ani.close()
+    monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "laptop-baru"))
+    with Workbook(tmp_path / "ani.sqlite") as moved:
+        moved.observations.save(unit="SAMSAT-PRV", indicator="3.a.T", evaluator="Ani", score=4)
+        second = moved.packages.export(tmp_path / "ani-2.wbpkg", evaluator="Ani").path
+    before = dump(lead)
+    report = lead.packages.import_([second])
+    assert not report.written and "terima kunci barunya (--trust-new-key)" in str(report.problems[0])
+    assert dump(lead) == before
+    assert lead.packages.import_([second], trust_new_key=True).written
+    assert lead.packages.import_([first]).problems == []  # both keys are known now
 
 
 def test_thirty_packages_in_one_go_with_one_report_and_a_bad_one_skipped(lead, tmp_path, photos):

@@ -179,6 +179,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
     """,
+    # 9: the keys that signed the packages brought in, by the workbook they came from: a later package from
+    # that workbook signed by another key is stopped until the lead accepts the new key
+    """
+    CREATE TABLE package_signers (
+        workbook TEXT NOT NULL, key_id TEXT NOT NULL, public_pem TEXT NOT NULL, created_by TEXT,
+        first_seen TEXT NOT NULL, PRIMARY KEY (workbook, key_id));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

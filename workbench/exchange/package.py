@@ -4,8 +4,10 @@ A zip archive, because every operating system opens one, it streams large eviden
 them, and each entry has its own CRC: ``manifest.json`` (what the package holds, the sha256 and size of
 every part, and one sha256 over all of them), ``data.json`` (observations with every field, their audit
 history, the units, the evidence list) and ``evidence/<sha256>`` (the files, stored as they are). The zip
-comment holds the manifest's own sha256. With a passphrase the whole archive is sealed
-(`workbench.db.sealing`: scrypt and AES-256-GCM).
+comment holds the manifest's own sha256 and an Ed25519 signature of the manifest by the key that signs
+the evaluator's audit log (its public half is in the manifest), so that a lead can tell a package is what
+that workbook signed, and that later packages from it come from the same key. With a passphrase the whole
+archive is sealed (`workbench.db.sealing`: scrypt and AES-256-GCM).
 
 `read_package` checks everything before anything is used and refuses with one clear line: a sealed file
 with a wrong passphrase, a file that is not a package or is cut short, entry names outside the format
@@ -14,6 +16,7 @@ with a wrong passphrase, a file that is not a package or is cut short, entry nam
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -26,7 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from workbench.db import sealing
+from workbench.db.audit import key_id
 from workbench.errors import WorkbenchError
 
 FORMAT = "pekppp-workbench-package"
@@ -55,10 +63,12 @@ def _whole(parts: dict[str, dict[str, Any]]) -> str:
     return _sha256("".join(f"{name} {parts[name]['sha256']}\n" for name in sorted(parts)).encode())
 
 
-def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any], evidence: dict[str, Path | bytes], *,
-                  passphrase: str | None = None) -> Path:
+def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any],
+                  evidence: dict[str, Path | bytes], signer: Ed25519PrivateKey, *, passphrase: str | None = None
+                  ) -> Path:
     """Write a package: `manifest` (without its parts, which are added here), `data`, and evidence files by
-    their sha256. Sealed when a passphrase is given. Written beside `out` and moved into place at the end."""
+    their sha256, signed by `signer`. Sealed when a passphrase is given. Written beside `out` and moved into
+    place at the end."""
     out = Path(out)
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     parts = {"data.json": {"sha256": _sha256(body), "size": len(body)}}
@@ -75,10 +85,14 @@ def write_package(out: str | Path, manifest: dict[str, Any], data: dict[str, Any
                 else:
                     zipped.write(source, name, compress_type=zipfile.ZIP_STORED)
                     parts[name] = {"sha256": sha, "size": source.stat().st_size}
-            whole = {**manifest, "format": FORMAT, "version": VERSION, "parts": parts, "whole_sha256": _whole(parts)}
+            public = signer.public_key()
+            whole = {**manifest, "format": FORMAT, "version": VERSION, "parts": parts, "whole_sha256": _whole(parts),
+                     "signer": {"key_id": key_id(public), "public_pem": public.public_bytes(
+                         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()}}
             manifest_bytes = json.dumps(whole, ensure_ascii=False, indent=1).encode()
             zipped.writestr("manifest.json", manifest_bytes)
-            zipped.comment = f"{FORMAT} manifest-sha256={_sha256(manifest_bytes)}".encode()
+            signature = base64.b64encode(signer.sign(manifest_bytes)).decode()
+            zipped.comment = f"{FORMAT} manifest-sha256={_sha256(manifest_bytes)} signature={signature}".encode()
         if passphrase:
             sealing.seal(archive, partial, passphrase)
         partial.replace(out)
@@ -91,6 +105,7 @@ class Package:
 
     name: str
     sha256: str  # over all its parts (the manifest's whole_sha256): a package imported twice is recognised
+    signer: str  # the id of the key that signed it
     manifest: dict[str, Any]
     data: dict[str, Any]
     unpacked: Path | None  # evidence/<sha256> checked and written here, when asked for
@@ -146,8 +161,8 @@ def _checked(path: Path, archive: zipfile.ZipFile, unpack_into: Path | None) -> 
     if sizes["manifest.json"] > MAX_JSON or sizes["data.json"] > MAX_JSON:
         raise PackageRefused("{file}: paket terlalu besar bila diurai; paket ditolak", file=path.name)
     manifest_bytes = archive.read("manifest.json")
-    comment = archive.comment.decode(errors="replace")
-    if comment != f"{FORMAT} manifest-sha256={_sha256(manifest_bytes)}":
+    comment = _COMMENT.fullmatch(archive.comment.decode(errors="replace"))
+    if comment is None or comment[1] != _sha256(manifest_bytes):
         raise _changed(path.name, "manifest.json")
     try:
         manifest = json.loads(manifest_bytes)
@@ -177,7 +192,24 @@ def _checked(path: Path, archive: zipfile.ZipFile, unpack_into: Path | None) -> 
         raise _changed(path.name, "data.json") from exc
     if not _well_formed(manifest, data):
         raise PackageRefused("{file}: isi paket tidak berbentuk seperti yang ditulis workbench", file=path.name)
-    return Package(path.name, manifest["whole_sha256"], manifest, data, unpack_into)
+    return Package(path.name, manifest["whole_sha256"], _signer(path.name, manifest, manifest_bytes, comment[2]),
+                   manifest, data, unpack_into)
+
+
+_COMMENT = re.compile(FORMAT + r" manifest-sha256=([0-9a-f]{64}) signature=([A-Za-z0-9+/]{86}==)")
+
+
+def _signer(file: str, manifest: dict[str, Any], manifest_bytes: bytes, signature: str) -> str:
+    """The id of the key whose signature of the manifest the package carries; PackageRefused when it does
+    not hold (someone changed the manifest and wrote a new hash, without the key)."""
+    try:
+        public = serialization.load_pem_public_key(str(manifest["signer"]["public_pem"]).encode())
+        if not isinstance(public, Ed25519PublicKey):
+            raise ValueError("not Ed25519")
+        public.verify(base64.b64decode(signature, validate=True), manifest_bytes)
+    except (InvalidSignature, ValueError, KeyError, TypeError) as exc:
+        raise PackageRefused("{file}: tanda tangan paket tidak sah; paket ditolak", file=file) from exc
+    return key_id(public)
 
 
 # what each record of a package holds: a package whose hashes agree may still have been made by hand

@@ -85,7 +85,8 @@ class Packages:
         if self._evidence.encrypted and not passphrase:
             raise WorkbenchError("Basis data ini terenkripsi: paketnya harus disegel dengan kata sandi juga "
                                  "(--encrypt), agar bukti tidak keluar tanpa sandi")
-        path = write_package(out, manifest, data, self._evidence.sources(evidence), passphrase=passphrase)
+        path = write_package(out, manifest, data, self._evidence.sources(evidence), self._audit.keyring.private_key(),
+                             passphrase=passphrase)
         return Exported(path, len(rows), len(codes), len(evidence))
 
     def _links(self, period_id: int) -> dict[str, list[str]]:
@@ -99,15 +100,17 @@ class Packages:
     # --- in ----------------------------------------------------------------------------------
 
     def import_(self, paths: Sequence[str | Path], *, passphrase: str | None = None, skip_invalid: bool = False,
-                dry_run: bool = False, progress: ProgressCallback | None = None,
+                dry_run: bool = False, trust_new_key: bool = False, progress: ProgressCallback | None = None,
                 cancel: CancelToken | None = None) -> ImportReport:
         """Check every package, then merge all of them in one transaction, or write nothing.
 
         A package is refused, with one line saying why and nothing of it written, when any byte differs from
         its manifest, when it is cut short, sealed with another passphrase, made for another instrument
         version or a period this workbook lacks or has closed, or about units this workbook does not know
-        (they are listed). With `skip_invalid` the other packages are merged. A package merged before adds
-        nothing; evidence files go into the store once every package is checked.
+        (they are listed), and when its signature does not hold or its key differs from the one that
+        signed earlier packages of the same workbook (unless `trust_new_key`: a new laptop). With
+        `skip_invalid` the other packages are merged. A package merged before adds nothing; evidence files go
+        into the store once every package is checked.
         """
         with ExitStack() as stack:
             staging = None if dry_run else stack.enter_context(self._evidence.staging())
@@ -123,6 +126,8 @@ class Packages:
                     unpack.mkdir()
                 try:
                     package = stack.enter_context(read_package(path, passphrase=passphrase, unpack_into=unpack))
+                    if not trust_new_key:
+                        self._check_signer(package)
                     check.sha256, check.sheet = package.sha256, ""
                     check.rows, check.period = self._rows(package), package.manifest["period"]["name"]
                     check.already_imported = package.sha256 in imported
@@ -143,6 +148,16 @@ class Packages:
                     self._merge(check, package, result, progress, cancel)
             result.written = not dry_run
             return result
+
+    def _check_signer(self, package: Package) -> None:
+        """Refuse a package whose key is not the one that signed earlier packages of its workbook."""
+        known = [r[0] for r in self._store.conn.execute(
+            "SELECT key_id FROM package_signers WHERE workbook = ?", (str(package.manifest.get("workbook")),))]
+        if known and package.signer not in known:
+            raise PackageRefused("{file}: ditandatangani kunci {key}, padahal paket sebelumnya dari buku kerja yang "
+                                 "sama ditandatangani kunci {known}; bila evaluatornya memang berganti laptop, "
+                                 "terima kunci barunya (--trust-new-key)", None, file=package.name, key=package.signer,
+                                 known=", ".join(known))
 
     def _rows(self, package: Package) -> list[Incoming]:
         """The package's observations as rows of this workbook; PackageRefused when they do not fit it."""
@@ -198,6 +213,11 @@ class Packages:
             for sha in o["evidence"]:
                 self._evidence.link(period=p.name, unit=o["unit"], evaluator=o["evaluator"], indicator=o["indicator"],
                                     sha256=sha, original_name=known[sha]["original_name"], size=known[sha]["size"])
+        self._store.conn.execute(
+            "INSERT OR IGNORE INTO package_signers (workbook, key_id, public_pem, created_by, first_seen) "
+            "VALUES (?, ?, ?, ?, ?)", (str(package.manifest.get("workbook")), package.signer,
+                                       package.manifest["signer"]["public_pem"], package.manifest.get("created_by"),
+                                       now()))
         self._store.conn.execute(
             "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
             "skipped, imported_by, imported_at) VALUES (?, ?, '', 'package', ?, ?, ?, ?, ?, 0, ?, ?)",

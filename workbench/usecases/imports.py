@@ -17,8 +17,8 @@ def is_package(path: str | Path) -> bool:
 
 def import_files(wb: Workbook, paths: Sequence[str | Path], *, evaluator: str | None = None,
                  mapping: dict[str, str] | None = None, passphrase: str | None = None, skip_invalid: bool = False,
-                 dry_run: bool = False, final: bool = False, progress: ProgressCallback | None = None,
-                 cancel: CancelToken | None = None) -> ImportReport:
+                 dry_run: bool = False, final: bool = False, trust_new_key: bool = False,
+                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> ImportReport:
     """Check and merge observation sheets and evaluation packages in one transaction: all of them, or (when
     any has a problem and invalid rows or packages are not to be skipped) nothing."""
     sheets = [p for p in paths if not is_package(p)]
@@ -36,7 +36,8 @@ def import_files(wb: Workbook, paths: Sequence[str | Path], *, evaluator: str | 
                     raise _Refused()  # before any package copies its evidence files
             if packages:
                 parts.append(wb.packages.import_(packages, passphrase=passphrase, skip_invalid=skip_invalid,
-                                                 dry_run=dry_run, progress=progress, cancel=cancel))
+                                                 dry_run=dry_run, trust_new_key=trust_new_key, progress=progress,
+                                                 cancel=cancel))
             for part in parts:
                 report.files += part.files
                 report.added += part.added
