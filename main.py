@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from ui import process
+from ui import crash, process
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings, default_database
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    crash.install(default_database().parent)
     path = Path(argv[1]) if len(argv) > 1 else default_database()
     window = MainWindow(Settings.from_app(), path, demo=len(argv) <= 1)
     window.show()

@@ -1,5 +1,6 @@
 """The message catalogue's upkeep (`make messages`): extract every message from the code with Babel,
-merge them into the English catalogue, and compile it to the .mo file the app reads.
+merge them into the English catalogue, and compile it to the .mo file the app reads; and compile the
+Indonesian for Qt's own dialogs (`ui/translations/qtbase_id.ts`) with Qt's lrelease.
 
 New messages arrive in `workbench.po` with an empty translation; fill them in and run again.
 """
@@ -10,7 +11,10 @@ import contextlib
 import importlib
 import io
 import pkgutil
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -28,6 +32,7 @@ SOURCES = ("workbench", "ui", "reports")
 EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
 EN_MO = EN_PO.with_suffix(".mo")
 PROJECT = "pekppp-workbench"
+QT_TS = ROOT / "ui" / "translations" / "qtbase_id.ts"
 
 
 def _error_classes(cls: type[WorkbenchError] = WorkbenchError) -> set[str]:
@@ -70,6 +75,15 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def qt_compiled() -> bytes:
+    """The .qm bytes of the Indonesian for Qt's dialogs, made by PySide6's lrelease."""
+    lrelease = shutil.which("pyside6-lrelease", path=str(Path(sys.executable).parent)) or "pyside6-lrelease"
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "qtbase_id.qm"
+        subprocess.run([lrelease, "-silent", str(QT_TS), "-qm", str(target)], check=True)
+        return target.read_bytes()
+
+
 def main() -> None:
     template = extract()
     catalog = english() if EN_PO.exists() else Catalog(locale="en", domain=DOMAIN, project=PROJECT,
@@ -81,6 +95,7 @@ def main() -> None:
     with EN_PO.open("wb") as handle:
         write_po(handle, catalog, width=120, sort_output=True, omit_header=False)
     EN_MO.write_bytes(compiled(english()))
+    QT_TS.with_suffix(".qm").write_bytes(qt_compiled())
     missing = [m.id for m in english() if m.id and not m.string]
     print(f"{EN_PO.relative_to(ROOT)}: {len(template)} messages, {len(missing)} without English")
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from ui import qt_language
 from ui.conflicts_page import ConflictsPage
 from ui.database import Database
 from ui.entry_page import EntryPage
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         # replaceable so that tests can answer without a modal dialog
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
         i18n.set_language(settings.text("setting/language"))
+        qt_language.apply(i18n.language())
         create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
         self.db = self._connect(Database(path, passphrase=passphrase, read_only=self.lock is None, actor=self.user))
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         self._save_state()
         self.settings.set("setting/language", code)
         i18n.set_language(code)
+        qt_language.apply(code)
         self._build()
 
     def switch_database(self, path: Path, *, create: bool = False) -> bool:

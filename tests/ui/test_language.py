@@ -64,3 +64,25 @@ def test_every_screen_and_dialog_in_english_shows_no_indonesian(qtbot, window):
     wait_ops(qtbot)
     window.set_language("id")
     assert "Entri penilaian" in shown_texts(window)
+
+
+def test_qt_own_dialogs_speak_the_apps_language(qtbot, window):
+    """Qt ships no Indonesian: the app's own translation of Qt's dialogs is in use, and leaves with English."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    def button_texts():
+        box = QMessageBox(QMessageBox.Icon.Question, "?", "?", QMessageBox.StandardButton.Save
+                          | QMessageBox.StandardButton.Cancel, window)
+        box.setDetailedText("rincian")
+        texts = sorted(b.text().replace("&", "") for b in box.buttons())
+        box.deleteLater()
+        return texts
+
+    assert button_texts() == ["Batal", "Simpan", "Tampilkan rincian..."]
+    dialog = QFileDialog(window, "Buka", str(DATA))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    assert {"Nama berkas:", "Jenis berkas:"} <= {t.replace("&", "") for t in shown_texts(dialog)}
+    dialog.deleteLater()
+    window.set_language("en")
+    assert button_texts() == ["Cancel", "Save", "Show Details..."]
+    window.set_language("id")
