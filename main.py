@@ -19,9 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     crash.install(default_database().parent)
+    settings = Settings.from_app()
+    first_run = not settings.text("persist/last_database")
     path = Path(argv[1]) if len(argv) > 1 else default_database()
-    window = MainWindow(Settings.from_app(), path, demo=len(argv) <= 1)
+    window = MainWindow(settings, path, demo=len(argv) <= 1)
     window.show()
+    if first_run and len(argv) <= 1:
+        window.start()  # over the example data: a new user chooses what to do first
     process.settle()
     return app.exec()
 

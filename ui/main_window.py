@@ -26,7 +26,7 @@ from ui.conflicts_page import ConflictsPage
 from ui.database import Database
 from ui.entry_page import EntryPage
 from ui.results_page import ResultsPage
-from ui.settings import Settings, default_user
+from ui.settings import Settings, default_database, default_user
 from ui.team_page import TeamPage
 from workbench import WorkbenchError, Workbook, i18n
 from workbench.demo import add_demo_period
@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
         qt_language.apply(i18n.language())
         create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
-        self.db = self._connect(Database(path, passphrase=passphrase, read_only=self.lock is None, actor=self.user))
+        self.db = self._connect(self._owned(Database(path, passphrase=passphrase, read_only=self.lock is None,
+                                                     actor=self.app_user)))
         self.settings.add_recent(self.db.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
@@ -78,9 +79,21 @@ class MainWindow(QMainWindow):
         self._after_open()
 
     @property
-    def user(self) -> str:
-        """Who works in this window, for the audit log."""
+    def app_user(self) -> str:
+        """The name given in this app (or the system's), for databases that do not name their owner."""
         return self.settings.text("setting/user") or default_user()
+
+    @property
+    def user(self) -> str:
+        """Who works in this window, for the audit log: the database's owner, else the app's user."""
+        return self.db.actor
+
+    def _owned(self, db: Database) -> Database:
+        """The database with its owner (named in the new-evaluation wizard) as the actor of its writes."""
+        owner = db.reader.settings.get("owner")
+        if owner:
+            db.actor = owner
+        return db
 
     @property
     def wb(self) -> Workbook:
@@ -140,7 +153,8 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         bar.clear()
         file = bar.addMenu(tr("&Berkas"))
-        self._action(file, tr("&Baru…"), self.new_database, QKeySequence.StandardKey.New)
+        self._action(file, tr("&Mulai…"), self.start, "Ctrl+Shift+M")
+        self._action(file, tr("Evaluasi &baru…"), self.new_evaluation, QKeySequence.StandardKey.New)
         self._action(file, tr("B&uka…"), self.open_database, QKeySequence.StandardKey.Open)
         self.recent_menu = file.addMenu(tr("Buka &terakhir"))
         self._fill_recent()
@@ -170,6 +184,12 @@ class MainWindow(QMainWindow):
         self._action(view, tr("&Konflik"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         self._action(view, tr("&Progres tim"), lambda: self.tabs.setCurrentIndex(3), "Ctrl+4")
         self._action(view, tr("Hitung &ulang hasil"), lambda: self.results.recompute(force=True), "F5")
+        period = bar.addMenu(tr("&Periode"))
+        self._action(period, tr("&Tambah periode…"), self.add_period, writes=True)
+        self._action(period, tr("&Ganti nama periode…"), self.rename_period, writes=True)
+        period.addSeparator()
+        self._action(period, tr("T&utup periode (setelah sidang)…"), partial(self.close_period, True), writes=True)
+        self._action(period, tr("&Buka kembali periode…"), partial(self.close_period, False), writes=True)
         language = bar.addMenu(tr("Ba&hasa"))
         group = QActionGroup(self)
         for code, name in (("id", "Bahasa Indonesia"), ("en", "English")):
@@ -196,12 +216,10 @@ class MainWindow(QMainWindow):
         qt_language.apply(code)
         self._build()
 
-    def switch_database(self, path: Path, *, create: bool = False) -> bool:
-        """Open (or create) another workbook in this window; says why not when it cannot."""
+    def switch_database(self, path: Path) -> bool:
+        """Open another workbook in this window; says why not when it cannot."""
         self.entry.form.commit_pending()
         try:
-            if create:
-                Workbook.create(path).close()
             lock = take_lock(path)
         except WorkbenchError as exc:
             self._warn(tr("Tidak dapat membuka basis data"), str(exc))
@@ -227,12 +245,12 @@ class MainWindow(QMainWindow):
     def _open(self, path: Path, read_only: bool) -> Database:
         """A plain workbook, or an encrypted one after asking for its passphrase."""
         try:
-            return Database(path, read_only=read_only, actor=self.user)
+            return self._owned(Database(path, read_only=read_only, actor=self.app_user))
         except NotAWorkbench:
             passphrase = self.ask_passphrase(path)
             if passphrase is None:
                 raise
-            return Database(path, passphrase=passphrase, read_only=read_only, actor=self.user)
+            return self._owned(Database(path, passphrase=passphrase, read_only=read_only, actor=self.app_user))
 
     def _after_open(self) -> None:
         """Keep a rolling backup of a database opened for writing; say so when it is read-only."""
@@ -269,10 +287,93 @@ class MainWindow(QMainWindow):
                                         QLineEdit.EchoMode.Password)
         return text if ok and text else None
 
-    def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Basis data baru"), self._folder(), DB_FILTER)
-        if path:
-            self.switch_database(Path(path), create=True)
+    def start(self) -> QDialog:
+        """Mulai: a new evaluation, a database to open, a recent one, or the example data."""
+        from ui.start_dialog import StartDialog
+
+        dialog = StartDialog(self.settings.paths("persist/recent_files"), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_start_chosen(*dialog.choice))
+        dialog.open()
+        return dialog
+
+    def _on_start_chosen(self, choice: str, path: Path | None) -> None:
+        if choice == "new":
+            self.new_evaluation()
+        elif choice == "open":
+            self.open_database()
+        elif choice == "recent" and path is not None:
+            self.switch_database(path)
+        elif choice == "demo":
+            demo = default_database()
+            create_if_missing(demo, demo=True)
+            if demo.resolve() != self.db.path.resolve():
+                self.switch_database(demo)
+
+    def new_evaluation(self) -> QDialog:
+        """The wizard for a new evaluation; the window then works in the database it made."""
+        from ui.new_evaluation import NewEvaluationWizard
+
+        wizard = NewEvaluationWizard(self._folder(), self.app_user, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(lambda: self._on_evaluation_created(wizard.created, wizard.plan().passphrase))
+        wizard.open()
+        return wizard
+
+    def _on_evaluation_created(self, path: Path | None, passphrase: str | None) -> None:
+        if path is None:
+            return
+        known = self.ask_passphrase
+        if passphrase:
+            self.ask_passphrase = lambda _: passphrase
+        try:
+            if self.switch_database(path):
+                self.tabs.setCurrentIndex(0)
+                units = len(self.wb.registry.units())
+                self.statusBar().showMessage(tr("Evaluasi baru siap: {count} unit. Pilih unit di kiri untuk mulai "
+                                                "menilai.", count=units) if units else
+                                             tr("Evaluasi baru siap. Langkah berikutnya: Berkas → Impor daftar "
+                                                "unit."), 20000)
+        finally:
+            self.ask_passphrase = known
+
+    def add_period(self) -> None:
+        """Another period in this database (e.g. next year's round), scored with the same instrument."""
+        name, ok = QInputDialog.getText(self, tr("Tambah periode"), tr("Nama periode baru:"))
+        if not ok or not name.strip():
+            return
+        current = self.wb.registry.period(self.entry.period)
+        self.db.write(lambda wb, progress, cancel: wb.registry.add_period(name, instrument_id=current.instrument_id),
+                      parent=self, on_failure=lambda exc: self._warn(tr("Periode tidak ditambahkan"), str(exc)),
+                      on_success=lambda p: self.statusBar().showMessage(tr("Periode {name} ditambahkan",
+                                                                           name=p.name), 8000))
+
+    def rename_period(self) -> None:
+        old = self.entry.period
+        name, ok = QInputDialog.getText(self, tr("Ganti nama periode"), tr("Nama baru untuk {name}:", name=old),
+                                        text=old)
+        if ok and name.strip() and name.strip() != old:
+            self.db.write(lambda wb, progress, cancel: wb.registry.rename_period(old, name), parent=self,
+                          on_failure=lambda exc: self._warn(tr("Nama periode tidak diganti"), str(exc)))
+
+    def close_period(self, closing: bool) -> None:
+        """Freeze the period after the panel, or open it again; a reason is asked and logged."""
+        period = self.entry.period
+        title = tr("Tutup periode") if closing else tr("Buka kembali periode")
+        reason, ok = QInputDialog.getText(self, title, tr("Alasan (tercatat di log audit) untuk {name}:",
+                                                          name=period))
+        if not ok or not reason.strip():
+            return
+
+        def job(wb: Workbook, progress: object, cancel: object) -> object:
+            if closing:
+                return wb.registry.close_period(period, reason=reason)
+            return wb.registry.reopen_period(period, reason=reason)
+
+        self.db.write(job, parent=self, on_failure=lambda exc: self._warn(title, str(exc)),
+                      on_success=lambda p: self.statusBar().showMessage(
+                          tr("Periode {name} ditutup", name=period) if closing else
+                          tr("Periode {name} dibuka kembali", name=period), 8000))
 
     def open_database(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Buka basis data"), self._folder(), DB_FILTER)
@@ -320,15 +421,18 @@ class MainWindow(QMainWindow):
         return dialog
 
     def ask_user_name(self) -> None:
-        """Ask who works in this app; every change from now on is recorded under that name."""
+        """Ask who works in this database; every change from now on is recorded under that name."""
         name, ok = QInputDialog.getText(self, tr("Nama pengguna"), tr("Nama Anda (tercatat di log audit):"),
                                         text=self.user)
         if ok and name.strip():
             self.set_user(name.strip())
 
     def set_user(self, name: str) -> None:
+        """Name who works here: kept in the database (its owner) and as the app's default for others."""
         self.settings.set("setting/user", name)
         self.db.actor = name
+        if not self.db.read_only:
+            self.db.write(lambda wb, progress, cancel: wb.settings.set("owner", name), parent=self)
         self._build()
 
     def _on_import_units_triggered(self) -> None:

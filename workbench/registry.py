@@ -169,6 +169,27 @@ class Registry:
             raise NotFound("Basis data belum punya periode evaluasi")
         raise NotFound("Periode tidak dikenal: {name}", name=name)
 
+    def rename_period(self, name: str, new_name: str, *, actor: str | None = None) -> Period:
+        """Give a period another name (audited). Agreed scores are recorded in the log under the period's
+        name, so each is recorded again under the new one; packages find the period by its uuid."""
+        p = self.period(name)
+        new_name = field_text(new_name, "period", tr("Nama periode"), required=True)
+        if new_name == p.name:
+            return p
+        if self._store.one("SELECT 1 FROM periods WHERE name = ?", (new_name,)):
+            raise WorkbenchError("Periode '{name}' sudah ada", name=new_name)
+        reason = tr("nama periode diganti dari {old}", old=p.name)
+        with self._store.transaction():
+            self._store.conn.execute("UPDATE periods SET name = ? WHERE id = ?", (new_name, p.id))
+            agreed = self._store.conn.execute(
+                "SELECT u.code, i.code, c.score FROM consensus c JOIN units u ON u.id = c.unit_id "
+                "JOIN indicators i ON i.id = c.indicator_id WHERE c.period_id = ? ORDER BY c.rowid", (p.id,))
+            self._audit.append([Change("period", p.uuid, "name", p.name, new_name, reason),
+                                *(Change("consensus", f"{new_name}/{unit}/{indicator}", "score", None, score, reason)
+                                  for unit, indicator, score in agreed)], actor=actor)
+            self._store.changed(Changes(period=True))
+        return self.period(new_name)
+
     def close_period(self, name: str, *, reason: str, actor: str | None = None) -> Period:
         """Freeze a period after the panel (sidang): no score, status or consensus of it changes until it is
         reopened. Audited; a reason is required."""

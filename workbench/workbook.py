@@ -73,10 +73,12 @@ class Workbook:
 
     @classmethod
     def create(cls, path: str | Path, *, instrument: str = instruments.DEFAULT_INSTRUMENT,
-               period: str | None = None, actor: str | None = None, passphrase: str | None = None) -> Workbook:
+               period: str | None = None, year: int | None = None, actor: str | None = None,
+               passphrase: str | None = None) -> Workbook:
         """Create a database with an instrument (shipped id, or a .json/.xlsx/.ods file) and a first period.
 
-        The period is named after the current year unless `period` is given. With a `passphrase` the file
+        The period is named after the current year unless `period` is given; its year is `year`, else the
+        year in its name. With a `passphrase` the file
         is encrypted (SQLCipher). The file is built beside its final name and moved into place only when complete.
         """
         path = Path(path)
@@ -93,7 +95,7 @@ class Workbook:
         with cls(partial, actor=actor, passphrase=passphrase, _create=True) as wb:
             wb.registry.add_instrument(inst)
             wb.registry.add_instrument(instruments.load("skm-2017"))
-            wb.registry.add_period(period or str(date.today().year), instrument_id=inst.id, year=_year(period))
+            wb.registry.add_period(period or str(date.today().year), instrument_id=inst.id, year=year or _year(period))
             wb.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):
             Path(str(partial) + suffix).unlink(missing_ok=True)

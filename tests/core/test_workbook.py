@@ -191,3 +191,26 @@ def test_check_finds_missing_or_altered_evidence(wb, tmp_path):
     assert any("isi berubah" in p for p in wb.maintenance.check())
     wb.evidence.path(sha).unlink()
     assert any("berkas hilang" in p for p in wb.maintenance.check())
+
+
+def test_a_period_renamed_keeps_its_agreed_scores_accounted_for(wb):
+    score_all(wb, "U1", "Ani", lambda ind: 4)
+    score_all(wb, "U1", "Budi", lambda ind: 1 if ind.code == "1.a.Ak" else 4)
+    wb.conflicts.resolve(unit="U1", indicator="1.a.Ak", score=3, reason="rapat")
+    renamed = wb.registry.rename_period("PEKPPP 2026", "PEKPPP 2026 (tahap 1)")
+    assert renamed.name == "PEKPPP 2026 (tahap 1)" and wb.registry.period().uuid == renamed.uuid
+    assert wb.conflicts.agreed("PEKPPP 2026 (tahap 1)", unit="U1")["1.a.Ak"]["score"] == 3
+    assert wb.maintenance.check() == []
+    assert wb.audit.entries(renamed.uuid)[-1]["old"] == "PEKPPP 2026"
+    wb.registry.add_period("PEKPPP 2027")
+    with pytest.raises(WorkbenchError, match="sudah ada"):
+        wb.registry.rename_period("PEKPPP 2027", "PEKPPP 2026 (tahap 1)")
+
+
+def test_the_owner_of_a_database_is_stored_in_it_and_audited(wb):
+    wb.settings.set("owner", "  Sari\x07 Wulandari ")
+    wb.settings.set("owner_role", "lead")
+    assert (wb.settings.get("owner"), wb.settings.get("owner_role")) == ("Sari Wulandari", "lead")
+    with pytest.raises(WorkbenchError, match="owner_role"):
+        wb.settings.set("owner_role", "menteri")
+    assert wb.maintenance.check() == []

@@ -7,18 +7,21 @@ from dataclasses import dataclass
 from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store
 from workbench.domain.scoring import SKM_WEIGHT_MODES
+from workbench.domain.values import field_text
 from workbench.errors import WorkbenchError
 from workbench.events import Changes
 
 
 @dataclass(frozen=True)
 class Setting:
-    """A workbook setting with its default and, when it has them, its choices (else a whole number)."""
+    """A workbook setting with its default and, when it has them, its choices (else a whole number, or a
+    person's name when `text`)."""
 
     key: str
     default: str
     choices: tuple[str, ...] = ()
     doc: str = ""
+    text: bool = False
 
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
@@ -27,6 +30,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("skm_weight_mode", "exact", SKM_WEIGHT_MODES, "Weight of each SKM unsur"),
     Setting("evidence_max_bytes", str(50 * 1024 * 1024), (), "Largest evidence file accepted"),
     Setting("conflict_threshold", "2", (), "Evaluators whose scores of an indicator differ by this much disagree"),
+    # who works in this database, and as what: named in every audit entry made here
+    Setting("owner", "", (), "The name of the person who works in this database", text=True),
+    Setting("owner_role", "", ("", "evaluator", "lead"), "Evaluator or team lead"),
 )}
 
 
@@ -50,11 +56,11 @@ class Settings:
     def set(self, key: str, value: object) -> None:
         """Store a declared setting after checking it against its choices."""
         declared = SETTINGS[key]
-        text = str(value)
+        text = field_text(value, "person", key) if declared.text else str(value)
         if declared.choices and text not in declared.choices:
             raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name=key,
                                  value=text, choices=", ".join(declared.choices))
-        if not declared.choices and not text.isdigit():
+        if not declared.choices and not declared.text and not text.isdigit():
             raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name=key,
                                  value=text, choices="0, 1, 2, ...")
         old = self.get(key)

@@ -129,7 +129,7 @@ class Packages:
                     if not trust_new_key:
                         self._check_signer(package)
                     check.sha256, check.sheet = package.sha256, ""
-                    check.rows, check.period = self._rows(package), package.manifest["period"]["name"]
+                    check.rows, check.period = self._rows(package)
                     check.already_imported = package.sha256 in imported
                 except WorkbenchError as exc:
                     check.problems.append(Problem(Location(Path(path).name), "", str(exc)))
@@ -159,11 +159,13 @@ class Packages:
                                  "terima kunci barunya (--trust-new-key)", None, file=package.name, key=package.signer,
                                  known=", ".join(known))
 
-    def _rows(self, package: Package) -> list[Incoming]:
-        """The package's observations as rows of this workbook; PackageRefused when they do not fit it."""
+    def _rows(self, package: Package) -> tuple[list[Incoming], str]:
+        """The package's observations as rows of this workbook, and the name of their period here;
+        PackageRefused when they do not fit it."""
         manifest = package.manifest
+        same = [p for p in self._registry.periods() if p.uuid == manifest["period"].get("uuid")]  # even renamed
         try:
-            p = self._registry.period(manifest["period"]["name"])
+            p = same[0] if same else self._registry.period(manifest["period"]["name"])
         except NotFound as exc:
             raise PackageRefused("{file}: {reason}", None, file=package.name, reason=str(exc)) from exc
         if p.closed:
@@ -198,7 +200,7 @@ class Packages:
                                      number=n, field=field, reason=str(exc)) from exc
             rows.append(Incoming(n, units[o["unit"].casefold()], indicators[o["indicator"]], evaluator, values,
                                  uuid=str(o["uuid"])))
-        return rows
+        return rows, p.name
 
     def _merge(self, check: FileCheck, package: Package, result: ImportReport, progress: ProgressCallback | None,
                cancel: CancelToken | None) -> None:

@@ -1,0 +1,231 @@
+"""The "new evaluation" wizard: where the database goes, the period and instrument, the unit register, and
+who works in it (named in every audit entry)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from workbench.domain.instrument import Instrument, load, shipped
+from workbench.domain.values import file_name_part
+from workbench.errors import ValidationFailed, WorkbenchError
+from workbench.i18n import tr
+from workbench.usecases.new_evaluation import NewEvaluation, check_units, create_evaluation
+
+SHEETS = "*.xlsx *.xlsm *.xls *.ods"
+
+
+def _with_button(field: QLineEdit, button: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field, 1)
+    layout.addWidget(button)
+    return row
+
+
+class NewEvaluationWizard(QWizard):
+    """Four short pages; Finish makes the database (nothing is left behind when it fails)."""
+
+    def __init__(self, folder: str, user: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Evaluasi baru"))
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
+        self.folder = folder or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.created: Path | None = None
+        self.units_found = 0
+        self.addPage(self._period_page())
+        self.addPage(self._units_page())
+        self.addPage(self._person_page(user))
+        self.addPage(self._file_page())
+        self.resize(640, 460)
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def _period_page(self) -> QWizardPage:
+        page = QWizardPage()
+        page.setTitle(tr("Periode dan instrumen"))
+        page.setSubTitle(tr("Nama periode evaluasi dan instrumen penilaiannya. Periode lain dapat ditambahkan "
+                            "nanti (Periode → Tambah periode)."))
+        this_year = date.today().year
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(this_year)
+        self.period = QLineEdit(f"PEKPPP {this_year}")
+        self.year.valueChanged.connect(self._on_year_changed)
+        self.instrument = QComboBox()
+        for ident in shipped():
+            inst = load(ident)
+            if isinstance(inst, Instrument):
+                self.instrument.addItem(inst.name, ident)
+        self.instrument.setCurrentIndex(self.instrument.findData("pekppp-2022-a"))
+        self.instrument.addItem(tr("Dari berkas instrumen (.json, .xlsx, .ods)…"), "")
+        self.instrument.activated.connect(self._on_instrument_activated)
+        form = QFormLayout(page)
+        form.addRow(tr("Tahun"), self.year)
+        form.addRow(tr("Nama periode"), self.period)
+        form.addRow(tr("Instrumen"), self.instrument)
+        page.registerField("period*", self.period)
+        return page
+
+    def _units_page(self) -> QWizardPage:
+        page = QWizardPage()
+        page.setTitle(tr("Daftar unit"))
+        page.setSubTitle(tr("Lembar kerja dengan kolom kode_unit, nama_unit dan instansi. Boleh dilewati: unit "
+                            "dapat diimpor nanti (Berkas → Impor daftar unit)."))
+        self.units = QLineEdit()
+        self.units.setPlaceholderText(tr("(tanpa daftar unit untuk sekarang)"))
+        self.units.setReadOnly(True)
+        choose = QPushButton(tr("Pilih lembar kerja…"))
+        choose.clicked.connect(self._on_choose_units_clicked)
+        self.units_note = QLabel()
+        self.units_note.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(_with_button(self.units, choose))
+        layout.addWidget(self.units_note)
+        layout.addStretch()
+        return page
+
+    def _person_page(self, user: str) -> QWizardPage:
+        page = QWizardPage()
+        page.setTitle(tr("Anda"))
+        page.setSubTitle(tr("Nama Anda tercatat pada setiap perubahan di basis data ini (log audit)."))
+        self.owner = QLineEdit(user)
+        self.evaluator_role = QRadioButton(tr("Evaluator: saya menilai unit"))
+        self.lead_role = QRadioButton(tr("Ketua tim: saya menggabungkan penilaian tim dan menerbitkan hasil"))
+        self.evaluator_role.setChecked(True)
+        roles = QButtonGroup(page)
+        roles.addButton(self.evaluator_role)
+        roles.addButton(self.lead_role)
+        form = QFormLayout(page)
+        form.addRow(tr("Nama"), self.owner)
+        form.addRow(tr("Peran"), self.evaluator_role)
+        form.addRow("", self.lead_role)
+        page.registerField("owner*", self.owner)
+        return page
+
+    def _file_page(self) -> QWizardPage:
+        page = QWizardPage()
+        page.setTitle(tr("Berkas basis data"))
+        page.setSubTitle(tr("Satu berkas menyimpan seluruh evaluasi ini; bukti dukung disimpan di folder di "
+                            "sebelahnya."))
+        self.path = QLineEdit()
+        choose = QPushButton(tr("Pilih…"))
+        choose.clicked.connect(self._on_choose_file_clicked)
+        self.encrypt = QCheckBox(tr("Enkripsi dengan kata sandi (untuk laptop yang dibawa ke lapangan)"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        for field in (self.passphrase, self.passphrase_again):
+            field.setEnabled(False)
+            self.encrypt.toggled.connect(field.setEnabled)
+        self.file_note = QLabel()
+        self.file_note.setWordWrap(True)
+        form = QFormLayout(page)
+        form.addRow(tr("Berkas"), _with_button(self.path, choose))
+        form.addRow("", self.encrypt)
+        form.addRow(tr("Kata sandi"), self.passphrase)
+        form.addRow(tr("Ulangi kata sandi"), self.passphrase_again)
+        form.addRow("", self.file_note)
+        self.currentIdChanged.connect(lambda _: self._suggest_file() if self.currentPage() is page else None)
+        return page
+
+    # --- reactions -------------------------------------------------------------------------
+
+    def _on_year_changed(self, year: int) -> None:
+        if self.period.text().startswith("PEKPPP "):
+            self.period.setText(f"PEKPPP {year}")
+
+    def _on_instrument_activated(self, index: int) -> None:
+        if self.instrument.itemData(index):
+            return
+        path, _ = QFileDialog.getOpenFileName(self, tr("Berkas instrumen"), self.folder,
+                                              f"{tr('Instrumen')} (*.json {SHEETS})")
+        if path:
+            self.instrument.insertItem(index, Path(path).name, path)
+            self.instrument.setCurrentIndex(index)
+        else:
+            self.instrument.setCurrentIndex(self.instrument.findData("pekppp-2022-a"))
+
+    def _on_choose_units_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Daftar unit"), self.folder,
+                                              f"{tr('Lembar kerja')} ({SHEETS})")
+        if path:
+            self.set_units(Path(path))
+
+    def set_units(self, path: Path) -> bool:
+        """Take a unit register, checked now: its problems are shown and it is not used when it has any."""
+        try:
+            records = check_units(path)
+        except WorkbenchError as exc:
+            problems = exc.problems if isinstance(exc, ValidationFailed) else [exc]
+            self.units.clear()
+            self.units_note.setText(tr("Daftar unit tidak dipakai:") + "\n" + "\n".join(str(p)
+                                                                                       for p in problems[:8]))
+            return False
+        self.units.setText(str(path))
+        self.units_found = len(records)
+        self.units_note.setText(tr("{count} unit siap diimpor.", count=len(records)))
+        return True
+
+    def _suggest_file(self) -> None:
+        if not self.path.text():
+            name = f"evaluasi-{file_name_part(self.period.text().strip().lower())}.sqlite"
+            self.path.setText(str(Path(self.folder) / name))
+
+    def _on_choose_file_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Berkas basis data"), self.path.text(),
+                                              "SQLite (*.sqlite)")
+        if path:
+            self.path.setText(path if Path(path).suffix else path + ".sqlite")
+
+    # --- finishing -------------------------------------------------------------------------
+
+    def plan(self) -> NewEvaluation:
+        """What the pages say, as the core takes it."""
+        return NewEvaluation(
+            path=Path(self.path.text().strip()), period=self.period.text().strip(), year=self.year.value(),
+            instrument=str(self.instrument.currentData()), owner=self.owner.text().strip(),
+            role="lead" if self.lead_role.isChecked() else "evaluator",
+            units=Path(self.units.text()) if self.units.text() else None,
+            passphrase=self.passphrase.text() if self.encrypt.isChecked() else None)
+
+    def validateCurrentPage(self) -> bool:  # noqa: N802 - Qt override
+        if self.currentPage() is not self.page(self.pageIds()[-1]):
+            return super().validateCurrentPage()
+        plan = self.plan()
+        if plan.passphrase is not None and (len(plan.passphrase) < 8
+                                            or plan.passphrase != self.passphrase_again.text()):
+            self.file_note.setText(tr("Kata sandi minimal 8 karakter dan kedua isian harus sama."))
+            return False
+        if not plan.path.name or plan.path.exists():
+            self.file_note.setText(tr("Berkas {path} sudah ada; pilih nama lain.", path=plan.path))
+            return False
+        try:
+            plan.path.parent.mkdir(parents=True, exist_ok=True)
+            create_evaluation(plan)
+        except (WorkbenchError, OSError) as exc:
+            self.file_note.setText(str(exc))
+            return False
+        self.created = plan.path
+        return True
