@@ -17,7 +17,7 @@ from workbench.certificates.printed import (
     INSTITUTION_SIZE,
     TOKEN_MARK,
     TOKEN_SIZE,
-    UNIT_NAME_SIZE,
+    UNIT_NAME_SIZES,
     category_text,
     date_text,
     number_line,
@@ -32,14 +32,42 @@ PAGE = landscape(A4)
 NAVY = Color(0.09, 0.18, 0.36)
 GOLD = Color(0.72, 0.57, 0.2)
 QrDrawer = Callable[[Canvas, str, float, float, float], None]
+BODY_BOTTOM = 205  # the signature block and the QR code take the page below this line
 
 
-def _centered(canvas: Canvas, text: str, y: float, font: str, size: float, width: float) -> float:
-    """Draw text centred, wrapped to `width`; returns the y below it."""
+def _centered(canvas: Canvas | None, text: str, y: float, font: str, size: float, width: float) -> float:
+    """Draw text centred, wrapped to `width`; returns the y below it (only measures when `canvas` is None)."""
     for line in simpleSplit(text, font, size, width):
-        canvas.setFont(font, size)
-        canvas.drawCentredString(PAGE[0] / 2, y, line)
+        if canvas is not None:
+            canvas.setFont(font, size)
+            canvas.drawCentredString(PAGE[0] / 2, y, line)
         y -= size * 1.3
+    return y
+
+
+def _body(canvas: Canvas | None, cert: Certificate, settings: CertificateSettings, top: float,
+          name_size: float) -> float:
+    """The certificate's text from its title to its score; returns the y below it."""
+    width = PAGE[0]
+    if canvas is not None:
+        canvas.setFillColor(NAVY)
+    y = _centered(canvas, settings.title, top - 20, fonts.BOLD, 34, width - 160)
+    if canvas is not None:
+        canvas.setFillColorRGB(0.15, 0.15, 0.15)
+    y = _centered(canvas, number_line(cert.number), y - 2, fonts.REGULAR, 12, width - 160)
+    y = _centered(canvas, settings.intro, y - 16, fonts.ITALIC, 14, width - 160)
+    if canvas is not None:
+        canvas.setFillColor(NAVY)
+    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, name_size, width - 160)
+    if canvas is not None:
+        canvas.setFillColorRGB(0.15, 0.15, 0.15)
+    y = _centered(canvas, cert.institution, y, fonts.REGULAR, INSTITUTION_SIZE, width - 160)
+    y = _centered(canvas, unit_line(cert.unit, cert.period), y + 2, fonts.REGULAR, 10, width - 160)
+    wording = settings.wording.replace("{label} ({category})", category_text(cert.label, cert.category))
+    y = _centered(canvas, wording, y - 12, fonts.REGULAR, 14, width - 200)
+    y = _centered(canvas, settings.evaluation.format(year=cert.year), y, fonts.REGULAR, 13, width - 200)
+    if settings.show_score:
+        y = _centered(canvas, score_line(cert.score), y, fonts.REGULAR, 13, width - 200)
     return y
 
 
@@ -58,21 +86,10 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     if settings.logo and Path(settings.logo).is_file():
         canvas.drawImage(settings.logo, width / 2 - 32, top - 64, 64, 64, preserveAspectRatio=True, mask="auto")
         top -= 76
-    canvas.setFillColor(NAVY)
-    y = _centered(canvas, settings.title, top - 20, fonts.BOLD, 34, width - 160)
-    canvas.setFillColorRGB(0.15, 0.15, 0.15)
-    y = _centered(canvas, number_line(cert.number), y - 2, fonts.REGULAR, 12, width - 160)
-    y = _centered(canvas, settings.intro, y - 16, fonts.ITALIC, 14, width - 160)
-    canvas.setFillColor(NAVY)
-    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, UNIT_NAME_SIZE, width - 160)
-    canvas.setFillColorRGB(0.15, 0.15, 0.15)
-    y = _centered(canvas, cert.institution, y, fonts.REGULAR, INSTITUTION_SIZE, width - 160)
-    y = _centered(canvas, unit_line(cert.unit, cert.period), y + 2, fonts.REGULAR, 10, width - 160)
-    wording = settings.wording.replace("{label} ({category})", category_text(cert.label, cert.category))
-    y = _centered(canvas, wording, y - 12, fonts.REGULAR, 14, width - 200)
-    y = _centered(canvas, settings.evaluation.format(year=cert.year), y, fonts.REGULAR, 13, width - 200)
-    if settings.show_score:
-        _centered(canvas, score_line(cert.score), y, fonts.REGULAR, 13, width - 200)
+    # a long name is set smaller, so that the text ends above the signature block
+    name_size = next((size for size in UNIT_NAME_SIZES if _body(None, cert, settings, top, size) >= BODY_BOTTOM),
+                     UNIT_NAME_SIZES[-1])
+    _body(canvas, cert, settings, top, name_size)
     # signature block, bottom right
     x = width - 300
     canvas.setFont(fonts.REGULAR, 12)

@@ -360,6 +360,9 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     with _open(args) as wb:
+        if args.accept_keys:
+            for endorsed in wb.audit.endorse_keys():
+                print(tr("kunci {key_id} disahkan oleh kunci komputer ini", key_id=endorsed))
         problems = wb.maintenance.check()
         keys = wb.audit.key_changes() if not problems else []
     for problem in problems:
@@ -558,7 +561,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_argument(p)
     p.add_argument("out", metavar="OUT", help=tr("berkas cadangan (tidak ditimpa)"))
 
-    db_argument(command("check", cmd_check, tr("Periksa integritas dan konsistensi")))
+    p = command("check", cmd_check, tr("Periksa integritas dan konsistensi"))
+    db_argument(p)
+    p.add_argument("--accept-keys", action="store_true",
+                   help=tr("sahkan kunci komputer lain yang menandatangani log (basis data memang dipakai di sana)"))
     return parser
 
 

@@ -9,22 +9,22 @@ from datetime import datetime
 from pathlib import Path
 
 from workbench.db.audit import AuditLog
-from workbench.db.settings import SETTINGS, Settings
 from workbench.db.store import Store, connect
 from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes
 from workbench.evidence import Evidence
 from workbench.i18n import tr
+from workbench.ledger import Ledger
 
 
 class Maintenance:
     """Backups into `<database>.backups/`, restore, and `check` over the database, audit chain and evidence."""
 
-    def __init__(self, store: Store, audit: AuditLog, evidence: Evidence, settings: Settings) -> None:
+    def __init__(self, store: Store, audit: AuditLog, evidence: Evidence, ledger: Ledger) -> None:
         self._store = store
         self._audit = audit
         self._evidence = evidence
-        self._settings = settings
+        self._ledger = ledger
 
     def backup(self, out: str | Path, *, with_evidence: bool = True) -> Path:
         """A consistent copy of the database (SQLite online backup) and its evidence store; never overwrites."""
@@ -107,54 +107,11 @@ class Maintenance:
             problems += [tr("kunci asing: {table} baris {row} -> {parent}", table=r[0], row=r[1], parent=r[2])
                          for r in self._store.conn.execute("PRAGMA foreign_key_check")]
             problems += self._audit.verify()
-            problems += self._unaccounted()
+            problems += self._ledger.unaccounted()
             problems += self._evidence_problems()
         except sqlite3.DatabaseError as exc:
             return [tr("{file}: berkas basis data rusak ({detail}); pulihkan dari cadangan di {folder}",
                        file=self._store.path.name, detail=str(exc)[:120], folder=self.backup_dir)]
-        return problems
-
-    def _unaccounted(self) -> list[str]:
-        """Rows whose current value is not the last one the audit log recorded for them."""
-        conn, latest = self._store.conn, self._audit.latest
-        problems = []
-        problems += [tr("observasi {uuid}: indikator bukan milik instrumen periode", uuid=r[0]) for r in conn.execute(
-            "SELECT o.uuid FROM observations o JOIN periods p ON p.id = o.period_id "
-            "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
-        scores, statuses = latest("observation", "score"), latest("observation", "status")
-        for uuid, score, status in conn.execute("SELECT uuid, score, status FROM observations"):
-            if status != "draft" and score is None:
-                problems.append(tr("observasi {uuid}: status {status} tanpa nilai", uuid=uuid, status=status))
-            if (None if score is None else str(score)) != scores.get(uuid):
-                problems.append(tr("observasi {uuid}: nilai {score} tidak sesuai log audit ({logged})", uuid=uuid,
-                                   score=score, logged=scores.get(uuid)))
-            if status != statuses.get(uuid, "draft"):
-                problems.append(tr("observasi {uuid}: status {status} tidak sesuai log audit ({logged})", uuid=uuid,
-                                   status=status, logged=statuses.get(uuid, "draft")))
-        agreed = latest("consensus", "score")
-        for key, score in conn.execute(
-                "SELECT p.name || '/' || u.code || '/' || i.code, c.score FROM consensus c JOIN periods p "
-                "ON p.id = c.period_id JOIN units u ON u.id = c.unit_id JOIN indicators i ON i.id = c.indicator_id"):
-            if str(score) != agreed.get(key):
-                problems.append(tr("kesepakatan {key}: nilai {score} tidak sesuai log audit ({logged})", key=key,
-                                   score=score, logged=agreed.get(key)))
-        issued, revoked = latest("certificate", "issued"), latest("certificate", "revoked")
-        for number, is_revoked in conn.execute("SELECT number, revoked FROM certificates"):
-            if number not in issued:
-                problems.append(tr("piagam {number}: tidak tercatat di log audit", number=number))
-            if str(is_revoked) != revoked.get(number, "0"):
-                problems.append(tr("piagam {number}: status pencabutan tidak sesuai log audit", number=number))
-        closed = latest("period", "closed")
-        problems += [tr("periode {name}: status tutup tidak sesuai log audit", name=name) for uuid, name, flag in
-                     conn.execute("SELECT uuid, name, closed FROM periods") if str(flag) != closed.get(uuid, "0")]
-        logged = latest("setting", "value")
-        problems += [tr("pengaturan {name}: '{value}' tidak sesuai log audit", name=key, value=value)
-                     for key, value in self._settings.stored().items()
-                     if logged.get(key, SETTINGS[key].default) != value]
-        certificate_settings = latest("certificate_settings", "settings")
-        problems += [tr("pengaturan piagam periode {name} diubah di luar aplikasi", name=name) for uuid, name, stored
-                     in conn.execute("SELECT p.uuid, p.name, c.settings FROM certificate_settings c JOIN periods p "
-                                     "ON p.id = c.period_id") if certificate_settings.get(uuid) != stored]
         return problems
 
     def _evidence_problems(self) -> list[str]:

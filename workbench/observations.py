@@ -17,6 +17,11 @@ from workbench.registry import Period, Registry
 
 EDITABLE = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
 AUDITED = ("score", "status")
+# what an observation is about, as the audit log records it when the observation is made: a row moved to
+# another unit, indicator, evaluator or period no longer matches it
+KEY_SQL = ("SELECT o.uuid, p.uuid || '/' || u.uuid || '/' || i.code || '/' || e.uuid FROM observations o "
+           "JOIN periods p ON p.id = o.period_id JOIN units u ON u.id = o.unit_id "
+           "JOIN indicators i ON i.id = o.indicator_id JOIN evaluators e ON e.id = o.evaluator_id")
 MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
 
 
@@ -161,6 +166,9 @@ class Observations:
                     "VALUES (?, ?, ?, ?, ?, ?)", (new_uuid(), p.id, unit_row.id, evaluator_id, indicator_id, now()))
                 current = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
                 assert current is not None
+                key = self._store.one(KEY_SQL + " WHERE o.uuid = ?", (current.uuid,))
+                assert key is not None
+                self._audit.append([Change("observation", current.uuid, "key", None, key[1])], actor=actor)
             changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
             if not changed:
                 if created:
@@ -326,6 +334,9 @@ class Observations:
                                     (period.id, *evaluators.values())):
                 existing[row[:3]] = row[3:]
         stamp, counts = now(), MergeCounts()
+        unit_uuids = dict(conn.execute("SELECT id, uuid FROM units"))
+        indicator_codes = dict(conn.execute("SELECT id, code FROM indicators"))
+        evaluator_uuids = dict(conn.execute("SELECT id, uuid FROM evaluators"))
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         audits: list[Change] = []
@@ -343,6 +354,8 @@ class Observations:
                 values = {"status": "draft", **row.values}
                 inserts.append((uuid, period.id, *key, *(values.get(c) for c in MERGED), stamp, source.sha256,
                                 source.sheet, row.number))
+                audits.append(Change("observation", uuid, "key", None, f"{period.uuid}/{unit_uuids[key[0]]}/"
+                                     f"{indicator_codes[key[2]]}/{evaluator_uuids[key[1]]}", reason))
                 audits += [Change("observation", uuid, field, "draft" if field == "status" else None, values[field],
                                   reason) for field in AUDITED if values.get(field) not in (None, "draft")]
                 counts.added += 1

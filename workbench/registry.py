@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.db.audit import AuditLog, Change
+from workbench.db.audit import AuditLog, Change, digest
 from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
 from workbench.domain.instrument import Instrument, SkmInstrument
@@ -70,6 +70,9 @@ def did_you_mean(code: str, known: Sequence[str]) -> str:
     return tr(" (maksud Anda {guess}?)", guess=close[0]) if close else ""
 
 
+# a unit as the audit log records it: what a certificate and a report print of it
+RECORD_SQL = ("SELECT u.uuid, u.code || ' | ' || u.name || ' | ' || i.name FROM units u "
+               "JOIN institutions i ON i.id = u.institution_id")
 _UNIT_SQL = ("SELECT u.id AS id, u.code AS code, u.name AS name, i.name AS institution, i.kind AS institution_kind, "
              "i.region AS region, u.address AS address FROM units u JOIN institutions i ON i.id = u.institution_id")
 
@@ -89,10 +92,11 @@ class Registry:
         if self._store.one("SELECT 1 FROM instruments WHERE id = ?", (inst.id,)):
             return
         conn = self._store.conn
+        definition = json.dumps(inst.definition, ensure_ascii=False)
         with self._store.transaction():
             conn.execute("INSERT INTO instruments (id, kind, name, version, definition, added_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?)", (inst.id, inst.kind, inst.name, inst.version,
-                                                      json.dumps(inst.definition, ensure_ascii=False), now()))
+                         "VALUES (?, ?, ?, ?, ?, ?)", (inst.id, inst.kind, inst.name, inst.version, definition, now()))
+            self._audit.append([Change("instrument", inst.id, "definition", None, digest(definition))])
             if isinstance(inst, SkmInstrument):
                 return
             position = 0
@@ -148,10 +152,11 @@ class Registry:
         if self._store.one("SELECT 1 FROM periods WHERE name = ?", (name,)):
             raise WorkbenchError("Periode '{name}' sudah ada", name=name)
         self.instrument(instrument_id)
+        uuid = new_uuid()
         with self._store.transaction():
             self._store.conn.execute("INSERT INTO periods (uuid, name, year, instrument_id, demo, created_at) "
-                                     "VALUES (?, ?, ?, ?, ?, ?)",
-                                     (new_uuid(), name, year, instrument_id, int(demo), now()))
+                                     "VALUES (?, ?, ?, ?, ?, ?)", (uuid, name, year, instrument_id, int(demo), now()))
+            self._audit.append([Change("period", uuid, "name", None, name)])
             self._store.changed(Changes(period=True))
         return self.period(name)
 
@@ -184,9 +189,12 @@ class Registry:
             agreed = self._store.conn.execute(
                 "SELECT u.code, i.code, c.score FROM consensus c JOIN units u ON u.id = c.unit_id "
                 "JOIN indicators i ON i.id = c.indicator_id WHERE c.period_id = ? ORDER BY c.rowid", (p.id,))
+            moved = [(f"{p.name}/{unit}/{indicator}", f"{new_name}/{unit}/{indicator}", score)
+                     for unit, indicator, score in agreed]
             self._audit.append([Change("period", p.uuid, "name", p.name, new_name, reason),
-                                *(Change("consensus", f"{new_name}/{unit}/{indicator}", "score", None, score, reason)
-                                  for unit, indicator, score in agreed)], actor=actor)
+                                *(change for old, new, score in moved for change in (
+                                    Change("consensus", old, "score", score, None, reason),
+                                    Change("consensus", new, "score", None, score, reason)))], actor=actor)
             self._store.changed(Changes(period=True))
         return self.period(new_name)
 
@@ -241,11 +249,16 @@ class Registry:
         region = optional_text(region, "region", tr("Wilayah"))
         address = optional_text(address, "address", tr("Alamat"))
         with self._store.transaction():
+            before = self._store.one(RECORD_SQL + " WHERE u.code = ? COLLATE NOCASE", (code,))
             institution_id = self._institution_id(institution, institution_kind, region)
             self._store.conn.execute(
                 "INSERT INTO units (uuid, code, name, institution_id, address) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, institution_id = excluded.institution_id, "
                 "address = coalesce(excluded.address, address)", (new_uuid(), code, name, institution_id, address))
+            after = self._store.one(RECORD_SQL + " WHERE u.code = ? COLLATE NOCASE", (code,))
+            assert after is not None
+            if before is None or before[1] != after[1]:
+                self._audit.append([Change("unit", after[0], "record", before[1] if before else None, after[1])])
             self._store.changed(Changes(unit=True))
         return self.unit(code)
 
@@ -288,8 +301,10 @@ class Registry:
         found = self._store.value("SELECT id FROM evaluators WHERE name = ?", (name,))
         if found is not None:
             return int(found)
+        uuid = new_uuid()
         with self._store.transaction():
-            cursor = self._store.conn.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (new_uuid(), name))
+            cursor = self._store.conn.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (uuid, name))
+            self._audit.append([Change("evaluator", uuid, "name", None, name)])
             self._store.changed(Changes(evaluator=True))
         return int(cursor.lastrowid or 0)
 

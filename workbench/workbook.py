@@ -18,6 +18,7 @@ from workbench.events import Events
 from workbench.evidence import Evidence
 from workbench.exchange.packages import Packages
 from workbench.exchange.service import Exchange
+from workbench.ledger import Ledger
 from workbench.maintenance import Maintenance
 from workbench.observations import Observations
 from workbench.registry import Registry
@@ -69,7 +70,8 @@ class Workbook:
                                  self.settings, self.surveys)
         self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings)
-        self.maintenance = Maintenance(store, self.audit, self.evidence, self.settings)
+        self.ledger = Ledger(store, self.audit, self.registry, self.results, self.settings)
+        self.maintenance = Maintenance(store, self.audit, self.evidence, self.ledger)
 
     @classmethod
     def create(cls, path: str | Path, *, instrument: str = instruments.DEFAULT_INSTRUMENT,
@@ -93,8 +95,10 @@ class Workbook:
         partial = path.with_name(path.name + ".part")
         partial.unlink(missing_ok=True)
         with cls(partial, actor=actor, passphrase=passphrase, _create=True) as wb:
-            wb.registry.add_instrument(inst)
-            wb.registry.add_instrument(instruments.load("skm-2017"))
+            with wb.transaction():
+                wb.ledger.complete()
+                wb.registry.add_instrument(inst)
+                wb.registry.add_instrument(instruments.load("skm-2017"))
             wb.registry.add_period(period or str(date.today().year), instrument_id=inst.id, year=year or _year(period))
             wb.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):

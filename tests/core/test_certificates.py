@@ -157,3 +157,14 @@ def test_a_logo_is_drawn_when_set(office, tmp_path):
     images = PdfReader(pdf).pages[0].images
     assert len(images) == 1 and images[0].image.size == (64, 64)
     assert office.certificates.verify(cert.token, page=read_page(pdf)).valid  # the logo covers no text
+
+
+def test_a_long_name_in_many_scripts_wraps_and_still_verifies(office, tmp_path):
+    name = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu " * 3 + "Kabupaten Bolaang Mongondow Timur (Ñé·ü)"
+    office.registry.add_unit("PANJANG", name.strip(), "Pemerintah Kabupaten Bolaang Mongondow Timur")
+    score_all(office, "PANJANG", "Ani", lambda i: 5)
+    office.observations.set_status(unit="PANJANG", evaluator="Ani", status="final")
+    cert = next(c for c in office.certificates.issue(PASS) if c.unit == "PANJANG")
+    pdf = write_certificates([cert], office.certificates.settings(), tmp_path)[0]
+    verdict = office.certificates.verify(cert.token, page=read_page(pdf))
+    assert verdict.valid, verdict.message

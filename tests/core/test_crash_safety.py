@@ -43,7 +43,9 @@ def prepared(tmp_path_factory):
         for code in codes:
             sheet.append([f"U{n:04d}", code, (n + len(code)) % 6, "Ani", "catatan lapangan"])
     book.save(folder / "besar.xlsx")
-    return db, folder / "besar.xlsx", UNITS * len(codes)
+    with Workbook(db) as wb:
+        logged = wb.store.value("SELECT count(*) FROM audit_log")  # the units and instruments, as registered
+    return db, folder / "besar.xlsx", UNITS * len(codes), logged
 
 
 def lines(path):
@@ -63,7 +65,7 @@ MOMENTS = [
 @pytest.mark.parametrize("kill_at, not_reached, outcome", MOMENTS)
 def test_an_import_killed_in_any_phase_leaves_the_database_before_or_after(prepared, tmp_path, kill_at, not_reached,
                                                                              outcome):
-    base, sheet, rows = prepared
+    base, sheet, rows, logged = prepared
     db, markers = tmp_path / "evaluasi.sqlite", tmp_path / "langkah.txt"
     shutil.copyfile(base, db)
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(sheet), str(markers)],
@@ -84,4 +86,5 @@ def test_an_import_killed_in_any_phase_leaves_the_database_before_or_after(prepa
         count = len(wb.observations.find())
         audited = wb.store.value("SELECT count(*) FROM audit_log")
         imports = wb.store.value("SELECT count(*) FROM imports")
-    assert (count, audited, imports) == ((0, 0, 0) if outcome == "before" else (rows, rows, 1))
+    # after: the new evaluator, and each new observation's key and score in the log
+    assert (count, audited, imports) == ((0, logged, 0) if outcome == "before" else (rows, logged + 1 + 2 * rows, 1))

@@ -4,6 +4,7 @@ varied or signed for numbers never issued, and files that are not what they clai
 import base64
 import json
 import re
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -41,12 +42,15 @@ def issued(tmp_path_factory):
     return {"cert": cert, "pdf": pdf, "key": folder / "kunci.pem", "db": folder / "kantor.sqlite", "dir": folder}
 
 
-def edited(issued, tmp_path, change, name="ubah.pdf"):
-    """The certificate with its page's content stream changed by `change(bytes) -> bytes`."""
+def edited(issued, tmp_path, change, name="ubah.pdf", resources=None):
+    """The certificate with its page's content stream changed by `change(bytes) -> bytes`, and its objects
+    by `resources(pdf, page)`."""
     out = tmp_path / name
     with pikepdf.open(issued["pdf"]) as pdf:
         page = pdf.pages[0]
         page.contents_coalesce()
+        if resources:
+            resources(pdf, page)
         page.Contents.write(change(page.Contents.read_bytes()))
         pdf.save(out)
     return out
@@ -99,6 +103,88 @@ def test_an_edited_page_is_refused_naming_what_changed(issued, tmp_path, change,
     verdict = check(issued, edited(issued, tmp_path, change))
     assert not verdict.valid and verdict.message.startswith("TIDAK SAH: halaman PDF tidak sesuai token")
     assert named in verdict.message, verdict.message
+
+
+NAME = re.compile(rb"BT 1 0 0 1 ([\d.]+) ([\d.]+) Tm (/F\d\+\d) 24 Tf [\d.]+ TL \(DPMPTSP 10\) Tj T\* ET")
+
+
+def lying_font(pdf, page):
+    """A copy of the bold font whose character map says "DPMPTSP 10" for the codes of "DPMPTSP 99"."""
+    font = next(name for name, f in page.Resources.Font.items() if "Bold" in str(f.get("/BaseFont", "")))
+    twin = pikepdf.Dictionary({k: v for k, v in page.Resources.Font[font].items()})
+    mapping = {ord(c): c for c in "DPMPTS "} | {ord("9"): "1"}
+    body = "".join(f"<{c:02X}> <{ord(t):04X}>\n" for c, t in sorted(mapping.items()))
+    mapping_0 = "<30> <0030>\n"  # "9" reads as "1", and the second "9" must read as "0": draw "91" -> "10"
+    twin.ToUnicode = pdf.make_stream(
+        ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def /CMapType 2 def "
+         "1 begincodespacerange <00> <FF> endcodespacerange "
+         f"{len(mapping) + 1} beginbfchar\n{body}{mapping_0}endbfchar endcmap CMapName currentdict /CMap "
+         "defineresource pop end end").encode())
+    page.Resources.Font["/FX"] = pdf.make_indirect(twin)
+
+
+def glyph_rectangles(text: str, x: float, y: float, height: float) -> bytes:
+    """Text drawn as filled squares, as a forger who paints letters with a vector path would."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab import __file__ as reportlab_file
+
+    font = ImageFont.truetype(str(Path(reportlab_file).parent / "fonts" / "VeraBd.ttf"), 40)
+    image = Image.new("L", (font.getbbox(text)[2] + 2, 48), 255)
+    ImageDraw.Draw(image).text((0, 0), text, font=font, fill=0)
+    step = height / image.height
+    squares = [b"%.3f %.3f %.3f %.3f re" % (x + i * step, y + (image.height - 1 - j) * step, step, step)
+               for j in range(image.height) for i in range(image.width) if image.getpixel((i, j)) < 128]
+    return b"q .09 .18 .36 rg " + b" ".join(squares) + b" f Q"
+
+
+def hide_in_layer(pdf, page):
+    layer = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("Catatan")))
+    pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[layer], D=pikepdf.Dictionary(ON=[], OFF=[layer]))
+    page.Resources.Properties = pikepdf.Dictionary(oc1=layer)
+
+
+def soft_mask(pdf, page):
+    black = pdf.make_stream(b"0 0 0 rg 0 0 900 700 re f")
+    black.Type, black.Subtype, black.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 900, 700]
+    black.Group = pikepdf.Dictionary(S=pikepdf.Name.Transparency, CS=pikepdf.Name.DeviceRGB)
+    page.Resources.ExtGState = pikepdf.Dictionary(GSm=pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.ExtGState, SMask=pikepdf.Dictionary(Type=pikepdf.Name.Mask, S=pikepdf.Name.Luminosity,
+                                                              G=black))))
+
+
+def moved(d: bytes, y: bytes = b"250") -> bytes:
+    """The name's text object, moved to blank space below the wording."""
+    found = NAME.search(d)
+    return found.group(0).replace(found.group(2), y)
+
+
+@pytest.mark.parametrize(("change", "resources", "named"), [
+    pytest.param(lambda d: NAME.sub(lambda m: b"/Span <</ActualText (DPMPTSP 10)>> BDC BT 1 0 0 1 " + m.group(1)
+                                    + b" " + m.group(2) + b" Tm " + m.group(3) + b" 24 Tf (DPMPTSP 99) Tj ET EMC", d),
+                 None, "isi bertanda (marked content)", id="actual-text"),
+    pytest.param(lambda d: NAME.sub(lambda m: m.group(0).replace(m.group(3), b"/FX").replace(b"(DPMPTSP 10)",
+                                                                                             b"(DPMPTSP 99)"), d),
+                 lying_font, "tergambar lain dari yang terbaca", id="lying-character-map"),
+    pytest.param(lambda d: NAME.sub(b"", d) + b"\n/OC /oc1 BDC " + moved(d) + b" EMC\n"
+                 + glyph_rectangles("DPMPTSP 99", 335, 399, 24), hide_in_layer, "isi bertanda", id="hidden-layer"),
+    pytest.param(lambda d: NAME.sub(b"", d) + b"\nq /GSm gs " + moved(d) + b" Q\n"
+                 + glyph_rectangles("DPMPTSP 99", 335, 399, 24), soft_mask, "tergambar lain dari yang terbaca",
+                 id="soft-mask"),
+    pytest.param(lambda d: d.replace(b" 7 1 re", b" 3 1 re", 1), None, "kode QR di halaman tidak sesuai token",
+                 id="qr-changed"),
+])
+def test_a_page_drawn_otherwise_than_its_text_reads_is_refused(issued, tmp_path, change, resources, named):
+    """Text and drawing made to differ: /ActualText, a font whose character map lies, the genuine text in a
+    layer switched off or under a soft mask with other letters painted as shapes, a QR code of another token."""
+    verdict = check(issued, edited(issued, tmp_path, change, resources=resources))
+    assert not verdict.valid and named in verdict.message, verdict.message
+
+
+def test_an_unreadable_metadata_field_does_not_crash_verify(issued, tmp_path):
+    with pikepdf.open(issued["pdf"]) as pdf:
+        pdf.docinfo["/Subject"] = pikepdf.String(b"\xfe\xff\xd8\x00")  # a lone UTF-16 surrogate
+        pdf.save(tmp_path / "subjek.pdf")
+    assert check(issued, tmp_path / "subjek.pdf").valid  # the printed token and the QR code carry it
 
 
 def test_annotations_and_further_pages_are_refused(issued, tmp_path):

@@ -1,15 +1,20 @@
 """Attacks on the records, as someone holding the database file would make them with sqlite3: each one is
 named by `workbench check` (exit 1), and a revoked certificate stays revoked."""
 
+import base64
+import os
 import shutil
 import sqlite3
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.conftest import score_all
 from tests.core.test_cli import run
 from workbench import Workbook
-from workbench.db.audit import link_hash
+from workbench.certificates.tokens import load_private, new_key_pair, read, sign
+from workbench.db.audit import key_id, link_hash
 
 PASS = "kunci-rahasia-kantor"
 
@@ -32,6 +37,11 @@ def office(tmp_path_factory):
         wb.certificates.init_keys(PASS)
         wb.certificates.issue(PASS, min_category="B")
         wb.certificates.revoke("002/PP/2026", "Data dukung tidak benar")
+        wb.settings.set("conflict_threshold", 3)
+        settings = wb.certificates.settings("PEKPPP 2026")
+        settings.signatory_name = "Dr. Kepala Kantor"
+        wb.certificates.save_settings(settings, "PEKPPP 2026")
+        wb.results.refresh("PEKPPP 2026")
         wb.registry.add_period("PEKPPP 2025")
         wb.registry.close_period("PEKPPP 2025", reason="selesai")
         assert wb.maintenance.check() == []
@@ -113,11 +123,29 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("UPDATE certificates SET revoked = 0", "piagam 002/PP/2026: status pencabutan tidak sesuai log audit"),
     ("UPDATE periods SET closed = 0 WHERE name = 'PEKPPP 2025'", "PEKPPP 2025"),
     ("INSERT OR REPLACE INTO settings (key, value) VALUES ('unit_score_rule', 'mean')", "unit_score_rule"),
+    ("DELETE FROM settings WHERE key = 'conflict_threshold'", "pengaturan conflict_threshold: '2'"),
+    ("DELETE FROM certificate_settings", "pengaturan piagam periode PEKPPP 2026 dihapus di luar aplikasi"),
+    ("UPDATE units SET code = code || '-', name = name || '-'; UPDATE units SET code = CASE code WHEN 'PRIMA-' "
+     "THEN 'BAIK' ELSE 'PRIMA' END, name = CASE name WHEN 'Dinas Prima-' THEN 'Dinas Baik' ELSE 'Dinas Prima' END",
+     "unit BAIK | Dinas Baik | Pemerintah Kota Contoh: tidak sesuai log audit (PRIMA | Dinas Prima"),
+    ("UPDATE observations SET unit_id = unit_id + 10; UPDATE observations SET unit_id = 13 - unit_id",
+     "dipindah ke unit, indikator, evaluator atau periode lain"),
+    ("UPDATE indicators SET global_weight = global_weight * 3, weight = weight * 3",
+     "instrumen pekppp-2022-a: indikator atau bobot tersimpan tidak sesuai definisinya"),
+    ("DELETE FROM consensus", "kesepakatan PEKPPP 2026/BAIK/1.a.Ak: dihapus di luar aplikasi (nilainya 4"),
+    ("DELETE FROM observations WHERE id IN (1, 2)", "dihapus di luar aplikasi (nilainya 5 menurut log audit)"),
+    ("UPDATE evaluators SET name = 'Cici' WHERE name = 'Budi'", "evaluator Cici: tidak sesuai log audit (Budi)"),
+    ("UPDATE unit_results SET ipp = 4.95, category = 'A', rank = 1 WHERE unit_id = 2",
+     "hasil tersimpan BAIK periode PEKPPP 2026 tidak sesuai nilai"),
+    ("UPDATE periods SET name = 'PEKPPP 2024' WHERE name = 'PEKPPP 2025'",
+     "periode PEKPPP 2024: nama tidak sesuai log audit (PEKPPP 2025)"),
 ])
 def test_data_changed_outside_the_workbench_is_named(capsys, copy, statement, named):
     conn = sqlite3.connect(copy)
     with conn:
-        conn.execute(statement)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for part in statement.split("; "):
+            conn.execute(part)
     conn.close()
     assert named in check(capsys, copy)
 
@@ -150,3 +178,78 @@ def test_the_check_of_a_copy_on_another_computer_notes_the_new_key(capsys, copy,
     code, out, _ = run(capsys, "check", copy)
     assert code == 0 and "kunci baru" in out
 
+
+
+def office_key(path):
+    with Workbook(path) as wb:
+        pem = wb.store.value("SELECT private_pem FROM signing_keys")
+    return load_private(str(pem).encode(), PASS)
+
+
+def test_a_signing_key_put_in_by_hand_signs_nothing(capsys, copy, office):
+    """The forger adds a key of their own to the register and a certificate signed with it, or puts their
+    public key in place of the office's: check names it, and verify --db does not trust it."""
+    mine = load_private(new_key_pair("kunci-penyusup").private_pem, "kunci-penyusup")
+    with Workbook(office) as wb:
+        genuine = wb.certificates.issued("PEKPPP 2026")[0]
+    forged = sign(read(genuine.token)[0] | {"category": "A", "score": 4.99}, mine)
+    public = mine.public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    tamper(copy, f"INSERT INTO signing_keys (key_id, public_pem, private_pem, created_at) VALUES "
+                 f"('{key_id(mine.public_key())}', '{public}', '-', '2026-11-28')",
+           f"UPDATE certificates SET token = '{forged}', category = 'A' WHERE number = '{genuine.number}'")
+    out = check(capsys, copy)
+    assert f"kunci tanda tangan {key_id(mine.public_key())}: tidak tercatat di log audit" in out
+    assert f"piagam {genuine.number}: isi token tidak sesuai log audit" in out
+    code, out, _ = run(capsys, "verify", forged, "--db", copy)
+    assert code == 1 and "ditandatangani kunci yang tidak dikenal" in out
+
+
+def test_a_certificate_inserted_by_hand_is_not_in_the_register(capsys, copy, office):
+    with Workbook(office) as wb:
+        claims = read(wb.certificates.issued("PEKPPP 2026")[0].token)[0]
+    token = sign(claims | {"number": "009/PP/2026"}, office_key(office))
+    tamper(copy, "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
+                 f"key_id, revoked) SELECT '009/PP/2026', period_id + 1, unit_id, 9, category, score, issued_on, "
+                 f"'{token}', key_id, 0 FROM certificates WHERE number = '001/PP/2026'")
+    assert "piagam 009/PP/2026: tidak tercatat di log audit" in check(capsys, copy)
+    code, out, _ = run(capsys, "verify", token, "--db", copy)
+    assert code == 1 and "009/PP/2026 tidak ada dalam register piagam" in out
+
+
+def test_entries_signed_with_a_key_of_ones_own_are_named_on_the_computer_that_signs(capsys, copy):
+    """The forger appends correctly chained entries and an anchor signed by a key of their own: on the
+    lead's computer (which keeps its own key and last anchor) check names the stranger's key."""
+    conn = sqlite3.connect(copy)
+    last_id, last_hash = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    uuid = conn.execute("SELECT uuid FROM periods WHERE name = 'PEKPPP 2025'").fetchone()[0]
+    entry = ("2026-11-28T10:00:00", "Ketua", "period", uuid, "closed", "1", "0", "dibuka")
+    head = link_hash(last_hash, entry)
+    mine = Ed25519PrivateKey.generate()
+    stranger = key_id(mine.public_key())
+    anchor = conn.execute("SELECT max(id) + 1 FROM anchors").fetchone()[0]
+    signature = base64.b64encode(mine.sign(f"pekppp-anchor|{anchor}|{last_id + 1}|{head}|{entry[0]}|{stranger}"
+                                           .encode())).decode()
+    with conn:
+        conn.execute("UPDATE periods SET closed = 0 WHERE uuid = ?", (uuid,))
+        conn.execute("INSERT INTO audit_log (id, at, actor, entity, entity_uuid, field, old, new, reason, prev_hash, "
+                     "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (last_id + 1, *entry, last_hash, head))
+        conn.execute("INSERT INTO anchor_keys (key_id, public_pem, added_at, added_by) VALUES (?, ?, ?, ?)",
+                     (stranger, mine.public_key().public_bytes(serialization.Encoding.PEM,
+                                                               serialization.PublicFormat.SubjectPublicKeyInfo
+                                                               ).decode(), entry[0], "Ketua"))
+        conn.execute("INSERT INTO anchors (id, audit_id, head, at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)",
+                     (anchor, last_id + 1, head, entry[0], stranger, signature))
+    conn.close()
+    assert f"log audit juga ditandatangani kunci {stranger} yang tidak dikenal komputer ini" in check(capsys, copy)
+
+
+def test_a_database_used_on_another_computer_on_purpose_is_accepted_back(capsys, copy, tmp_path, monkeypatch):
+    home = os.environ["WORKBENCH_KEYS"]
+    monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "laptop-lain"))
+    with Workbook(copy) as wb:
+        wb.registry.add_unit("BARU", "Dinas Baru", "Pemerintah Kota Contoh")
+    monkeypatch.setenv("WORKBENCH_KEYS", home)
+    assert "yang tidak dikenal komputer ini" in check(capsys, copy)
+    code, out, _ = run(capsys, "check", copy, "--accept-keys")
+    assert code == 0 and "disahkan oleh kunci komputer ini" in out and out.strip().endswith(": baik")

@@ -63,7 +63,8 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
         assert got["3.a.T"].notes == "Papan maklumat belum terpasang"
         assert got["3.a.T"].recommendation == "Pasang di ruang tunggu"
         assert [e["original_name"] for e in wb.evidence.of(got["3.a.T"].uuid)] == ["papan-maklumat.jpg"]
-        assert [(e["old"], e["new"]) for e in wb.audit.entries(got["3.a.T"].uuid)] == [(None, "5"), ("5", None)]
+        scored = [e for e in wb.audit.entries(got["3.a.T"].uuid) if e["field"] == "score"]
+        assert [(e["old"], e["new"]) for e in scored] == [(None, "5"), ("5", None)]
 
     again = MainWindow(settings, db)
     qtbot.addWidget(again)

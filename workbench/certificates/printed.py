@@ -15,7 +15,7 @@ from workbench.domain.values import indonesian_date
 from workbench.i18n import tr
 
 TOKEN_MARK = "Token verifikasi: "
-UNIT_NAME_SIZE = 24.0  # the unit's name is the only text of this size, the institution's the only one of 16
+UNIT_NAME_SIZES = (24.0, 20.0, 17.0)  # the unit's name, smaller when long: no other text has these sizes
 INSTITUTION_SIZE = 16.0
 TOKEN_SIZE = 4.2
 SIZE_TOLERANCE = 0.05
@@ -113,8 +113,8 @@ def page_problem(claims: dict[str, object], page: PrintedPage, token: str) -> st
     lines = [_flat(t.text) for t in visible]
     everything = " ".join(lines)
 
-    def sized(size: float) -> str:
-        return " ".join(_flat(t.text) for t in visible if abs(t.size - size) < SIZE_TOLERANCE)
+    def sized(*sizes: float) -> str:
+        return " ".join(_flat(t.text) for t in visible if any(abs(t.size - s) < SIZE_TOLERANCE for s in sizes))
 
     def one_line(field_name: str, prefix: str, expected: str) -> str | None:
         found = [line for line in lines if line.startswith(prefix)]
@@ -124,8 +124,8 @@ def page_problem(claims: dict[str, object], page: PrintedPage, token: str) -> st
 
     number, unit, period = (str(claims.get(k, "")) for k in ("number", "unit", "period"))
     checks = [one_line("number", "Nomor:", number_line(number))]
-    if not _same(sized(UNIT_NAME_SIZE), str(claims.get("unit_name", ""))):
-        checks.append(_mismatch("unit_name", sized(UNIT_NAME_SIZE), str(claims.get("unit_name", ""))))
+    if not _same(sized(*UNIT_NAME_SIZES), str(claims.get("unit_name", ""))):
+        checks.append(_mismatch("unit_name", sized(*UNIT_NAME_SIZES), str(claims.get("unit_name", ""))))
     if not _same(sized(INSTITUTION_SIZE), str(claims.get("institution", ""))):
         checks.append(_mismatch("institution", sized(INSTITUTION_SIZE), str(claims.get("institution", ""))))
     if "Kode unit:" in everything or claims.get("label") is not None:  # printed on certificates since labels
@@ -150,7 +150,7 @@ def page_problem(claims: dict[str, object], page: PrintedPage, token: str) -> st
 
 def _named(text: PrintedText) -> bool:
     """Whether the text is the unit's or the institution's name (which may hold anything, brackets too)."""
-    return any(abs(text.size - size) < SIZE_TOLERANCE for size in (UNIT_NAME_SIZE, INSTITUTION_SIZE))
+    return any(abs(text.size - size) < SIZE_TOLERANCE for size in (*UNIT_NAME_SIZES, INSTITUTION_SIZE))
 
 
 def _mismatch(field_name: str, printed: str, expected: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from workbench.certificates import tokens
 from workbench.certificates.printed import PrintedPage
 from workbench.certificates.verify import Verdict, verify_token
-from workbench.db.audit import AuditLog, Change
+from workbench.db.audit import AuditLog, Change, digest
 from workbench.db.store import Store, now
 from workbench.domain.values import field_text
 from workbench.errors import NotFound, WorkbenchError
@@ -108,6 +108,8 @@ class Certificates:
             self._store.conn.execute("INSERT INTO signing_keys (key_id, public_pem, private_pem, created_at) "
                                      "VALUES (?, ?, ?, ?)",
                                      (pair.key_id, pair.public_pem.decode(), pair.private_pem.decode(), now()))
+            self._audit.append([Change("signing_key", pair.key_id, "public_pem", None,
+                                       digest(pair.public_pem.decode()))])
             self._store.changed(Changes(certificate=True))
         return pair.key_id
 
@@ -237,7 +239,8 @@ class Certificates:
                     "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                     (number, p.id, unit.id, seq, result.category, result.ipp, issued_on, token,
                      tokens.key_id(private.public_key())))
-                self._audit.append([Change("certificate", number, "issued", None, code)])
+                self._audit.append([Change("certificate", number, "issued", None, code),
+                                    Change("certificate", number, "token", None, digest(token))])
                 self._store.changed(Changes(certificate=True))
         return self.issued(p.name)
 
@@ -280,13 +283,24 @@ class Certificates:
         if problems:
             return Verdict(False, tr("TIDAK DAPAT DIPASTIKAN: log audit basis data ini tidak utuh ({problem}); "
                                      "periksa dengan `workbench check`", problem=problems[0]))
-        keys = {r[0]: r[1].encode() for r in self._store.conn.execute("SELECT key_id, public_pem FROM signing_keys")}
+        logged = self._audit.latest("signing_key", "public_pem")  # a key put in by hand signs nothing here
+        stored_keys = self._store.conn.execute("SELECT key_id, public_pem FROM signing_keys")
+        keys = {key: pem.encode() for key, pem in stored_keys if logged.get(key) == digest(pem)}
         revoked = {r["number"]: r["reason"] for r in self.revocations()}
         revoked |= {n: tr("dicabut menurut log audit") for n, v in self._audit.latest("certificate", "revoked").items()
                     if v == "1" and n not in revoked}
         verdict = verify_token(token, keys, revoked, page=page)
         if not verdict.valid:
             return verdict
+        number = str(verdict.claims["number"])
+        stored = self._store.value("SELECT token FROM certificates WHERE number = ?", (number,))
+        if stored is None or number not in self._audit.latest("certificate", "issued"):
+            return Verdict(False, tr("TIDAK SAH: nomor {number} tidak ada dalam register piagam", number=number),
+                           verdict.claims)
+        if stored != token.strip() or self._audit.latest("certificate", "token").get(number) != digest(stored):
+            return Verdict(False, tr("TIDAK SAH: piagam {number} dalam register berisi lain", number=number),
+                           verdict.claims)
+        return verdict
         number = str(verdict.claims["number"])
         stored = self._store.value("SELECT token FROM certificates WHERE number = ?", (number,))
         if stored is None:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from workbench.db.keyring import Keyring
 from workbench.db.store import Store, now
+from workbench.errors import WorkbenchError
 from workbench.i18n import tr
 
 GENESIS_HASH = "0" * 64
@@ -51,10 +52,19 @@ def link_hash(prev: str, entry: Sequence[object]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def digest(text: str) -> str:
+    """The sha256 of a text, as the log records long values (definitions, tokens, keys) it vouches for."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def key_id(public: Ed25519PublicKey) -> str:
     """16 hex digits of the sha256 of the raw public key: short enough for a QR, long enough to tell keys apart."""
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _endorsement_payload(key: str, pem: str) -> bytes:
+    return f"endorse|{key}|{pem}".encode()
 
 
 def _anchor_payload(anchor: int, audit_id: int, head: str, at: str, key: str) -> bytes:
@@ -161,10 +171,46 @@ class AuditLog:
             "AND field = ? GROUP BY entity_uuid)", (entity, field)))
 
     def key_changes(self) -> list[dict[str, Any]]:
-        """Signing keys that took over from another without its endorsement: the database moved to another
-        computer, or someone signed with a key of their own. The first key of a workbook is not listed."""
-        return self._store.dicts("SELECT key_id, added_at, added_by, previous FROM anchor_keys "
-                                 "WHERE previous IS NOT NULL AND endorsement IS NULL ORDER BY added_at")
+        """Keys that signed anchors after the workbook's first key without being endorsed by a trusted key:
+        the database was used on another computer, or someone signed with a key of their own."""
+        trusted = self._trusted_keys()
+        return [row for row in self._store.dicts("SELECT key_id, added_at, added_by, previous FROM anchor_keys "
+                                                 "ORDER BY rowid") if row["key_id"] not in trusted]
+
+    def _trusted_keys(self) -> set[str]:
+        """The first key, and every key endorsed by a key trusted before it."""
+        trusted: set[str] = set()
+        rows = self._store.conn.execute("SELECT key_id, public_pem, endorsement FROM anchor_keys ORDER BY rowid")
+        keys = {}
+        for n, (key, pem, endorsement) in enumerate(rows):
+            keys[key] = pem
+            if n == 0:
+                trusted.add(key)
+                continue
+            endorser, _, signature = str(endorsement or "").partition(":")
+            public = self._public(keys[endorser]) if endorser in trusted else None
+            if public is not None and _signed(public, signature, _endorsement_payload(key, pem)):
+                trusted.add(key)
+        return trusted
+
+    def endorse_keys(self) -> list[str]:
+        """Endorse, with this computer's key, every key that signed anchors without an endorsement (after
+        the database was used on another computer on purpose); returns their ids. WorkbenchError when this
+        computer's key is not itself trusted in this workbook."""
+        private = self.keyring.private_key()
+        mine = key_id(private.public_key())
+        trusted = self._trusted_keys()
+        if mine not in trusted:
+            raise WorkbenchError("Kunci komputer ini ({key_id}) belum dipercaya di basis data ini; pengesahan harus "
+                                 "dilakukan di komputer yang dipakai sebelumnya", key_id=mine)
+        pending = [row["key_id"] for row in self.key_changes()]
+        with self._store.transaction():
+            for key in pending:
+                pem = str(self._store.value("SELECT public_pem FROM anchor_keys WHERE key_id = ?", (key,)))
+                signature = base64.b64encode(private.sign(_endorsement_payload(key, pem))).decode()
+                self._store.conn.execute("UPDATE anchor_keys SET endorsement = ? WHERE key_id = ?",
+                                         (f"{mine}:{signature}", key))
+        return pending
 
     # --- verifying ---------------------------------------------------------------------------
 
@@ -208,6 +254,12 @@ class AuditLog:
                                count=len(unsigned), actor=first[0], entity=first[1], field=first[2], old=first[3],
                                new=first[4]))
         mark = self.keyring.mark()
+        mine = key_id(self.keyring.private_key().public_key()) if mark is not None else None
+        strangers = [row for row in self.key_changes() if row["key_id"] != mine]
+        if mark is not None and strangers:  # this computer signs this log: anchors by an unknown key came after
+            problems.append(tr("log audit juga ditandatangani kunci {keys} yang tidak dikenal komputer ini; bila "
+                               "basis data ini memang dipakai di komputer lain, sahkan dengan `workbench check "
+                               "--accept-keys`", keys=", ".join(row["key_id"] for row in strangers)))
         if mark is not None:
             stored = self._store.value("SELECT head FROM anchors WHERE id = ?", (mark[0],))
             if stored is None:

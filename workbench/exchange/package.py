@@ -165,10 +165,14 @@ def _checked(path: Path, archive: zipfile.ZipFile, unpack_into: Path | None) -> 
     if comment is None or comment[1] != _sha256(manifest_bytes):
         raise _changed(path.name, "manifest.json")
     try:
-        manifest = json.loads(manifest_bytes)
+        manifest = _json(manifest_bytes)
         parts = manifest["parts"]
-        ok = manifest.get("format") == FORMAT and isinstance(parts, dict) and manifest.get("version") == VERSION
-    except (ValueError, KeyError, TypeError):
+        ok = (manifest.get("format") == FORMAT and manifest.get("version") == VERSION and isinstance(parts, dict)
+              and isinstance(manifest.get("whole_sha256"), str) and all(
+                  isinstance(part, dict) and isinstance(part.get("sha256"), str) and _SHA256.fullmatch(part["sha256"])
+                  and isinstance(part.get("size"), int) and not isinstance(part["size"], bool)
+                  for part in parts.values()))
+    except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
         ok = False
     if not ok:
         raise PackageRefused("{file}: bukan paket workbench, atau terpotong", file=path.name)
@@ -187,7 +191,7 @@ def _checked(path: Path, archive: zipfile.ZipFile, unpack_into: Path | None) -> 
         if digest.hexdigest() != expected["sha256"] or sizes[name] != expected["size"]:
             raise _changed(path.name, name)
     try:
-        data = json.loads(archive.read("data.json"))
+        data = _json(archive.read("data.json"))
     except (ValueError, RecursionError) as exc:
         raise _changed(path.name, "data.json") from exc
     if not _well_formed(manifest, data):
@@ -212,21 +216,35 @@ def _signer(file: str, manifest: dict[str, Any], manifest_bytes: bytes, signatur
     return key_id(public)
 
 
+def _json(data: bytes) -> Any:
+    """JSON as the workbench writes it: NaN and Infinity are refused (ValueError), not read as numbers."""
+    return json.loads(data, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number a package holds")
+
+
 # what each record of a package holds: a package whose hashes agree may still have been made by hand
 _SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "observations": {"uuid": str, "unit": str, "indicator": str, "evaluator": str, "evidence": list},
     "audit": {"at": str, "actor": str, "entity": str, "entity_uuid": str, "field": str, "hash": str,
-              "old": (str, int, float, type(None)), "new": (str, int, float, type(None)), "reason": (str, type(None))},
+              "old": (str, type(None)), "new": (str, type(None)), "reason": (str, type(None))},
     "evidence": {"sha256": str, "original_name": str, "size": int},
 }
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _well_formed(manifest: object, data: object) -> bool:
     """Whether the manifest and data have the fields and types `write_package`'s callers give them."""
     if not (isinstance(manifest, dict) and isinstance(manifest.get("period"), dict)
             and isinstance(manifest["period"].get("name"), str) and isinstance(manifest.get("instrument"), dict)
+            and isinstance(manifest.get("workbook"), str) and isinstance(manifest.get("created_by"), str | None)
             and isinstance(data, dict)):
+        return False
+    if not all(_UUID.fullmatch(o.get("uuid", "")) for o in data.get("observations", []) if isinstance(o, dict)
+               and isinstance(o.get("uuid"), str)):
         return False
     for part, shape in _SHAPES.items():
         records = data.get(part)
@@ -234,5 +252,6 @@ def _well_formed(manifest: object, data: object) -> bool:
                 isinstance(r, dict) and all(isinstance(r.get(k), t) for k, t in shape.items()) for r in records):
             return False
     files = {e["sha256"] for e in data["evidence"]}
-    return all(_SHA256.fullmatch(e) for e in files) and all(
+    carried = {name.removeprefix("evidence/") for name in manifest["parts"] if name.startswith("evidence/")}
+    return files <= carried and all(_SHA256.fullmatch(e) for e in files) and all(
         isinstance(sha, str) and sha in files for o in data["observations"] for sha in o["evidence"])

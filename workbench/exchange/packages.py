@@ -131,8 +131,8 @@ class Packages:
                     check.sha256, check.sheet = package.sha256, ""
                     check.rows, check.period = self._rows(package)
                     check.already_imported = package.sha256 in imported
-                except WorkbenchError as exc:
-                    check.problems.append(Problem(Location(Path(path).name), "", str(exc)))
+                except WorkbenchError as exc:  # its message names the file already
+                    check.problems.append(Problem(Location(Path(path).name), "", _without_file(exc, path)))
                     package = None
                 opened.append((check, package))
             result = ImportReport([c for c, _ in opened], dry_run=dry_run)
@@ -230,8 +230,15 @@ class Packages:
         result.unchanged += counts.unchanged
 
 
+def _without_file(exc: WorkbenchError, path: str | Path) -> str:
+    text = str(exc)
+    return text.removeprefix(f"{Path(path).name}: ")
+
+
 def _checked(field: str, value: object, lo: int, hi: int) -> object:
     """A field of a package's observation, held to the rules a sheet's cell is held to; ValueError if not."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(tr("bukan teks atau angka"))
     if field in ("score", "claim"):
         return clean.score(value, lo, hi)
     if field in ("notes", "recommendation"):

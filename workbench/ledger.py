@@ -1,0 +1,176 @@
+"""What the audit log accounts for: every row whose change matters has its current value in the log (the
+last entry for it), so that a row changed, added, moved or removed outside the workbench is named by
+`workbench check`. The log itself is chained and signed (`workbench.db.audit`).
+
+Accounted for: observations (what each is about, its score and status), agreed scores, units, evaluators,
+instruments and their stored indicators, closed periods, settings, certificate settings, the office's
+signing keys, certificates (issued, their token, revoked), and the results cache, which must equal the
+results computed afresh.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from workbench.db.audit import AuditLog, Change, digest
+from workbench.db.settings import SETTINGS, Settings
+from workbench.db.store import Store
+from workbench.domain.instrument import Instrument, from_dict
+from workbench.i18n import tr
+from workbench.observations import KEY_SQL
+from workbench.registry import RECORD_SQL, Registry
+from workbench.results import Results
+
+LEDGER_VERSION = "2"  # what the log accounts for; a database made before is brought up to it once
+
+
+@dataclass(frozen=True)
+class Account:
+    """One kind of row as the log accounts for it: entity and field of its entries, the rows' current values
+    by key, what a person calls each key, and what to say when a value differs or a row is gone."""
+
+    entity: str
+    field: str
+    current: dict[str, str | None]
+    changed: str
+    gone: str = ""
+    default: str | None = None  # the value of a row the log has not mentioned yet
+    names: dict[str, str] = dataclass_field(default_factory=dict)
+    new_kind: bool = False  # recorded since LEDGER_VERSION: a database made before may lack entries
+
+
+class Ledger:
+    """Compares the data with what the log says it is."""
+
+    def __init__(self, store: Store, audit: AuditLog, registry: Registry, results: Results,
+                 settings: Settings) -> None:
+        self._store = store
+        self._audit = audit
+        self._registry = registry
+        self._results = results
+        self._settings = settings
+
+    def _accounts(self) -> list[Account]:
+        conn = self._store.conn
+        periods = dict(conn.execute("SELECT uuid, name FROM periods"))
+        return [
+            Account("observation", "key", dict(conn.execute(KEY_SQL)),
+                    tr("observasi {key}: dipindah ke unit, indikator, evaluator atau periode lain di luar aplikasi"),
+                    tr("observasi {key}: dihapus di luar aplikasi"), new_kind=True),
+            Account("observation", "score", {u: None if s is None else str(s)
+                                             for u, s in conn.execute("SELECT uuid, score FROM observations")},
+                    tr("observasi {key}: nilai {value} tidak sesuai log audit ({logged})"),
+                    tr("observasi {key}: dihapus di luar aplikasi (nilainya {logged} menurut log audit)")),
+            Account("observation", "status", dict(conn.execute("SELECT uuid, status FROM observations")),
+                    tr("observasi {key}: status {value} tidak sesuai log audit ({logged})"), default="draft"),
+            Account("consensus", "score", {k: str(s) for k, s in conn.execute(
+                "SELECT p.name || '/' || u.code || '/' || i.code, c.score FROM consensus c JOIN periods p "
+                "ON p.id = c.period_id JOIN units u ON u.id = c.unit_id JOIN indicators i ON i.id = c.indicator_id")},
+                    tr("kesepakatan {key}: nilai {value} tidak sesuai log audit ({logged})"),
+                    tr("kesepakatan {key}: dihapus di luar aplikasi (nilainya {logged} menurut log audit)")),
+            Account("unit", "record", dict(conn.execute(RECORD_SQL)),
+                    tr("unit {value}: tidak sesuai log audit ({logged})"),
+                    tr("unit {logged}: dihapus di luar aplikasi"), new_kind=True),
+            Account("evaluator", "name", dict(conn.execute("SELECT uuid, name FROM evaluators")),
+                    tr("evaluator {value}: tidak sesuai log audit ({logged})"),
+                    tr("evaluator {logged}: dihapus di luar aplikasi"), new_kind=True),
+            Account("instrument", "definition", {i: digest(d) for i, d in conn.execute(
+                "SELECT id, definition FROM instruments")},
+                    tr("instrumen {key}: definisinya diubah di luar aplikasi"),
+                    tr("instrumen {key}: dihapus di luar aplikasi"), new_kind=True),
+            Account("signing_key", "public_pem", {k: digest(p) for k, p in conn.execute(
+                "SELECT key_id, public_pem FROM signing_keys")},
+                    tr("kunci tanda tangan {key}: tidak tercatat di log audit (dipasang di luar aplikasi?)"),
+                    tr("kunci tanda tangan {key}: dihapus di luar aplikasi"), new_kind=True),
+            Account("certificate", "issued", {n: c for n, c in conn.execute(
+                "SELECT c.number, u.code FROM certificates c JOIN units u ON u.id = c.unit_id")},
+                    tr("piagam {key}: tidak tercatat di log audit"),
+                    tr("piagam {key}: dihapus dari register di luar aplikasi")),
+            Account("certificate", "token", {n: digest(t) for n, t in conn.execute(
+                "SELECT number, token FROM certificates")},
+                    tr("piagam {key}: isi token tidak sesuai log audit"), new_kind=True),
+            Account("certificate", "revoked", {n: str(r) for n, r in conn.execute(
+                "SELECT number, revoked FROM certificates")},
+                    tr("piagam {key}: status pencabutan tidak sesuai log audit"), default="0"),
+            Account("period", "name", periods, tr("periode {value}: nama tidak sesuai log audit ({logged})"),
+                    tr("periode {logged}: dihapus di luar aplikasi"), new_kind=True),
+            Account("period", "closed", {u: str(c) for u, c in conn.execute("SELECT uuid, closed FROM periods")},
+                    tr("periode {key}: status tutup tidak sesuai log audit"), default="0", names=periods),
+            Account("certificate_settings", "settings", dict(conn.execute(
+                "SELECT p.uuid, c.settings FROM certificate_settings c JOIN periods p ON p.id = c.period_id")),
+                    tr("pengaturan piagam periode {key} diubah di luar aplikasi"),
+                    tr("pengaturan piagam periode {key} dihapus di luar aplikasi"), names=periods),
+        ]
+
+    def complete(self) -> None:
+        """Note in the log that it accounts for every kind of row (a new database; one made by an earlier
+        version lacks the note, and its rows of the kinds added since are then checked only where logged)."""
+        self._audit.append([Change("workbook", "ledger", "version", None, LEDGER_VERSION)], actor="workbench")
+
+    def unaccounted(self) -> list[str]:
+        """Every row the log does not account for, one line each ([] when the data is what the log says)."""
+        problems: list[str] = []
+        whole = self._audit.latest("workbook", "version").get("ledger") == LEDGER_VERSION
+        for account in self._accounts():
+            logged = self._audit.latest(account.entity, account.field)
+            for key, value in account.current.items():
+                if account.new_kind and not whole and key not in logged:
+                    continue
+                if value != logged.get(key, account.default):
+                    problems.append(account.changed.format(key=account.names.get(key, key), value=value,
+                                                           logged=logged.get(key, account.default)))
+            if account.gone:
+                problems += [account.gone.format(key=account.names.get(key, key), logged=value)
+                             for key, value in logged.items() if key not in account.current and value is not None]
+        problems += self._settings_unaccounted()
+        problems += self._instruments_unaccounted()
+        problems += self._observations_unaccounted()
+        problems += self._results_unaccounted()
+        return problems
+
+    def _settings_unaccounted(self) -> list[str]:
+        logged = self._audit.latest("setting", "value")
+        return [tr("pengaturan {name}: '{value}' tidak sesuai log audit", name=key, value=self._settings.get(key))
+                for key in SETTINGS if self._settings.get(key) != logged.get(key, SETTINGS[key].default)]
+
+    def _instruments_unaccounted(self) -> list[str]:
+        """Indicators and aspects stored as their instrument's definition says (results read their weights)."""
+        problems = []
+        conn = self._store.conn
+        for ident, definition in conn.execute("SELECT id, definition FROM instruments WHERE kind = 'ipp'"):
+            inst = from_dict(json.loads(definition))
+            assert isinstance(inst, Instrument)
+            expected = {(a.code, round(a.weight, 9), i.code, round(i.weight, 9), round(i.global_weight, 9),
+                         int(i.scored)) for a in inst.aspects for i in a.indicators}
+            stored = {(a, round(aw, 9), i, round(w, 9), round(gw, 9), s) for a, aw, i, w, gw, s in conn.execute(
+                "SELECT a.code, a.weight, i.code, i.weight, i.global_weight, i.scored FROM indicators i "
+                "JOIN aspects a ON a.id = i.aspect_id WHERE i.instrument_id = ?", (ident,))}
+            if stored != expected:
+                problems.append(tr("instrumen {key}: indikator atau bobot tersimpan tidak sesuai definisinya",
+                                   key=ident))
+        return problems
+
+    def _observations_unaccounted(self) -> list[str]:
+        conn = self._store.conn
+        problems = [tr("observasi {uuid}: indikator bukan milik instrumen periode", uuid=r[0]) for r in conn.execute(
+            "SELECT o.uuid FROM observations o JOIN periods p ON p.id = o.period_id "
+            "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
+        problems += [tr("observasi {uuid}: status {status} tanpa nilai", uuid=uuid, status=status) for uuid, status
+                     in conn.execute("SELECT uuid, status FROM observations WHERE status <> 'draft' AND score IS NULL")]
+        return problems
+
+    def _results_unaccounted(self) -> list[str]:
+        """A results cache marked fresh must hold what the scores give now (the app's tables read it)."""
+        problems = []
+        for period in self._registry.periods():
+            if not self._results.is_fresh(period.name):
+                continue
+            cached = {r.unit: (r.ipp, r.category, r.rank, r.scored)
+                      for r in self._results.page(period.name, limit=1 << 62)}
+            computed = {r.unit: (r.ipp, r.category, r.rank, r.scored) for r in self._results.scores(period.name)}
+            problems += [tr("hasil tersimpan {unit} periode {period} tidak sesuai nilai; hitung ulang (F5)",
+                            unit=unit, period=period.name) for unit in sorted(computed)
+                         if cached.get(unit) != computed[unit]]
+        return problems
