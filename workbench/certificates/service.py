@@ -117,11 +117,14 @@ class Certificates:
         return self._store.value("SELECT 1 FROM signing_keys") is not None
 
     def public_key(self) -> bytes:
-        """The public key to publish, as PEM."""
-        pem = self._store.value("SELECT public_pem FROM signing_keys")
-        if pem is None:
+        """The public key to publish, as PEM; refused when it is not the key the audit log recorded."""
+        row = self._store.one("SELECT key_id, public_pem FROM signing_keys")
+        if row is None:
             raise WorkbenchError("Belum ada kunci tanda tangan; buat kunci lebih dahulu")
-        return str(pem).encode()
+        if self._audit.latest("signing_key", "public_pem").get(str(row[0])) != digest(str(row[1])):
+            raise WorkbenchError("Kunci publik di basis data ini tidak sesuai log audit; periksa dengan "
+                                 "`workbench check`")
+        return str(row[1]).encode()
 
     def _private_key(self, passphrase: str) -> tokens.Ed25519PrivateKey:
         pem = self._store.value("SELECT private_pem FROM signing_keys")
