@@ -56,11 +56,13 @@ def main() -> None:
     package = folder / "paket.wbpkg"
     package.unlink(missing_ok=True)
     copied = folder / "copytree"
-    shutil.rmtree(copied, ignore_errors=True)
-
-    start = time.perf_counter()
-    shutil.copytree(Path(str(source) + ".evidence"), copied)
-    baseline = time.perf_counter() - start
+    times = []
+    for _ in range(3):  # the best of three: the first copy may also read the files from disk
+        shutil.rmtree(copied, ignore_errors=True)
+        start = time.perf_counter()
+        shutil.copytree(Path(str(source) + ".evidence"), copied)
+        times.append(time.perf_counter() - start)
+    baseline = min(times)
 
     start = time.perf_counter()
     with Workbook(source) as wb:
@@ -74,7 +76,7 @@ def main() -> None:
     ours = export + imported
     print(f"package: {exported.observations:,} observations, {exported.evidence} evidence files of 100 KB, "
           f"{package.stat().st_size / 1e6:.0f} MB")
-    print(f"shutil.copytree of the evidence files alone: {baseline:.2f} s")
+    print(f"shutil.copytree of the evidence files alone: {baseline:.2f} s (best of three)")
     print(f"workbench export {export:.2f} s + import {imported:.2f} s (checked, merged, audited) = {ours:.2f} s")
     print(f"ratio workbench / copytree: {ours / baseline:.2f}x (aim <= 2x)")
 
