@@ -121,6 +121,8 @@ class EntryPage(QWidget):
         next_button = QPushButton(tr("Berikutnya belum dinilai (N)"))
         next_button.clicked.connect(self.next_unscored)
         final_button = QPushButton(tr("Tandai unit final"))
+        final_button.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        final_button.setToolTip(tr("Tandai semua nilai unit ini final (Ctrl+Shift+F)"))
         final_button.clicked.connect(self.finalize_unit)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Periode")))
@@ -147,7 +149,11 @@ class EntryPage(QWidget):
         self.form.evidence_added.connect(self.add_evidence)
         self.form.evidence_opened.connect(self.open_evidence)
         self.form.evidence_removed.connect(self.remove_evidence)
+        self.form.date.refused.connect(self._say)
+        QWidget.setTabOrder(self.navigator, self.indicators)
+        QWidget.setTabOrder(self.indicators, self.form.rubric)  # then down the form, field by field
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the indicators straight into the form
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
 

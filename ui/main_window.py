@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLockFile, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -72,11 +72,25 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
-        self.resize(1280, 800)
         self._build()
-        self.restoreGeometry(settings.state("persist/geometry"))
+        if not self.restoreGeometry(settings.state("persist/geometry")):
+            self.resize(1280, 800)
         self.restoreState(settings.state("persist/window_state"))
+        self._fit_to_screen()
         self._after_open()
+
+    def _fit_to_screen(self) -> None:
+        """Keep the window within the screen it opens on (a 1366 x 768 laptop, or a screen smaller than the
+        one the window was last closed on), so that the status bar with the save state stays in sight."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.size()  # title bar and borders the window system adds
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not available.contains(self.frameGeometry()):
+            self.move(available.topLeft())
 
     @property
     def app_user(self) -> str:
@@ -197,7 +211,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(i18n.language() == code)
             group.addAction(action)
-        help_ = bar.addMenu(tr("Ban&tuan"))
+        help_ = bar.addMenu(tr("Bant&uan"))
         self._action(help_, tr("&Tentang"), self._about)
 
     def _fill_recent(self) -> None:
@@ -511,6 +525,10 @@ class MainWindow(QMainWindow):
         self.settings.set("persist/results_splitter", self.results.splitter.saveState())
         self.settings.set("setting/evaluator", self.entry.evaluator)
         self.settings.set("persist/tab", self.tabs.currentIndex())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_to_screen()  # the window system's frame is known once the window is shown
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.entry.form.commit_pending()

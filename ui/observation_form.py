@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -24,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui.file_drop_list import FileDropList
+from workbench.domain import values
 from workbench.domain.instrument import Indicator
 from workbench.domain.values import METHODS, STATUS_LABELS
 from workbench.evidence import Evidence
 from workbench.i18n import tr
 from workbench.observations import Observation
 
-NO_DATE = QDate(2000, 1, 1)
 ShaRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -56,6 +57,49 @@ class CommitTextEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         self.commit()
         super().focusOutEvent(event)
+
+
+class DateField(QLineEdit):
+    """A date typed as Indonesians write it (28/11/2026, 28-11-2026, 28112026, 28 Nov 2026, 8 Maret 2022),
+    or today with Ctrl+; as in a spreadsheet. Reports the ISO date, or None when emptied, when left."""
+
+    committed = Signal(object)  # str | None
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shown: str | None = None
+        self.setPlaceholderText(tr("hh-bb-tttt, mis. 28-11-2026"))
+        self.setToolTip(tr("Ketik tanggal (28/11/2026, 28 Nov 2026); Ctrl+; untuk hari ini"))
+        self.editingFinished.connect(self.commit)
+        today = QAction(self)
+        today.setShortcut(QKeySequence("Ctrl+;"))
+        today.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        today.triggered.connect(self.set_today)
+        self.addAction(today)
+
+    def show_date(self, iso: str | None) -> None:
+        self._shown = iso
+        self.setText(date.fromisoformat(iso).strftime("%d-%m-%Y") if iso else "")
+        self.setStyleSheet("")
+
+    def set_today(self) -> None:
+        self.setText(date.today().strftime("%d-%m-%Y"))
+        self.commit()
+
+    def commit(self) -> None:
+        try:
+            iso = values.observed_date(self.text())
+        except ValueError as exc:
+            self.setStyleSheet("border: 1px solid #c62828;")
+            self.refused.emit(str(exc))
+            return
+        self.setStyleSheet("")
+        if iso is not None:
+            self.setText(date.fromisoformat(iso).strftime("%d-%m-%Y"))
+        if iso != self._shown:
+            self._shown = iso
+            self.committed.emit(iso)
 
 
 class ObservationForm(QWidget):
@@ -99,12 +143,8 @@ class ObservationForm(QWidget):
         for method, label in zip(METHODS, (tr("Desk (dokumen)"), tr("Lapangan"), tr("Wawancara")), strict=True):
             self.method.addItem(label, method)
         self.method.activated.connect(lambda _: self._edited("method", self.method.currentData()))
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd-MM-yyyy")
-        self.date.setMinimumDate(NO_DATE)
-        self.date.setSpecialValueText("–")
-        self.date.dateChanged.connect(self._on_date_changed)
+        self.date = DateField()
+        self.date.committed.connect(lambda iso: self._edited("observed_on", iso))
         self.notes = CommitTextEdit()
         self.notes.setPlaceholderText(tr("Catatan pengamatan lapangan"))
         self.notes.committed.connect(lambda text: self._edited("notes", text))
@@ -129,14 +169,19 @@ class ObservationForm(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
 
+        # Alt+letter reaches each field (the label's buddy); the letters are not those of the menus
         fields = QFormLayout()
-        fields.addRow(tr("Klaim unit (F-01)"), self.claim)
-        fields.addRow(tr("Metode"), self.method)
-        fields.addRow(tr("Tanggal"), self.date)
-        fields.addRow(tr("Catatan"), self.notes)
-        fields.addRow(tr("Rekomendasi"), self.recommendation)
-        fields.addRow(tr("Bukti dukung"), self.evidence)
+        for label, widget in ((tr("&Klaim unit (F-01)"), self.claim), (tr("&Metode"), self.method),
+                              (tr("Tan&ggal"), self.date), (tr("&Catatan"), self.notes),
+                              (tr("&Rekomendasi"), self.recommendation), (tr("Bukt&i dukung"), self.evidence)):
+            fields.addRow(label, widget)
+            key = f"Alt+{label[label.index('&') + 1].upper()}"
+            widget.setToolTip(f"{widget.toolTip()} ({key})" if widget.toolTip() else key)
         fields.addRow("", buttons)
+        self.tab_order = [self.rubric, self.claim, self.method, self.date, self.notes, self.recommendation,
+                          self.evidence, add, open_, remove]
+        for before, after in zip(self.tab_order, self.tab_order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -165,8 +210,7 @@ class ObservationForm(QWidget):
             self.rubric.setCurrentRow(-1 if score is None else score)
             self.claim.setCurrentIndex(0 if not obs or obs.claim is None else obs.claim + 1)
             self.method.setCurrentIndex(self.method.findData(obs.method if obs else None))
-            self.date.setDate(QDate.fromString(obs.observed_on, "yyyy-MM-dd") if obs and obs.observed_on
-                              else NO_DATE)
+            self.date.show_date(obs.observed_on if obs else None)
             self.notes.show_text(obs.notes if obs else "")
             self.recommendation.show_text(obs.recommendation if obs else "")
             self.show_status(obs)
@@ -194,6 +238,8 @@ class ObservationForm(QWidget):
         """Report text fields edited but not yet left (before switching indicator or closing)."""
         self.notes.commit()
         self.recommendation.commit()
+        if self.date.hasFocus():
+            self.date.commit()
 
     # --- edits -----------------------------------------------------------------------------
 
@@ -204,9 +250,6 @@ class ObservationForm(QWidget):
     def _on_rubric_activated(self, item: QListWidgetItem) -> None:
         if not self._loading:
             self.score_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
-
-    def _on_date_changed(self, value: QDate) -> None:
-        self._edited("observed_on", None if value == NO_DATE else value.toString("yyyy-MM-dd"))
 
     def _on_add_clicked(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, tr("Tambah bukti dukung"), str(Path.home()))

@@ -26,6 +26,7 @@ class ResultsTableModel(QAbstractTableModel):
         self.wb, self.period = wb, period
         inst = wb.registry.scored_instrument(wb.registry.period(period))
         self.aspects = [a.code for a in inst.aspects if a.weight > 0]
+        self.aspect_names = {a.code: f"{a.code} · {pick(a.name, a.name_en)}" for a in inst.aspects}
         self.columns = ["rank", "unit", "name", "institution", "ipp", "category", "label", *self.aspects,
                         "evaluators", "conflicts", "scored"]
         self.search: str = ""
@@ -72,6 +73,8 @@ class ResultsTableModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.aspect_names.get(self.columns[section], self.headers()[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -144,8 +144,10 @@ class ResultsPage(QWidget):
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate([90, 80, 260, 240, 60, 76, 150] + [48] * len(self.model.aspects) + [70, 60, 70]):
+        # the unit's name takes what the other columns leave: on a 1366-pixel laptop nothing scrolls sideways
+        for column, width in enumerate([84, 90, 0, 200, 52, 70, 130] + [44] * len(self.model.aspects) + [70, 56, 64]):
             self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(self.model.columns.index("name"), QHeaderView.ResizeMode.Stretch)
         self._show_count()
         self.show_unit(None)
         if self.isVisible():
@@ -290,4 +292,5 @@ class ResultsPage(QWidget):
                                          str(agreed[ind.code]["score"]) if ind.code in agreed else "",
                                          " | ".join(notes[ind.code])])
         self.detail.resizeColumnToContents(1)
+        self.detail.setColumnWidth(1, max(self.detail.columnWidth(1), self.detail.header().sectionSizeHint(1)))
         self.detail.setColumnWidth(0, 330)

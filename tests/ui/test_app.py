@@ -1,3 +1,4 @@
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from tests.conftest import write_xlsx
@@ -143,3 +144,21 @@ def test_units_are_imported_from_a_sheet_in_the_app(qtbot, window, tmp_path):
     wait_ops(qtbot)
     shown = [m for m in window.findChildren(QMessageBox) if m.isVisible()]
     assert "salah.xlsx, lembar 'Data', baris 2" in shown[-1].text()
+
+
+def test_the_window_fits_a_1366_by_768_laptop_with_its_status_bar_in_sight(qtbot, window):
+    from PySide6.QtCore import QPoint
+
+    screen = window.screen().availableGeometry()
+    assert (screen.width(), screen.height()) == (1366, 768)
+    assert screen.contains(window.frameGeometry()), window.frameGeometry()
+    bar = window.statusBar()
+    bottom = bar.mapTo(window, QPoint(0, bar.height())).y()
+    assert bar.isVisible() and bottom <= window.height() and window.save_label.isVisible()
+    assert window.minimumSizeHint().height() <= screen.height()
+    window.tabs.setCurrentIndex(1)  # Hasil: what matters without scrolling sideways
+    wait_ops(qtbot)
+    table = window.results.table
+    assert table.horizontalScrollBar().maximum() == 0, table.horizontalScrollBar().maximum()
+    aspect = table.model().columns.index("I")
+    assert table.model().headerData(aspect, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith("I · ")

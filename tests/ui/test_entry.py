@@ -123,3 +123,51 @@ def test_window_renders_not_blank(qtbot, window, tmp_path):
     image = window.grab().toImage()
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 20 and Path(shot).stat().st_size > 10_000
+
+
+def test_the_form_is_reached_by_tab_field_after_field_and_by_alt_letters(qtbot, window):
+    entry = window.entry
+    window.activateWindow()
+    entry.select_unit("U1")
+    entry.indicators.setFocus()
+    qtbot.waitUntil(entry.indicators.hasFocus)
+    visited = []
+    for _ in range(len(entry.form.tab_order)):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(window.focusWidget())
+    assert visited == entry.form.tab_order  # rubric, claim, method, date, notes, recommendation, evidence, ...
+    for key, field in ((Qt.Key.Key_C, entry.form.notes), (Qt.Key.Key_R, entry.form.recommendation),
+                       (Qt.Key.Key_I, entry.form.evidence), (Qt.Key.Key_G, entry.form.date)):
+        qtbot.keyClick(window.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
+        assert window.focusWidget() is field and field.toolTip().endswith(f"Alt+{chr(key)})" if field is
+                                                                              entry.form.date else f"Alt+{chr(key)}")
+
+
+def test_a_date_typed_as_indonesians_write_it_is_saved(qtbot, window):
+    from datetime import date
+
+    entry = window.entry
+    entry.evaluator_box.setCurrentText("Ani")
+    entry.reload()
+    entry.select_unit("U1")
+    field = entry.form.date
+
+    def typed(text):
+        field.setFocus()
+        field.selectAll()
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+        wait_ops(qtbot)
+        obs = window.wb.observations.get(unit="U1", indicator=entry.indicator, evaluator="Ani")
+        return obs.observed_on if obs else None
+
+    assert typed("28112026") == "2026-11-28" and field.text() == "28-11-2026"
+    assert typed("8 Maret 2022") == "2022-03-08"
+    assert typed("28/11/2026") == "2026-11-28"
+    assert typed("31 Februari 2026") == "2026-11-28"  # refused: the stored date stays
+    assert "bukan tanggal" in entry.last_message and "border" in field.styleSheet()
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Semicolon, Qt.KeyboardModifier.ControlModifier)  # today, as in a spreadsheet
+    wait_ops(qtbot)
+    assert window.wb.observations.get(unit="U1", indicator=entry.indicator, evaluator="Ani").observed_on == \
+        date.today().isoformat()

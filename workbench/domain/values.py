@@ -122,7 +122,8 @@ def score(value: object, lo: int = 0, hi: int = 5) -> int | None:
 
 
 def observed_date(value: object) -> str | None:
-    """An ISO date from a date cell, an Excel serial, "8 Maret 2022", "08/03/2022" (day first) or ISO text."""
+    """An ISO date from a date cell, an Excel serial, "8 Maret 2022", "08/03/2022" (day first), "08032022"
+    or ISO text."""
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -151,7 +152,7 @@ def _text_date(typed: str) -> str:
         match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?", raw)
         if match:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
-        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw)
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw) or re.fullmatch(r"(\d{2})(\d{2})(\d{4})", raw)
         if match:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
     except ValueError:
