@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtGui import QPageLayout, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,9 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.database import Database
+from ui.observation_form import open_file
 from ui.pdf_preview import page_count, page_image
+from ui.settings import Settings
 from workbench import WorkbenchError, Workbook
 from workbench.certificates.service import Certificate, CertificateSettings
+from workbench.domain.values import file_name_part
 from workbench.events import Changes
 from workbench.i18n import tr
 from workbench.progress import CancelToken, ProgressCallback
@@ -43,12 +45,12 @@ NumberRole = Qt.ItemDataRole.UserRole + 1
 class CertificatesDialog(QDialog):
     """Three tabs: settings (load/save), issue (with preview, print, revoke), verify."""
 
-    def __init__(self, db: Database, period: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, period: str, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.period = db, period
+        self.db, self.period, self.app_settings = db, period, settings
         self.setWindowTitle(tr("Piagam penghargaan") + f" · {period}")
         self.resize(1100, 700)
-        self.folder = Path(tempfile.mkdtemp(prefix="piagam-"))
+        self.folder = output_folder(settings) / file_name_part(period)
         self.certificates: list[Certificate] = []
         tabs = QTabWidget()
         tabs.addTab(self._settings_tab(), tr("Pengaturan"))
@@ -126,13 +128,29 @@ class CertificatesDialog(QDialog):
         self.passphrase.setPlaceholderText(tr("kata sandi kunci kantor"))
         make_key = QPushButton(tr("Buat kunci…"))
         make_key.clicked.connect(self._on_make_key_clicked)
+        export_key = QPushButton(tr("Ekspor kunci publik…"))
+        export_key.setToolTip(tr("Berkas kecil untuk dibagikan: siapa pun dapat memeriksa piagam dengannya"))
+        export_key.clicked.connect(self._on_export_key_clicked)
         issue = QPushButton(tr("Terbitkan piagam"))
         issue.clicked.connect(self.issue)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Kata sandi")))
         bar.addWidget(self.passphrase, 1)
         bar.addWidget(make_key)
+        bar.addWidget(export_key)
         bar.addWidget(issue)
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        choose = QPushButton(tr("Ganti folder…"))
+        choose.clicked.connect(self._on_choose_folder_clicked)
+        open_folder = QPushButton(tr("Buka folder"))
+        open_folder.clicked.connect(lambda: open_file(self.folder))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(QLabel(tr("Folder PDF")))
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(choose)
+        folder_row.addWidget(open_folder)
+        self._show_folder()
         self.eligible = QLabel()
         self.eligible.setWordWrap(True)
         self.list = QListWidget()
@@ -144,12 +162,15 @@ class CertificatesDialog(QDialog):
         open_.clicked.connect(self._on_save_clicked)
         print_ = QPushButton(tr("Cetak…"))
         print_.clicked.connect(self._on_print_clicked)
+        print_all = QPushButton(tr("Cetak semua…"))
+        print_all.setToolTip(tr("Semua piagam yang berlaku dari satu PDF gabungan (piagam-semua.pdf)"))
+        print_all.clicked.connect(self._on_print_all_clicked)
         revoke = QPushButton(tr("Cabut…"))
         revoke.clicked.connect(self._on_revoke_clicked)
         self.issue_message = QLabel()
         self.issue_message.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (open_, print_, revoke):
+        for button in (open_, print_, print_all, revoke):
             buttons.addWidget(button)
         buttons.addStretch()
         left = QVBoxLayout()
@@ -161,9 +182,40 @@ class CertificatesDialog(QDialog):
         body.addWidget(self.preview_label, 2)
         layout = QVBoxLayout(page)
         layout.addLayout(bar)
+        layout.addLayout(folder_row)
         layout.addLayout(body, 1)
         layout.addWidget(self.issue_message)
         return page
+
+    def _show_folder(self) -> None:
+        self.folder_label.setText(str(self.folder))
+
+    def _on_choose_folder_clicked(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr("Folder PDF piagam dan laporan"), str(self.folder))
+        if chosen:
+            self.set_folder(Path(chosen))
+
+    def set_folder(self, folder: Path) -> None:
+        """Write certificates into `folder` from now on (remembered for the next time)."""
+        self.folder = folder
+        self.app_settings.set("persist/certificate_folder", str(folder))
+        self._show_folder()
+
+    def _on_export_key_clicked(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, tr("Ekspor kunci publik"),
+                                                str(self.folder.parent / "kunci-publik.pem"), "PEM (*.pem)")
+        if target:
+            self.export_key(Path(target))
+
+    def export_key(self, target: Path) -> bool:
+        try:
+            target.write_bytes(self.db.reader.certificates.public_key())
+        except (WorkbenchError, OSError) as exc:
+            self.issue_message.setText(str(exc))
+            return False
+        self.issue_message.setText(tr("Kunci publik disimpan: {path}. Bagikan berkas ini; kata sandi tidak ikut.",
+                                      path=target))
+        return True
 
     def show_certificates(self) -> None:
         eligible = self.db.reader.certificates.eligible(self.period)
@@ -228,25 +280,26 @@ class CertificatesDialog(QDialog):
                 Path(target).write_bytes(self.pdf_of(number).read_bytes())
 
     def print_certificate(self, number: str, printer: QPrinter) -> None:
-        """Draw the certificate's page, rendered at 300 dpi, onto a printer page."""
-        image = page_image(self.pdf_of(number), scale=300 / 72)
-        painter = QPainter(printer)
-        area = painter.viewport()
-        size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter.setViewport(area.x(), area.y(), size.width(), size.height())
-        painter.setWindow(image.rect())
-        painter.drawImage(0, 0, image)
-        painter.end()
+        """Print one certificate (see `print_pdf`)."""
+        print_pdf(self.pdf_of(number), printer)
+
+    def _printer(self) -> QPrinter | None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        dialog = QPrintDialog(printer, self)
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _on_print_clicked(self) -> None:
         number = self.selected()
-        if not number:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageOrientation(printer.pageLayout().orientation().Landscape)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if number and (printer := self._printer()):
             self.print_certificate(number, printer)
+
+    def _on_print_all_clicked(self) -> None:
+        combined = self.folder / "piagam-semua.pdf"
+        if not combined.is_file():
+            self.issue_message.setText(tr("Terbitkan piagam lebih dahulu"))
+        elif printer := self._printer():
+            print_pdf(combined, printer)
 
     def _on_revoke_clicked(self) -> None:
         number = self.selected()
@@ -306,3 +359,34 @@ class CertificatesDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, tr("Buka PDF piagam"), str(self.folder), "PDF (*.pdf)")
         if path and page_count(path):
             self.verify_pdf(path)
+
+
+def output_folder(settings: Settings) -> Path:
+    """Where certificates and reports go: the folder last chosen, else Piagam in the user's documents."""
+    chosen = settings.text("persist/certificate_folder")
+    if chosen:
+        return Path(chosen)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents or Path.home()) / "Piagam"
+
+
+def print_pdf(pdf: Path, printer: QPrinter) -> None:
+    """Print a PDF. Printed to a PDF file, the file is the PDF itself, byte for byte, so that it still carries
+    its signed token and verifies; on paper each page is rendered at 300 dpi (the QR code carries the token)."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        Path(printer.outputFileName()).write_bytes(pdf.read_bytes())
+        return
+    painter = QPainter(printer)
+    try:
+        for page in range(page_count(pdf)):
+            if page:
+                printer.newPage()
+            image = page_image(pdf, scale=300 / 72, page=page)
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(area.x(), area.y(), size.width(), size.height())
+            painter.setWindow(image.rect())
+            painter.drawImage(0, 0, image)
+            painter.setViewport(area)
+    finally:
+        painter.end()

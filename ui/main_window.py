@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
         """Certificate settings, issuing with preview and print, revoking and verifying."""
         from ui.certificates_dialog import CertificatesDialog  # imported when used: it brings reportlab
 
-        dialog = CertificatesDialog(self.db, self.results.period, self)
+        dialog = CertificatesDialog(self.db, self.results.period, self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -33,6 +33,7 @@ OPTIONS: dict[str, Option] = {o.key: o for o in (
     Option("persist/results_header", QByteArray(), QByteArray),
     Option("persist/recent_files", [], list),
     Option("persist/last_folder", "", str),
+    Option("persist/certificate_folder", "", str),  # where certificates and reports are written
     Option("persist/last_database", "", str),
     Option("persist/tab", 0, int),
 )}

@@ -18,6 +18,8 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     window = MainWindow(settings, path)
     qtbot.addWidget(window)
     dialog = window.open_certificates()
+    dialog.set_folder(tmp_path / "piagam")
+    assert settings.text("persist/certificate_folder") == str(tmp_path / "piagam")  # remembered
     dialog.fields["signatory_name"].setText("Tjahjo Kumolo")
     dialog.fields["numbering"].setText("{seq:03d}/PP/{tahun}")
     dialog.save()  # an unknown placeholder
@@ -46,7 +48,10 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "cetak.pdf"))
     dialog.print_certificate("001/PPP/2021", printer)
-    assert (tmp_path / "cetak.pdf").stat().st_size > 10_000
+    assert dialog.verify_pdf(tmp_path / "cetak.pdf")  # printed to a file, it is the certificate: it verifies
+    assert (tmp_path / "piagam" / "piagam-semua.pdf").is_file()
+    key = tmp_path / "kunci-publik.pem"
+    assert dialog.export_key(key) and b"PUBLIC KEY" in key.read_bytes()
 
     pdf = dialog.pdf_of("001/PPP/2021")
     assert dialog.verify_pdf(pdf) and "SAH: piagam 001/PPP/2021" in dialog.verdict.text()
