@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint messages clean
+.PHONY: run test bench lint messages dist dist-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# on Linux, first the X11 libraries Qt needs (it prints the apt-get line when some are missing)
 run: $(STAMP)
+	$(BIN)/python -m ui.platform_check
 	$(BIN)/python main.py
 
 # lint (ruff, types, the direction of imports), then every test, headless
@@ -31,5 +33,20 @@ lint: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python tools/messages.py
 
+# the app in one folder that starts without Python (PyInstaller): dist/workbench/workbench-gui and workbench
+dist: $(STAMP)
+	$(BIN)/python -m pip install -q 'pyinstaller>=6'
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/workbench.spec
+
+# the built programs tried as a person would, headless, in a home folder of their own
+CHECK := build/dist-check
+dist-check: dist
+	rm -rf $(CHECK) && mkdir -p $(CHECK)/home
+	HOME=$(CURDIR)/$(CHECK)/home dist/workbench/workbench --version
+	HOME=$(CURDIR)/$(CHECK)/home dist/workbench/workbench init $(CHECK)/coba.sqlite --period "PEKPPP 2026"
+	HOME=$(CURDIR)/$(CHECK)/home QT_QPA_PLATFORM=offscreen dist/workbench/workbench-gui $(CHECK)/coba.sqlite \
+		--check-start
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

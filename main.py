@@ -1,10 +1,15 @@
-"""Start the desktop app: `python main.py [DATABASE]` (default: the user's data folder)."""
+"""Start the desktop app: `python main.py [DATABASE]` (default: the user's data folder).
+
+`--check-start` opens the database, shows the window, and quits with 0 once it is up (how `make dist-check`
+tries a packaged build without a person at the screen).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui import crash, process
@@ -14,6 +19,8 @@ from ui.settings import APPLICATION, ORGANIZATION, Settings, default_database
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
+    check_start = "--check-start" in argv
+    argv = [a for a in argv if a != "--check-start"]
     process.tune()
     app = QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
@@ -24,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(argv[1]) if len(argv) > 1 else default_database()
     window = MainWindow(settings, path, demo=len(argv) <= 1)
     window.show()
-    if first_run and len(argv) <= 1:
+    if check_start:
+        QTimer.singleShot(0, lambda: print(f"started: {window.windowTitle()}", flush=True) or app.quit())
+    elif first_run and len(argv) <= 1:
         window.start()  # over the example data: a new user chooses what to do first
     process.settle()
     return app.exec()

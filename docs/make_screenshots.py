@@ -1,4 +1,5 @@
-"""Render the entry and results screens on the demo database to docs/*.png (offscreen)."""
+"""Render what a new user sees, on the demo database, to docs/*.png: offscreen, on a 1366 x 768 screen
+(Mulai, the new-evaluation wizard, Entri, Hasil and the certificates dialog)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={ROOT / 'tests' / 'data' / 'screen-1366x768.json'}")
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ui.main_window import MainWindow  # noqa: E402
+from ui.main_window import MainWindow, create_if_missing  # noqa: E402
 from ui.ops import busy  # noqa: E402
 from ui.settings import Settings  # noqa: E402
+from workbench import Workbook  # noqa: E402
+from workbench.demo import DEMO_PERIOD  # noqa: E402
 
 
 def settle(app: QApplication) -> None:
@@ -31,9 +34,27 @@ def settle(app: QApplication) -> None:
 def main() -> None:
     app = QApplication(sys.argv)
     folder = Path(tempfile.mkdtemp())
+    create_if_missing(folder / "demo.sqlite", demo=True)
+    with Workbook(folder / "demo.sqlite") as wb:  # certificates for the demo's finished units, for the dialog
+        wb.certificates.init_keys("contoh-kunci-kantor")
+        for evaluator in wb.registry.evaluators():
+            wb.observations.finalize(evaluator=evaluator, period=DEMO_PERIOD)
+        settings = wb.certificates.settings(DEMO_PERIOD)
+        settings.min_category = "C"
+        wb.certificates.save_settings(settings, DEMO_PERIOD)
     window = MainWindow(Settings.from_file(folder / "s.ini"), folder / "demo.sqlite", demo=True)
-    window.resize(1280, 800)
+    window.setGeometry(window.screen().availableGeometry())
     window.show()
+    docs = ROOT / "docs"
+    start = window.start()
+    settle(app)
+    start.grab().save(str(docs / "start.png"))
+    start.reject()
+    wizard = window.new_evaluation()
+    wizard.next()
+    settle(app)
+    wizard.grab().save(str(docs / "wizard.png"))
+    wizard.reject()
     entry = window.entry
     entry.select_unit("DEMO-02")
     entry.select_indicator("6.a.B")
@@ -45,6 +66,16 @@ def main() -> None:
     window.results.select_row(1)
     settle(app)
     window.grab().save(str(ROOT / "docs" / "results.png"))
+    certificates = window.open_certificates()
+    certificates.set_folder(folder / "piagam")
+    certificates.tabs.setCurrentIndex(1)
+    certificates.passphrase.setText("contoh-kunci-kantor")
+    certificates.issue()
+    settle(app)
+    certificates.list.setCurrentRow(0)
+    settle(app)
+    certificates.grab().save(str(docs / "certificates.png"))
+    certificates.close()
     window.close()
 
 

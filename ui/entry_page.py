@@ -150,8 +150,6 @@ class EntryPage(QWidget):
         self.form.evidence_opened.connect(self.open_evidence)
         self.form.evidence_removed.connect(self.remove_evidence)
         self.form.date.refused.connect(self._say)
-        QWidget.setTabOrder(self.navigator, self.indicators)
-        QWidget.setTabOrder(self.indicators, self.form.rubric)  # then down the form, field by field
         scroll = QScrollArea()
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the indicators straight into the form
         scroll.setWidget(self.form)
@@ -165,6 +163,8 @@ class EntryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
+        QWidget.setTabOrder(self.navigator, self.indicators)
+        QWidget.setTabOrder(self.indicators, self.form.rubric)  # then down the form, field by field
 
         for level in range(6):
             QShortcut(QKeySequence(str(level)), self, lambda level=level: self.choose_score(level),

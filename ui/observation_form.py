@@ -178,10 +178,6 @@ class ObservationForm(QWidget):
             key = f"Alt+{label[label.index('&') + 1].upper()}"
             widget.setToolTip(f"{widget.toolTip()} ({key})" if widget.toolTip() else key)
         fields.addRow("", buttons)
-        self.tab_order = [self.rubric, self.claim, self.method, self.date, self.notes, self.recommendation,
-                          self.evidence, add, open_, remove]
-        for before, after in zip(self.tab_order, self.tab_order[1:], strict=False):
-            QWidget.setTabOrder(before, after)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -191,6 +187,11 @@ class ObservationForm(QWidget):
         layout.addWidget(self.status)
         layout.addLayout(fields)
         self.setEnabled(False)
+        self.tab_order = [self.rubric, self.claim, self.method, self.date, self.notes, self.recommendation,
+                          self.evidence, add, open_, remove]
+        for before, after in zip(self.tab_order, self.tab_order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
 
     # --- showing ---------------------------------------------------------------------------
 

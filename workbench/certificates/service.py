@@ -257,7 +257,8 @@ class Certificates:
             "c.key_id AS key_id, c.revoked = 1 AS revoked, c.revoked_reason AS revoked_reason "
             "FROM certificates c JOIN units u ON u.id = c.unit_id JOIN institutions i ON i.id = u.institution_id "
             "WHERE c.period_id = ? ORDER BY c.seq", (p.id,))
-        return [Certificate(period=p.name, year=p.year or 0, label=labels[row["category"]],
+        # a period without a year (the demo) prints the year of issue, as its numbers do
+        return [Certificate(period=p.name, year=p.year or int(str(row["issued_on"])[:4]), label=labels[row["category"]],
                             **(row | {"revoked": bool(row["revoked"])})) for row in rows]
 
     def revoke(self, number: str, reason: str) -> None:
