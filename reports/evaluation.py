@@ -10,8 +10,9 @@ from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.units import cm, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports import fonts
 from workbench.domain.values import indonesian_date
@@ -73,7 +74,7 @@ def aspect_chart(report: UnitReport, width: float = 170 * mm) -> Drawing:
     return drawing
 
 
-def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_date: str) -> list:
+def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_date: str, lead: str) -> list:
     r = report.result
     story: list = [
         Paragraph("LAPORAN HASIL EVALUASI KINERJA PENYELENGGARAAN PELAYANAN PUBLIK", styles["title"]),
@@ -82,6 +83,7 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
         _table([["Unit", "Instansi", "IPP", "Kategori", "Peringkat"],
                 [f"{r.name} ({r.unit})", r.institution, _number(r.ipp), f"{r.category or '–'} · {r.label or ''}",
                  str(r.rank or "–")]], (58 * mm, 54 * mm, 16 * mm, 32 * mm, 20 * mm), styles),
+        CondPageBreak(5 * cm),  # a heading never ends a page: with less room left it starts the next one
         Paragraph("Nilai per aspek / Aspect scores", styles["h2"]),
     ]
     aspect_rows: list[list[object]] = [["Aspek", "Bobot", "Nilai (0-5)", "Nilai tertimbang"]]
@@ -89,6 +91,7 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
         aspect_rows.append([f"{aspect.code} {aspect.name}", f"{aspect.weight * 100:.0f}%",
                             _number(r.raw_aspects.get(aspect.code)), _number(r.aspects.get(aspect.code))])
     story += [_table(aspect_rows, (90 * mm, 20 * mm, 30 * mm, 30 * mm), styles), Spacer(1, 6), aspect_chart(report),
+              CondPageBreak(5 * cm),
               Paragraph("Nilai per indikator, catatan dan rekomendasi / Indicator scores, notes, recommendations",
                         styles["h2"])]
     rows: list[list[object]] = [["Kode", "Indikator", "Nilai", "Tingkat rubrik", "Catatan dan rekomendasi evaluator"]]
@@ -96,14 +99,13 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
         remarks = " · ".join(f"{e}: {n}" + (f" (rekomendasi: {rec})" if rec else "") for e, n, rec in line.notes)
         rows.append([line.code, line.text, _number(line.score), line.level_text, remarks])
     story.append(_table(rows, (16 * mm, 50 * mm, 12 * mm, 48 * mm, 50 * mm), styles))
-    story += [Paragraph("BERITA ACARA HASIL EVALUASI", styles["h2"]),
+    story += [PageBreak(), Paragraph("BERITA ACARA HASIL EVALUASI", styles["title"]),
               Paragraph(f"Tim evaluator telah melaksanakan evaluasi atas {escape(r.name)} dengan hasil Indeks "
                         f"Pelayanan Publik {_number(r.ipp)} (kategori {r.category or '–'} {escape(r.label or '')}). "
                         f"{escape(place_date)}", styles["body"]), Spacer(1, 8)]
-    signers = [*report.evaluators, "Ketua Tim"] if report.evaluators else ["Ketua Tim"]
+    signers = [(name, "Evaluator") for name in report.evaluators] + [(lead, "Ketua tim")]
     sign_rows: list[list[object]] = [["No", "Nama", "Peran", "Tanda tangan"]]
-    sign_rows += [[str(n), name if name != "Ketua Tim" else "", "Ketua tim" if name == "Ketua Tim" else "Evaluator", ""]
-                  for n, name in enumerate(signers, start=1)]
+    sign_rows += [[str(n), name, role, ""] for n, (name, role) in enumerate(signers, start=1)]
     table = _table(sign_rows, (10 * mm, 70 * mm, 40 * mm, 56 * mm), styles)
     table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white]),
                                ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))
@@ -111,8 +113,10 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
     return story
 
 
-def write_unit_report(report: UnitReport, out: str | Path, *, place: str = "Jakarta", on: str | None = None) -> Path:
-    """The evaluation report of one unit as a PDF (A4 portrait, fonts embedded, text selectable)."""
+def write_unit_report(report: UnitReport, out: str | Path, *, place: str = "Jakarta", on: str | None = None,
+                      lead: str = "") -> Path:
+    """The evaluation report of one unit as a PDF (A4 portrait, fonts embedded, text selectable), with its
+    Berita Acara on a page of its own for the evaluators and the team lead (`lead`) to sign."""
     from datetime import date
 
     styles = _styles()
@@ -121,7 +125,7 @@ def write_unit_report(report: UnitReport, out: str | Path, *, place: str = "Jaka
                             bottomMargin=14 * mm, title=f"Laporan Hasil Evaluasi {report.result.unit}",
                             author="Tim Evaluator")
     place_date = f"{place}, {indonesian_date(on or date.today().isoformat())}."
-    doc.build(_unit_story(report, styles, place_date))
+    doc.build(_unit_story(report, styles, place_date, lead))
     return out
 
 
@@ -133,10 +137,23 @@ def write_recap(results: Sequence[UnitScore], period: str, out: str | Path) -> P
                             topMargin=12 * mm, bottomMargin=12 * mm, title=f"Rekapitulasi {period}")
     aspects = list(results[0].aspects) if results else []
     aspects = [a for a in aspects if any(r.aspects.get(a) for r in results)]
-    rows: list[list[object]] = [["#", "Kode", "Unit", "Instansi", *aspects, "IPP", "Kategori", "Predikat", "Dinilai"]]
+    headers = ["#", "Kode", "Unit", "Instansi", *aspects, "IPP", "Kategori", "Predikat", "Dinilai"]
+    rows: list[list[object]] = [list(headers)]
     rows += [[str(r.rank or "–"), r.unit, r.name, r.institution, *(_number(r.aspects.get(a)) for a in aspects),
               _number(r.ipp), r.category or "–", r.label or "", f"{r.scored}/{r.total}"] for r in results]
-    widths = (10 * mm, 24 * mm, 60 * mm, 55 * mm, *(12 * mm,) * len(aspects), 14 * mm, 16 * mm, 32 * mm, 16 * mm)
+    widths = _fitted_widths(rows, doc.width, {headers.index("Unit"): 0.55, headers.index("Instansi"): 0.45})
     doc.build([Paragraph(f"REKAPITULASI HASIL EVALUASI · {escape(period)}", styles["title"]), Spacer(1, 6),
                _table(rows, widths, styles)])
     return out
+
+
+def _fitted_widths(rows: list[list[object]], total: float, shares: dict[int, float]) -> list[float]:
+    """Column widths that fill `total` exactly: each column as wide as the longest word in it (so that no
+    word breaks, headers included), and the columns in `shares` dividing what is left."""
+    padding = 14  # the cell's own padding, 6 points each side, and a little air
+    widths = [max(stringWidth(word, fonts.BOLD, 7.5) for row in rows for word in str(row[n]).split() or [""])
+              + padding for n in range(len(rows[0]))]
+    rest = total - sum(w for n, w in enumerate(widths) if n not in shares)
+    for column, share in shares.items():
+        widths[column] = max(rest * share, 20 * mm)
+    return widths
