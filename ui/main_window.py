@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
             action.setChecked(i18n.language() == code)
             group.addAction(action)
         help_ = bar.addMenu(tr("Bant&uan"))
+        self._action(help_, tr("&Panduan dan pintasan keyboard"), self.show_guide,
+                     QKeySequence.StandardKey.HelpContents)
         self._action(help_, tr("&Tentang"), self._about)
 
     def _fill_recent(self) -> None:
@@ -497,9 +499,18 @@ class MainWindow(QMainWindow):
     def _folder(self) -> str:
         return self.settings.text("persist/last_folder") or str(self.db.path.parent)
 
-    def _about(self) -> None:
-        QMessageBox.about(self, tr("Tentang"), tr("Meja Kerja Evaluasi Pelayanan Publik") + "\n"
-                          + tr("PEKPPP PermenPAN-RB 29/2022 · SKM PermenPAN-RB 14/2017. Bekerja tanpa jaringan."))
+    def show_guide(self) -> QDialog:
+        from ui.help_dialog import GuideDialog
+
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _about(self) -> QMessageBox:
+        from ui.help_dialog import show_about
+
+        return show_about(self, self.db.path)
 
     def _warn(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)

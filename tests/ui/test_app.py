@@ -162,3 +162,20 @@ def test_the_window_fits_a_1366_by_768_laptop_with_its_status_bar_in_sight(qtbot
     assert table.horizontalScrollBar().maximum() == 0, table.horizontalScrollBar().maximum()
     aspect = table.model().columns.index("I")
     assert table.model().headerData(aspect, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith("I · ")
+
+
+def test_help_shows_the_guide_in_the_apps_language_and_about_names_version_database_and_log(qtbot, window):
+    from importlib.metadata import version
+
+    guide = window.show_guide()
+    text = guide.browser.toPlainText()
+    assert "Pintasan keyboard" in text and "Ctrl+Shift+F" in text and "Alt+C" in text
+    guide.close()
+    about = window._about()
+    assert version("pekppp-workbench") in about.text() and str(window.db.path) in about.text()
+    about.close()
+    window.set_language("en")
+    guide = window.show_guide()
+    assert "A short guide" in guide.browser.toPlainText()
+    guide.close()
+    window.set_language("id")
