@@ -102,6 +102,10 @@ class ConflictsPage(QWidget):
         if not 0 <= row < len(self.conflicts):
             return
         conflict, score, reason = self.conflicts[row], self.score.value(), self.reason.text()
+        if not reason.strip():
+            self.message.setText(tr("Isi alasan kesepakatan dahulu (masuk log audit)"))
+            self.reason.setFocus()
+            return
 
         def agreed(_: object) -> None:
             self.message.setText(tr("{unit} {indicator} disepakati: {score}", unit=conflict.unit,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.certified import offer_revocation
 from ui.database import Database
 from ui.observation_form import ObservationForm, open_evidence
 from ui.period_box import PeriodBox
@@ -318,6 +319,9 @@ class EntryPage(QWidget):
                 return
         key = ScoreKey(self.period, self.unit, self.indicator, self.evaluator)
         self.undo_stack.push(ScoreCommand(self, key, self._scores.get(self.indicator), score, reason))
+        if reason:  # a final score changed: its unit's certificate may no longer say what the scores give
+            self.certified_box = offer_revocation(self, self.db, self.db.reader.certificates.standing(
+                [self.unit], self.period), tr("nilai {code} diubah: {reason}", code=self.indicator, reason=reason))
 
     def apply_score(self, key: ScoreKey, score: int | None, reason: str | None) -> None:
         """Show a score at once (from a command's redo or undo) and hand it to the writer."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.certified import offer_revocation
 from ui.database import Database
 from ui.file_drop_list import FileDropList
 from workbench import WorkbenchError, Workbook
@@ -291,6 +292,11 @@ class ImportDialog(QDialog):
         self.status.setText(tr("Impor selesai."))
         self.next.setEnabled(False)
         self.imported.emit(report)
+        if report.written and report.units:
+            periods = sorted({f.period for f in report.files if f.period})
+            standing = [c for p in periods for c in self.db.reader.certificates.standing(report.units, p)]
+            self.certified_box = offer_revocation(self, self.db, standing,
+                                                  tr("nilai berubah setelah impor; terbitkan ulang bila perlu"))
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(str(exc))

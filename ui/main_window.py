@@ -30,6 +30,7 @@ from ui.settings import Settings, default_database, default_user
 from ui.team_page import TeamPage
 from workbench import WorkbenchError, Workbook, i18n
 from workbench.demo import add_demo_period
+from workbench.domain.values import file_name_part
 from workbench.errors import NotAWorkbench
 from workbench.events import Changes
 from workbench.i18n import tr
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         self._action(file, tr("&Kirim paket…"), self.send_package, "Ctrl+K")
         self._action(file, tr("&Templat evaluator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
+        self._action(file, tr("&Laporan evaluasi (PDF)…"), self.write_reports, "Ctrl+L")
         self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P", writes=True)
         file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)
@@ -495,6 +497,27 @@ class MainWindow(QMainWindow):
                      label=tr("Mengekspor hasil…"), on_failure=lambda e: self._warn(tr("Ekspor gagal"), str(e)),
                      on_success=lambda _: self.statusBar().showMessage(tr("Hasil diekspor: {path}", path=path),
                                                                        8000))
+
+    def write_reports(self, folder: Path | None = None) -> None:
+        """Each scored unit's evaluation report (with its Berita Acara) and the period's recap, as PDFs in a
+        folder chosen once (beside the certificates), written on the reader thread with progress and cancel."""
+        from ui.certificates_dialog import output_folder
+        from workbench.usecases.reports import write_reports
+
+        period = self.results.period
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, tr("Folder laporan"),
+                                                      str(output_folder(self.settings) / file_name_part(period)))
+            if not chosen:
+                return
+            folder = Path(chosen)
+        target = folder
+        self.db.read(lambda wb, progress, cancel: write_reports(wb, target, period=period, progress=progress,
+                                                                cancel=cancel),
+                     parent=self, label=tr("Menulis laporan…"),
+                     on_failure=lambda e: self._warn(tr("Laporan gagal"), str(e)),
+                     on_success=lambda files: self.statusBar().showMessage(
+                         tr("{count} laporan PDF di {folder}", count=len(files), folder=target), 15000))
 
     def _folder(self) -> str:
         return self.settings.text("persist/last_folder") or str(self.db.path.parent)

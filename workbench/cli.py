@@ -17,7 +17,7 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
-from workbench.certificates.service import REASONS, UnitStatus
+from workbench.certificates.service import REASONS, Certificate, UnitStatus
 from workbench.domain import instrument as instruments
 from workbench.domain.scoring import SKM_WEIGHT_MODES, krejcie_morgan
 from workbench.domain.values import STATUS_LABELS
@@ -111,11 +111,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = wb.exchange.import_observations(args.files, period=args.period, evaluator=args.evaluator,
                                                  mapping=args.map or None, skip_invalid=args.skip_invalid,
                                                  dry_run=args.dry_run, final=args.final)
-    return _import_report(args, result)
+        standing = _standing(wb, result)
+    return _import_report(args, result, standing)
 
 
-def _import_report(args: argparse.Namespace, result: ImportReport) -> int:
-    """Print what an import of sheets or packages found and did; 1 when problems stopped it."""
+def _standing(wb: Workbook, result: ImportReport) -> list[Certificate]:
+    """Valid certificates of the units an import changed."""
+    if not result.written or not result.units:
+        return []
+    return [c for period in sorted({f.period for f in result.files if f.period})
+            for c in wb.certificates.standing(result.units, period)]
+
+
+def _import_report(args: argparse.Namespace, result: ImportReport, standing: Sequence[Certificate] = ()) -> int:
+    """Print what an import of sheets or packages found and did, and the certificates of units whose scores
+    it changed; 1 when problems stopped it."""
     if args.report:
         write_problem_report(result, args.report)
     if args.json:
@@ -127,6 +137,10 @@ def _import_report(args: argparse.Namespace, result: ImportReport) -> int:
             print(line)
         if result.agreement.get("overall") is not None:
             print(tr("alpha Krippendorff (ordinal): {alpha:.3f}", alpha=result.agreement["overall"]))
+        for cert in standing:
+            print(tr("perhatian: nilai {unit} berubah, padahal unit ini sudah menerima piagam {number}; periksa "
+                     "kategorinya, lalu cabut (workbench revoke) dan terbitkan ulang bila perlu", unit=cert.unit,
+                     number=cert.number), file=sys.stderr)
     if result.problems and not args.skip_invalid:
         failed = ValidationFailed(result.problems)
         print(tr("galat: {message}", message=failed), file=sys.stderr)
@@ -153,7 +167,8 @@ def cmd_package_import(args: argparse.Namespace) -> int:
         result = wb.packages.import_(args.files, passphrase=os.environ.get("WORKBENCH_PASSPHRASE") or None,
                                      skip_invalid=args.skip_invalid, dry_run=args.dry_run,
                                      trust_new_key=args.trust_new_key)
-    return _import_report(args, result)
+        standing = _standing(wb, result)
+    return _import_report(args, result, standing)
 
 
 def cmd_status(args: argparse.Namespace) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from workbench.db.audit import AuditLog, Change
@@ -98,6 +99,7 @@ class MergeCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    units: set[str] = dataclass_field(default_factory=set)  # codes of units whose observations were added, changed
 
 
 _SELECT = ("SELECT o.uuid AS uuid, u.code AS unit, e.name AS evaluator, i.code AS indicator, o.score AS score, "
@@ -390,5 +392,6 @@ class Observations:
         if touched:
             self._store.mark_results_stale(period.id)
             codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
+            counts.units = {codes[u] for u in touched}
             self._store.changed(Changes(observation=True, units=frozenset(codes[u] for u in touched)))
         return counts

@@ -168,3 +168,16 @@ def test_a_long_name_in_many_scripts_wraps_and_still_verifies(office, tmp_path):
     pdf = write_certificates([cert], office.certificates.settings(), tmp_path)[0]
     verdict = office.certificates.verify(cert.token, page=read_page(pdf))
     assert verdict.valid, verdict.message
+
+
+def test_an_import_that_changes_a_certified_unit_names_its_certificate(office, capsys, tmp_path):
+    from tests.conftest import write_xlsx
+
+    office.certificates.issue(PASS)
+    db = office.path
+    office.close()
+    sheet = write_xlsx(tmp_path / "budi.xlsx", [["kode_unit", "kode_indikator", "nilai", "evaluator"],
+                                               ["PRIMA", "1.a.Ak", 1, "Budi"], ["BAIK", "1.a.Ak", 4, "Budi"]])
+    code, _, err = run(capsys, "import", db, sheet)
+    assert code == 0 and "perhatian: nilai PRIMA berubah, padahal unit ini sudah menerima piagam 001/PP/2021" in err
+    assert "BAIK berubah" not in err  # no certificate there

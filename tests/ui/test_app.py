@@ -179,3 +179,19 @@ def test_help_shows_the_guide_in_the_apps_language_and_about_names_version_datab
     assert "A short guide" in guide.browser.toPlainText()
     guide.close()
     window.set_language("id")
+
+
+def test_evaluation_reports_are_written_from_the_app(qtbot, settings, tmp_path):
+    from tests.conftest import score_all
+
+    path = tmp_path / "kantor.sqlite"
+    with Workbook.create(path, period="PEKPPP 2026") as wb:
+        wb.registry.add_unit("U1", "Dinas Satu", "Pemda Contoh")
+        score_all(wb, "U1", "Ani", lambda i: 4)
+    window = MainWindow(settings, path)
+    qtbot.addWidget(window)
+    window.write_reports(tmp_path / "laporan")
+    wait_ops(qtbot)
+    assert sorted(p.name for p in (tmp_path / "laporan").iterdir()) == ["laporan-U1.pdf", "rekapitulasi.pdf"]
+    assert "2 laporan PDF" in window.statusBar().currentMessage()
+    window.close()

@@ -70,11 +70,44 @@ def test_conflicts_page_shows_scores_side_by_side_and_records_the_agreement(qtbo
     page.score.setValue(3)
     page.resolve_selected()  # no reason: refused
     wait_ops(qtbot)
-    assert "memerlukan alasan" in page.message.text() and page.table.rowCount() == 1
+    assert "Isi alasan kesepakatan dahulu" in page.message.text() and page.table.rowCount() == 1
     page.reason.setText("Dibahas di rapat tim")
     page.resolve_selected()
     wait_ops(qtbot)
     assert page.table.rowCount() == 0 and "disepakati: 3" in page.message.text()
     assert window.wb.conflicts.agreed(unit="DPMPTSP-KTA")["1.a.Ak"]["reason"] == "Dibahas di rapat tim"
     wait_ops(qtbot)
+    window.close()
+
+
+def test_an_import_that_changes_a_certified_unit_offers_to_revoke_its_certificate(qtbot, settings, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import score_all
+
+    path = tmp_path / "kantor.sqlite"
+    with Workbook.create(path, period="PEKPPP 2026") as wb:
+        wb.registry.add_unit("PRIMA", "Dinas Prima", "Pemda Contoh")
+        score_all(wb, "PRIMA", "Ani", lambda i: 5)
+        wb.observations.finalize(evaluator="Ani")
+        wb.certificates.init_keys("kunci-rahasia")
+        wb.certificates.issue("kunci-rahasia")
+    window = MainWindow(settings, path)
+    qtbot.addWidget(window)
+    sheet = write_xlsx(tmp_path / "budi.xlsx", [["kode_unit", "kode_indikator", "nilai", "evaluator"],
+                                               ["PRIMA", "1.a.Ak", 1, "Budi"]])
+    dialog = window.import_sheets()
+    dialog.add_files([str(sheet)])
+    dialog.next.click()
+    dialog.next.click()
+    wait_ops(qtbot)
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.next.click()
+    box = dialog.certified_box
+    assert isinstance(box, QMessageBox) and "001/PP/2026 · PRIMA" in box.text()
+    next(b for b in box.buttons() if b.text() == "Cabut piagam ini").click()
+    wait_ops(qtbot)
+    cert = window.wb.certificates.issued()[0]
+    assert cert.revoked and "impor" in cert.revoked_reason
+    dialog.close()
     window.close()

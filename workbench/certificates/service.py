@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 
@@ -260,6 +261,12 @@ class Certificates:
         # a period without a year (the demo) prints the year of issue, as its numbers do
         return [Certificate(period=p.name, year=p.year or int(str(row["issued_on"])[:4]), label=labels[row["category"]],
                             **(row | {"revoked": bool(row["revoked"])})) for row in rows]
+
+    def standing(self, units: Iterable[str], period: str | None = None) -> list[Certificate]:
+        """The valid certificates of these units in the period: a change to their scores may change what
+        the certificate says, so the user is asked whether to revoke it (and issue it again)."""
+        wanted = {u.casefold() for u in units}
+        return [c for c in self.issued(period) if not c.revoked and c.unit.casefold() in wanted]
 
     def revoke(self, number: str, reason: str) -> None:
         """Revoke a certificate (audited); verification then rejects it."""

@@ -228,6 +228,7 @@ class Packages:
         result.added += counts.added
         result.updated += counts.updated
         result.unchanged += counts.unchanged
+        result.units |= counts.units
 
 
 def _without_file(exc: WorkbenchError, path: str | Path) -> str:

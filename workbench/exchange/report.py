@@ -28,6 +28,7 @@ class ImportReport:
     skipped_rows: int = 0
     conflicts: int = 0
     agreement: dict[str, float | None] = field(default_factory=dict)
+    units: set[str] = field(default_factory=set)  # units whose observations were added or changed
 
     @property
     def problems(self) -> list[Problem]:

@@ -148,6 +148,7 @@ class Exchange:
         result.added += counts.added
         result.updated += counts.updated
         result.unchanged += counts.unchanged
+        result.units |= counts.units
 
     # --- other sheets in ---------------------------------------------------------------------------
 
