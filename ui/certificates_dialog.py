@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,7 +33,7 @@ from ui.observation_form import open_file
 from ui.pdf_preview import page_count, page_image
 from ui.settings import Settings
 from workbench import WorkbenchError, Workbook
-from workbench.certificates.service import Certificate, CertificateSettings
+from workbench.certificates.service import REASONS, Certificate, CertificateSettings
 from workbench.domain.values import file_name_part
 from workbench.events import Changes
 from workbench.i18n import tr
@@ -57,8 +58,11 @@ class CertificatesDialog(QDialog):
         tabs.addTab(self._issue_tab(), tr("Terbitkan"))
         tabs.addTab(self._verify_tab(), tr("Verifikasi"))
         self.tabs = tabs
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
+        layout.addWidget(close)
         self.load()
         self.show_certificates()
         self.db.changed.connect(self._on_db_changed)
@@ -76,8 +80,20 @@ class CertificatesDialog(QDialog):
                   "signatory_title": tr("Jabatan penanda tangan"),
                   "signatory_name": tr("Nama penanda tangan"), "signatory_nip": tr("NIP (boleh kosong)"),
                   "logo": tr("Logo (berkas gambar)"), "numbering": tr("Pola nomor")}
+        self.fields["wording"].setToolTip(tr("{label} ({category}) diganti predikat dan kategori unit, mis. "
+                                             "SANGAT BAIK (A-); harus tetap ada"))
+        self.fields["evaluation"].setToolTip(tr("{year} diganti tahun periode"))
+        self.fields["numbering"].setToolTip(tr("{seq:03d} nomor urut (001), {year} tahun, {period} nama periode"))
+        logo = QPushButton(tr("Pi&lih gambar…"))
+        logo.clicked.connect(self._on_choose_logo_clicked)
         for name, edit in self.fields.items():
-            form.addRow(labels[name], edit)
+            if name == "logo":
+                row = QHBoxLayout()
+                row.addWidget(edit, 1)
+                row.addWidget(logo)
+                form.addRow(labels[name], row)
+            else:
+                form.addRow(labels[name], edit)
         self.issued_on = QDateEdit()
         self.issued_on.setCalendarPopup(True)
         self.issued_on.setDisplayFormat("d MMMM yyyy")
@@ -89,7 +105,7 @@ class CertificatesDialog(QDialog):
         form.addRow(tr("Kategori minimal"), self.min_category)
         self.show_score = QCheckBox(tr("Cantumkan nilai IPP"))
         form.addRow("", self.show_score)
-        save = QPushButton(tr("Simpan pengaturan"))
+        save = QPushButton(tr("&Simpan pengaturan"))
         save.clicked.connect(lambda: self.save())
         self.settings_message = QLabel()
         form.addRow(save, self.settings_message)
@@ -126,12 +142,12 @@ class CertificatesDialog(QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(tr("kata sandi kunci kantor"))
-        make_key = QPushButton(tr("Buat kunci…"))
+        make_key = QPushButton(tr("Buat &kunci…"))
         make_key.clicked.connect(self._on_make_key_clicked)
-        export_key = QPushButton(tr("Ekspor kunci publik…"))
+        export_key = QPushButton(tr("&Ekspor kunci publik…"))
         export_key.setToolTip(tr("Berkas kecil untuk dibagikan: siapa pun dapat memeriksa piagam dengannya"))
         export_key.clicked.connect(self._on_export_key_clicked)
-        issue = QPushButton(tr("Terbitkan piagam"))
+        issue = QPushButton(tr("&Terbitkan piagam"))
         issue.clicked.connect(self.issue)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Kata sandi")))
@@ -141,9 +157,9 @@ class CertificatesDialog(QDialog):
         bar.addWidget(issue)
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        choose = QPushButton(tr("Ganti folder…"))
+        choose = QPushButton(tr("&Ganti folder…"))
         choose.clicked.connect(self._on_choose_folder_clicked)
-        open_folder = QPushButton(tr("Buka folder"))
+        open_folder = QPushButton(tr("B&uka folder"))
         open_folder.clicked.connect(lambda: open_file(self.folder))
         folder_row = QHBoxLayout()
         folder_row.addWidget(QLabel(tr("Folder PDF")))
@@ -158,14 +174,14 @@ class CertificatesDialog(QDialog):
         self.preview_label = QLabel(tr("Pratinjau"))
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_label.setMinimumWidth(600)
-        open_ = QPushButton(tr("Simpan PDF…"))
+        open_ = QPushButton(tr("Simpan &PDF…"))
         open_.clicked.connect(self._on_save_clicked)
-        print_ = QPushButton(tr("Cetak…"))
+        print_ = QPushButton(tr("&Cetak…"))
         print_.clicked.connect(self._on_print_clicked)
-        print_all = QPushButton(tr("Cetak semua…"))
+        print_all = QPushButton(tr("Cetak se&mua…"))
         print_all.setToolTip(tr("Semua piagam yang berlaku dari satu PDF gabungan (piagam-semua.pdf)"))
         print_all.clicked.connect(self._on_print_all_clicked)
-        revoke = QPushButton(tr("Cabut…"))
+        revoke = QPushButton(tr("Ca&but…"))
         revoke.clicked.connect(self._on_revoke_clicked)
         self.issue_message = QLabel()
         self.issue_message.setWordWrap(True)
@@ -186,6 +202,12 @@ class CertificatesDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.issue_message)
         return page
+
+    def _on_choose_logo_clicked(self) -> None:
+        images = tr("Gambar")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Logo"), str(Path.home()), f"{images} (*.png *.jpg *.jpeg)")
+        if path:
+            self.fields["logo"].setText(path)
 
     def _show_folder(self) -> None:
         self.folder_label.setText(str(self.folder))
@@ -240,7 +262,14 @@ class CertificatesDialog(QDialog):
                       on_failure=lambda exc: self.issue_message.setText(str(exc)))
 
     def _issued(self, issued: Issued) -> None:
-        self.issue_message.setText(tr("{n} piagam siap di {folder}", n=len(issued.files) - 1, folder=self.folder))
+        if len(issued.files) > 1:
+            self.issue_message.setText(tr("{n} piagam siap di {folder}", n=len(issued.files) - 1,
+                                          folder=self.folder))
+        else:  # say why no unit gets one
+            reasons = "; ".join(f"{s.unit}: " + ", ".join(tr(REASONS[r]) for r in s.reasons)
+                                for s in self.db.reader.certificates.readiness(self.period)[:5])
+            self.issue_message.setText(tr("Belum ada unit yang memenuhi syarat (kategori minimal {minimum}). "
+                                          "{reasons}", minimum=self.min_category.currentText(), reasons=reasons))
         self.show_certificates()
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -266,6 +295,12 @@ class CertificatesDialog(QDialog):
     def _on_make_key_clicked(self) -> None:
         text, ok = QInputDialog.getText(self, tr("Buat kunci"), tr("Kata sandi baru (minimal 8 karakter):"),
                                         QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        again, ok = QInputDialog.getText(self, tr("Buat kunci"), tr("Ulangi kata sandi:"), QLineEdit.EchoMode.Password)
+        if ok and again != text:
+            self.issue_message.setText(tr("Kedua kata sandi berbeda; kunci tidak dibuat"))
+            return
         if ok:
             self.db.write(lambda wb, progress, cancel: wb.certificates.init_keys(text), parent=self,
                           on_success=lambda key: self.issue_message.setText(tr("Kunci {key} dibuat", key=key)),

@@ -88,7 +88,13 @@ class ConflictsPage(QWidget):
             for column, value in enumerate(cells):
                 self.table.setItem(r, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.agree.setEnabled(bool(self.conflicts) and not self.db.read_only)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        enabled = bool(self.conflicts) and not self.db.read_only
+        for control in (self.agree, self.score, self.reason):
+            control.setEnabled(enabled)
+        if not self.conflicts:
+            self.message.setText(tr("Tidak ada konflik terbuka: nilai para evaluator tidak berselisih sejauh "
+                                    "ambang konflik."))
 
     def _on_table_selection_changed(self) -> None:
         row = self.table.currentRow()

@@ -171,6 +171,9 @@ class EntryPage(QWidget):
             QShortcut(QKeySequence(str(level)), self, lambda level=level: self.choose_score(level),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("N"), self, self.next_unscored, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # from any field of the form, Esc goes back to the indicators (where 0-5 and N score again)
+        QShortcut(QKeySequence("Escape"), self.form, self.indicators.setFocus,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.db.changed.connect(self._on_db_changed)
         self.loaded = False  # the navigator is filled when the page is first shown or asked for a unit
 
@@ -215,10 +218,12 @@ class EntryPage(QWidget):
             parent = parents.get(unit.institution)
             if parent is None:
                 parent = parents[unit.institution] = QTreeWidgetItem(self.navigator, [unit.institution])
+                parent.setToolTip(0, unit.institution)
                 parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
                 parent.setExpanded(True)
             item = QTreeWidgetItem(parent, [f"{unit.code} · {unit.name}", ""])
             item.setData(0, CodeRole, unit.code)
+            item.setToolTip(0, f"{unit.code} · {unit.name}")  # the column cuts long names
             self._show_progress(item, progress[unit.code])
             if unit.code == keep:
                 current = item

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, Qt
+from PySide6.QtCore import QLockFile, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self._build()
         if not self.restoreGeometry(settings.state("persist/geometry")):
-            self.resize(1280, 800)
+            available = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+            self.resize(min(1440, available.width()), min(900, available.height()))  # a laptop's whole screen
         self.restoreState(settings.state("persist/window_state"))
         self._fit_to_screen()
         self._after_open()
@@ -103,6 +104,14 @@ class MainWindow(QMainWindow):
         """Who works in this window, for the audit log: the database's owner, else the app's user."""
         return self.db.actor
 
+    def _evaluator(self) -> str:
+        """Whose scores the entry screen shows first: the last evaluator of this app when this database knows
+        them, else the database's owner (named in the new-evaluation wizard), else the app's user."""
+        last = self.settings.text("setting/evaluator")
+        if last and last in self.db.reader.registry.evaluators():
+            return last
+        return self.db.reader.settings.get("owner") or self.app_user
+
     def _owned(self, db: Database) -> Database:
         """The database with its owner (named in the new-evaluation wizard) as the actor of its writes."""
         owner = db.reader.settings.get("owner")
@@ -122,11 +131,12 @@ class MainWindow(QMainWindow):
 
     # --- building --------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        """(Re)create menus and screens in the current language for the open workbook."""
+    def _build(self, keep: tuple[str | None, str | None] = (None, None)) -> None:
+        """(Re)create menus and screens in the current language for the open workbook; `keep` is the unit and
+        evaluator to show again (a language switch), else the database's own default evaluator."""
         self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}")
         old = self.centralWidget()
-        self.entry = EntryPage(self.db, evaluator=self.settings.text("setting/evaluator"))
+        self.entry = EntryPage(self.db, evaluator=keep[1] or self._evaluator())
         self.results = ResultsPage(self.db)
         self.conflicts = ConflictsPage(self.db)
         self.team = TeamPage(self.db)
@@ -150,6 +160,8 @@ class MainWindow(QMainWindow):
                               + " · " + tr("Pengguna: {name}", name=self.user))
         self.entry.setEnabled(not self.db.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
+        if keep[0] is not None:  # a language switch keeps the unit in view
+            self.entry.select_unit(keep[0])
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], Any],
                 shortcut: str | QKeySequence.StandardKey | None = None, *, writes: bool = False) -> QAction:
@@ -232,7 +244,7 @@ class MainWindow(QMainWindow):
         self.settings.set("setting/language", code)
         i18n.set_language(code)
         qt_language.apply(code)
-        self._build()
+        self._build(keep=(self.entry.unit, self.entry.evaluator))
 
     def switch_database(self, path: Path) -> bool:
         """Open another workbook in this window; says why not when it cannot."""
@@ -347,6 +359,7 @@ class MainWindow(QMainWindow):
         try:
             if self.switch_database(path):
                 self.tabs.setCurrentIndex(0)
+                self.entry.navigator.setFocus()
                 units = len(self.wb.registry.units())
                 self.statusBar().showMessage(tr("Evaluasi baru siap: {count} unit. Pilih unit di kiri untuk mulai "
                                                 "menilai.", count=units) if units else
@@ -520,7 +533,14 @@ class MainWindow(QMainWindow):
                          tr("{count} laporan PDF di {folder}", count=len(files), folder=target), 15000))
 
     def _folder(self) -> str:
-        return self.settings.text("persist/last_folder") or str(self.db.path.parent)
+        """Where file dialogs open: the last folder used, else the database's own folder, except for the example
+        data, which lives in a hidden data folder: then the user's documents."""
+        if self.settings.text("persist/last_folder"):
+            return self.settings.text("persist/last_folder")
+        if self.db.path.resolve() == default_database().resolve():
+            documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            return documents or str(Path.home())
+        return str(self.db.path.parent)
 
     def show_guide(self) -> QDialog:
         from ui.help_dialog import GuideDialog

@@ -84,7 +84,8 @@ class NewEvaluationWizard(QWizard):
         form.addRow(tr("Tahun"), self.year)
         form.addRow(tr("Nama periode"), self.period)
         form.addRow(tr("Instrumen"), self.instrument)
-        page.registerField("period*", self.period)
+        self.period_note = QLabel()
+        form.addRow("", self.period_note)
         return page
 
     def _units_page(self) -> QWizardPage:
@@ -93,9 +94,9 @@ class NewEvaluationWizard(QWizard):
         page.setSubTitle(tr("Lembar kerja dengan kolom kode_unit, nama_unit dan instansi. Boleh dilewati: unit "
                             "dapat diimpor nanti (Berkas → Impor daftar unit)."))
         self.units = QLineEdit()
-        self.units.setPlaceholderText(tr("(tanpa daftar unit untuk sekarang)"))
-        self.units.setReadOnly(True)
-        choose = QPushButton(tr("Pilih lembar kerja…"))
+        self.units.setPlaceholderText(tr("(tanpa daftar unit untuk sekarang; ketik atau pilih berkasnya)"))
+        self.units.editingFinished.connect(self._on_units_typed)
+        choose = QPushButton(tr("&Pilih lembar kerja…"))
         choose.clicked.connect(self._on_choose_units_clicked)
         self.units_note = QLabel()
         self.units_note.setWordWrap(True)
@@ -110,8 +111,8 @@ class NewEvaluationWizard(QWizard):
         page.setTitle(tr("Anda"))
         page.setSubTitle(tr("Nama Anda tercatat pada setiap perubahan di basis data ini (log audit)."))
         self.owner = QLineEdit(user)
-        self.evaluator_role = QRadioButton(tr("Evaluator: saya menilai unit"))
-        self.lead_role = QRadioButton(tr("Ketua tim: saya menggabungkan penilaian tim dan menerbitkan hasil"))
+        self.evaluator_role = QRadioButton(tr("&Evaluator: saya menilai unit"))
+        self.lead_role = QRadioButton(tr("&Ketua tim: saya menggabungkan penilaian tim dan menerbitkan hasil"))
         self.evaluator_role.setChecked(True)
         roles = QButtonGroup(page)
         roles.addButton(self.evaluator_role)
@@ -120,7 +121,8 @@ class NewEvaluationWizard(QWizard):
         form.addRow(tr("Nama"), self.owner)
         form.addRow(tr("Peran"), self.evaluator_role)
         form.addRow("", self.lead_role)
-        page.registerField("owner*", self.owner)
+        self.owner_note = QLabel()
+        form.addRow("", self.owner_note)
         return page
 
     def _file_page(self) -> QWizardPage:
@@ -129,7 +131,7 @@ class NewEvaluationWizard(QWizard):
         page.setSubTitle(tr("Satu berkas menyimpan seluruh evaluasi ini; bukti dukung disimpan di folder di "
                             "sebelahnya."))
         self.path = QLineEdit()
-        choose = QPushButton(tr("Pilih…"))
+        choose = QPushButton(tr("P&ilih…"))
         choose.clicked.connect(self._on_choose_file_clicked)
         self.encrypt = QCheckBox(tr("Enkripsi dengan kata sandi (untuk laptop yang dibawa ke lapangan)"))
         self.passphrase = QLineEdit()
@@ -167,6 +169,11 @@ class NewEvaluationWizard(QWizard):
         else:
             self.instrument.setCurrentIndex(self.instrument.findData("pekppp-2022-a"))
 
+    def _on_units_typed(self) -> None:
+        typed = self.units.text().strip()
+        if typed and typed != str(getattr(self, "_units_taken", "")):
+            self.set_units(Path(typed))
+
     def _on_choose_units_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Daftar unit"), self.folder,
                                               f"{tr('Lembar kerja')} ({SHEETS})")
@@ -184,6 +191,7 @@ class NewEvaluationWizard(QWizard):
                                                                                        for p in problems[:8]))
             return False
         self.units.setText(str(path))
+        self._units_taken = str(path)
         self.units_found = len(records)
         self.units_note.setText(tr("{count} unit siap diimpor.", count=len(records)))
         return True
@@ -211,6 +219,12 @@ class NewEvaluationWizard(QWizard):
             passphrase=self.passphrase.text() if self.encrypt.isChecked() else None)
 
     def validateCurrentPage(self) -> bool:  # noqa: N802 - Qt override
+        if self.currentPage() is self.page(self.pageIds()[0]) and not self.period.text().strip():
+            self.period_note.setText(tr("Beri nama periode, mis. PEKPPP {year}", year=self.year.value()))
+            return False
+        if self.currentPage() is self.page(self.pageIds()[2]) and not self.owner.text().strip():
+            self.owner_note.setText(tr("Tulis nama Anda: nama ini tercatat pada setiap perubahan"))
+            return False
         if self.currentPage() is not self.page(self.pageIds()[-1]):
             return super().validateCurrentPage()
         plan = self.plan()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 QM = Path(__file__).resolve().parent / "translations" / "qtbase_{code}.qm"
 _installed: QTranslator | None = None
@@ -14,6 +14,9 @@ _installed: QTranslator | None = None
 def apply(code: str) -> bool:
     """Install the translation of Qt's dialogs for `code` ("id"), or remove it ("en"); whether one is active."""
     global _installed
+    # dates and month names in Qt's own widgets follow the language too
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) if code == "id"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     app = QCoreApplication.instance()
     if app is None:
         return False

@@ -145,7 +145,7 @@ class ResultsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # the unit's name takes what the other columns leave: on a 1366-pixel laptop nothing scrolls sideways
-        for column, width in enumerate([84, 90, 0, 200, 52, 70, 130] + [44] * len(self.model.aspects) + [70, 56, 64]):
+        for column, width in enumerate([84, 110, 0, 190, 52, 70, 120] + [44] * len(self.model.aspects) + [70, 56, 64]):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(self.model.columns.index("name"), QHeaderView.ResizeMode.Stretch)
         self._show_count()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.settings import default_database
 from workbench.i18n import tr
 
 
@@ -48,8 +49,11 @@ class StartDialog(QDialog):
         buttons.addStretch()
         self.recent = QListWidget()
         self.recent.setAccessibleName(tr("Basis data terakhir"))
+        example = str(default_database().resolve())
         for path in recent:
-            item = QListWidgetItem(Path(path).name)
+            label = tr("{name} (data contoh)", name=Path(path).name) if path == example else \
+                f"{Path(path).name}  ·  {Path(path).parent}"
+            item = QListWidgetItem(label)
             item.setToolTip(path)
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.recent.addItem(item)

@@ -116,7 +116,7 @@ def test_every_problem_is_reported_and_nothing_is_written(lead, tmp_path):
         (4, "A (Kode Unit)", "DPMPTSP-KTB", "Kode unit tidak dikenal: DPMPTSP-KTB (maksud Anda DPMPTSP-KTA?)"),
         (5, "B (Kode Indikator)", "1.a.AK2", "Kode indikator tidak dikenal: 1.a.AK2 (maksud Anda 1.a.Ak?)"),
         (6, "C (Nilai)", "7", "7 di luar skala 0-5"),
-        (7, "E (Tanggal)", "31 Februari 2026", "'31 Februari 2026' bukan tanggal (contoh: 8 Maret 2022)"),
+        (7, "E (Tanggal)", "31 Februari 2026", "'31 Februari 2026' bukan tanggal (contoh: 28-11-2026, 8 Maret 2022)"),
         (9, "B (Kode Indikator)", "DPMPTSP-KTA", "kode 'DPMPTSP-KTA' sudah ada di baris 8"),
         (10, "C (Nilai)", "tiga", "'tiga' bukan angka; diharapkan 0-5"),
     ]

@@ -143,6 +143,16 @@ def test_the_form_is_reached_by_tab_field_after_field_and_by_alt_letters(qtbot, 
                                                                               entry.form.date else f"Alt+{chr(key)}")
 
 
+def test_escape_goes_back_from_the_form_to_the_indicators(qtbot, window):
+    entry = window.entry
+    window.activateWindow()
+    entry.select_unit("U1")
+    entry.form.notes.setFocus()
+    qtbot.waitUntil(entry.form.notes.hasFocus)
+    qtbot.keyClick(entry.form.notes, Qt.Key.Key_Escape)
+    assert window.focusWidget() is entry.indicators  # where 0-5 and N score again
+
+
 def test_a_date_typed_as_indonesians_write_it_is_saved(qtbot, window):
     from datetime import date
 

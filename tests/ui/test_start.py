@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWizard
 
 from tests.conftest import UNITS, write_xlsx
 from tests.ui.conftest import wait_ops
+from ui.main_window import MainWindow
 from ui.new_evaluation import NewEvaluationWizard
 from workbench import Workbook
 
@@ -25,7 +26,12 @@ def open_wizard(qtbot, window) -> NewEvaluationWizard:
 
 
 def test_from_mulai_to_a_new_evaluation_with_its_units_and_the_users_name(qtbot, window, tmp_path):
+    window.entry.evaluator_box.setCurrentText("Evaluator Contoh A")  # what the example data left behind
+    window.close()  # remembered in the settings, as on a first start over the example
+    window = MainWindow(window.settings, window.db.path)
+    qtbot.addWidget(window)
     wizard = open_wizard(qtbot, window)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # the filled fields need no typing
     wizard.year.setValue(2027)
     assert wizard.period.text() == "PEKPPP 2027"
     wizard.next()
@@ -46,9 +52,11 @@ def test_from_mulai_to_a_new_evaluation_with_its_units_and_the_users_name(qtbot,
     assert wb.observations.find() == []  # an empty evaluation, ready for its first score
     assert "Evaluasi baru siap: 3 unit" in window.statusBar().currentMessage()
     assert "Pengguna: Sari Wulandari" in window.db_label.text()
+    assert window.entry.evaluator == "Sari Wulandari"  # her scores are hers, not the example's evaluator's
     window.entry.select_unit("DPMPTSP-KTA")
     window.entry.choose_score(4)
     wait_ops(qtbot)
+    assert window.wb.registry.evaluators() == ["Sari Wulandari"]
     logged = {(e["actor"], e["entity"]) for e in window.wb.audit.entries()}
     assert ("Sari Wulandari", "observation") in logged and ("Sari Wulandari", "setting") in logged
     assert window.wb.settings.get("owner_role") == "lead"

@@ -41,8 +41,9 @@ class CertificateSettings:
 
 
 # why a unit is not ready for a certificate (words for --json; the text a person reads next to them)
-REASONS = {"incomplete": N_("belum semua indikator dinilai"), "draft": N_("masih ada nilai draf"),
-           "conflict": N_("ada konflik antar-evaluator"), "below_minimum": N_("di bawah kategori minimal")}
+REASONS = {"unscored": N_("belum dinilai"), "incomplete": N_("belum semua indikator dinilai"),
+           "draft": N_("masih ada nilai draf"), "conflict": N_("ada konflik antar-evaluator"),
+           "below_minimum": N_("di bawah kategori minimal")}
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ class Certificates:
         team = self._observations.team_progress(period=p.name)
         statuses = []
         for r in self._results.scores(p.name):
-            reasons = [reason for reason, applies in (
+            reasons = ["unscored"] if r.ipp is None else [reason for reason, applies in (
                 ("incomplete", not r.complete), ("draft", r.unit in drafts), ("conflict", r.conflicts > 0),
                 ("below_minimum", r.category is None or self._band_index(p, r.category) > limit)) if applies]
             statuses.append(UnitStatus(r.unit, r.name, r.institution, team.get(r.unit, []), r.conflicts, r.ipp,

@@ -133,7 +133,7 @@ def observed_date(value: object) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # up to 9999-12-31
             return _serial_date(int(value))
-        raise ValueError(tr("'{value}' bukan tanggal (contoh: 8 Maret 2022)", value=value))
+        raise ValueError(tr("'{value}' bukan tanggal (contoh: 28-11-2026, 8 Maret 2022)", value=value))
     return _text_date(text(value))
 
 
@@ -157,7 +157,7 @@ def _text_date(typed: str) -> str:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
     except ValueError:
         pass
-    raise ValueError(tr("'{value}' bukan tanggal (contoh: 8 Maret 2022)", value=typed))
+    raise ValueError(tr("'{value}' bukan tanggal (contoh: 28-11-2026, 8 Maret 2022)", value=typed))
 
 
 @lru_cache(maxsize=1024)
