@@ -28,6 +28,7 @@ class Changes:
     setting: bool = False  # scoring settings and certificate settings
     certificate: bool = False  # keys, issued and revoked certificates
     results: bool = False  # the cached results were recomputed
+    survey: bool = False  # SKM and F-03 questionnaires, their answers and populations
     units: frozenset[str] = frozenset()
     external: bool = False  # made by another program on the same file: anything may have changed
 
@@ -35,7 +36,7 @@ class Changes:
     def everything(cls) -> Changes:
         """What another process's write means to a listener: all may have changed."""
         return cls(observation=True, consensus=True, evidence=True, unit=True, period=True, evaluator=True,
-                   setting=True, certificate=True, results=True, external=True)
+                   setting=True, certificate=True, results=True, survey=True, external=True)
 
     def __or__(self, other: Changes) -> Changes:
         merged = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self) if f.name != "units"}

@@ -4,8 +4,8 @@ last entry for it), so that a row changed, added, moved or removed outside the w
 
 Accounted for: observations (what each is about, its score and status), agreed scores, units, evaluators,
 instruments and their stored indicators, closed periods, settings, certificate settings, the office's
-signing keys, certificates (issued, their token, revoked), and the results cache, which must equal the
-results computed afresh.
+signing keys, certificates (issued, their token, revoked), survey batches (a digest over their respondents
+and answers) and populations, and the results cache, which must equal the results computed afresh.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from workbench.i18n import tr
 from workbench.observations import KEY_SQL
 from workbench.registry import RECORD_SQL, Registry
 from workbench.results import Results
+from workbench.surveys import Surveys
 
 LEDGER_VERSION = "2"  # what the log accounts for; a database made before is brought up to it once
 
@@ -45,12 +46,13 @@ class Ledger:
     """Compares the data with what the log says it is."""
 
     def __init__(self, store: Store, audit: AuditLog, registry: Registry, results: Results,
-                 settings: Settings) -> None:
+                 settings: Settings, surveys: Surveys) -> None:
         self._store = store
         self._audit = audit
         self._registry = registry
         self._results = results
         self._settings = settings
+        self._surveys = surveys
 
     def _accounts(self) -> list[Account]:
         conn = self._store.conn
@@ -98,6 +100,14 @@ class Ledger:
                     tr("periode {logged}: dihapus di luar aplikasi"), new_kind=True),
             Account("period", "closed", {u: str(c) for u, c in conn.execute("SELECT uuid, closed FROM periods")},
                     tr("periode {key}: status tutup tidak sesuai log audit"), default="0", names=periods),
+            Account("survey_batch", "digest", dict(self._surveys.digests()),
+                    tr("survei {key}: responden atau jawaban diubah di luar aplikasi"),
+                    tr("survei {key}: responden dihapus di luar aplikasi")),
+            Account("survey_population", "population", {k: str(v) for k, v in conn.execute(
+                "SELECT p.uuid || '/' || u.uuid || '/' || s.form, s.population FROM survey_populations s "
+                "JOIN periods p ON p.id = s.period_id JOIN units u ON u.id = s.unit_id")},
+                    tr("populasi survei {key}: {value} tidak sesuai log audit ({logged})"),
+                    tr("populasi survei {key}: dihapus di luar aplikasi")),
             Account("certificate_settings", "settings", dict(conn.execute(
                 "SELECT p.uuid, c.settings FROM certificate_settings c JOIN periods p ON p.id = c.period_id")),
                     tr("pengaturan piagam periode {key} diubah di luar aplikasi"),

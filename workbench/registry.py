@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from workbench.db.audit import AuditLog, Change, digest
 from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
-from workbench.domain.instrument import Instrument, SkmInstrument
+from workbench.domain.instrument import AnyInstrument, Instrument, SkmInstrument, SurveyInstrument
 from workbench.domain.values import field_text, optional_text
 from workbench.errors import NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 from workbench.events import Changes
@@ -83,11 +83,11 @@ class Registry:
     def __init__(self, store: Store, audit: AuditLog) -> None:
         self._store = store
         self._audit = audit
-        self._instruments: dict[str, Instrument | SkmInstrument] = {}
+        self._instruments: dict[str, AnyInstrument] = {}
 
     # --- instruments -----------------------------------------------------------------------
 
-    def add_instrument(self, inst: Instrument | SkmInstrument) -> None:
+    def add_instrument(self, inst: AnyInstrument) -> None:
         """Store an instrument (nothing happens when one with this id is stored already)."""
         if self._store.one("SELECT 1 FROM instruments WHERE id = ?", (inst.id,)):
             return
@@ -97,7 +97,7 @@ class Registry:
             conn.execute("INSERT INTO instruments (id, kind, name, version, definition, added_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)", (inst.id, inst.kind, inst.name, inst.version, definition, now()))
             self._audit.append([Change("instrument", inst.id, "definition", None, digest(definition))])
-            if isinstance(inst, SkmInstrument):
+            if isinstance(inst, SkmInstrument | SurveyInstrument):  # questionnaires: no aspects or indicators
                 return
             position = 0
             for aspect_position, aspect in enumerate(inst.aspects):
@@ -111,7 +111,7 @@ class Registry:
                                   int(ind.scored), position))
                     position += 1
 
-    def instrument(self, ident: str) -> Instrument | SkmInstrument:
+    def instrument(self, ident: str) -> AnyInstrument:
         """A stored instrument by id, rebuilt from its stored definition."""
         if ident not in self._instruments:
             definition = self._store.value("SELECT definition FROM instruments WHERE id = ?", (ident,))

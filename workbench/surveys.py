@@ -1,35 +1,355 @@
-"""The community satisfaction survey (SKM): IKM per unit from respondents' answers."""
+"""The respondents' side of an evaluation: the community satisfaction survey (SKM, PermenPAN-RB 14/2017) and
+the F-03 user-perception forms of PEKPPP, stored per period and unit with their answers; IKM, sample
+adequacy (Krejcie-Morgan) and F-03 means computed from what is stored.
+
+Each import is one *batch*, and so is each questionnaire typed in the app; the audit log keeps a digest of
+every batch (re-recorded when a typed answer changes), so that `workbench check` notices a respondent or an
+answer changed, added or removed outside the workbench without one audit entry per answer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from workbench.db.audit import AuditLog, Change
 from workbench.db.settings import Settings
-from workbench.domain.instrument import SkmInstrument
-from workbench.domain.scoring import SkmResult, skm
-from workbench.errors import WorkbenchError
-from workbench.registry import Registry
+from workbench.db.store import Store, new_uuid, now
+from workbench.domain import instrument as instruments
+from workbench.domain.instrument import Questionnaire, SkmInstrument, SurveyInstrument
+from workbench.domain.scoring import SkmResult, krejcie_morgan, skm
+from workbench.domain.values import field_text
+from workbench.errors import NotFound, WorkbenchError
+from workbench.events import Changes
+from workbench.i18n import tr
+from workbench.registry import Period, Registry
 
-SKM_INSTRUMENT = "skm-2017"
+FORMS = {"skm": "skm-2017", "f03a": "f03a-2022", "f03b": "f03b-2022"}  # short name -> instrument id
+SKM_INSTRUMENT = FORMS["skm"]
+PROFILE = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan", "jenis_layanan")  # the SKM respondent profile
+
+# a batch as the log records it: every respondent with its unit, period, form, number, profile and answers
+_BATCH_SQL = (
+    "SELECT r.batch, r.uuid || '|' || u.uuid || '|' || p.uuid || '|' || r.form || '|' || coalesce(r.number, '') "
+    "|| '|' || r.profile || '|' || coalesce((SELECT group_concat(item || '=' || value, ',') FROM (SELECT item, "
+    "value FROM answers a WHERE a.respondent_id = r.id ORDER BY item)), '') FROM respondents r "
+    "JOIN units u ON u.id = r.unit_id JOIN periods p ON p.id = r.period_id")
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """One filled questionnaire."""
+
+    uuid: str
+    unit: str
+    form: str
+    number: int | None
+    profile: dict[str, str]
+    answers: dict[str, int]
+    source: str  # typed, or the file it came from
+    entered_by: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A respondent read from a sheet, checked: its row, unit, number, answers and profile."""
+
+    row: int
+    unit_id: int
+    answers: dict[str, int]
+    profile: dict[str, str] = field(default_factory=dict)
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class SampleStatus:
+    """A unit's responses against the sample its population needs (Krejcie-Morgan)."""
+
+    unit: str
+    name: str
+    form: str
+    population: int | None
+    sample: int | None
+    collected: int
+
+    @property
+    def enough(self) -> bool:
+        return self.sample is not None and self.collected >= self.sample
+
+
+@dataclass(frozen=True)
+class F03Result:
+    """Means of the F-03 answers of a unit (0-5): per item, per aspect, and over all items."""
+
+    unit: str
+    name: str
+    respondents: int
+    items: dict[str, float]
+    aspects: dict[str, float]
+    mean: float | None
+
+
+def batch_digests(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The digest of each batch from (batch, respondent line) rows: sha256 over its sorted lines."""
+    lines: dict[str, list[str]] = defaultdict(list)
+    for batch, line in rows:
+        lines[batch].append(line)
+    return {batch: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for batch, found in lines.items()}
 
 
 class Surveys:
-    """IKM from SKM responses, with the workbook's weight mode."""
+    """Respondents and answers per period and unit; IKM, sample adequacy and F-03 means."""
 
-    def __init__(self, registry: Registry, settings: Settings) -> None:
+    def __init__(self, store: Store, registry: Registry, settings: Settings, audit: AuditLog) -> None:
+        self._store = store
         self._registry = registry
         self._settings = settings
+        self._audit = audit
 
-    def instrument(self) -> SkmInstrument:
-        """The SKM questionnaire (PermenPAN-RB 14/2017) stored in this workbook."""
-        inst = self._registry.instrument(SKM_INSTRUMENT)
-        if not isinstance(inst, SkmInstrument):
-            raise WorkbenchError("Instrumen {id} tidak sah: {problem}", id=SKM_INSTRUMENT, problem="kind ipp")
+    # --- questionnaires ----------------------------------------------------------------------
+
+    def instrument(self, form: str = "skm") -> Questionnaire:
+        """The questionnaire of a form (skm, f03a, f03b), stored in this workbook (added on first use)."""
+        if form not in FORMS:
+            raise WorkbenchError("Formulir survei tidak dikenal: {form} (pilihan: {choices})", form=form,
+                                 choices=", ".join(FORMS))
+        try:
+            inst = self._registry.instrument(FORMS[form])
+        except NotFound:
+            inst = instruments.load(FORMS[form])
+            self._registry.add_instrument(inst)
+        if not isinstance(inst, SkmInstrument | SurveyInstrument):
+            raise WorkbenchError("Instrumen {id} tidak sah: {problem}", id=FORMS[form], problem="kind ipp")
         return inst
 
     def ikm(self, responses: Mapping[str | None, Sequence[Mapping[str, int]]], *, mode: str | None = None
             ) -> dict[str | None, SkmResult]:
         """IKM per unit code (None for responses without a unit): one mapping unsur -> answer per respondent."""
-        inst = self.instrument()
+        inst = self.instrument("skm")
+        assert isinstance(inst, SkmInstrument)
         chosen = mode or self._settings.get("skm_weight_mode")
         return {unit: skm(answers, inst, chosen) for unit, answers in responses.items()}
+
+    # --- typing questionnaires in ------------------------------------------------------------
+
+    def check_answers(self, form: str, answers: Mapping[str, object]) -> dict[str, int]:
+        """Answers keyed by item, each an integer on the form's scale; WorkbenchError naming the first that is not."""
+        inst = self.instrument(form)
+        keys = {u.key for u in inst.unsur}
+        checked = {}
+        for item, value in answers.items():
+            if item not in keys:
+                raise WorkbenchError("Butir {item} tidak ada di formulir {form}", item=item, form=form)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not inst.scale_min <= value <= inst.scale_max:
+                raise WorkbenchError("Jawaban {item} = {value} di luar skala {lo}-{hi}", item=item, value=value,
+                                     lo=inst.scale_min, hi=inst.scale_max)
+            checked[item] = value
+        return checked
+
+    def add(self, *, unit: str, form: str = "skm", answers: Mapping[str, object], profile: Mapping[str, str] | None
+            = None, number: int | None = None, period: str | None = None) -> Respondent:
+        """Store one questionnaire typed from paper (its own batch, audited)."""
+        p = self._open_period(period)
+        checked = self.check_answers(form, answers)
+        clean = _profile(profile or {})
+        unit_row = self._registry.unit(unit)
+        uuid = new_uuid()
+        with self._store.transaction():
+            cursor = self._store.conn.execute(
+                "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, batch, source, entered_by, "
+                "entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?)",
+                (uuid, p.id, unit_row.id, FORMS[form], number, json.dumps(clean, sort_keys=True), uuid,
+                 self._store.actor, now()))
+            self._store.conn.executemany("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?)",
+                                         [(cursor.lastrowid, k, v) for k, v in checked.items()])
+            self._log_batches([uuid])
+            self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
+        return self.respondent(uuid)
+
+    def set_answer(self, uuid: str, item: str, value: int | None) -> Respondent:
+        """Change (or clear, with None) one answer of a typed questionnaire (audited through its batch)."""
+        found = self.respondent(uuid)
+        self._open_period(self._store.value("SELECT p.name FROM respondents r JOIN periods p ON p.id = r.period_id "
+                                            "WHERE r.uuid = ?", (uuid,)))
+        form = next(short for short, ident in FORMS.items() if ident == found.form)
+        checked = self.check_answers(form, {item: value})
+        respondent_id = self._store.value("SELECT id FROM respondents WHERE uuid = ?", (uuid,))
+        with self._store.transaction():
+            if item in checked:
+                self._store.conn.execute("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?) "
+                                         "ON CONFLICT DO UPDATE SET value = excluded.value",
+                                         (respondent_id, item, checked[item]))
+            else:
+                self._store.conn.execute("DELETE FROM answers WHERE respondent_id = ? AND item = ?",
+                                         (respondent_id, item))
+            self._log_batches([self._batch_of(uuid)])
+            self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
+        return self.respondent(uuid)
+
+    def remove(self, uuid: str) -> None:
+        """Delete a questionnaire (a typing mistake); its batch's new digest is logged."""
+        found = self.respondent(uuid)
+        batch = self._batch_of(uuid)
+        with self._store.transaction():
+            self._store.conn.execute("DELETE FROM respondents WHERE uuid = ?", (uuid,))
+            self._log_batches([batch])
+            self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
+
+    # --- imports -----------------------------------------------------------------------------
+
+    def merge(self, rows: Sequence[Incoming], *, form: str, period: Period, source: str, sheet: str) -> str:
+        """Store checked respondents of one file as one batch (inside the caller's write); returns its id."""
+        self._registry.require_open(period)
+        batch, stamp = new_uuid(), now()
+        conn = self._store.conn
+        uuids = [new_uuid() for _ in rows]
+        conn.executemany(
+            "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, batch, source, source_sheet, "
+            "source_row, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(uuid, period.id, r.unit_id, FORMS[form], r.number, json.dumps(r.profile, sort_keys=True), batch, source,
+              sheet, r.row, self._store.actor, stamp) for uuid, r in zip(uuids, rows, strict=True)])
+        ids = dict(conn.execute("SELECT uuid, id FROM respondents WHERE batch = ?", (batch,)))
+        conn.executemany("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?)",
+                         [(ids[uuid], item, value) for uuid, r in zip(uuids, rows, strict=True)
+                          for item, value in r.answers.items()])
+        self._log_batches([batch])
+        units = {r.unit_id for r in rows}
+        codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
+        self._store.changed(Changes(survey=True, units=frozenset(codes[u] for u in units)))
+        return batch
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def respondent(self, uuid: str) -> Respondent:
+        found = self.respondents(uuids=[uuid])
+        if not found:
+            raise NotFound("Responden tidak dikenal: {uuid}", uuid=uuid)
+        return found[0]
+
+    def respondents(self, *, unit: str | None = None, form: str | None = None, period: str | None = None,
+                    uuids: Sequence[str] | None = None) -> list[Respondent]:
+        """Stored questionnaires, in the order they were entered."""
+        where: list[str] = []
+        params: list[object] = []
+        if uuids is not None:
+            where.append(f"r.uuid IN ({','.join('?' * len(uuids))})")
+            params += list(uuids)
+        else:
+            where.append("r.period_id = ?")
+            params.append(self._registry.period(period).id)
+        if unit is not None:
+            where.append("r.unit_id = ?")
+            params.append(self._registry.unit(unit).id)
+        if form is not None:
+            where.append("r.form = ?")
+            params.append(FORMS[form])
+        rows = self._store.conn.execute(
+            "SELECT r.id, r.uuid, u.code, r.form, r.number, r.profile, r.source, r.entered_by FROM respondents r "
+            f"JOIN units u ON u.id = r.unit_id WHERE {' AND '.join(where)} ORDER BY r.id", params).fetchall()
+        answers: dict[int, dict[str, int]] = defaultdict(dict)
+        marks = ",".join(str(int(r[0])) for r in rows)
+        if marks:
+            for respondent_id, item, value in self._store.conn.execute(
+                    f"SELECT respondent_id, item, value FROM answers WHERE respondent_id IN ({marks})"):
+                answers[respondent_id][item] = value
+        return [Respondent(uuid, unit_code, form_id, number, json.loads(profile), answers[rid], source, who)
+                for rid, uuid, unit_code, form_id, number, profile, source, who in rows]
+
+    def set_population(self, unit: str, population: int, *, form: str = "skm", period: str | None = None) -> None:
+        """The number of the unit's service users in the period, which sets the sample it needs (audited)."""
+        if isinstance(population, bool) or not isinstance(population, int) or population < 1:
+            raise WorkbenchError("Populasi harus bilangan bulat positif, bukan {value}", value=population)
+        p, unit_row = self._registry.period(period), self._registry.unit(unit)
+        key = f"{p.uuid}/{self._store.value('SELECT uuid FROM units WHERE id = ?', (unit_row.id,))}/{FORMS[form]}"
+        old = self._store.value("SELECT population FROM survey_populations WHERE period_id = ? AND unit_id = ? AND "
+                                "form = ?", (p.id, unit_row.id, FORMS[form]))
+        if old == population:
+            return
+        with self._store.transaction():
+            self._store.conn.execute(
+                "INSERT INTO survey_populations (period_id, unit_id, form, population) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET population = excluded.population",
+                (p.id, unit_row.id, FORMS[form], population))
+            self._audit.append([Change("survey_population", key, "population", old, population)])
+            self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
+
+    def status(self, period: str | None = None, *, form: str = "skm") -> list[SampleStatus]:
+        """Every unit: its population, the Krejcie-Morgan sample, and the questionnaires collected."""
+        p = self._registry.period(period)
+        populations = dict(self._store.conn.execute(
+            "SELECT unit_id, population FROM survey_populations WHERE period_id = ? AND form = ?", (p.id, FORMS[form])))
+        collected = dict(self._store.conn.execute(
+            "SELECT unit_id, count(*) FROM respondents WHERE period_id = ? AND form = ? GROUP BY unit_id",
+            (p.id, FORMS[form])))
+        return [SampleStatus(u.code, u.name, form, populations.get(u.id),
+                             krejcie_morgan(populations[u.id]) if u.id in populations else None,
+                             collected.get(u.id, 0)) for u in self._registry.units()]
+
+    def results(self, period: str | None = None, *, mode: str | None = None) -> dict[str, SkmResult]:
+        """IKM of every unit that has SKM questionnaires in the period."""
+        grouped: dict[str | None, list[Mapping[str, int]]] = defaultdict(list)
+        for respondent in self.respondents(form="skm", period=period):
+            grouped[respondent.unit].append(respondent.answers)
+        return {str(unit): result for unit, result in self.ikm(grouped, mode=mode).items()}
+
+    def f03_results(self, period: str | None = None, *, form: str = "f03a") -> list[F03Result]:
+        """The F-03 means of every unit that has questionnaires of the form in the period."""
+        inst = self.instrument(form)
+        grouped: dict[str, list[dict[str, int]]] = defaultdict(list)
+        for respondent in self.respondents(form=form, period=period):
+            grouped[respondent.unit].append(respondent.answers)
+        names = {u.code: u.name for u in self._registry.units()}
+        results = []
+        for unit, answers in sorted(grouped.items()):
+            items = {u.key: _mean([a[u.key] for a in answers if u.key in a]) for u in inst.unsur}
+            by_aspect: dict[str, list[float]] = defaultdict(list)
+            for u in inst.unsur:
+                if items[u.key] is not None:
+                    by_aspect[u.aspect].append(float(items[u.key] or 0))
+            aspects = {code: round(sum(v) / len(v), 2) for code, v in by_aspect.items()}
+            given = [v for v in items.values() if v is not None]
+            results.append(F03Result(unit, names.get(unit, unit), len(answers),
+                                     {k: v for k, v in items.items() if v is not None}, aspects,
+                                     round(sum(given) / len(given), 2) if given else None))
+        return results
+
+    # --- the audit log ------------------------------------------------------------------------
+
+    def digests(self, batches: Sequence[str] | None = None) -> dict[str, str]:
+        """The current digest of every batch (or of the given ones)."""
+        sql, params = _BATCH_SQL, tuple[str, ...]()
+        if batches is not None:
+            sql += f" WHERE r.batch IN ({','.join('?' * len(batches))})"
+            params = tuple(batches)
+        return batch_digests(self._store.conn.execute(sql, params))
+
+    def _log_batches(self, batches: Sequence[str]) -> None:
+        logged = self._audit.latest("survey_batch", "digest")
+        current = self.digests(batches)
+        self._audit.append([Change("survey_batch", batch, "digest", logged.get(batch), current.get(batch))
+                            for batch in batches if logged.get(batch) != current.get(batch)])
+
+    def _batch_of(self, uuid: str) -> str:
+        return str(self._store.value("SELECT batch FROM respondents WHERE uuid = ?", (uuid,)))
+
+    def _open_period(self, name: str | None) -> Period:
+        p = self._registry.period(name)
+        self._registry.require_open(p)
+        return p
+
+
+def _profile(profile: Mapping[str, object]) -> dict[str, str]:
+    unknown = set(profile) - set(PROFILE)
+    if unknown:
+        raise WorkbenchError("Data responden tidak dikenal: {fields} (pilihan: {choices})",
+                             fields=", ".join(sorted(unknown)), choices=", ".join(PROFILE))
+    return {k: text for k, v in profile.items() if (text := field_text(v, "person", tr(k)))}
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None

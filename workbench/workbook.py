@@ -65,12 +65,12 @@ class Workbook:
         self.evidence = Evidence(store, self.settings)
         self.conflicts = Conflicts(store, self.registry, self.settings, self.audit)
         self.results = Results(store, self.registry, self.settings, self.observations)
-        self.surveys = Surveys(self.registry, self.settings)
+        self.surveys = Surveys(store, self.registry, self.settings, self.audit)
         self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
                                  self.settings, self.surveys)
         self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings)
-        self.ledger = Ledger(store, self.audit, self.registry, self.results, self.settings)
+        self.ledger = Ledger(store, self.audit, self.registry, self.results, self.settings, self.surveys)
         self.maintenance = Maintenance(store, self.audit, self.evidence, self.ledger)
 
     @classmethod

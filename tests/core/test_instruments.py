@@ -9,7 +9,10 @@ from workbench.exchange.instrument_sheet import from_sheet, load_path
 
 
 def test_shipped_instruments_load_and_validate():
-    assert shipped() == ["pekppp-2017", "pekppp-2022-a", "skm-2017"]
+    assert shipped() == ["f03a-2022", "f03b-2022", "pekppp-2017", "pekppp-2022-a", "skm-2017"]
+    f03a, f03b = load("f03a-2022"), load("f03b-2022")
+    assert [len(f03a.unsur), len(f03b.unsur)] == [14, 11] and f03a.scale_min == 0 and f03a.scale_max == 5
+    assert [u.key for u in f03a.unsur if u.aspect == "III"] == ["8.c.As", "9.c.K", "10.c.As", "11.c.As"]
     pekppp = load("pekppp-2022-a")
     assert len(pekppp.indicators) == 31 and len(pekppp.scored_indicators) == 30
     assert [a.weight for a in pekppp.aspects] == [0.24, 0.25, 0.18, 0.11, 0.10, 0.12, 0.0]

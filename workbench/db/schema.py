@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 # Each entry upgrades the schema from version N to N + 1; never edit one that has shipped.
+FOREIGN_KEYS_OFF = "-- foreign keys off\n"  # the first line of a migration that rebuilds a referenced table
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -186,6 +187,36 @@ MIGRATIONS: tuple[str, ...] = (
         workbook TEXT NOT NULL, key_id TEXT NOT NULL, public_pem TEXT NOT NULL, created_by TEXT,
         first_seen TEXT NOT NULL, PRIMARY KEY (workbook, key_id));
     """,
+    # 10: the respondents' side of an evaluation: SKM and F-03 questionnaires, one row per respondent and one
+    # per answer; a batch is one import (or one typed questionnaire) and the audit log keeps its digest. The
+    # instruments table is rebuilt to admit the F-03 questionnaires (SQLite cannot change a CHECK in place).
+    FOREIGN_KEYS_OFF + """
+    CREATE TABLE instruments_new (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('ipp', 'skm', 'f03')), name TEXT NOT NULL,
+        version TEXT NOT NULL, definition TEXT NOT NULL, added_at TEXT NOT NULL);
+    INSERT INTO instruments_new SELECT id, kind, name, version, definition, added_at FROM instruments;
+    DROP TABLE instruments;
+    ALTER TABLE instruments_new RENAME TO instruments;
+    CREATE TABLE respondents (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, period_id INTEGER NOT NULL REFERENCES periods(id),
+        unit_id INTEGER NOT NULL REFERENCES units(id), form TEXT NOT NULL REFERENCES instruments(id),
+        number INTEGER, profile TEXT NOT NULL DEFAULT '{}', batch TEXT NOT NULL, source TEXT NOT NULL,
+        source_sheet TEXT, source_row INTEGER, entered_by TEXT NOT NULL, entered_at TEXT NOT NULL);
+    CREATE INDEX respondents_by_unit ON respondents (period_id, unit_id, form);
+    CREATE INDEX respondents_by_batch ON respondents (batch);
+    CREATE TABLE answers (
+        respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE, item TEXT NOT NULL,
+        value INTEGER NOT NULL, PRIMARY KEY (respondent_id, item)) WITHOUT ROWID;
+    CREATE TABLE survey_populations (
+        period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+        form TEXT NOT NULL, population INTEGER NOT NULL, PRIMARY KEY (period_id, unit_id, form));
+    CREATE TRIGGER frozen_respondent_insert BEFORE INSERT ON respondents
+        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_respondent_update BEFORE UPDATE ON respondents
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_respondent_delete BEFORE DELETE ON respondents
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -204,17 +235,29 @@ def statements(script: str) -> list[str]:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to SCHEMA_VERSION, each step in its own transaction; returns the old version."""
+    """Bring the schema up to SCHEMA_VERSION, each step in its own transaction; returns the old version.
+
+    A step that rebuilds a table others refer to runs with foreign keys off (they cannot change inside a
+    transaction), and checks them before it commits."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
     for version in range(found, SCHEMA_VERSION):
+        script = MIGRATIONS[version]
+        rebuild = script.startswith(FOREIGN_KEYS_OFF)
+        if rebuild:
+            conn.execute("PRAGMA foreign_keys = OFF")
         # executescript would commit on its own; run statements inside one explicit transaction instead
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in statements(MIGRATIONS[version]):
+            for statement in statements(script.removeprefix(FOREIGN_KEYS_OFF)):
                 conn.execute(statement)
+            if rebuild and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise sqlite3.IntegrityError(f"migration {version + 1} leaves a foreign key broken")
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            if rebuild:
+                conn.execute("PRAGMA foreign_keys = ON")
     return found

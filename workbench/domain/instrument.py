@@ -97,11 +97,24 @@ class Instrument(_Described):
 
 @dataclass(frozen=True)
 class Unsur:
+    """A question of a survey: an SKM unsur, or an item of the F-03 user-perception form."""
+
     key: str
     name: str
     name_en: str
     question: str
-    options: tuple[str, ...]
+    options: tuple[str, ...]  # the answer labels from the scale's lowest to its highest; () when unlabelled
+    aspect: str = ""  # the IPP aspect an F-03 item belongs to
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyInstrument(_Described):
+    """The F-03 user-perception questionnaire of PEKPPP (PermenPAN-RB 29/2022): items answered 0-5, each
+    belonging to an aspect of the IPP; reported as means per item and per aspect."""
+
+    unsur: tuple[Unsur, ...]
+    aspects: tuple[tuple[str, str, str], ...]  # (code, name, name_en) in form order
+    kind: str = "f03"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +125,10 @@ class SkmInstrument(_Described):
     weight_mode: str
     conversion: float
     kind: str = "skm"
+
+
+Questionnaire = SkmInstrument | SurveyInstrument
+AnyInstrument = Instrument | SkmInstrument | SurveyInstrument
 
 
 def band_for(score: float, bands: tuple[Band, ...]) -> Band:
@@ -139,13 +156,14 @@ def _invalid(instrument_id: str, problem: str, **params: object) -> InstrumentEr
     return InstrumentError("Instrumen {id} tidak sah: {problem}", id=instrument_id, problem=tr(problem, **params))
 
 
-def from_dict(data: dict[str, Any]) -> Instrument | SkmInstrument:
+def from_dict(data: dict[str, Any]) -> AnyInstrument:
     """Build and validate an instrument from its JSON form; raises InstrumentError naming the problem."""
     ident = str(data.get("id") or "?")
-    for required in ("id", "name", "version", "bands"):
+    for required in ("id", "name", "version", *(() if data.get("kind") == "f03" else ("bands",))):
         if not data.get(required):
             raise _invalid(ident, N_("kolom '{field}' wajib diisi"), field=required)
-    bands = tuple(Band(b["code"], b["label"], b.get("label_en", b["label"]), float(b["min"])) for b in data["bands"])
+    bands = tuple(Band(b["code"], b["label"], b.get("label_en", b["label"]), float(b["min"]))
+                  for b in data.get("bands", []))
     if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
         raise _invalid(ident, N_("pita kategori harus menurun dan berakhir di {min}"), min=bands[-1].min)
     _check_unique(ident, "kategori", [b.code for b in bands])
@@ -154,7 +172,26 @@ def from_dict(data: dict[str, Any]) -> Instrument | SkmInstrument:
                   scale_max=int(data["scale"]["max"]), bands=bands, metadata=data.get("metadata", {}), definition=data)
     if data.get("kind") == "skm":
         return _skm_from_dict(data, common)
+    if data.get("kind") == "f03":
+        return _f03_from_dict(data, common)
     return _ipp_from_dict(data, common)
+
+
+def _f03_from_dict(data: dict[str, Any], common: dict[str, Any]) -> SurveyInstrument:
+    ident = common["id"]
+    aspects = tuple((a["code"], a["name"], a.get("name_en", a["name"])) for a in data.get("aspects", []))
+    codes = {a[0] for a in aspects}
+    items = []
+    for item in data.get("items", []):
+        if item.get("aspect") not in codes:
+            raise _invalid(ident, N_("butir {code} menyebut aspek yang tidak ada ({aspect})"), code=item.get("key"),
+                           aspect=item.get("aspect"))
+        items.append(Unsur(item["key"], item["name"], item.get("name_en", item["name"]), item.get("question", ""),
+                           (), item["aspect"]))
+    if not items:
+        raise _invalid(ident, N_("kolom '{field}' wajib diisi"), field="items")
+    _check_unique(ident, "butir", [u.key for u in items])
+    return SurveyInstrument(unsur=tuple(items), aspects=aspects, **common)
 
 
 def _skm_from_dict(data: dict[str, Any], common: dict[str, Any]) -> SkmInstrument:
@@ -231,7 +268,7 @@ def shipped() -> list[str]:
 
 
 @cache
-def load(ident: str = DEFAULT_INSTRUMENT) -> Instrument | SkmInstrument:
+def load(ident: str = DEFAULT_INSTRUMENT) -> AnyInstrument:
     """A shipped instrument by id, validated. ``load("pekppp-2022-a").band(4.0).code == "B"``."""
     path = SHIPPED_DIR / f"{ident}.json"
     if not path.is_file():

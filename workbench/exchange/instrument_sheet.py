@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workbench.domain.instrument import DEFAULT_INSTRUMENT, Instrument, SkmInstrument, from_dict, load
+from workbench.domain.instrument import DEFAULT_INSTRUMENT, AnyInstrument, Instrument, from_dict, load
 from workbench.errors import InstrumentError, Location, SheetError
 from workbench.exchange.sheets import Book
 
@@ -24,7 +24,7 @@ SHEET_SYNONYMS = {
 }
 
 
-def load_path(path: str | Path) -> Instrument | SkmInstrument:
+def load_path(path: str | Path) -> AnyInstrument:
     """An instrument from a JSON file or from a spreadsheet with one row per indicator."""
     path = Path(path)
     if path.suffix.lower() == ".json":

@@ -8,6 +8,7 @@ from pathlib import Path
 from workbench.conflicts import Conflicts
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
+from workbench.domain.instrument import SkmInstrument
 from workbench.errors import Location, NotFound, Problem
 from workbench.exchange.observation_sheets import (
     FileCheck,
@@ -160,7 +161,9 @@ class Exchange:
 
     def skm_responses(self, path: str | Path) -> Responses:
         """SKM answers per unit code from a sheet (U1-U9 or unsur names, optionally kode_unit), all checked."""
-        return read_responses(path, self._surveys.instrument(), self._registry)
+        inst = self._surveys.instrument("skm")
+        assert isinstance(inst, SkmInstrument)
+        return read_responses(path, inst, self._registry)
 
     # --- files out ---------------------------------------------------------------------------------
 
