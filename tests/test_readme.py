@@ -36,6 +36,10 @@ def files(folder: Path) -> None:
     order = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
     write_xlsx(folder / "jawaban-skm.xlsx", [["kode_unit", *[f"U{n}" for n in range(1, 10)]],
                                              *[["SAMSAT-PRV", *[r[k] for k in order]] for r in skm_responses()]])
+    shutil.copyfile(DATA / "survei-f03a.ods", folder / "f03a.ods")
+    from tests.core.test_surveys import excel_csv, published_example
+
+    excel_csv(folder / "skm-loket.csv", published_example())
     write_xlsx(folder / "instrumen.xlsx", [HEAD, ["K", "Kebijakan", "60%", "K1", "Standar pelayanan", 1, *LEVELS],
                                            ["S", "SDM", 0.4, "S1", "Kode etik", 1, *LEVELS]])
 

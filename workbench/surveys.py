@@ -20,16 +20,19 @@ from workbench.db.settings import Settings
 from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
 from workbench.domain.instrument import Questionnaire, SkmInstrument, SurveyInstrument
-from workbench.domain.scoring import SkmResult, krejcie_morgan, skm
+from workbench.domain.scoring import SkmResult, krejcie_morgan, round2, skm
 from workbench.domain.values import field_text
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import tr
+from workbench.i18n import N_, tr
 from workbench.registry import Period, Registry
 
 FORMS = {"skm": "skm-2017", "f03a": "f03a-2022", "f03b": "f03b-2022"}  # short name -> instrument id
 SKM_INSTRUMENT = FORMS["skm"]
-PROFILE = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan", "jenis_layanan")  # the SKM respondent profile
+# the SKM respondent profile, with what a person calls each field
+PROFILE_LABELS = {"jenis_kelamin": N_("jenis kelamin"), "usia": N_("usia"), "pendidikan": N_("pendidikan"),
+                  "pekerjaan": N_("pekerjaan"), "jenis_layanan": N_("jenis layanan")}
+PROFILE = tuple(PROFILE_LABELS)
 
 # a batch as the log records it: every respondent with its unit, period, form, number, profile and answers
 _BATCH_SQL = (
@@ -311,11 +314,11 @@ class Surveys:
             for u in inst.unsur:
                 if items[u.key] is not None:
                     by_aspect[u.aspect].append(float(items[u.key] or 0))
-            aspects = {code: round(sum(v) / len(v), 2) for code, v in by_aspect.items()}
+            aspects = {code: round2(sum(v) / len(v)) for code, v in by_aspect.items()}
             given = [v for v in items.values() if v is not None]
             results.append(F03Result(unit, names.get(unit, unit), len(answers),
                                      {k: v for k, v in items.items() if v is not None}, aspects,
-                                     round(sum(given) / len(given), 2) if given else None))
+                                     round2(sum(given) / len(given)) if given else None))
         return results
 
     # --- the audit log ------------------------------------------------------------------------
@@ -348,8 +351,8 @@ def _profile(profile: Mapping[str, object]) -> dict[str, str]:
     if unknown:
         raise WorkbenchError("Data responden tidak dikenal: {fields} (pilihan: {choices})",
                              fields=", ".join(sorted(unknown)), choices=", ".join(PROFILE))
-    return {k: text for k, v in profile.items() if (text := field_text(v, "person", tr(k)))}
+    return {k: text for k, v in profile.items() if (text := field_text(v, "person", tr(PROFILE_LABELS[k])))}
 
 
 def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+    return round2(sum(values) / len(values)) if values else None

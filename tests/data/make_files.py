@@ -109,14 +109,38 @@ def protected(work: Path) -> Path:
     return target
 
 
+# F-03 A answers of four respondents of DPMPTSP-KTA: the means the tests expect are worked out by hand
+F03A = [[5, 4, 5, 4, 4, 5, 5, 3, 4, 2, 4, 5, 4, 4],
+        [4, 4, 5, 3, 4, 4, 5, 3, 3, 2, 3, 4, 4, 3],
+        [5, 5, 5, 4, 5, 5, 4, 2, 4, 3, 4, 5, 5, 4],
+        [4, 3, 5, 3, 3, 4, 4, 2, 3, 1, 3, 4, 3, 3]]
+
+
+def survey_f03a(work: Path) -> Path:
+    """F-03 A questionnaires as a field team types them: number, profile, one column per item code."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "F-03 A"
+    sheet.append(["Rekap kuesioner F-03 A · DPMPTSP Kota Arga"])
+    sheet.append(["No", "Jenis kelamin", "Usia", *(u.key for u in load("f03a-2022").unsur)])
+    for n, answers in enumerate(F03A, start=1):
+        sheet.append([n, "P" if n % 2 else "L", 20 + 7 * n, *answers])
+    path = work / "survei-f03a.xlsx"
+    book.save(path)
+    return path
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp())
-    outputs = {
-        "evaluator-ani-libreoffice.xlsx": soffice(ani_template(work), "xlsx", work / "lo"),
-        "evaluator-budi-long.ods": soffice(budi_long(work), "ods", work / "lo"),
-        "evaluator-citra-wide.xls": soffice(citra_wide(work), "xls:MS Excel 97", work / "lo"),
-        "dilindungi-sandi.xlsx": protected(work),
+    makers = {
+        "evaluator-ani-libreoffice.xlsx": lambda: soffice(ani_template(work), "xlsx", work / "lo"),
+        "evaluator-budi-long.ods": lambda: soffice(budi_long(work), "ods", work / "lo"),
+        "evaluator-citra-wide.xls": lambda: soffice(citra_wide(work), "xls:MS Excel 97", work / "lo"),
+        "dilindungi-sandi.xlsx": lambda: protected(work),
+        "survei-f03a.ods": lambda: soffice(survey_f03a(work), "ods", work / "lo"),
     }
+    wanted = sys.argv[1:] or list(makers)  # names of the files to make again, or all of them
+    outputs = {name: makers[name]() for name in wanted}
     for name, path in outputs.items():
         shutil.copyfile(path, HERE / name)
         print(HERE / name)

@@ -10,6 +10,7 @@ from workbench.db.settings import Settings
 from workbench.db.store import Store, now
 from workbench.domain.instrument import SkmInstrument
 from workbench.errors import Location, NotFound, Problem
+from workbench.evidence import file_sha256
 from workbench.exchange.observation_sheets import (
     FileCheck,
     Lookup,
@@ -22,13 +23,14 @@ from workbench.exchange.observation_sheets import (
 from workbench.exchange.report import ImportReport
 from workbench.exchange.sheets import Book, normalize_header
 from workbench.exchange.skm_sheet import Responses, read_responses
+from workbench.exchange.survey_sheet import SurveyImport, read_survey
 from workbench.exchange.units_sheet import read_units
 from workbench.i18n import tr
 from workbench.observations import Observations, Source
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Registry, UnitsImport
 from workbench.results import Results
-from workbench.surveys import Surveys
+from workbench.surveys import PROFILE, Surveys
 
 Mapping = dict[str, str] | list[str] | None
 
@@ -164,6 +166,39 @@ class Exchange:
         inst = self._surveys.instrument("skm")
         assert isinstance(inst, SkmInstrument)
         return read_responses(path, inst, self._registry)
+
+    def import_survey(self, path: str | Path, *, form: str = "skm", unit: str | None = None,
+                      period: str | None = None, mapping: Mapping = None, skip_invalid: bool = False,
+                      dry_run: bool = False) -> SurveyImport:
+        """Check a file of questionnaires (one row per respondent), then store every respondent as one batch,
+        or nothing. Nothing is written when a row has a problem, unless `skip_invalid` (those rows are left
+        out), or on a `dry_run`. A file imported before (same sha256) adds nothing. Mappings given are
+        remembered, as for scoring sheets."""
+        inst = self._surveys.instrument(form)
+        p = self._registry.period(period)
+        self._registry.require_open(p)
+        given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
+        keys = {u.key for u in inst.unsur} | set(PROFILE) | {"kode_unit", "nomor"}
+        remembered = {h: f for h, f in self.column_mapping().items() if f in keys}
+        found = read_survey(path, inst, self._registry, unit=unit, mapping={**remembered, **given})
+        sha = file_sha256(Path(path))
+        result = SurveyImport(found, form, sha, dry_run=dry_run, already_imported=self._store.value(
+            "SELECT 1 FROM imports WHERE sha256 = ?", (sha,)) is not None)
+        if (found.problems and not skip_invalid) or result.already_imported:
+            return result
+        with self._store.transaction(dry_run=dry_run):
+            if given:
+                self.remember_mapping(given)
+            if found.rows:
+                self._surveys.merge(found.rows, form=form, period=p, source=Path(path).name, sheet=found.sheet)
+            self._store.conn.execute(
+                "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
+                "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
+                (sha, Path(path).name, found.sheet, f"survey-{form}", p.id, len(found.rows), len(found.rows),
+                 found.invalid_rows, self._store.actor, now()))
+        result.added = len(found.rows)
+        result.written = not dry_run
+        return result
 
     # --- files out ---------------------------------------------------------------------------------
 

@@ -1,0 +1,148 @@
+"""The respondents' side: questionnaires from real files (CSV from Indonesian Excel, Google Forms, ods made
+by LibreOffice), checked, stored once, and reported as IKM, sample adequacy and F-03 means."""
+
+import csv
+import json
+import sqlite3
+
+import openpyxl
+import pytest
+
+from tests.conftest import DATA, dump
+from tests.core.test_cli import run
+from workbench import Workbook
+from workbench.domain.instrument import load
+
+SKM = load("skm-2017")
+# the published example (29 respondents): these sums per unsur give IKM 91,48 (weight 1/9) and 90,56 (0,11)
+SUMS = {"persyaratan": 105, "prosedur": 101, "waktu": 100, "biaya": 116, "produk": 102, "kompetensi": 105,
+        "perilaku": 106, "pengaduan": 105, "sarana": 115}
+
+
+def published_example() -> list[dict[str, int]]:
+    """29 respondents whose answers add up to SUMS: so many 4s, the rest 3s."""
+    return [{key: 4 if n < total - 3 * 29 else 3 for key, total in SUMS.items()} for n in range(29)]
+
+
+@pytest.fixture
+def office(tmp_path):
+    with Workbook.create(tmp_path / "kantor.sqlite", period="PEKPPP 2026") as wb:
+        wb.registry.add_unit("DPMPTSP-KTA", "DPMPTSP Kota Arga", "Pemerintah Kota Arga")
+        wb.registry.add_unit("SAMSAT-PRV", "Samsat Induk", "Pemerintah Provinsi Bahari")
+    return tmp_path / "kantor.sqlite"
+
+
+def excel_csv(path, respondents, *, encoding="cp1252", bom=False):
+    """A CSV as Indonesian Excel saves it: ';' between cells, decimal commas, Windows-1252."""
+    with path.open("w", encoding=encoding, newline="") as handle:
+        if bom:
+            handle.write("\ufeff")
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["No", "Nama responden", "Jenis Kelamin", "Umur", *(f"U{n}" for n in range(1, 10))])
+        for n, answers in enumerate(respondents, start=1):
+            writer.writerow([n, "Désiré" if n == 1 else f"Responden {n}", "L" if n % 2 else "P", 30 + n,
+                             *(f"{answers[u.key]},0" for u in SKM.unsur)])
+    return path
+
+
+def test_the_published_example_from_an_excel_csv_gives_91_48_and_90_56(office, tmp_path, capsys):
+    sheet = excel_csv(tmp_path / "skm.csv", published_example())
+    code, out, err = run(capsys, "survey", "import", office, sheet, "--unit", "DPMPTSP-KTA")
+    assert code == 0 and "29 responden skm" in out, err
+    for mode, nik in (("exact", 91.48), ("0.11", 90.56)):
+        code, out, _ = run(capsys, "survey", "results", office, "--json", "--weight-mode", mode)
+        result = json.loads(out)[0]
+        assert (result["unit"], result["respondents"], result["nik"], result["mutu"]) == ("DPMPTSP-KTA", 29, nik, "A")
+    assert result["lowest"] == "waktu" and result["nrr"]["biaya"] == 4.0
+    with Workbook(office) as wb:
+        first = wb.surveys.respondents(unit="DPMPTSP-KTA")[0]
+        assert first.number == 1 and first.profile == {"jenis_kelamin": "L", "usia": "31"}
+        assert first.source == "skm.csv" and wb.maintenance.check() == []
+    code, out, _ = run(capsys, "survey", "import", office, sheet, "--unit", "DPMPTSP-KTA")
+    assert code == 0 and "sudah pernah diimpor" in out  # a file imported twice adds nothing
+
+
+def test_a_utf8_csv_with_a_bom_and_a_unit_column(office, tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text("\ufeffkode_unit,U1,U2,U3,U4,U5,U6,U7,U8,U9\nSAMSAT-PRV,4,4,3,4,3,4,4,3,4\n"
+                    "DPMPTSP-KTA,3,3,3,3,3,3,3,3,3\n", encoding="utf-8")
+    with Workbook(office) as wb:
+        done = wb.exchange.import_survey(path)
+        assert done.added == 2 and done.problems == []
+        assert {r.unit: r.answers["persyaratan"] for r in wb.surveys.respondents()} == {"SAMSAT-PRV": 4,
+                                                                                         "DPMPTSP-KTA": 3}
+
+
+def test_a_google_forms_sheet_with_question_texts_and_answer_labels(office, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Timestamp", "Jenis kelamin", *(f"{n}. {u.question}" for n, u in enumerate(SKM.unsur, 1))])
+    sheet.append(["2026/11/28 9:14:01 AM GMT+7", "Perempuan", *(u.options[3] for u in SKM.unsur)])
+    sheet.append(["2026/11/28 9:20:45 AM GMT+7", "Laki-laki", *(u.options[1] for u in SKM.unsur)])
+    path = tmp_path / "google-forms.xlsx"
+    book.save(path)
+    with Workbook(office) as wb:
+        done = wb.exchange.import_survey(path, unit="SAMSAT-PRV")
+        assert done.added == 2 and done.file.header_row == 1
+        stored = wb.surveys.respondents(unit="SAMSAT-PRV")
+        assert [set(r.answers.values()) for r in stored] == [{4}, {2}]
+        assert stored[0].profile == {"jenis_kelamin": "Perempuan"}
+        assert wb.surveys.results()["SAMSAT-PRV"].nik == 75.0
+
+
+def test_f03_from_an_ods_made_by_libreoffice_and_its_means_by_hand(office):
+    with Workbook(office) as wb:
+        done = wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="DPMPTSP-KTA")
+        assert done.added == 4 and done.problems == []
+        result = wb.surveys.f03_results(form="f03a")[0]
+    # item 1.a.K1: (5 + 4 + 5 + 4) / 4 = 4.5; aspect III (items 8-11): (2.5 + 3.5 + 2.0 + 3.5) / 4 = 2.875
+    assert result.items["1.a.K1"] == 4.5 and result.items["10.c.As"] == 2.0
+    assert result.aspects == {"I": 4.25, "II": 4.33, "III": 2.88, "IV": 4.25, "V": 3.5}
+    assert result.respondents == 4 and result.mean == 3.82  # 53.5 / 14
+
+
+def test_bad_answers_are_listed_with_their_cells_and_nothing_is_written(office, tmp_path, capsys):
+    path = tmp_path / "salah.csv"
+    path.write_text("kode_unit;U1;U2;U3;U4;U5;U6;U7;U8;U9\n"
+                    "DPMPTSP-KTA;5;3;3;3;3;3;3;3;3\n"
+                    "DPMPTSP-KTA;3;;3;3;3;3;3;3;3\n"
+                    "UNIT-X;3;3;3;3;3;3;3;3;3\n"
+                    "SAMSAT-PRV;Lumayan;3;3;3;3;3;3;3;3\n", encoding="utf-8")
+    with Workbook(office) as wb:
+        before = dump(wb)
+    code, out, err = run(capsys, "survey", "import", office, path)
+    assert code == 1 and "TIDAK disimpan" in out
+    for expected in ("salah.csv, lembar 'salah', baris 2, kolom B (persyaratan): 5 bukan jawaban skala 1-4",
+                     "baris 3, kolom C (prosedur): jawaban kosong", "baris 4, kolom A (kode_unit): Kode unit tidak "
+                     "dikenal: UNIT-X", "baris 5, kolom B (persyaratan): Lumayan bukan jawaban skala 1-4 (Tidak "
+                     "sesuai, Kurang sesuai, Sesuai, Sangat sesuai)"):
+        assert expected in err, err
+    with Workbook(office) as wb:
+        assert dump(wb) == before
+        skipped = wb.exchange.import_survey(path, skip_invalid=True)
+        assert skipped.added == 0 and skipped.file.invalid_rows == 4 and skipped.written
+
+
+def test_sample_adequacy_follows_the_krejcie_morgan_table(office, capsys):
+    with Workbook(office) as wb:
+        wb.surveys.set_population("DPMPTSP-KTA", 1000)
+        for _ in range(3):
+            wb.surveys.add(unit="DPMPTSP-KTA", answers={u.key: 3 for u in SKM.unsur})
+    code, out, _ = run(capsys, "survey", "status", office, "--json")
+    status = {s["unit"]: s for s in json.loads(out)}
+    assert status["DPMPTSP-KTA"] | {"population": 1000, "sample": 278, "collected": 3, "enough": False} == \
+        status["DPMPTSP-KTA"]
+    assert status["SAMSAT-PRV"]["sample"] is None
+
+
+def test_answers_changed_outside_the_app_are_named_by_check(office, capsys):
+    with Workbook(office) as wb:
+        typed = wb.surveys.add(unit="DPMPTSP-KTA", answers={u.key: 2 for u in SKM.unsur}, number=7)
+        wb.surveys.set_answer(typed.uuid, "biaya", 4)
+        assert wb.surveys.respondent(typed.uuid).answers["biaya"] == 4 and wb.maintenance.check() == []
+    conn = sqlite3.connect(office)
+    with conn:
+        conn.execute("UPDATE answers SET value = 4 WHERE item = 'waktu'")
+    conn.close()
+    code, out, _ = run(capsys, "check", office)
+    assert code == 1 and f"survei {typed.uuid}: responden atau jawaban diubah di luar aplikasi" in out
