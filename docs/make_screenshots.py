@@ -1,5 +1,5 @@
 """Render what a new user sees, on the demo database, to docs/*.png: offscreen, on a 1366 x 768 screen
-(Mulai, the new-evaluation wizard, Entri, Hasil and the certificates dialog)."""
+(Mulai, the new-evaluation wizard, Entri, Hasil, Survei and the certificates dialog)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,10 @@ def main() -> None:
     window.results.select_row(1)
     settle(app)
     window.grab().save(str(ROOT / "docs" / "results.png"))
+    window.tabs.setCurrentWidget(window.surveys)
+    window.surveys.select("DEMO-01")
+    settle(app)
+    window.grab().save(str(docs / "survey.png"))
     certificates = window.open_certificates()
     certificates.set_folder(folder / "piagam")
     certificates.tabs.setCurrentIndex(1)

@@ -12,40 +12,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from reports import fonts
+from reports import fonts, layout
 from workbench.domain.values import indonesian_date
 from workbench.results import UnitReport, UnitScore
-
-HEADER_BG = colors.HexColor("#1F4E79")
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    fonts.register()
-    base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=8.5, leading=10.5)
-    return {"body": base, "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
-            "title": ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=13, leading=16,
-                                    alignment=1, spaceAfter=4),
-            "h2": ParagraphStyle("h2", parent=base, fontName=fonts.BOLD, fontSize=10.5, leading=13, spaceBefore=8,
-                                 spaceAfter=4),
-            "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
-            "head": ParagraphStyle("head", parent=base, fontName=fonts.BOLD, fontSize=7.5, leading=9,
-                                   textColor=colors.white)}
-
-
-def _table(rows: list[list[object]], widths: Sequence[float], styles: dict[str, ParagraphStyle]) -> Table:
-    head = [Paragraph(str(c), styles["head"]) for c in rows[0]]
-    body = [[c if not isinstance(c, str) else Paragraph(escape(c), styles["cell"]) for c in row] for row in rows[1:]]
-    table = Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1)  # a long note goes on over pages
-    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                               ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F2F5F9")])]))
-    return table
-
-
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+from workbench.surveys import F03Result
 
 
 def _bar(x: float, y: float, width: float, height: float, colour: colors.Color) -> Rect:
@@ -69,19 +41,35 @@ def aspect_chart(report: UnitReport, width: float = 170 * mm) -> Drawing:
         y = 14 + n * row
         drawing.add(String(0, y + 4, f"{aspect.code} {aspect.name}"[:40], fontName=fonts.REGULAR, fontSize=7.5))
         drawing.add(_bar(label_width, y + 2, plot * value / 5, row - 6, colors.HexColor("#2E75B6")))
-        drawing.add(String(label_width + plot * value / 5 + 3, y + 4, _number(value), fontName=fonts.REGULAR,
+        drawing.add(String(label_width + plot * value / 5 + 3, y + 4, layout.number(value), fontName=fonts.REGULAR,
                            fontSize=7.5))
     return drawing
 
 
-def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_date: str, lead: str) -> list:
+def _f03_story(f03: Sequence[tuple[str, F03Result]], styles: dict[str, ParagraphStyle]) -> list:
+    """The users' perception (F-03), reported beside the IPP: means per aspect, 0-5."""
+    if not f03:
+        return []
+    rows: list[list[object]] = [["Formulir", "Responden", "I", "II", "III", "IV", "V", "Rata-rata"]]
+    rows += [[form, str(r.respondents), *(layout.number(r.aspects.get(a)) for a in ("I", "II", "III", "IV", "V")),
+              layout.number(r.mean)] for form, r in f03]
+    return [CondPageBreak(4 * cm),
+            Paragraph("Persepsi pengguna layanan (F-03) / Service users' perception", styles["h2"]),
+            Paragraph("Rata-rata jawaban 0-5 per aspek; dilaporkan di samping IPP, tidak dihitung ke dalamnya.",
+                      styles["small"]),
+            layout.table(rows, (30 * mm, 22 * mm, *(16 * mm,) * 5, 24 * mm), styles)]
+
+
+def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_date: str, lead: str,
+                f03: Sequence[tuple[str, F03Result]] = ()) -> list:
     r = report.result
     story: list = [
         Paragraph("LAPORAN HASIL EVALUASI KINERJA PENYELENGGARAAN PELAYANAN PUBLIK", styles["title"]),
         Paragraph(f"Periode {escape(report.period)} · {escape(report.instrument.name)}", styles["small"]),
         Spacer(1, 6),
-        _table([["Unit", "Instansi", "IPP", "Kategori", "Peringkat"],
-                [f"{r.name} ({r.unit})", r.institution, _number(r.ipp), f"{r.category or '–'} · {r.label or ''}",
+        layout.table([["Unit", "Instansi", "IPP", "Kategori", "Peringkat"],
+                [f"{r.name} ({r.unit})", r.institution, layout.number(r.ipp),
+                 f"{r.category or '–'} · {r.label or ''}",
                  str(r.rank or "–")]], (58 * mm, 54 * mm, 16 * mm, 32 * mm, 20 * mm), styles),
         CondPageBreak(5 * cm),  # a heading never ends a page: with less room left it starts the next one
         Paragraph("Nilai per aspek / Aspect scores", styles["h2"]),
@@ -89,24 +77,28 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
     aspect_rows: list[list[object]] = [["Aspek", "Bobot", "Nilai (0-5)", "Nilai tertimbang"]]
     for aspect in (a for a in report.instrument.aspects if a.weight > 0):
         aspect_rows.append([f"{aspect.code} {aspect.name}", f"{aspect.weight * 100:.0f}%",
-                            _number(r.raw_aspects.get(aspect.code)), _number(r.aspects.get(aspect.code))])
-    story += [_table(aspect_rows, (90 * mm, 20 * mm, 30 * mm, 30 * mm), styles), Spacer(1, 6), aspect_chart(report),
+                            layout.number(r.raw_aspects.get(aspect.code)),
+                            layout.number(r.aspects.get(aspect.code))])
+    story += [layout.table(aspect_rows, (90 * mm, 20 * mm, 30 * mm, 30 * mm), styles), Spacer(1, 6),
+              aspect_chart(report),
               CondPageBreak(5 * cm),
               Paragraph("Nilai per indikator, catatan dan rekomendasi / Indicator scores, notes, recommendations",
                         styles["h2"])]
     rows: list[list[object]] = [["Kode", "Indikator", "Nilai", "Tingkat rubrik", "Catatan dan rekomendasi evaluator"]]
     for line in report.lines:
         remarks = " · ".join(f"{e}: {n}" + (f" (rekomendasi: {rec})" if rec else "") for e, n, rec in line.notes)
-        rows.append([line.code, line.text, _number(line.score), line.level_text, remarks])
-    story.append(_table(rows, (16 * mm, 50 * mm, 12 * mm, 48 * mm, 50 * mm), styles))
+        rows.append([line.code, line.text, layout.number(line.score), line.level_text, remarks])
+    story.append(layout.table(rows, (16 * mm, 50 * mm, 12 * mm, 48 * mm, 50 * mm), styles))
+    story += _f03_story(f03, styles)
     story += [PageBreak(), Paragraph("BERITA ACARA HASIL EVALUASI", styles["title"]),
               Paragraph(f"Tim evaluator telah melaksanakan evaluasi atas {escape(r.name)} dengan hasil Indeks "
-                        f"Pelayanan Publik {_number(r.ipp)} (kategori {r.category or '–'} {escape(r.label or '')}). "
+                        f"Pelayanan Publik {layout.number(r.ipp)} "
+                        f"(kategori {r.category or '–'} {escape(r.label or '')}). "
                         f"{escape(place_date)}", styles["body"]), Spacer(1, 8)]
     signers = [(name, "Evaluator") for name in report.evaluators] + [(lead, "Ketua tim")]
     sign_rows: list[list[object]] = [["No", "Nama", "Peran", "Tanda tangan"]]
     sign_rows += [[str(n), name, role, ""] for n, (name, role) in enumerate(signers, start=1)]
-    table = _table(sign_rows, (10 * mm, 70 * mm, 40 * mm, 56 * mm), styles)
+    table = layout.table(sign_rows, (10 * mm, 70 * mm, 40 * mm, 56 * mm), styles)
     table.setStyle(TableStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white]),
                                ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))
     story.append(table)
@@ -114,24 +106,24 @@ def _unit_story(report: UnitReport, styles: dict[str, ParagraphStyle], place_dat
 
 
 def write_unit_report(report: UnitReport, out: str | Path, *, place: str = "Jakarta", on: str | None = None,
-                      lead: str = "") -> Path:
+                      lead: str = "", f03: Sequence[tuple[str, F03Result]] = ()) -> Path:
     """The evaluation report of one unit as a PDF (A4 portrait, fonts embedded, text selectable), with its
     Berita Acara on a page of its own for the evaluators and the team lead (`lead`) to sign."""
     from datetime import date
 
-    styles = _styles()
+    styles = layout.styles()
     out = Path(out)
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
                             bottomMargin=14 * mm, title=f"Laporan Hasil Evaluasi {report.result.unit}",
                             author="Tim Evaluator")
     place_date = f"{place}, {indonesian_date(on or date.today().isoformat())}."
-    doc.build(_unit_story(report, styles, place_date, lead))
+    doc.build(_unit_story(report, styles, place_date, lead, f03))
     return out
 
 
 def write_recap(results: Sequence[UnitScore], period: str, out: str | Path) -> Path:
     """The period's ranking table as a PDF (A4 landscape)."""
-    styles = _styles()
+    styles = layout.styles()
     out = Path(out)
     doc = SimpleDocTemplate(str(out), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=f"Rekapitulasi {period}")
@@ -139,11 +131,12 @@ def write_recap(results: Sequence[UnitScore], period: str, out: str | Path) -> P
     aspects = [a for a in aspects if any(r.aspects.get(a) for r in results)]
     headers = ["#", "Kode", "Unit", "Instansi", *aspects, "IPP", "Kategori", "Predikat", "Dinilai"]
     rows: list[list[object]] = [list(headers)]
-    rows += [[str(r.rank or "–"), r.unit, r.name, r.institution, *(_number(r.aspects.get(a)) for a in aspects),
-              _number(r.ipp), r.category or "–", r.label or "", f"{r.scored}/{r.total}"] for r in results]
+    rows += [[str(r.rank or "–"), r.unit, r.name, r.institution,
+              *(layout.number(r.aspects.get(a)) for a in aspects),
+              layout.number(r.ipp), r.category or "–", r.label or "", f"{r.scored}/{r.total}"] for r in results]
     widths = _fitted_widths(rows, doc.width, {headers.index("Unit"): 0.55, headers.index("Instansi"): 0.45})
     doc.build([Paragraph(f"REKAPITULASI HASIL EVALUASI · {escape(period)}", styles["title"]), Spacer(1, 6),
-               _table(rows, widths, styles)])
+               layout.table(rows, widths, styles)])
     return out
 
 

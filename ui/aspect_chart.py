@@ -1,4 +1,4 @@
-"""A horizontal bar chart of a unit's six aspects on the 0-5 scale, drawn with QPainter."""
+"""A horizontal bar chart of a unit's aspects (0-5) or of survey scores (SKM 1-4), drawn with QPainter."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from workbench.i18n import tr
 
 
 class AspectChart(QWidget):
-    """Bars for (aspect name, score 0-5) pairs, with the value written at the end of each bar."""
+    """Bars for (name, score) pairs on a scale from 0 to `maximum`, the value written at each bar's end."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, maximum: int = 5) -> None:
         super().__init__(parent)
         self.bars: list[tuple[str, float]] = []
+        self.maximum = maximum
+        self.empty_text = tr("Pilih unit untuk melihat rinciannya")
         self.setMinimumHeight(170)
 
     def set_bars(self, bars: list[tuple[str, float]]) -> None:
@@ -28,7 +30,7 @@ class AspectChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.bars:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("Pilih unit untuk melihat rinciannya"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         metrics = painter.fontMetrics()
         label_width = min(max(metrics.horizontalAdvance(name) for name, _ in self.bars) + 12, self.width() // 2)
@@ -36,8 +38,9 @@ class AspectChart(QWidget):
         plot = self.width() - label_width - 48
         axis = QColor(self.palette().text().color())
         axis.setAlpha(60)
-        for tick in range(6):  # grid lines at 0..5
-            x = label_width + plot * tick / 5
+        top_value = self.maximum
+        for tick in range(top_value + 1):  # grid lines at every whole value
+            x = label_width + plot * tick / top_value
             painter.setPen(axis)
             painter.drawLine(int(x), 4, int(x), int(self.height() - 20))
             painter.setPen(self.palette().text().color())
@@ -48,8 +51,9 @@ class AspectChart(QWidget):
             elided = metrics.elidedText(name, Qt.TextElideMode.ElideRight, label_width - 8)
             painter.drawText(QRectF(0, top, label_width - 8, row), Qt.AlignmentFlag.AlignVCenter
                              | Qt.AlignmentFlag.AlignRight, elided)
-            hue = int(120 * max(0.0, min(value, 5.0)) / 5)  # red (0) to green (5)
-            painter.fillRect(QRectF(label_width, top + row * 0.2, plot * value / 5, row * 0.6),
+            share = max(0.0, min(value, top_value)) / top_value
+            hue = int(120 * share)  # red (0) to green (the top of the scale)
+            painter.fillRect(QRectF(label_width, top + row * 0.2, plot * share, row * 0.6),
                              QColor.fromHsv(hue, 170, 200))
-            painter.drawText(QRectF(label_width + plot * value / 5 + 4, top, 44, row),
+            painter.drawText(QRectF(label_width + plot * share + 4, top, 44, row),
                              Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}")

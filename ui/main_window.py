@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLockFile, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -27,6 +35,7 @@ from ui.database import Database
 from ui.entry_page import EntryPage
 from ui.results_page import ResultsPage
 from ui.settings import Settings, default_database, default_user
+from ui.survey_page import SurveyPage
 from ui.team_page import TeamPage
 from workbench import WorkbenchError, Workbook, i18n
 from workbench.demo import add_demo_period
@@ -140,12 +149,14 @@ class MainWindow(QMainWindow):
         self.results = ResultsPage(self.db)
         self.conflicts = ConflictsPage(self.db)
         self.team = TeamPage(self.db)
+        self.surveys = SurveyPage(self.db)
         self.entry.saved.connect(self._on_entry_saved)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.entry, tr("Entri penilaian"))
         self.tabs.addTab(self.results, tr("Hasil"))
         self.tabs.addTab(self.conflicts, tr("Konflik"))
         self.tabs.addTab(self.team, tr("Progres tim"))
+        self.tabs.addTab(self.surveys, tr("Survei"))
         self.tabs.setCurrentIndex(self.settings.number("persist/tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
@@ -200,9 +211,15 @@ class MainWindow(QMainWindow):
         self._action(file, tr("Nama &pengguna…"), self.ask_user_name)
         self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Sunting"))
-        undo = self.entry.undo_stack.createUndoAction(self, tr("&Urungkan"))
+        # one Undo for the screen in front: scores on Entri, questionnaires on Survei
+        self.undo_group = QUndoGroup(self)
+        for stack in (self.entry.undo_stack, self.surveys.undo_stack):
+            self.undo_group.addStack(stack)
+        self.undo_group.setActiveStack(self.surveys.undo_stack if self.tabs.currentWidget() is self.surveys
+                                       else self.entry.undo_stack)
+        undo = self.undo_group.createUndoAction(self, tr("&Urungkan"))
         undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.entry.undo_stack.createRedoAction(self, tr("U&lang"))
+        redo = self.undo_group.createRedoAction(self, tr("U&lang"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addActions([undo, redo])
         self.undo_action, self.redo_action = undo, redo
@@ -211,6 +228,7 @@ class MainWindow(QMainWindow):
         self._action(view, tr("&Hasil"), lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action(view, tr("&Konflik"), lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         self._action(view, tr("&Progres tim"), lambda: self.tabs.setCurrentIndex(3), "Ctrl+4")
+        self._action(view, tr("Sur&vei"), lambda: self.tabs.setCurrentIndex(4), "Ctrl+5")
         self._action(view, tr("Hitung &ulang hasil"), lambda: self.results.recompute(force=True), "F5")
         period = bar.addMenu(tr("&Periode"))
         self._action(period, tr("&Tambah periode…"), self.add_period, writes=True)
@@ -571,6 +589,8 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self.entry.form.commit_pending()
+        self.undo_group.setActiveStack(self.surveys.undo_stack if self.tabs.widget(index) is self.surveys
+                                       else self.entry.undo_stack)
 
     def _save_state(self) -> None:
         self.settings.set("persist/geometry", self.saveGeometry())

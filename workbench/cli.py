@@ -410,6 +410,14 @@ def cmd_survey_results(args: argparse.Namespace) -> None:
                   tr("unsur terendah")])
 
 
+def cmd_survey_report(args: argparse.Namespace) -> None:
+    from workbench.usecases.reports import write_skm
+
+    with _open(args) as wb:
+        path = write_skm(wb, args.unit, args.out, period=args.period)
+    print(tr("Laporan SKM disimpan: {path}", path=path))
+
+
 def cmd_survey_status(args: argparse.Namespace) -> None:
     with _open(args) as wb:
         statuses = wb.surveys.status(args.period, form=args.form)
@@ -417,7 +425,7 @@ def cmd_survey_status(args: argparse.Namespace) -> None:
         return _json([asdict(s) | {"enough": s.enough} for s in statuses])
     _print_table([(s.unit, s.name, s.population or "–", s.sample or "–", s.collected,
                    tr("cukup") if s.enough else tr("kurang") if s.sample else "–") for s in statuses],
-                 [tr("unit"), tr("nama"), tr("populasi"), tr("sampel"), tr("terkumpul"), ""])
+                 [tr("unit"), tr("nama"), tr("populasi"), tr("sampel"), tr("terkumpul"), tr("keadaan")])
 
 
 def cmd_survey_population(args: argparse.Namespace) -> None:
@@ -567,6 +575,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
     period_option(p)
     json_option(p)
+    p = command("report", cmd_survey_report, tr("Laporan SKM sebuah unit (PDF)"), survey_sub)
+    db_argument(p)
+    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+    p.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("berkas PDF yang ditulis"))
+    period_option(p)
     p = command("population", cmd_survey_population, tr("Catat populasi pengguna layanan unit dalam periode"),
                 survey_sub)
     db_argument(p)

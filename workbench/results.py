@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
 from workbench.domain.instrument import Instrument
-from workbench.domain.scoring import competition_ranks, ipp
+from workbench.domain.scoring import competition_ranks, ipp, round2
 from workbench.events import Changes
 from workbench.observations import Observations
 from workbench.progress import CancelToken, ProgressCallback, report
@@ -147,6 +147,8 @@ class Results:
             cancel.check()
         report(progress, 1, 2, "menyusun")
         names = dict(self._store.conn.execute("SELECT id, name FROM evaluators"))
+        share = min(self._settings.number("f03_weight"), 100) / 100
+        perception = self._perception(p.id) if share and not by_evaluator else {}
         units = {u.id: u for u in self._registry.units()}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
         total = len(inst.scored_indicators)
@@ -155,6 +157,8 @@ class Results:
             unit = units[unit_id]
             aspect_sums = sums.get((unit_id, evaluator_id))
             score, weighted = ipp(aspect_sums, weights) if aspect_sums else (None, {})
+            if score is not None and unit_id in perception:  # the setting f03_weight blends F-03 in
+                score = round2((1 - share) * score + share * perception[unit_id])
             band = inst.band(score) if score is not None else None
             n_scored, n_evaluators, n_conflicts = counts.get((unit_id, evaluator_id), (0, 0, 0))
             results.append(UnitScore(
@@ -167,6 +171,13 @@ class Results:
         results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))
         report(progress, 2, 2)
         return results
+
+    def _perception(self, period_id: int) -> dict[int, float]:
+        """The F-03 mean of each unit (the mean of its items' means over both forms), from the stored answers."""
+        return dict(self._store.conn.execute(
+            "SELECT unit_id, avg(item_mean) FROM (SELECT r.unit_id, j.key, avg(j.value) AS item_mean "
+            "FROM respondents r, json_each(r.answers) j WHERE r.period_id = ? AND r.form IN ('f03a-2022', "
+            "'f03b-2022') GROUP BY r.unit_id, j.key) GROUP BY unit_id", (period_id,)))
 
     # --- the cache that tables page through ---------------------------------------------------
 

@@ -37,8 +37,7 @@ PROFILE = tuple(PROFILE_LABELS)
 # a batch as the log records it: every respondent with its unit, period, form, number, profile and answers
 _BATCH_SQL = (
     "SELECT r.batch, r.uuid || '|' || u.uuid || '|' || p.uuid || '|' || r.form || '|' || coalesce(r.number, '') "
-    "|| '|' || r.profile || '|' || coalesce((SELECT group_concat(item || '=' || value, ',') FROM (SELECT item, "
-    "value FROM answers a WHERE a.respondent_id = r.id ORDER BY item)), '') FROM respondents r "
+    "|| '|' || r.profile || '|' || r.answers FROM respondents r "
     "JOIN units u ON u.id = r.unit_id JOIN periods p ON p.id = r.period_id")
 
 
@@ -58,13 +57,16 @@ class Respondent:
 
 @dataclass(frozen=True)
 class Incoming:
-    """A respondent read from a sheet, checked: its row, unit, number, answers and profile."""
+    """A respondent read from a sheet, checked: its row, unit, number, answers and profile (and both already
+    packed as stored, when the reader has them: a sheet repeats the same few thousand times)."""
 
     row: int
     unit_id: int
     answers: dict[str, int]
     profile: dict[str, str] = field(default_factory=dict)
     number: int | None = None
+    packed_answers: str = ""
+    packed_profile: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,10 @@ class Surveys:
                                  choices=", ".join(FORMS))
         try:
             inst = self._registry.instrument(FORMS[form])
-        except NotFound:
+        except NotFound:  # a workbook made before the F-03 forms shipped: stored when first written to
             inst = instruments.load(FORMS[form])
-            self._registry.add_instrument(inst)
+            if not (self._store.query_only or self._store.read_only):
+                self._registry.add_instrument(inst)
         if not isinstance(inst, SkmInstrument | SurveyInstrument):
             raise WorkbenchError("Instrumen {id} tidak sah: {problem}", id=FORMS[form], problem="kind ipp")
         return inst
@@ -163,13 +166,11 @@ class Surveys:
         unit_row = self._registry.unit(unit)
         uuid = new_uuid()
         with self._store.transaction():
-            cursor = self._store.conn.execute(
-                "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, batch, source, entered_by, "
-                "entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?)",
-                (uuid, p.id, unit_row.id, FORMS[form], number, json.dumps(clean, sort_keys=True), uuid,
+            self._store.conn.execute(
+                "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
+                "entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?)",
+                (uuid, p.id, unit_row.id, FORMS[form], number, packed(clean), packed(checked), uuid,
                  self._store.actor, now()))
-            self._store.conn.executemany("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?)",
-                                         [(cursor.lastrowid, k, v) for k, v in checked.items()])
             self._log_batches([uuid])
             self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
         return self.respondent(uuid)
@@ -181,15 +182,9 @@ class Surveys:
                                             "WHERE r.uuid = ?", (uuid,)))
         form = next(short for short, ident in FORMS.items() if ident == found.form)
         checked = self.check_answers(form, {item: value})
-        respondent_id = self._store.value("SELECT id FROM respondents WHERE uuid = ?", (uuid,))
+        answers = {k: v for k, v in found.answers.items() if k != item} | checked
         with self._store.transaction():
-            if item in checked:
-                self._store.conn.execute("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?) "
-                                         "ON CONFLICT DO UPDATE SET value = excluded.value",
-                                         (respondent_id, item, checked[item]))
-            else:
-                self._store.conn.execute("DELETE FROM answers WHERE respondent_id = ? AND item = ?",
-                                         (respondent_id, item))
+            self._store.conn.execute("UPDATE respondents SET answers = ? WHERE uuid = ?", (packed(answers), uuid))
             self._log_batches([self._batch_of(uuid)])
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
         return self.respondent(uuid)
@@ -208,19 +203,18 @@ class Surveys:
     def merge(self, rows: Sequence[Incoming], *, form: str, period: Period, source: str, sheet: str) -> str:
         """Store checked respondents of one file as one batch (inside the caller's write); returns its id."""
         self._registry.require_open(period)
-        batch, stamp = new_uuid(), now()
-        conn = self._store.conn
-        uuids = [new_uuid() for _ in rows]
-        conn.executemany(
-            "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, batch, source, source_sheet, "
-            "source_row, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(uuid, period.id, r.unit_id, FORMS[form], r.number, json.dumps(r.profile, sort_keys=True), batch, source,
-              sheet, r.row, self._store.actor, stamp) for uuid, r in zip(uuids, rows, strict=True)])
-        ids = dict(conn.execute("SELECT uuid, id FROM respondents WHERE batch = ?", (batch,)))
-        conn.executemany("INSERT INTO answers (respondent_id, item, value) VALUES (?, ?, ?)",
-                         [(ids[uuid], item, value) for uuid, r in zip(uuids, rows, strict=True)
-                          for item, value in r.answers.items()])
-        self._log_batches([batch])
+        batch, stamp, actor = new_uuid(), now(), self._store.actor
+        records = [(new_uuid(), period.id, r.unit_id, FORMS[form], r.number, r.packed_profile or packed(r.profile),
+                    r.packed_answers or packed(r.answers), batch, source, sheet, r.row, actor, stamp) for r in rows]
+        self._store.conn.executemany(
+            "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
+            "source_sheet, source_row, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            records)
+        # the batch's digest from the rows just written, as `_BATCH_SQL` would read them back
+        unit_uuids = dict(self._store.conn.execute("SELECT id, uuid FROM units"))
+        lines = ((batch, f"{r[0]}|{unit_uuids[r[2]]}|{period.uuid}|{r[3]}|{'' if r[4] is None else r[4]}|{r[5]}|{r[6]}")
+                 for r in records)
+        self._audit.append([Change("survey_batch", batch, "digest", None, batch_digests(lines)[batch])])
         units = {r.unit_id for r in rows}
         codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
         self._store.changed(Changes(survey=True, units=frozenset(codes[u] for u in units)))
@@ -252,16 +246,10 @@ class Surveys:
             where.append("r.form = ?")
             params.append(FORMS[form])
         rows = self._store.conn.execute(
-            "SELECT r.id, r.uuid, u.code, r.form, r.number, r.profile, r.source, r.entered_by FROM respondents r "
-            f"JOIN units u ON u.id = r.unit_id WHERE {' AND '.join(where)} ORDER BY r.id", params).fetchall()
-        answers: dict[int, dict[str, int]] = defaultdict(dict)
-        marks = ",".join(str(int(r[0])) for r in rows)
-        if marks:
-            for respondent_id, item, value in self._store.conn.execute(
-                    f"SELECT respondent_id, item, value FROM answers WHERE respondent_id IN ({marks})"):
-                answers[respondent_id][item] = value
-        return [Respondent(uuid, unit_code, form_id, number, json.loads(profile), answers[rid], source, who)
-                for rid, uuid, unit_code, form_id, number, profile, source, who in rows]
+            "SELECT r.uuid, u.code, r.form, r.number, r.profile, r.answers, r.source, r.entered_by FROM respondents r "
+            f"JOIN units u ON u.id = r.unit_id WHERE {' AND '.join(where)} ORDER BY r.id", params)
+        return [Respondent(uuid, unit_code, form_id, number, json.loads(profile), json.loads(answers), source, who)
+                for uuid, unit_code, form_id, number, profile, answers, source, who in rows]
 
     def set_population(self, unit: str, population: int, *, form: str = "skm", period: str | None = None) -> None:
         """The number of the unit's service users in the period, which sets the sample it needs (audited)."""
@@ -344,6 +332,12 @@ class Surveys:
         p = self._registry.period(name)
         self._registry.require_open(p)
         return p
+
+
+def packed(values: Mapping[str, object]) -> str:
+    """Answers or a profile as stored: compact JSON with sorted keys (one spelling for the digest)."""
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 
 
 def _profile(profile: Mapping[str, object]) -> dict[str, str]:

@@ -98,7 +98,8 @@ class Workbook:
             with wb.transaction():
                 wb.ledger.complete()
                 wb.registry.add_instrument(inst)
-                wb.registry.add_instrument(instruments.load("skm-2017"))
+                for questionnaire in ("skm-2017", "f03a-2022", "f03b-2022"):
+                    wb.registry.add_instrument(instruments.load(questionnaire))
             wb.registry.add_period(period or str(date.today().year), instrument_id=inst.id, year=year or _year(period))
             wb.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):

@@ -5,9 +5,10 @@ import pytest
 from pypdf import PdfReader
 
 from reports.certificate import write_certificates
-from tests.conftest import score_all
+from tests.conftest import DATA, score_all
+from tests.core.test_surveys import excel_csv, published_example
 from workbench import Workbook
-from workbench.usecases.reports import write_reports
+from workbench.usecases.reports import write_reports, write_skm
 
 CM = 72 / 2.54
 
@@ -28,7 +29,10 @@ def pdfs(tmp_path_factory):
         wb.observations.finalize(evaluator="Ani Wijayanti")
         wb.observations.finalize(evaluator="Budi Santoso")
         wb.certificates.init_keys("kunci-rahasia")
-        written = write_reports(wb, folder / "laporan")
+        excel_csv(folder / "skm.csv", published_example())
+        wb.exchange.import_survey(folder / "skm.csv", unit="SAMSAT")
+        wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="SAMSAT")
+        written = [*write_reports(wb, folder / "laporan"), write_skm(wb, "SAMSAT", folder / "laporan" / "skm.pdf")]
         certificates = write_certificates(wb.certificates.issue("kunci-rahasia", min_category="C"),
                                           wb.certificates.settings(), folder / "piagam")
     return {path.name: path for path in [*written, *certificates]}
@@ -36,7 +40,7 @@ def pdfs(tmp_path_factory):
 
 def test_no_text_within_1_cm_of_any_page_edge(pdfs):
     assert {"laporan-DPMPTSP-BMT.pdf", "laporan-SAMSAT.pdf", "rekapitulasi.pdf", "piagam-001-PP-2026.pdf",
-            "piagam-semua.pdf"} <= set(pdfs)
+            "piagam-semua.pdf", "skm.pdf"} <= set(pdfs)
     for name, path in pdfs.items():
         document = pdfium.PdfDocument(str(path))
         for number, page in enumerate(document):

@@ -142,7 +142,45 @@ def test_answers_changed_outside_the_app_are_named_by_check(office, capsys):
         assert wb.surveys.respondent(typed.uuid).answers["biaya"] == 4 and wb.maintenance.check() == []
     conn = sqlite3.connect(office)
     with conn:
-        conn.execute("UPDATE answers SET value = 4 WHERE item = 'waktu'")
+        conn.execute("UPDATE respondents SET answers = replace(answers, '\"waktu\":2', '\"waktu\":4')")
     conn.close()
     code, out, _ = run(capsys, "check", office)
     assert code == 1 and f"survei {typed.uuid}: responden atau jawaban diubah di luar aplikasi" in out
+
+
+def test_the_skm_report_and_f03_in_the_evaluation_report(office, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    from tests.conftest import score_all
+
+    sheet = excel_csv(tmp_path / "skm.csv", published_example())
+    with Workbook(office) as wb:
+        wb.exchange.import_survey(sheet, unit="DPMPTSP-KTA")
+        wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="DPMPTSP-KTA")
+        wb.surveys.set_population("DPMPTSP-KTA", 1000)
+        score_all(wb, "DPMPTSP-KTA", "Ani", lambda i: 4)
+        wb.observations.save(unit="DPMPTSP-KTA", indicator="6.a.B", evaluator="Ani",
+                             recommendation="Tindak lanjuti unsur waktu penyelesaian")
+    code, out, _ = run(capsys, "survey", "report", office, "--unit", "DPMPTSP-KTA", "--out", tmp_path / "skm.pdf")
+    assert code == 0
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / "skm.pdf").pages).split())
+    for expected in ("LAPORAN SURVEI KEPUASAN MASYARAKAT", "29 1000 278 91,48 A Sangat Baik", "Laki-laki 15 52%",
+                     "Waktu Penyelesaian 3,448", "Unsur dengan nilai terendah: Waktu Penyelesaian",
+                     "Ani: Tindak lanjuti unsur waktu penyelesaian"):
+        assert expected in text, expected
+    assert run(capsys, "reports", office, "--out", tmp_path / "laporan", "--unit", "DPMPTSP-KTA")[0] == 0
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "laporan" /
+                                                                 "laporan-DPMPTSP-KTA.pdf").pages).split())
+    assert "Persepsi pengguna layanan (F-03)" in text and "F-03 A 4 4,25 4,33 2,88 4,25 3,50 3,82" in text
+
+
+def test_f03_stays_beside_the_ipp_unless_the_setting_blends_it_in(office):
+    from tests.conftest import score_all
+
+    with Workbook(office) as wb:
+        score_all(wb, "DPMPTSP-KTA", "Ani", lambda i: 4)
+        wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="DPMPTSP-KTA")
+        assert wb.results.scores()[0].ipp == 4.0  # by default F-03 is reported beside the IPP
+        wb.settings.set("f03_weight", 20)
+        assert wb.results.scores()[0].ipp == 3.96  # 0.8 x 4.00 + 0.2 x 3.82 (53.5 / 14)
+        assert not wb.results.is_fresh() and wb.maintenance.check() == []

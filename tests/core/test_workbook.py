@@ -14,7 +14,7 @@ def test_new_database_has_schema_wal_and_foreign_keys(wb, db_path):
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert wb.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert wb.registry.period().name == "PEKPPP 2026" and wb.registry.period().year == 2026
-    assert set(wb.registry.instrument_ids()) == {"pekppp-2022-a", "skm-2017"}
+    assert set(wb.registry.instrument_ids()) == {"pekppp-2022-a", "skm-2017", "f03a-2022", "f03b-2022"}
     with pytest.raises(sqlite3.IntegrityError):
         wb.store.conn.execute("INSERT INTO units (uuid, code, name, institution_id) VALUES ('x', 'X', 'x', 999)")
 

@@ -187,8 +187,9 @@ MIGRATIONS: tuple[str, ...] = (
         workbook TEXT NOT NULL, key_id TEXT NOT NULL, public_pem TEXT NOT NULL, created_by TEXT,
         first_seen TEXT NOT NULL, PRIMARY KEY (workbook, key_id));
     """,
-    # 10: the respondents' side of an evaluation: SKM and F-03 questionnaires, one row per respondent and one
-    # per answer; a batch is one import (or one typed questionnaire) and the audit log keeps its digest. The
+    # 10: the respondents' side of an evaluation: SKM and F-03 questionnaires, one row per respondent with its
+    # answers (JSON, item -> value: read whole, never queried one by one, and ten times fewer rows to write);
+    # a batch is one import (or one typed questionnaire) and the audit log keeps its digest. The
     # instruments table is rebuilt to admit the F-03 questionnaires (SQLite cannot change a CHECK in place).
     FOREIGN_KEYS_OFF + """
     CREATE TABLE instruments_new (
@@ -200,13 +201,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE respondents (
         id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, period_id INTEGER NOT NULL REFERENCES periods(id),
         unit_id INTEGER NOT NULL REFERENCES units(id), form TEXT NOT NULL REFERENCES instruments(id),
-        number INTEGER, profile TEXT NOT NULL DEFAULT '{}', batch TEXT NOT NULL, source TEXT NOT NULL,
-        source_sheet TEXT, source_row INTEGER, entered_by TEXT NOT NULL, entered_at TEXT NOT NULL);
+        number INTEGER, profile TEXT NOT NULL DEFAULT '{}', answers TEXT NOT NULL, batch TEXT NOT NULL,
+        source TEXT NOT NULL, source_sheet TEXT, source_row INTEGER, entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL);
     CREATE INDEX respondents_by_unit ON respondents (period_id, unit_id, form);
-    CREATE INDEX respondents_by_batch ON respondents (batch);
-    CREATE TABLE answers (
-        respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE, item TEXT NOT NULL,
-        value INTEGER NOT NULL, PRIMARY KEY (respondent_id, item)) WITHOUT ROWID;
     CREATE TABLE survey_populations (
         period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
         form TEXT NOT NULL, population INTEGER NOT NULL, PRIMARY KEY (period_id, unit_id, form));
@@ -216,6 +214,20 @@ MIGRATIONS: tuple[str, ...] = (
         WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
     CREATE TRIGGER frozen_respondent_delete BEFORE DELETE ON respondents
         WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER stale_on_respondent_insert AFTER INSERT ON respondents BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
+    CREATE TRIGGER stale_on_respondent_update AFTER UPDATE ON respondents BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
+    CREATE TRIGGER stale_on_respondent_delete AFTER DELETE ON respondents BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = OLD.period_id; END;
+    DROP TRIGGER stale_on_setting_insert;
+    DROP TRIGGER stale_on_setting_update;
+    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings
+        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold', 'f03_weight') BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
+    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings
+        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold', 'f03_weight') BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
     """,
 )
 

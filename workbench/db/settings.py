@@ -30,6 +30,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("skm_weight_mode", "exact", SKM_WEIGHT_MODES, "Weight of each SKM unsur"),
     Setting("evidence_max_bytes", str(50 * 1024 * 1024), (), "Largest evidence file accepted"),
     Setting("conflict_threshold", "2", (), "Evaluators whose scores of an indicator differ by this much disagree"),
+    # no source says whether or how the users' perception (F-03) counts: 0 reports it beside the IPP
+    Setting("f03_weight", "0", (), "Share in percent of the F-03 mean (0-5) blended into the IPP; 0 keeps it beside"),
     # who works in this database, and as what: named in every audit entry made here
     Setting("owner", "", (), "The name of the person who works in this database", text=True),
     Setting("owner_role", "", ("", "evaluator", "lead"), "Evaluator or team lead"),

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.domain import values
-from workbench.domain.instrument import Questionnaire
+from workbench.domain.instrument import Questionnaire, Unsur
 from workbench.errors import Location, NotFound, Problem, SheetError
 from workbench.exchange.sheets import SYNONYMS, Book, column_letter, display, normalize_header
 from workbench.i18n import tr
 from workbench.registry import Registry
-from workbench.surveys import PROFILE, Incoming
+from workbench.surveys import PROFILE, Incoming, packed
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
+_UNSEEN, _BLANK = object(), object()  # a cell not checked yet; a cell left blank
 PROFILE_SYNONYMS = {
     "jenis_kelamin": ("jenis kelamin", "jk", "kelamin", "gender", "sex", "l p"),
     "usia": ("usia", "umur", "age", "usia tahun"),
@@ -166,51 +168,82 @@ def read_survey(path: str | Path, inst: Questionnaire, registry: Registry, *, un
         col = found.columns[key]
         return Location(path.name, found.sheet, row_number, f"{column_letter(col)} ({key})")
 
+    # a sheet repeats the same few answers, units and profiles thousands of times: each distinct cell is
+    # checked once per column, and each distinct row of answers packed once
+    item_columns: list[tuple[Unsur, int, dict[object, object]]] = [(item, found.columns[item.key], {})
+                                                                    for item in items]
+    unit_column = found.columns.get("kode_unit")
+    unit_cache: dict[object, tuple[str, int | None]] = {}
+    profile_columns: list[tuple[str, int, dict[object, str | ValueError]]] = [
+        (key, found.columns[key], {}) for key in PROFILE if key in found.columns]
+    number_column = found.columns.get("nomor")
+    packed_rows: dict[tuple[object, ...], str] = {}
+    # what `packed` makes of a full row of answers, as a template: json.dumps per row would cost more than the rest
+    template = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%d" for k in sorted(u.key for u in items)) + "}"
+    order = [n for _, n in sorted((u.key, n) for n, u in enumerate(items))]
     for offset, row in enumerate(rows[index + 1:], start=index + 2):
-        cells = {key: row[col] if col < len(row) else "" for key, col in found.columns.items()}
-        if not any(str(v).strip() for k, v in cells.items() if k in {u.key for u in items}):
-            continue  # a blank line
+        width = len(row)
         problems: list[Problem] = []
         answers: dict[str, int] = {}
-        for item in items:
-            value = cells[item.key]
-            if str(value).strip() == "":
+        blank = 0
+        for item, col, cache in item_columns:
+            value = row[col] if col < width else ""
+            given = cache.get(value, _UNSEEN)
+            if given is _UNSEEN:
+                given = _BLANK if str(value).strip() == "" else answer(value, item.options, inst.scale_min,
+                                                                       inst.scale_max)
+                cache[value] = given
+            if given is _BLANK:
+                blank += 1
                 problems.append(Problem(where(offset, item.key), "", tr("jawaban kosong")))
-                continue
-            given = answer(value, item.options, inst.scale_min, inst.scale_max)
-            if given is None:
+            elif given is None:
                 problems.append(Problem(where(offset, item.key), display(value), tr(
                     "{value} bukan jawaban skala {lo}-{hi}{labels}", value=display(value), lo=inst.scale_min,
                     hi=inst.scale_max, labels=f" ({', '.join(item.options)})" if item.options else "")))
             else:
-                answers[item.key] = given
+                answers[item.key] = int(str(given))
+        if blank == len(item_columns):
+            continue  # a blank line
         unit_id = default_unit
-        code = values.code(cells.get("kode_unit", "")) if "kode_unit" in cells else ""
-        if code:
-            unit_id = units.get(code.casefold())
-            if unit_id is None:
+        if unit_column is not None:
+            raw = row[unit_column] if unit_column < width else ""
+            if raw not in unit_cache:
+                code = values.code(raw)
+                unit_cache[raw] = (code, units.get(code.casefold()) if code else default_unit)
+            code, unit_id = unit_cache[raw]
+            if code and unit_id is None:
                 problems.append(Problem(where(offset, "kode_unit"), code, str(NotFound(
                     "Kode unit tidak dikenal: {code}{hint}", code=code, hint=""))))
-        elif unit_id is None:
+        if unit_id is None and not problems:
             problems.append(Problem(Location(path.name, found.sheet, offset), "", tr(
                 "unit tidak disebut: beri kolom kode_unit atau pilih unitnya (--unit)")))
-        profile = {}
-        for key in PROFILE:
-            if key in cells and str(cells[key]).strip():
+        profile: dict[str, str] = {}
+        for key, col, seen in profile_columns:
+            raw = row[col] if col < width else ""
+            if raw not in seen:
                 try:
-                    profile[key] = values.bounded(display(cells[key]), "person")
+                    seen[raw] = values.bounded(display(raw), "person")
                 except ValueError as exc:
-                    problems.append(Problem(where(offset, key), "", str(exc)))
+                    seen[raw] = exc
+            text = seen[raw]
+            if isinstance(text, ValueError):
+                problems.append(Problem(where(offset, key), "", str(text)))
+            elif text:
+                profile[key] = text
         number = None
-        if "nomor" in cells and str(cells["nomor"]).strip():
+        if number_column is not None and number_column < width and str(row[number_column]).strip():
             try:
-                number = values.score(cells["nomor"], 1, 10**9)
+                number = values.score(row[number_column], 1, 10**9)
             except ValueError as exc:
-                problems.append(Problem(where(offset, "nomor"), display(cells["nomor"]), str(exc)))
+                problems.append(Problem(where(offset, "nomor"), display(row[number_column]), str(exc)))
         if problems:
             found.problems += problems
             found.invalid_rows += 1
             continue
         assert unit_id is not None
-        found.rows.append(Incoming(offset, unit_id, answers, profile, number))
+        given = tuple(answers.values())
+        packed_answers = template % tuple(given[n] for n in order)
+        key_profile = tuple(profile.items())
+        packed_profile = packed_rows.get(key_profile) or packed_rows.setdefault(key_profile, packed(profile))
+        found.rows.append(Incoming(offset, unit_id, answers, profile, number, packed_answers, packed_profile))
     return found
