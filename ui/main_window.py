@@ -33,6 +33,7 @@ from ui import qt_language
 from ui.conflicts_page import ConflictsPage
 from ui.database import Database
 from ui.entry_page import EntryPage
+from ui.period_settings import PeriodSettingsDialog
 from ui.results_page import ResultsPage
 from ui.settings import Settings, default_database, default_user
 from ui.survey_page import SurveyPage
@@ -233,6 +234,7 @@ class MainWindow(QMainWindow):
         period = bar.addMenu(tr("&Periode"))
         self._action(period, tr("&Tambah periode…"), self.add_period, writes=True)
         self._action(period, tr("&Ganti nama periode…"), self.rename_period, writes=True)
+        self._action(period, tr("&Pengaturan penilaian…"), self.period_settings, writes=True)
         period.addSeparator()
         self._action(period, tr("T&utup periode (setelah sidang)…"), partial(self.close_period, True), writes=True)
         self._action(period, tr("&Buka kembali periode…"), partial(self.close_period, False), writes=True)
@@ -404,6 +406,12 @@ class MainWindow(QMainWindow):
         if ok and name.strip() and name.strip() != old:
             self.db.write(lambda wb, progress, cancel: wb.registry.rename_period(old, name), parent=self,
                           on_failure=lambda exc: self._warn(tr("Nama periode tidak diganti"), str(exc)))
+
+    def period_settings(self) -> PeriodSettingsDialog:
+        """How the period's results are formed: the unit score rule, SKM weights, disagreement, F-03 weight."""
+        dialog = PeriodSettingsDialog(self.db, self.entry.period, self)
+        dialog.open()
+        return dialog
 
     def close_period(self, closing: bool) -> None:
         """Freeze the period after the panel, or open it again; a reason is asked and logged."""

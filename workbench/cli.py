@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from workbench.certificates.service import REASONS, Certificate, UnitStatus
+from workbench.db.settings import SETTING_LABELS
 from workbench.domain import instrument as instruments
 from workbench.domain.scoring import SKM_WEIGHT_MODES, krejcie_morgan
 from workbench.domain.values import STATUS_LABELS
@@ -200,6 +201,18 @@ def cmd_period_reopen(args: argparse.Namespace) -> None:
     with _open(args) as wb:
         wb.registry.reopen_period(args.period, reason=args.reason, actor=_actor(args))
     print(tr("Periode {name} dibuka kembali", name=args.period))
+
+
+def cmd_period_settings(args: argparse.Namespace) -> None:
+    with _open(args) as wb, wb.transaction():
+        for assignment in args.set or []:
+            key, _, value = assignment.partition("=")
+            wb.settings.set(key.strip(), value, wb.registry.period(args.period))
+        values = wb.settings.of_period(wb.registry.period(args.period))
+    if args.json:
+        return _json(values)
+    _print_table([(key, value, tr(SETTING_LABELS[key])) for key, value in values.items()],
+                 [tr("pengaturan"), tr("nilai"), tr("artinya")])
 
 
 def cmd_conflicts(args: argparse.Namespace) -> None:
@@ -601,6 +614,13 @@ def build_parser() -> argparse.ArgumentParser:
         db_argument(p)
         p.add_argument("--period", required=True, help=tr("nama periode"))
         p.add_argument("--reason", required=True, metavar="TEXT", help=tr("alasan (masuk log audit)"))
+    p = command("settings", cmd_period_settings, tr("Pengaturan yang membentuk hasil periode: lihat atau ubah"),
+                period_sub)
+    db_argument(p)
+    period_option(p)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help=tr("ubah satu pengaturan (boleh berulang), mis. f03_weight=20; diaudit"))
+    json_option(p)
 
     p = command("conflicts", cmd_conflicts, tr("Perbedaan nilai antar-evaluator yang belum disepakati"))
     db_argument(p)

@@ -64,8 +64,9 @@ class Conflicts:
 
     def count(self, period: str | None = None) -> int:
         """How many (unit, indicator) conflicts of a period are open."""
+        p = self._registry.period(period)
         return int(self._store.value(f"SELECT count(*) FROM ({_OPEN_SQL})", {
-            "period": self._registry.period(period).id, "threshold": self._settings.number("conflict_threshold")}))
+            "period": p.id, "threshold": self._settings.number("conflict_threshold", p)}))
 
     def open(self, period: str | None = None, *, unit: str | None = None, limit: int | None = None
              ) -> list[Conflict]:
@@ -77,7 +78,7 @@ class Conflicts:
                "JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
                "JOIN evaluators e ON e.id = o.evaluator_id "
                f"WHERE o.period_id = :period AND o.score IS NOT NULL AND (o.unit_id, o.indicator_id) IN ({pairs})")
-        params: dict[str, object] = {"period": p.id, "threshold": self._settings.number("conflict_threshold")}
+        params: dict[str, object] = {"period": p.id, "threshold": self._settings.number("conflict_threshold", p)}
         if unit is not None:
             sql, params["unit"] = sql + " AND o.unit_id = :unit", self._registry.unit(unit).id
         grouped: dict[tuple[str, str], Conflict] = {}

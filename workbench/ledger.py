@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from workbench.db.audit import AuditLog, Change, digest
-from workbench.db.settings import SETTINGS, Settings
+from workbench.db.settings import SETTINGS
 from workbench.db.store import Store
 from workbench.domain.instrument import Instrument, from_dict
 from workbench.i18n import tr
@@ -46,17 +46,18 @@ class Ledger:
     """Compares the data with what the log says it is."""
 
     def __init__(self, store: Store, audit: AuditLog, registry: Registry, results: Results,
-                 settings: Settings, surveys: Surveys) -> None:
+                 surveys: Surveys) -> None:
         self._store = store
         self._audit = audit
         self._registry = registry
         self._results = results
-        self._settings = settings
         self._surveys = surveys
 
     def _accounts(self) -> list[Account]:
         conn = self._store.conn
         periods = dict(conn.execute("SELECT uuid, name FROM periods"))
+        period_settings = {f"{u}/{k}": v for u, k, v in conn.execute(
+            "SELECT p.uuid, s.key, s.value FROM period_settings s JOIN periods p ON p.id = s.period_id")}
         return [
             Account("observation", "key", dict(conn.execute(KEY_SQL)),
                     tr("observasi {key}: dipindah ke unit, indikator, evaluator atau periode lain di luar aplikasi"),
@@ -112,6 +113,10 @@ class Ledger:
                 "SELECT p.uuid, c.settings FROM certificate_settings c JOIN periods p ON p.id = c.period_id")),
                     tr("pengaturan piagam periode {key} diubah di luar aplikasi"),
                     tr("pengaturan piagam periode {key} dihapus di luar aplikasi"), names=periods),
+            Account("period_setting", "value", period_settings,
+                    tr("pengaturan {key}: '{value}' tidak sesuai log audit ({logged})"),
+                    tr("pengaturan {key}: dihapus di luar aplikasi"),
+                    names={f"{u}/{k}": f"{n}/{k}" for u, n in periods.items() for k in SETTINGS}),
         ]
 
     def complete(self) -> None:
@@ -142,8 +147,9 @@ class Ledger:
 
     def _settings_unaccounted(self) -> list[str]:
         logged = self._audit.latest("setting", "value")
-        return [tr("pengaturan {name}: '{value}' tidak sesuai log audit", name=key, value=self._settings.get(key))
-                for key in SETTINGS if self._settings.get(key) != logged.get(key, SETTINGS[key].default)]
+        stored = dict(self._store.conn.execute("SELECT key, value FROM settings"))
+        return [tr("pengaturan {name}: '{value}' tidak sesuai log audit", name=key, value=stored.get(key, s.default))
+                for key, s in SETTINGS.items() if stored.get(key, s.default) != logged.get(key, s.default)]
 
     def _instruments_unaccounted(self) -> list[str]:
         """Indicators and aspects stored as their instrument's definition says (results read their weights)."""

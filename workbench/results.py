@@ -124,7 +124,7 @@ class Results:
         # a consensus settles a conflict even when the rule scores by the plain mean
         has_consensus = self._store.one("SELECT 1 FROM consensus WHERE period_id = ? LIMIT 1", (p.id,)) is not None
         use_consensus = not by_evaluator and has_consensus
-        mean_only = self._settings.get("unit_score_rule") == "mean"
+        mean_only = self._settings.get("unit_score_rule", p) == "mean"
         aspect_ids = dict(self._store.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?",
                                                    (inst.id,)))
         sql = _SCORES_SQL.format(
@@ -137,7 +137,7 @@ class Results:
         report(progress, 0, 2, "menghitung")
         sums: dict[_Key, dict[str, float]] = {}
         counts: dict[_Key, tuple[int, int, int]] = {}  # scored, evaluators, conflicts
-        threshold = self._settings.number("conflict_threshold")
+        threshold = self._settings.number("conflict_threshold", p)
         for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self._store.conn.execute(
                 sql, {"period": p.id, "threshold": threshold}):
             key = (unit_id, evaluator_id)
@@ -147,7 +147,7 @@ class Results:
             cancel.check()
         report(progress, 1, 2, "menyusun")
         names = dict(self._store.conn.execute("SELECT id, name FROM evaluators"))
-        share = min(self._settings.number("f03_weight"), 100) / 100
+        share = min(self._settings.number("f03_weight", p), 100) / 100
         perception = self._perception(p.id) if share and not by_evaluator else {}
         units = {u.id: u for u in self._registry.units()}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
@@ -276,7 +276,7 @@ class Results:
         """(unit code, indicator code) -> the score used for the unit: the consensus, else the mean."""
         p = self._registry.period(period)
         unit_id = self._registry.unit(unit).id if unit is not None else None
-        rule = self._settings.get("unit_score_rule")
+        rule = self._settings.get("unit_score_rule", p)
         rows = self._store.conn.execute(
             "SELECT u.code, i.code, avg(o.score), c.score FROM observations o JOIN units u ON u.id = o.unit_id "
             "JOIN indicators i ON i.id = o.indicator_id LEFT JOIN consensus c ON c.period_id = o.period_id "

@@ -131,12 +131,13 @@ class Surveys:
             raise WorkbenchError("Instrumen {id} tidak sah: {problem}", id=FORMS[form], problem="kind ipp")
         return inst
 
-    def ikm(self, responses: Mapping[str | None, Sequence[Mapping[str, int]]], *, mode: str | None = None
-            ) -> dict[str | None, SkmResult]:
-        """IKM per unit code (None for responses without a unit): one mapping unsur -> answer per respondent."""
+    def ikm(self, responses: Mapping[str | None, Sequence[Mapping[str, int]]], *, mode: str | None = None,
+            period: str | None = None) -> dict[str | None, SkmResult]:
+        """IKM per unit code (None for responses without a unit): one mapping unsur -> answer per respondent;
+        the unsur weighted by `mode`, else as the period's setting says."""
         inst = self.instrument("skm")
         assert isinstance(inst, SkmInstrument)
-        chosen = mode or self._settings.get("skm_weight_mode")
+        chosen = mode or self._settings.get("skm_weight_mode", self._registry.period(period))
         return {unit: skm(answers, inst, chosen) for unit, answers in responses.items()}
 
     # --- typing questionnaires in ------------------------------------------------------------
@@ -286,7 +287,7 @@ class Surveys:
         grouped: dict[str | None, list[Mapping[str, int]]] = defaultdict(list)
         for respondent in self.respondents(form="skm", period=period):
             grouped[respondent.unit].append(respondent.answers)
-        return {str(unit): result for unit, result in self.ikm(grouped, mode=mode).items()}
+        return {str(unit): result for unit, result in self.ikm(grouped, mode=mode, period=period).items()}
 
     def f03_results(self, period: str | None = None, *, form: str = "f03a") -> list[F03Result]:
         """The F-03 means of every unit that has questionnaires of the form in the period."""

@@ -9,7 +9,7 @@ def test_conflicts_need_the_threshold_and_close_with_consensus(wb):
     assert [(c.unit, c.indicator, c.scores, c.spread) for c in conflicts] == [
         ("U1", "1.a.Ak", {"Ani": 4, "Budi": 1}, 3)]
     assert conflicts[0].notes["Budi"] == "SP belum ditetapkan"
-    wb.settings.set("conflict_threshold", "1")
+    wb.settings.set("conflict_threshold", "1", wb.registry.period())
     assert [c.indicator for c in wb.conflicts.open()] == ["1.a.Ak", "2.a.P"]
     wb.conflicts.resolve(unit="U1", indicator="1.a.Ak", score=2, reason="Dokumen SP diperiksa bersama")
     assert [c.indicator for c in wb.conflicts.open(unit="U1")] == ["2.a.P"]

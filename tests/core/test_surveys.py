@@ -181,6 +181,6 @@ def test_f03_stays_beside_the_ipp_unless_the_setting_blends_it_in(office):
         score_all(wb, "DPMPTSP-KTA", "Ani", lambda i: 4)
         wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="DPMPTSP-KTA")
         assert wb.results.scores()[0].ipp == 4.0  # by default F-03 is reported beside the IPP
-        wb.settings.set("f03_weight", 20)
+        wb.settings.set("f03_weight", 20, wb.registry.period())
         assert wb.results.scores()[0].ipp == 3.96  # 0.8 x 4.00 + 0.2 x 3.82 (53.5 / 14)
         assert not wb.results.is_fresh() and wb.maintenance.check() == []

@@ -37,7 +37,7 @@ def office(tmp_path_factory):
         wb.certificates.init_keys(PASS)
         wb.certificates.issue(PASS, min_category="B")
         wb.certificates.revoke("002/PP/2026", "Data dukung tidak benar")
-        wb.settings.set("conflict_threshold", 3)
+        wb.settings.set("conflict_threshold", 3, wb.registry.period("PEKPPP 2026"))
         settings = wb.certificates.settings("PEKPPP 2026")
         settings.signatory_name = "Dr. Kepala Kantor"
         wb.certificates.save_settings(settings, "PEKPPP 2026")
@@ -123,7 +123,9 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("UPDATE certificates SET revoked = 0", "piagam 002/PP/2026: status pencabutan tidak sesuai log audit"),
     ("UPDATE periods SET closed = 0 WHERE name = 'PEKPPP 2025'", "PEKPPP 2025"),
     ("INSERT OR REPLACE INTO settings (key, value) VALUES ('unit_score_rule', 'mean')", "unit_score_rule"),
-    ("DELETE FROM settings WHERE key = 'conflict_threshold'", "pengaturan conflict_threshold: '2'"),
+    ("INSERT INTO settings (key, value) VALUES ('conflict_threshold', '1')", "pengaturan conflict_threshold: '1'"),
+    ("UPDATE period_settings SET value = '5'", "pengaturan PEKPPP 2026/conflict_threshold: '5' tidak sesuai log"),
+    ("DELETE FROM period_settings", "pengaturan PEKPPP 2026/conflict_threshold: dihapus di luar aplikasi"),
     ("DELETE FROM certificate_settings", "pengaturan piagam periode PEKPPP 2026 dihapus di luar aplikasi"),
     ("UPDATE units SET code = code || '-', name = name || '-'; UPDATE units SET code = CASE code WHEN 'PRIMA-' "
      "THEN 'BAIK' ELSE 'PRIMA' END, name = CASE name WHEN 'Dinas Prima-' THEN 'Dinas Baik' ELSE 'Dinas Prima' END",

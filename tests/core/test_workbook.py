@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import score_all
 from workbench import Workbook
 from workbench.db.schema import SCHEMA_VERSION
-from workbench.errors import Incomplete, NotFound, ReasonRequired, WorkbenchError
+from workbench.errors import Incomplete, NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 
 
 def test_new_database_has_schema_wal_and_foreign_keys(wb, db_path):
@@ -99,13 +99,36 @@ def test_unit_score_uses_consensus_or_mean_by_setting(wb):
     assert wb.results.scores()[0].ipp == 4.03 and wb.results.scores()[0].evaluators == 2
     wb.conflicts.resolve(unit="U1", indicator="29.f.B", score=5, reason="Piagam kompetisi diperiksa bersama")
     assert wb.results.scores()[0].ipp == 4.06
-    wb.settings.set("unit_score_rule", "mean")
+    wb.settings.set("unit_score_rule", "mean", wb.registry.period())
     assert wb.results.scores()[0].ipp == 4.03
     per_evaluator = {r.evaluator: r.ipp for r in wb.results.scores(by_evaluator=True)}
     assert per_evaluator == {"Ani": 4.00, "Budi": 4.06}
     with pytest.raises(WorkbenchError, match="tidak boleh 'median'"):
-        wb.settings.set("unit_score_rule", "median")
+        wb.settings.set("unit_score_rule", "median", wb.registry.period())
     assert wb.audit.entries("PEKPPP 2026/U1/29.f.B")[0]["reason"] == "Piagam kompetisi diperiksa bersama"
+
+
+def test_result_settings_belong_to_their_period_and_freeze_with_it(wb, db_path):
+    this_year, next_year = wb.registry.period("PEKPPP 2026"), wb.registry.add_period("PEKPPP 2027")
+    wb.settings.set("conflict_threshold", 1, this_year)
+    assert wb.settings.number("conflict_threshold", this_year) == 1
+    assert wb.settings.of_period(next_year) == {"unit_score_rule": "consensus_or_mean", "skm_weight_mode": "exact",
+                                                "conflict_threshold": "2", "f03_weight": "0"}
+    [entry] = wb.audit.entries(f"{this_year.uuid}/conflict_threshold")
+    assert (entry["old"], entry["new"], entry["actor"]) == ("2", "1", "tester")
+    with pytest.raises(WorkbenchError, match="tidak dikenal"):  # a per-period setting needs its period
+        wb.settings.set("f03_weight", 10)
+    with pytest.raises(WorkbenchError, match="tidak boleh '101'"):
+        wb.settings.set("f03_weight", 101, this_year)
+    closed = wb.registry.close_period("PEKPPP 2026", reason="Sidang selesai")
+    with pytest.raises(PeriodClosed, match="PEKPPP 2026 sudah ditutup"):
+        wb.settings.set("conflict_threshold", 3, closed)
+    raw = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="period closed"):
+        raw.execute("UPDATE period_settings SET value = '3'")
+    raw.close()
+    wb.settings.set("f03_weight", 25, next_year)  # the open period still changes
+    assert wb.settings.number("conflict_threshold", closed) == 1 and wb.maintenance.check() == []
 
 
 def test_scores_list_unscored_units_last_without_rank(wb):

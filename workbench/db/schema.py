@@ -229,6 +229,23 @@ MIGRATIONS: tuple[str, ...] = (
         WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold', 'f03_weight') BEGIN
         UPDATE results_state SET fresh = 0, generation = generation + 1; END;
     """,
+    # 11: the settings that shape a period's results belong to the period, and freeze with it when it closes
+    # (a workbook value set before this version still holds for periods that have none of their own)
+    """
+    CREATE TABLE period_settings (
+        period_id INTEGER NOT NULL REFERENCES periods(id), key TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (period_id, key));
+    CREATE TRIGGER frozen_period_setting_insert BEFORE INSERT ON period_settings
+        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_period_setting_update BEFORE UPDATE ON period_settings
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER frozen_period_setting_delete BEFORE DELETE ON period_settings
+        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+    CREATE TRIGGER stale_on_period_setting_insert AFTER INSERT ON period_settings BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
+    CREATE TRIGGER stale_on_period_setting_update AFTER UPDATE ON period_settings BEGIN
+        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
