@@ -90,6 +90,25 @@ def test_a_google_forms_sheet_with_question_texts_and_answer_labels(office, tmp_
         assert wb.surveys.results()["SAMSAT-PRV"].nik == 75.0
 
 
+def test_headers_named_by_the_user_are_remembered_for_the_next_file(office, tmp_path, capsys):
+    rows = ["Kode;Jenis kelamin;" + ";".join(f"Pertanyaan {n}" for n in range(1, 10)),
+            "SAMSAT-PRV;P;" + ";".join("4" * 9)]
+    first, second = tmp_path / "gelombang-1.csv", tmp_path / "gelombang-2.csv"
+    first.write_text("\n".join(rows), encoding="utf-8")
+    second.write_text("\n".join([*rows, "SAMSAT-PRV;L;" + ";".join("3" * 9)]), encoding="utf-8")
+    code, _, err = run(capsys, "survey", "import", office, first)
+    assert code == 1 and "gelombang-1.csv, lembar 'gelombang-1': tidak ditemukan kolom pertanyaan" in err
+    code, _, err = run(capsys, "survey", "import", office, first, "--map", "Pertanyaan 1=Persyaratan",
+                       "--map", "Kode=kode_unit", *(a for n in range(2, 10) for a in ("--map", f"Pertanyaan {n}=U{n}")))
+    assert code == 0, err
+    code, out, err = run(capsys, "survey", "import", office, second)  # the same headers, no --map this time
+    assert code == 0 and "2 responden skm" in out, err
+    code, _, err = run(capsys, "survey", "import", office, first, "--map", "Pertanyaan 1=U12")
+    assert code == 1 and "'Pertanyaan 1=U12' (pilihan: U1-U9, persyaratan" in err
+    with Workbook(office) as wb:
+        assert sorted(r.answers["sarana"] for r in wb.surveys.respondents(unit="SAMSAT-PRV")) == [3, 4, 4]
+
+
 def test_f03_from_an_ods_made_by_libreoffice_and_its_means_by_hand(office):
     with Workbook(office) as wb:
         done = wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="DPMPTSP-KTA")

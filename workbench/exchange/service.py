@@ -23,7 +23,7 @@ from workbench.exchange.observation_sheets import (
 from workbench.exchange.report import ImportReport
 from workbench.exchange.sheets import Book, normalize_header
 from workbench.exchange.skm_sheet import Responses, read_responses
-from workbench.exchange.survey_sheet import SurveyImport, read_survey
+from workbench.exchange.survey_sheet import SurveyImport, read_survey, survey_mapping
 from workbench.exchange.units_sheet import read_units
 from workbench.i18n import tr
 from workbench.observations import Observations, Source
@@ -177,7 +177,7 @@ class Exchange:
         inst = self._surveys.instrument(form)
         p = self._registry.period(period)
         self._registry.require_open(p)
-        given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
+        given = survey_mapping(mapping or {}, inst)
         keys = {u.key for u in inst.unsur} | set(PROFILE) | {"kode_unit", "nomor"}
         remembered = {h: f for h, f in self.column_mapping().items() if f in keys}
         found = read_survey(path, inst, self._registry, unit=unit, mapping={**remembered, **given})

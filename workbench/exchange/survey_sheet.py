@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.domain import values
 from workbench.domain.instrument import Questionnaire, Unsur
-from workbench.errors import Location, NotFound, Problem, SheetError
+from workbench.errors import Location, NotFound, Problem, SheetError, WorkbenchError
 from workbench.exchange.sheets import SYNONYMS, Book, column_letter, display, normalize_header
 from workbench.i18n import tr
 from workbench.registry import Registry
@@ -107,10 +107,29 @@ def _column_of(header: str, matchers: dict[str, set[str]]) -> str | None:
     return None
 
 
+def survey_mapping(given: Sequence[str] | Mapping[str, str], inst: Questionnaire) -> dict[str, str]:
+    """Header -> field pairs ("Pertanyaan 1=U1" on the command line), each field named as a header could name
+    it (U1, the item's key or name, a profile field, kode_unit, nomor) and returned as the field's key."""
+    pairs = [item.partition("=")[::2] for item in given] if not isinstance(given, Mapping) else list(given.items())
+    matchers = _matchers(inst)
+    fields = {normalize_header(s): f for f, spellings in {**PROFILE_SYNONYMS, **OTHER_COLUMNS}.items()
+              for s in (f, *spellings)}
+    mapping = {}
+    for header, target in pairs:
+        field = _column_of(target, matchers) or fields.get(normalize_header(target))
+        if not header.strip() or field is None:
+            raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="--map",
+                                 value=f"{header}={target}", choices=", ".join(
+                                     [f"U1-U{len(inst.unsur)}", *(u.key for u in inst.unsur), *PROFILE_SYNONYMS,
+                                      *OTHER_COLUMNS]))
+        mapping[header.strip()] = field
+    return mapping
+
+
 def find_columns(rows: Sequence[Sequence[object]], inst: Questionnaire, mapping: dict[str, str] | None = None
                  ) -> tuple[int, dict[str, int]] | None:
     """(header row index, field -> column) of the first row among the first 30 naming at least half the items;
-    `mapping` names a header's field where the names are not recognised (header -> item key or profile field)."""
+    `mapping` names a header's field where the names are not recognised (see `survey_mapping`)."""
     matchers = _matchers(inst)
     others = {f: {normalize_header(s) for s in (f, *spellings)} for f, spellings in
               {**PROFILE_SYNONYMS, **OTHER_COLUMNS}.items()}
