@@ -19,8 +19,7 @@ from reports import fonts, layout
 from workbench.domain.instrument import SkmInstrument
 from workbench.domain.scoring import SkmResult
 from workbench.domain.values import indonesian_date
-
-AGE_GROUPS = ((0, 24, "< 25"), (25, 34, "25-34"), (35, 44, "35-44"), (45, 54, "45-54"), (55, 200, "≥ 55"))
+from workbench.surveys import profile_counts
 
 
 @dataclass(frozen=True)
@@ -37,22 +36,6 @@ class SkmReport:
     sample: int | None
     profiles: list[dict[str, str]]
     recommendations: list[tuple[str, str]] = field(default_factory=list)  # (evaluator, recommendation)
-
-
-def profile_counts(profiles: list[dict[str, str]]) -> dict[str, Counter[str]]:
-    """How many respondents per value of each profile field; ages in the usual groups."""
-    counts: dict[str, Counter[str]] = {}
-    for key in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
-        found: Counter[str] = Counter()
-        for profile in profiles:
-            value = profile.get(key, "").strip()
-            if key == "usia" and value.isdigit():
-                value = next(label for lo, hi, label in AGE_GROUPS if lo <= int(value) <= hi)
-            elif key == "jenis_kelamin":
-                value = {"l": "Laki-laki", "p": "Perempuan"}.get(value.lower(), value.title())
-            found[value or "(tidak diisi)"] += 1
-        counts[key] = found
-    return counts
 
 
 def _bars(counts: Counter[str], total: int, width: float = 80 * mm) -> Drawing:

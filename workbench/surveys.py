@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +33,7 @@ SKM_INSTRUMENT = FORMS["skm"]
 PROFILE_LABELS = {"jenis_kelamin": N_("jenis kelamin"), "usia": N_("usia"), "pendidikan": N_("pendidikan"),
                   "pekerjaan": N_("pekerjaan"), "jenis_layanan": N_("jenis layanan")}
 PROFILE = tuple(PROFILE_LABELS)
+AGE_GROUPS = ((0, 24, "< 25"), (25, 34, "25-34"), (35, 44, "35-44"), (45, 54, "45-54"), (55, 200, "≥ 55"))
 
 # a batch as the log records it: every respondent with its unit, period, form, number, profile and answers
 _BATCH_SQL = (
@@ -289,6 +290,13 @@ class Surveys:
             grouped[respondent.unit].append(respondent.answers)
         return {str(unit): result for unit, result in self.ikm(grouped, mode=mode, period=period).items()}
 
+    def profiles(self, period: str | None = None) -> dict[str, dict[str, Counter[str]]]:
+        """Per unit, how many SKM respondents per value of each profile field (see `profile_counts`)."""
+        grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for respondent in self.respondents(form="skm", period=period):
+            grouped[respondent.unit].append(respondent.profile)
+        return {unit: profile_counts(profiles) for unit, profiles in grouped.items()}
+
     def f03_results(self, period: str | None = None, *, form: str = "f03a") -> list[F03Result]:
         """The F-03 means of every unit that has questionnaires of the form in the period."""
         inst = self.instrument(form)
@@ -351,3 +359,19 @@ def _profile(profile: Mapping[str, object]) -> dict[str, str]:
 
 def _mean(values: list[int]) -> float | None:
     return round2(sum(values) / len(values)) if values else None
+
+
+def profile_counts(profiles: list[dict[str, str]]) -> dict[str, Counter[str]]:
+    """How many respondents per value of each profile field; ages in the usual groups."""
+    counts: dict[str, Counter[str]] = {}
+    for key in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
+        found: Counter[str] = Counter()
+        for profile in profiles:
+            value = profile.get(key, "").strip()
+            if key == "usia" and value.isdigit():
+                value = next(label for lo, hi, label in AGE_GROUPS if lo <= int(value) <= hi)
+            elif key == "jenis_kelamin":
+                value = {"l": "Laki-laki", "p": "Perempuan"}.get(value.lower(), value.title())
+            found[value or "(tidak diisi)"] += 1
+        counts[key] = found
+    return counts

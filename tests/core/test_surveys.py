@@ -54,6 +54,8 @@ def test_the_published_example_from_an_excel_csv_gives_91_48_and_90_56(office, t
         result = json.loads(out)[0]
         assert (result["unit"], result["respondents"], result["nik"], result["mutu"]) == ("DPMPTSP-KTA", 29, nik, "A")
     assert result["lowest"] == "waktu" and result["nrr"]["biaya"] == 4.0
+    assert result["profile"]["jenis_kelamin"] == {"Laki-laki": 15, "Perempuan": 14}
+    assert result["profile"]["usia"] == {"25-34": 4, "35-44": 10, "45-54": 10, "≥ 55": 5}
     with Workbook(office) as wb:
         first = wb.surveys.respondents(unit="DPMPTSP-KTA")[0]
         assert first.number == 1 and first.profile == {"jenis_kelamin": "L", "usia": "31"}
