@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,6 @@ from workbench.registry import Registry
 from workbench.surveys import PROFILE, Incoming, packed
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
-_UNSEEN, _BLANK = object(), object()  # a cell not checked yet; a cell left blank
 PROFILE_SYNONYMS = {
     "jenis_kelamin": ("jenis kelamin", "jk", "kelamin", "gender", "sex", "l p"),
     "usia": ("usia", "umur", "age", "usia tahun"),
@@ -160,6 +160,29 @@ def answer(value: object, labels: Sequence[str], lo: int, hi: int) -> int | None
     return int(number) if number.is_integer() and lo <= number <= hi else None
 
 
+def _checked(value: object, item: Unsur, inst: Questionnaire) -> int | str:
+    """A cell's answer, or why it is none: "" when blank, else the reason in the user's language."""
+    if str(value).strip() == "":
+        return ""
+    given = answer(value, item.options, inst.scale_min, inst.scale_max)
+    if given is not None:
+        return given
+    return tr("{value} bukan jawaban skala {lo}-{hi}{labels}", value=display(value), lo=inst.scale_min,
+              hi=inst.scale_max, labels=f" ({', '.join(item.options)})" if item.options else "")
+
+
+def _profile_of(keys: Sequence[str], cells: Sequence[object]) -> tuple[dict[str, str], str, list[tuple[str, str]]]:
+    """(profile, as packed, [(field, problem)]) of a row's profile cells."""
+    profile, faults = {}, []
+    for key, raw in zip(keys, cells, strict=True):
+        try:
+            if text := values.bounded(display(raw), "person"):
+                profile[key] = text
+        except ValueError as exc:
+            faults.append((key, str(exc)))
+    return profile, packed(profile), faults
+
+
 def read_survey(path: str | Path, inst: Questionnaire, registry: Registry, *, unit: str | None,
                 mapping: dict[str, str] | None = None) -> SurveyFile:
     """Every respondent of the file, checked: answers on the scale (numbers or labels), no question left
@@ -187,82 +210,72 @@ def read_survey(path: str | Path, inst: Questionnaire, registry: Registry, *, un
         col = found.columns[key]
         return Location(path.name, found.sheet, row_number, f"{column_letter(col)} ({key})")
 
-    # a sheet repeats the same few answers, units and profiles thousands of times: each distinct cell is
-    # checked once per column, and each distinct row of answers packed once
-    item_columns: list[tuple[Unsur, int, dict[object, object]]] = [(item, found.columns[item.key], {})
-                                                                    for item in items]
-    unit_column = found.columns.get("kode_unit")
-    unit_cache: dict[object, tuple[str, int | None]] = {}
-    profile_columns: list[tuple[str, int, dict[object, str | ValueError]]] = [
-        (key, found.columns[key], {}) for key in PROFILE if key in found.columns]
-    number_column = found.columns.get("nomor")
-    packed_rows: dict[tuple[object, ...], str] = {}
-    # what `packed` makes of a full row of answers, as a template: json.dumps per row would cost more than the rest
-    template = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%d" for k in sorted(u.key for u in items)) + "}"
-    order = [n for _, n in sorted((u.key, n) for n, u in enumerate(items))]
-    for offset, row in enumerate(rows[index + 1:], start=index + 2):
-        width = len(row)
-        problems: list[Problem] = []
-        answers: dict[str, int] = {}
-        blank = 0
-        for item, col, cache in item_columns:
-            value = row[col] if col < width else ""
-            given = cache.get(value, _UNSEEN)
-            if given is _UNSEEN:
-                given = _BLANK if str(value).strip() == "" else answer(value, item.options, inst.scale_min,
-                                                                       inst.scale_max)
-                cache[value] = given
-            if given is _BLANK:
-                blank += 1
-                problems.append(Problem(where(offset, item.key), "", tr("jawaban kosong")))
-            elif given is None:
-                problems.append(Problem(where(offset, item.key), display(value), tr(
-                    "{value} bukan jawaban skala {lo}-{hi}{labels}", value=display(value), lo=inst.scale_min,
-                    hi=inst.scale_max, labels=f" ({', '.join(item.options)})" if item.options else "")))
-            else:
-                answers[item.key] = int(str(given))
-        if blank == len(item_columns):
-            continue  # a blank line
-        unit_id = default_unit
-        if unit_column is not None:
-            raw = row[unit_column] if unit_column < width else ""
-            if raw not in unit_cache:
-                code = values.code(raw)
-                unit_cache[raw] = (code, units.get(code.casefold()) if code else default_unit)
-            code, unit_id = unit_cache[raw]
-            if code and unit_id is None:
-                problems.append(Problem(where(offset, "kode_unit"), code, str(NotFound(
-                    "Kode unit tidak dikenal: {code}{hint}", code=code, hint=""))))
-        if unit_id is None and not problems:
-            problems.append(Problem(Location(path.name, found.sheet, offset), "", tr(
+    # a sheet repeats the same few answers, units and profiles thousands of times: each column is checked over
+    # its distinct cells once, then read through what those checks found
+    items.sort(key=lambda u: u.key)  # the order `packed` writes them in
+    keys = [u.key for u in items]
+    data = rows[index + 1:]
+    widest = max(found.columns.values()) + 1
+    if data and min(map(len, data)) < widest:
+        data = [row if len(row) >= widest else [*row, *([""] * (widest - len(row)))] for row in data]
+    first = index + 2  # the sheet's row number of data[0]
+    faults: dict[int, list[Problem]] = defaultdict(list)  # data index -> its problems, in column order
+    blanks: Counter[int] = Counter()  # data index -> questions left blank
+
+    answer_columns = []
+    for item in items:
+        column = [row[found.columns[item.key]] for row in data]
+        checked = {value: _checked(value, item, inst) for value in set(column)}
+        if bad := {value for value, result in checked.items() if isinstance(result, str)}:
+            for n, value in enumerate(column):
+                if value in bad:
+                    blanks[n] += checked[value] == ""
+                    faults[n].append(Problem(where(first + n, item.key), display(value),
+                                             str(checked[value]) or tr("jawaban kosong")))
+        answer_columns.append([checked[value] for value in column])
+    skipped = {n for n, count in blanks.items() if count == len(items)}  # blank lines
+
+    unit_ids: list[int | None] = [default_unit] * len(data)
+    if (unit_column := found.columns.get("kode_unit")) is not None:
+        column = [row[unit_column] for row in data]
+        known = {raw: values.code(raw) for raw in set(column)}
+        ids = {raw: units.get(code.casefold()) if code else default_unit for raw, code in known.items()}
+        unit_ids = [ids[raw] for raw in column]
+        for n, raw in enumerate(column):
+            if known[raw] and ids[raw] is None:
+                faults[n].append(Problem(where(first + n, "kode_unit"), known[raw], str(NotFound(
+                    "Kode unit tidak dikenal: {code}{hint}", code=known[raw], hint=""))))
+    for n, unit_id in enumerate(unit_ids):
+        if unit_id is None and n not in faults:
+            faults[n].append(Problem(Location(path.name, found.sheet, first + n), "", tr(
                 "unit tidak disebut: beri kolom kode_unit atau pilih unitnya (--unit)")))
-        profile: dict[str, str] = {}
-        for key, col, seen in profile_columns:
-            raw = row[col] if col < width else ""
-            if raw not in seen:
+
+    profile_keys = [key for key in PROFILE if key in found.columns]
+    profile_cells = list(zip(*([row[found.columns[key]] for row in data] for key in profile_keys), strict=True)) \
+        if profile_keys else [()] * len(data)
+    profiles = {cells: _profile_of(profile_keys, cells) for cells in set(profile_cells)}
+    if any(faulty for _, _, faulty in profiles.values()):
+        for n, cells in enumerate(profile_cells):
+            faults[n] += [Problem(where(first + n, key), "", fault) for key, fault in profiles[cells][2]]
+
+    numbers: list[int | None] = [None] * len(data)
+    if (number_column := found.columns.get("nomor")) is not None:
+        for n, row in enumerate(data):
+            if str(row[number_column]).strip():
                 try:
-                    seen[raw] = values.bounded(display(raw), "person")
+                    numbers[n] = values.score(row[number_column], 1, 10**9)
                 except ValueError as exc:
-                    seen[raw] = exc
-            text = seen[raw]
-            if isinstance(text, ValueError):
-                problems.append(Problem(where(offset, key), "", str(text)))
-            elif text:
-                profile[key] = text
-        number = None
-        if number_column is not None and number_column < width and str(row[number_column]).strip():
-            try:
-                number = values.score(row[number_column], 1, 10**9)
-            except ValueError as exc:
-                problems.append(Problem(where(offset, "nomor"), display(row[number_column]), str(exc)))
-        if problems:
-            found.problems += problems
-            found.invalid_rows += 1
+                    faults[n].append(Problem(where(first + n, "nomor"), display(row[number_column]), str(exc)))
+
+    for n in sorted(faults.keys() - skipped):
+        found.problems += faults[n]
+        found.invalid_rows += 1
+    template = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%d" for k in keys) + "}"
+    for n, (answers, unit_id, cells, number) in enumerate(zip(zip(*answer_columns, strict=True), unit_ids,
+                                                              profile_cells, numbers, strict=True)):
+        if n in faults or unit_id is None:
             continue
-        assert unit_id is not None
-        given = tuple(answers.values())
-        packed_answers = template % tuple(given[n] for n in order)
-        key_profile = tuple(profile.items())
-        packed_profile = packed_rows.get(key_profile) or packed_rows.setdefault(key_profile, packed(profile))
-        found.rows.append(Incoming(offset, unit_id, answers, profile, number, packed_answers, packed_profile))
+        profile, packed_profile, _ = profiles[cells]
+        found.rows.append(Incoming(first + n, unit_id, dict(zip(keys, answers, strict=True)), profile, number,
+                                   template % answers, packed_profile))
     return found
