@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,8 +37,6 @@ from workbench.events import Changes
 from workbench.i18n import pick, tr
 from workbench.observations import Finalized
 from workbench.results import Computed, UnitScore
-
-DEBOUNCE_MS = 250
 
 
 class ResultsPage(QWidget):
@@ -113,12 +111,8 @@ class ResultsPage(QWidget):
         layout.addWidget(self.splitter, 1)
         self.model: ResultsTableModel | None = None
         self._computing = False
-        self._again = False  # a change arrived while computing: compute once more afterwards
+        self._again = False  # a repair was asked for while computing: compute once more afterwards
         self._dirty = False  # the table may show old rows: reload when shown
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._recompute_if_stale)
         self.db.changed.connect(self._on_db_changed)
         self.show_period()
 
@@ -164,12 +158,10 @@ class ResultsPage(QWidget):
     def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if changes.period or changes.external:
             self.period_box.refresh()
-        if changes.results or changes.external:
+        if changes.results or changes.external:  # every write recomputes the units it touches
             self._dirty = True
             if self.isVisible():
                 self._reload()
-        if changes.scores and self.isVisible():
-            self._debounce.start()
 
     def _recompute_if_stale(self) -> None:
         if self.db.closed:  # a timer of a window that is closing
@@ -178,7 +170,8 @@ class ResultsPage(QWidget):
             self.recompute()
 
     def recompute(self, *, force: bool = False) -> None:
-        """Compute the period's results on the reader thread, then store them with one short write."""
+        """Compute the period's results in full on the reader thread, then store them with one short write:
+        on first opening a database made by an earlier version, or as a repair (F5)."""
         if self.db.read_only:
             return
         if self._computing:
@@ -198,7 +191,7 @@ class ResultsPage(QWidget):
                 self._done()
                 return
             self.db.write(lambda wb, progress, cancel: wb.results.cache(result), parent=self,
-                          on_success=lambda fresh: self._done(), on_failure=lambda exc: self._done(str(exc)))
+                          on_success=lambda _: self._done(), on_failure=lambda exc: self._done(str(exc)))
 
         self.db.read(compute, parent=self, on_success=computed, on_failure=lambda exc: self._done(str(exc)))
 

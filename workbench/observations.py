@@ -183,7 +183,7 @@ class Observations:
             self._store.conn.execute(f"UPDATE observations SET {assignments}, version = version + ?, updated_at = ? "
                                      "WHERE uuid = ?", (*changed.values(), 0 if created else 1, now(), current.uuid))
             if "score" in changed:
-                self._store.mark_results_stale(p.id)
+                self._store.mark_results_dirty(p.id, [unit_row.id])
             self._audit.append([Change("observation", current.uuid, f, getattr(current, f), changed[f], reason)
                                 for f in AUDITED if f in changed], actor=actor)
             self._store.changed(Changes(observation=True, units=frozenset({unit_row.code})))
@@ -390,7 +390,7 @@ class Observations:
                             if c.origin not in known])
         self._audit.append(audits)
         if touched:
-            self._store.mark_results_stale(period.id)
+            self._store.mark_results_dirty(period.id, touched)
             codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
             counts.units = {codes[u] for u in touched}
             self._store.changed(Changes(observation=True, units=frozenset(codes[u] for u in touched)))

@@ -279,9 +279,12 @@ class Registry:
                 added, updated = (added + 1, updated) if before is None else (added, updated + 1)
         return UnitsImport(added, updated, unchanged)
 
-    def units(self) -> list[Unit]:
-        """All units, by institution then unit name."""
-        return self._store.rows(Unit, _UNIT_SQL + " ORDER BY i.name COLLATE NOCASE, u.name COLLATE NOCASE")
+    def units(self, *, dirty_in: int | None = None) -> list[Unit]:
+        """All units, by institution then unit name; or those whose results a write in the period with this
+        id changed (see Results.settle)."""
+        where = " WHERE u.id IN (SELECT unit_id FROM dirty_results WHERE period_id = ?)" if dirty_in is not None else ""
+        return self._store.rows(Unit, _UNIT_SQL + where + " ORDER BY i.name COLLATE NOCASE, u.name COLLATE NOCASE",
+                                (dirty_in,) if dirty_in is not None else ())
 
     def unit(self, code: str) -> Unit:
         """A unit by code (any case); NotFound suggests the closest code."""

@@ -79,7 +79,7 @@ WITH per_indicator AS (
     SELECT o.unit_id, {evaluator} AS evaluator_id, o.indicator_id, avg(o.score) AS score,
            count(*) AS evaluators,  -- one row per evaluator: (period, unit, evaluator, indicator) is unique
            max(o.score) - min(o.score) AS spread
-    FROM observations o WHERE o.period_id = :period AND o.score IS NOT NULL
+    FROM observations o WHERE o.period_id = :period AND o.score IS NOT NULL {only_dirty}
     GROUP BY o.unit_id, {evaluator}, o.indicator_id
 ), effective AS (
     SELECT p.unit_id, p.evaluator_id, p.indicator_id, p.evaluators, p.spread, {score} AS score,
@@ -93,7 +93,11 @@ GROUP BY e.unit_id, e.evaluator_id
 """
 _CONSENSUS_JOIN = ("LEFT JOIN consensus c ON c.period_id = :period AND c.unit_id = p.unit_id "
                    "AND c.indicator_id = p.indicator_id")
+_ONLY_DIRTY = "AND o.unit_id IN (SELECT unit_id FROM dirty_results WHERE period_id = :period)"
 _Key = tuple[int, int | None]  # (unit id, evaluator id or None)
+# competition ranking ("1224"), counted when read over the period's cached rows
+_RANKED = ("(SELECT *, CASE WHEN ipp IS NOT NULL THEN rank() OVER (PARTITION BY period_id ORDER BY ipp DESC) END "
+           "AS rank FROM unit_results)")
 _RESULT_FROM = " FROM unit_results r JOIN units u ON u.id = r.unit_id JOIN institutions i ON i.id = u.institution_id"
 
 
@@ -105,6 +109,7 @@ class Results:
         self._registry = registry
         self._settings = settings
         self._observations = observations
+        store.before_commit.append(self.settle)
 
     def scores(self, period: str | None = None, *, by_evaluator: bool = False,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[UnitScore]:
@@ -117,7 +122,9 @@ class Results:
             return self._scores(period, by_evaluator, progress, cancel)
 
     def _scores(self, period: str | None, by_evaluator: bool, progress: ProgressCallback | None,
-                cancel: CancelToken | None) -> list[UnitScore]:
+                cancel: CancelToken | None, *, only_dirty: bool = False) -> list[UnitScore]:
+        """Every unit's result, or with `only_dirty` those of the units in dirty_results (ranked among
+        themselves only: the cache counts ranks when it is read)."""
         p = self._registry.period(period)
         inst = self._registry.scored_instrument(p)
         weights = {a.code: a.weight for a in inst.aspects}
@@ -128,6 +135,7 @@ class Results:
         aspect_ids = dict(self._store.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?",
                                                    (inst.id,)))
         sql = _SCORES_SQL.format(
+            only_dirty=_ONLY_DIRTY if only_dirty else "",
             evaluator="o.evaluator_id" if by_evaluator else "NULL",
             score="coalesce(c.score, p.score)" if use_consensus and not mean_only else "p.score",
             consensus_join=_CONSENSUS_JOIN if use_consensus else "",
@@ -148,8 +156,8 @@ class Results:
         report(progress, 1, 2, "menyusun")
         names = dict(self._store.conn.execute("SELECT id, name FROM evaluators"))
         share = min(self._settings.number("f03_weight", p), 100) / 100
-        perception = self._perception(p.id) if share and not by_evaluator else {}
-        units = {u.id: u for u in self._registry.units()}
+        perception = self._perception(p.id, only_dirty) if share and not by_evaluator else {}
+        units = {u.id: u for u in (self._registry.units(dirty_in=p.id) if only_dirty else self._registry.units())}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
         total = len(inst.scored_indicators)
         results = []
@@ -172,12 +180,13 @@ class Results:
         report(progress, 2, 2)
         return results
 
-    def _perception(self, period_id: int) -> dict[int, float]:
+    def _perception(self, period_id: int, only_dirty: bool) -> dict[int, float]:
         """The F-03 mean of each unit (the mean of its items' means over both forms), from the stored answers."""
         return dict(self._store.conn.execute(
             "SELECT unit_id, avg(item_mean) FROM (SELECT r.unit_id, j.key, avg(j.value) AS item_mean "
-            "FROM respondents r, json_each(r.answers) j WHERE r.period_id = ? AND r.form IN ('f03a-2022', "
-            "'f03b-2022') GROUP BY r.unit_id, j.key) GROUP BY unit_id", (period_id,)))
+            "FROM respondents r, json_each(r.answers) j WHERE r.period_id = :period AND r.form IN ('f03a-2022', "
+            f"'f03b-2022') {_ONLY_DIRTY.replace('o.', 'r.') if only_dirty else ''} GROUP BY r.unit_id, j.key) "
+            "GROUP BY unit_id", {"period": period_id}))
 
     # --- the cache that tables page through ---------------------------------------------------
 
@@ -196,32 +205,44 @@ class Results:
                                                (p.id,)) or 0)
             return Computed(p.id, generation, self._scores(p.name, False, progress, cancel))
 
-    def cache(self, computed: Computed) -> bool:
-        """Write computed results into the cache in one short transaction.
-
-        They are marked fresh only when nothing changed since they were computed; returns whether they were.
-        """
-        conn = self._store.conn
+    def cache(self, computed: Computed) -> None:
+        """Write a full recompute into the cache in one short transaction, and mark the period fresh. A row a
+        later write recomputed (a newer generation than the snapshot's) is kept."""
         with self._store.transaction():
-            generation = self._store.value("SELECT generation FROM results_state WHERE period_id = ?",
-                                           (computed.period_id,))
-            fresh = generation is None or int(generation) == computed.generation
-            ids = self._registry.unit_ids()
-            conn.execute("DELETE FROM unit_results WHERE period_id = ?", (computed.period_id,))
-            conn.executemany(
-                "INSERT INTO unit_results (period_id, unit_id, ipp, category, rank, scored, total, evaluators, "
-                "conflicts, aspects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(computed.period_id, ids[r.unit], r.ipp, r.category, r.rank, r.scored, r.total, r.evaluators,
-                  r.conflicts, json.dumps(r.aspects)) for r in computed.results if r.unit in ids])
-            conn.execute("INSERT INTO results_state (period_id, fresh, computed_at, generation) VALUES (?, ?, ?, ?) "
-                         "ON CONFLICT DO UPDATE SET fresh = excluded.fresh, computed_at = excluded.computed_at",
-                         (computed.period_id, int(fresh), now(), computed.generation))
+            self._store_rows(computed.period_id, computed.generation, computed.results, self._registry.unit_ids())
+            self._store.conn.execute(
+                "INSERT INTO results_state (period_id, fresh, computed_at) VALUES (?, 1, ?) "
+                "ON CONFLICT DO UPDATE SET fresh = 1, computed_at = excluded.computed_at", (computed.period_id, now()))
             self._store.changed(Changes(results=True))
-        return fresh
+
+    def settle(self) -> None:
+        """Recompute the units the current transaction changed (noted in dirty_results), before it commits:
+        the cache never lags behind the scores. Runs as a hook of every write transaction."""
+        conn = self._store.conn
+        for (period_id,) in conn.execute("SELECT DISTINCT period_id FROM dirty_results").fetchall():
+            name = self._store.value("SELECT name FROM periods WHERE id = ?", (period_id,))
+            generation = int(self._store.value("UPDATE results_state SET generation = generation + 1 "
+                                               "WHERE period_id = ? RETURNING generation", (period_id,)) or 0)
+            ids = dict(conn.execute("SELECT u.code, u.id FROM units u JOIN dirty_results d ON d.unit_id = u.id "
+                                    "WHERE d.period_id = ?", (period_id,)))
+            self._store_rows(period_id, generation, self._scores(str(name), False, None, None, only_dirty=True), ids)
+            conn.execute("DELETE FROM dirty_results WHERE period_id = ?", (period_id,))
+            self._store.changed(Changes(results=True))
+
+    def _store_rows(self, period_id: int, generation: int, results: list[UnitScore], ids: dict[str, int]) -> None:
+        self._store.conn.executemany(
+            "INSERT INTO unit_results (period_id, unit_id, ipp, category, scored, total, evaluators, conflicts, "
+            "aspects, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period_id, unit_id) DO UPDATE "
+            "SET ipp = excluded.ipp, category = excluded.category, scored = excluded.scored, total = excluded.total, "
+            "evaluators = excluded.evaluators, conflicts = excluded.conflicts, aspects = excluded.aspects, "
+            "generation = excluded.generation WHERE unit_results.generation <= excluded.generation",
+            [(period_id, ids[r.unit], r.ipp, r.category, r.scored, r.total, r.evaluators, r.conflicts,
+              json.dumps(r.aspects), generation) for r in results if r.unit in ids])
 
     def refresh(self, period: str | None = None, *, progress: ProgressCallback | None = None,
                 cancel: CancelToken | None = None) -> int:
-        """Recompute a period's results into the cache that `page` reads; returns the unit count."""
+        """Recompute a period's results in full into the cache that `page` reads (a repair: writes keep it
+        current); returns the unit count."""
         computed = self.compute(period, progress=progress, cancel=cancel)
         self.cache(computed)
         return len(computed.results)
@@ -251,7 +272,7 @@ class Results:
         """
         p = self._registry.period(period)
         inst = self._registry.scored_instrument(p)
-        columns = {"rank": "r.rank", "unit": "u.code", "name": "u.name COLLATE NOCASE",
+        columns = {"rank": "-r.ipp", "unit": "u.code", "name": "u.name COLLATE NOCASE",
                    "institution": "i.name COLLATE NOCASE", "ipp": "r.ipp", "category": "r.ipp",
                    "evaluators": "r.evaluators", "conflicts": "r.conflicts", "scored": "r.scored"}
         columns |= {a.code: f"json_extract(r.aspects, '$.\"{a.code}\"')" for a in inst.aspects}
@@ -260,8 +281,9 @@ class Results:
         bands = {b.code: b for b in inst.bands}
         rows = self._store.dicts(
             "SELECT u.code AS unit, u.name AS name, i.name AS institution, r.ipp AS ipp, r.category AS category, "
-            "r.aspects AS aspects, r.scored AS scored, r.total AS total, r.evaluators AS evaluators, r.rank AS rank, "
-            f"r.conflicts AS conflicts{_RESULT_FROM}{where} ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?",
+            "r.aspects AS aspects, r.scored AS scored, r.total AS total, r.evaluators AS evaluators, "
+            f"r.rank AS rank, r.conflicts AS conflicts{_RESULT_FROM.replace('unit_results', _RANKED)}{where} "
+            f"ORDER BY r.ipp IS NULL, {sort}, u.code LIMIT ? OFFSET ?",
             [*params, limit, offset])
         for row in rows:
             band = bands.get(row["category"])

@@ -174,6 +174,7 @@ class Surveys:
                 (uuid, p.id, unit_row.id, FORMS[form], number, packed(clean), packed(checked), uuid,
                  self._store.actor, now()))
             self._log_batches([uuid])
+            self._touched(p.id, FORMS[form], [unit_row.id])
             self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
         return self.respondent(uuid)
 
@@ -188,6 +189,7 @@ class Surveys:
         with self._store.transaction():
             self._store.conn.execute("UPDATE respondents SET answers = ? WHERE uuid = ?", (packed(answers), uuid))
             self._log_batches([self._batch_of(uuid)])
+            self._touched_by(uuid)
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
         return self.respondent(uuid)
 
@@ -196,6 +198,7 @@ class Surveys:
         found = self.respondent(uuid)
         batch = self._batch_of(uuid)
         with self._store.transaction():
+            self._touched_by(uuid)
             self._store.conn.execute("DELETE FROM respondents WHERE uuid = ?", (uuid,))
             self._log_batches([batch])
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
@@ -218,9 +221,20 @@ class Surveys:
                  for r in records)
         self._audit.append([Change("survey_batch", batch, "digest", None, batch_digests(lines)[batch])])
         units = {r.unit_id for r in rows}
+        self._touched(period.id, FORMS[form], units)
         codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
         self._store.changed(Changes(survey=True, units=frozenset(codes[u] for u in units)))
         return batch
+
+    def _touched(self, period_id: int, form_id: str, unit_ids: Iterable[int]) -> None:
+        """F-03 answers can count in the IPP (setting f03_weight): their units' results are recomputed."""
+        if form_id in (FORMS["f03a"], FORMS["f03b"]):
+            self._store.mark_results_dirty(period_id, unit_ids)
+
+    def _touched_by(self, uuid: str) -> None:
+        period_id, unit_id, form_id = self._store.one("SELECT period_id, unit_id, form FROM respondents "
+                                                      "WHERE uuid = ?", (uuid,)) or (0, 0, "")
+        self._touched(period_id, form_id, [unit_id])
 
     # --- reading -----------------------------------------------------------------------------
 

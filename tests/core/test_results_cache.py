@@ -16,30 +16,40 @@ def test_conflicts_need_the_threshold_and_close_with_consensus(wb):
     assert wb.results.scores()[0].conflicts == 1
 
 
-def test_results_cache_goes_stale_on_every_change_and_pages_in_sqlite(wb):
+def cached(wb, period=None):
+    return [(r.unit, r.rank, r.ipp, r.category, r.scored, r.conflicts, r.aspects)
+            for r in wb.results.page(period, limit=10_000)]
+
+
+def computed(wb, period=None):
+    return [(r.unit, r.rank, r.ipp, r.category, r.scored, r.conflicts, r.aspects) for r in wb.results.scores(period)]
+
+
+def test_every_write_keeps_the_results_cache_current_and_it_pages_in_sqlite(wb):
+    assert wb.results.is_fresh() and cached(wb) == computed(wb)  # a new workbook: both units, unscored
     score_all(wb, "U1", "Ani", lambda ind: 4)
     score_all(wb, "U2", "Ani", lambda ind: 3)
-    assert not wb.results.is_fresh()
-    assert wb.results.refresh() == 2 and wb.results.is_fresh()
     rows = wb.results.page()
     assert [(r.unit, r.rank, r.ipp, r.category, r.label) for r in rows] == [
         ("U1", 1, 4.0, "B", "Baik"), ("U2", 2, 3.0, "C", "Cukup")]
     assert rows[0].aspects["I"] == 0.96
+    generation = wb.store.value("SELECT generation FROM results_state")
     wb.observations.save(unit="U2", indicator="1.a.Ak", evaluator="Ani", notes="catatan saja")
-    assert wb.results.is_fresh()  # notes do not change scores
-    wb.observations.save(unit="U2", indicator="1.a.Ak", evaluator="Ani", score=5)
-    assert not wb.results.is_fresh()
-    wb.results.refresh()
-    wb.conflicts.resolve(unit="U2", indicator="1.a.Ak", score=3, reason="disepakati")
-    assert not wb.results.is_fresh()
-    wb.results.refresh()
-    wb.registry.add_unit("U3", "Samsat", "Provinsi Contoh")
-    assert not wb.results.is_fresh()
-    wb.results.refresh()
+    assert wb.store.value("SELECT generation FROM results_state") == generation  # notes do not change scores
+    for change in (lambda: wb.observations.save(unit="U2", indicator="1.a.Ak", evaluator="Ani", score=5),
+                   lambda: score_all(wb, "U2", "Budi", lambda ind: 1),
+                   lambda: wb.conflicts.resolve(unit="U2", indicator="1.a.Ak", score=3, reason="disepakati"),
+                   lambda: wb.settings.set("unit_score_rule", "mean", wb.registry.period()),
+                   lambda: wb.settings.set("conflict_threshold", 1, wb.registry.period()),
+                   lambda: wb.registry.add_unit("U3", "Samsat", "Provinsi Contoh")):
+        change()
+        assert cached(wb) == computed(wb) and wb.results.is_fresh()
+    assert wb.store.value("SELECT count(*) FROM dirty_results") == 0 and wb.maintenance.check() == []
+    wb.settings.set("unit_score_rule", "consensus_or_mean", wb.registry.period())
     assert [r.unit for r in wb.results.page(order="ipp", descending=True)] == ["U1", "U2", "U3"]
     assert [r.unit for r in wb.results.page(order="ipp")] == ["U2", "U1", "U3"]  # unscored stay last
     assert [r.unit for r in wb.results.page(order="I", descending=True, limit=1)] == ["U1"]
     assert [r.unit for r in wb.results.page(search="kependudukan")] == ["U2"]
     assert [r.unit for r in wb.results.page(category="B")] == ["U1"]
-    assert wb.results.count(search="contoh") == 3 and wb.results.count(category="C") == 1
+    assert wb.results.count(search="contoh") == 3 and wb.results.count(category="B") == 1
     assert [r.unit for r in wb.results.page(offset=1, limit=1)] == ["U2"]

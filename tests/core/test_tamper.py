@@ -137,7 +137,7 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("DELETE FROM consensus", "kesepakatan PEKPPP 2026/BAIK/1.a.Ak: dihapus di luar aplikasi (nilainya 4"),
     ("DELETE FROM observations WHERE id IN (1, 2)", "dihapus di luar aplikasi (nilainya 5 menurut log audit)"),
     ("UPDATE evaluators SET name = 'Cici' WHERE name = 'Budi'", "evaluator Cici: tidak sesuai log audit (Budi)"),
-    ("UPDATE unit_results SET ipp = 4.95, category = 'A', rank = 1 WHERE unit_id = 2",
+    ("UPDATE unit_results SET ipp = 4.95, category = 'A' WHERE unit_id = 2",
      "hasil tersimpan BAIK periode PEKPPP 2026 tidak sesuai nilai"),
     ("UPDATE periods SET name = 'PEKPPP 2024' WHERE name = 'PEKPPP 2025'",
      "periode PEKPPP 2024: nama tidak sesuai log audit (PEKPPP 2025)"),

@@ -25,6 +25,8 @@ def test_a_score_changed_on_entri_shows_on_hasil_and_konflik_without_any_button(
     window = MainWindow(settings, db)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitActive(window)  # the rubric's digit keys are shortcuts of the active window
+    wait_ops(qtbot)  # the screens' first reads
     window.tabs.setCurrentIndex(1)
     results = window.results
     qtbot.waitUntil(lambda: results.model.rowCount() == 3 and results.model.index(0, 4).data() == "4.00",

@@ -1,5 +1,5 @@
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 
 from tests.conftest import score_all
 from tests.ui.conftest import wait_ops
@@ -49,7 +49,7 @@ def test_results_table_sorts_filters_colours_and_shows_a_unit(qtbot, window, db)
     assert first.text(1) == "Ani: 4 · Budi: 1" and "SP belum ditetapkan" in first.text(3)
 
 
-def test_entering_a_score_makes_results_stale_and_they_refresh(qtbot, window, db):
+def test_entering_a_score_shows_on_hasil_at_once_and_f5_recomputes_in_full(qtbot, window, db):
     fill(db)
     window.tabs.setCurrentIndex(1)
     wait_ops(qtbot)
@@ -60,6 +60,9 @@ def test_entering_a_score_makes_results_stale_and_they_refresh(qtbot, window, db
     entry.select_unit("U1")
     entry.choose_score(0)  # 1.a.Ak from 5 to 0: 4.60 - 0.0408 x 5 = 4.40
     wait_ops(qtbot)
-    assert not window.wb.results.is_fresh()
+    assert window.wb.results.is_fresh() and window.wb.results.page()[0].ipp == 4.40  # stored with the score
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.results.model.index(0, 4).data() == "4.40", timeout=5000)
+    with qtbot.waitSignal(window.results.recomputed, timeout=5000):
+        next(a for a in window.findChildren(QAction) if a.shortcut().toString() == "F5").trigger()
+    assert window.results.model.index(0, 4).data() == "4.40" and window.wb.maintenance.check() == []

@@ -246,6 +246,53 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER stale_on_period_setting_update AFTER UPDATE ON period_settings BEGIN
         UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
     """,
+    # 12: results kept current unit by unit. A write notes the (period, unit) pairs whose results it changes
+    # in dirty_results (scores and questionnaires in code, a bulk write noting each unit once; agreed scores,
+    # new units and periods and a period's settings by triggers), and the results service recomputes those
+    # units before the same transaction commits. Each cached row keeps the generation it was computed at, so
+    # a full recompute from an older snapshot never overwrites a newer row; ranks are counted when read.
+    """
+    DROP TABLE unit_results;
+    CREATE TABLE unit_results (
+        period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+        ipp REAL, category TEXT, scored INTEGER NOT NULL, total INTEGER NOT NULL, evaluators INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL, aspects TEXT NOT NULL, generation INTEGER NOT NULL,
+        PRIMARY KEY (period_id, unit_id));
+    CREATE INDEX unit_results_by_ipp ON unit_results (period_id, ipp);
+    CREATE TABLE dirty_results (
+        period_id INTEGER NOT NULL, unit_id INTEGER NOT NULL, PRIMARY KEY (period_id, unit_id)) WITHOUT ROWID;
+    UPDATE results_state SET fresh = 0;  -- computed in full once, then kept current
+    DROP TRIGGER results_state_on_period;
+    CREATE TRIGGER results_state_on_period AFTER INSERT ON periods
+        BEGIN INSERT OR IGNORE INTO results_state (period_id, fresh) VALUES (NEW.id, 1); END;
+    DROP TRIGGER stale_on_consensus_insert;
+    DROP TRIGGER stale_on_consensus_update;
+    DROP TRIGGER stale_on_consensus_delete;
+    DROP TRIGGER stale_on_unit_insert;
+    DROP TRIGGER stale_on_unit_update;
+    DROP TRIGGER stale_on_institution_update;
+    DROP TRIGGER stale_on_setting_insert;
+    DROP TRIGGER stale_on_setting_update;
+    DROP TRIGGER stale_on_respondent_insert;
+    DROP TRIGGER stale_on_respondent_update;
+    DROP TRIGGER stale_on_respondent_delete;
+    DROP TRIGGER stale_on_period_setting_insert;
+    DROP TRIGGER stale_on_period_setting_update;
+    CREATE TRIGGER dirty_on_consensus_insert AFTER INSERT ON consensus BEGIN
+        INSERT OR IGNORE INTO dirty_results VALUES (NEW.period_id, NEW.unit_id); END;
+    CREATE TRIGGER dirty_on_consensus_update AFTER UPDATE ON consensus BEGIN
+        INSERT OR IGNORE INTO dirty_results VALUES (OLD.period_id, OLD.unit_id), (NEW.period_id, NEW.unit_id); END;
+    CREATE TRIGGER dirty_on_consensus_delete AFTER DELETE ON consensus BEGIN
+        INSERT OR IGNORE INTO dirty_results VALUES (OLD.period_id, OLD.unit_id); END;
+    CREATE TRIGGER dirty_on_unit_insert AFTER INSERT ON units BEGIN
+        INSERT OR IGNORE INTO dirty_results SELECT id, NEW.id FROM periods; END;
+    CREATE TRIGGER dirty_on_period_insert AFTER INSERT ON periods BEGIN
+        INSERT OR IGNORE INTO dirty_results SELECT NEW.id, id FROM units; END;
+    CREATE TRIGGER dirty_on_period_setting_insert AFTER INSERT ON period_settings BEGIN
+        INSERT OR IGNORE INTO dirty_results SELECT NEW.period_id, id FROM units; END;
+    CREATE TRIGGER dirty_on_period_setting_update AFTER UPDATE ON period_settings BEGIN
+        INSERT OR IGNORE INTO dirty_results SELECT NEW.period_id, id FROM units; END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -198,11 +198,12 @@ class Store:
             raise RuntimeError("changes are noted inside a transaction")
         self._pending = self._pending | changes
 
-    def mark_results_stale(self, period_id: int) -> None:
-        """Note that a period's cached results no longer reflect its scores (triggers do this for consensus,
-        units and settings; writes of scores call it, since a row trigger doubled the cost of a bulk import)."""
-        self.conn.execute("UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = ?",
-                          (period_id,))
+    def mark_results_dirty(self, period_id: int, unit_ids: Iterable[int]) -> None:
+        """Note units whose results the current transaction changes; they are recomputed before it commits.
+        Triggers do this for agreed scores, new units and periods and settings; writes of scores and
+        questionnaires call it, once per unit, since a row trigger doubled the cost of a bulk import."""
+        self.conn.executemany("INSERT OR IGNORE INTO dirty_results (period_id, unit_id) VALUES (?, ?)",
+                              [(period_id, unit_id) for unit_id in unit_ids])
 
     def data_version(self) -> int:
         """A number that changes when another connection (or process) commits to the file."""
