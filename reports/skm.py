@@ -43,7 +43,7 @@ def _bars(counts: Counter[str], total: int, width: float = 80 * mm) -> Drawing:
     row = 12
     drawing = Drawing(width, row * len(counts) + 4)
     label_width = 34 * mm
-    for n, (label, count) in enumerate(sorted(counts.items(), key=lambda kv: -kv[1])):
+    for n, (label, count) in enumerate(counts.items()):  # in the order profile_counts gives
         y = drawing.height - (n + 1) * row
         drawing.add(String(0, y + 3, label[:22], fontName=fonts.REGULAR, fontSize=7))
         bar = Rect(label_width, y + 2, (width - label_width - 24) * count / max(total, 1), row - 4)
@@ -64,7 +64,7 @@ def write_skm_report(report: SkmReport, out: str | Path, *, place: str = "Jakart
                             bottomMargin=16 * mm, title=f"Laporan SKM {report.unit}", author="Tim Evaluator")
     r, inst = report.result, report.instrument
     names = {u.key: u.name for u in inst.unsur}
-    lowest = min(r.nrr, key=lambda k: r.nrr[k])
+    lowest = r.lowest
     story: list = [
         Paragraph("LAPORAN SURVEI KEPUASAN MASYARAKAT", styles["title"]),
         Paragraph(f"{escape(report.unit_name)} ({escape(report.unit)}) · {escape(report.institution)}",
@@ -73,13 +73,18 @@ def write_skm_report(report: SkmReport, out: str | Path, *, place: str = "Jakart
         layout.table([["Responden", "Populasi", "Sampel (Krejcie-Morgan)", "IKM", "Mutu pelayanan", "Kinerja unit"],
                       [str(r.respondents), str(report.population or "–"), str(report.sample or "–"),
                        layout.number(r.nik), r.band.code, r.band.label]],
-                     (24 * mm, 24 * mm, 38 * mm, 20 * mm, 30 * mm, 42 * mm), styles),
-        CondPageBreak(5 * cm), Paragraph("Profil responden / Respondents", styles["h2"])]
+                     (24 * mm, 24 * mm, 38 * mm, 20 * mm, 30 * mm, 42 * mm), styles)]
+    if report.sample and r.respondents < report.sample:
+        story.append(Paragraph(
+            f"<b>Catatan:</b> {r.respondents} responden, belum mencapai sampel {report.sample}; IKM ini belum "
+            f"mewakili pengguna layanan unit. / <i>Note: {r.respondents} respondents, short of the sample of "
+            f"{report.sample}; this IKM does not yet represent the unit's service users.</i>", styles["body"]))
+    story += [CondPageBreak(5 * cm), Paragraph("Profil responden / Respondents", styles["h2"])]
     labels = {"jenis_kelamin": "Jenis kelamin", "usia": "Usia", "pendidikan": "Pendidikan", "pekerjaan": "Pekerjaan"}
     for key, counts in profile_counts(report.profiles).items():
         rows: list[list[object]] = [[labels[key], "Jumlah", "Persen"]]
         rows += [[value, str(count), f"{100 * count / len(report.profiles):.0f}%"]
-                 for value, count in sorted(counts.items(), key=lambda kv: -kv[1])]
+                 for value, count in counts.items()]
         beside = Table([[layout.table(rows, (46 * mm, 18 * mm, 18 * mm), styles),
                          _bars(counts, len(report.profiles))]], colWidths=(88 * mm, 90 * mm), hAlign="LEFT")
         beside.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -93,8 +98,8 @@ def write_skm_report(report: SkmReport, out: str | Path, *, place: str = "Jakart
     story += [layout.table(rows, (10 * mm, 82 * mm, 22 * mm, 22 * mm, 32 * mm), styles),
               Spacer(1, 8), CondPageBreak(3 * cm),
               Paragraph("Unsur terendah dan rekomendasi / Lowest element and recommendations", styles["h2"]),
-              Paragraph(f"Unsur dengan nilai terendah: <b>{escape(names[lowest])}</b> (NRR "
-                        f"{r.nrr[lowest]:.2f}".replace(".", ",") + "). Mutu pelayanan "
+              Paragraph(f"Unsur dengan nilai terendah: <b>{escape(', '.join(names[k] for k in lowest))}</b> (NRR "
+                        f"{r.nrr[lowest[0]]:.2f}".replace(".", ",") + "). Mutu pelayanan "
                         f"{r.band.code} ({escape(r.band.label)}).", styles["body"])]
     if report.recommendations:
         story += [Paragraph(f"{escape(who)}: {escape(text)}", styles["body"]) for who, text in report.recommendations]

@@ -11,7 +11,8 @@ from workbench.errors import NotFound
 ROOT = Path(__file__).resolve().parents[1]
 # arguments that pass on a message marked with N_ where it is declared (an error's own, column names, reasons)
 PASSED_ON = {"self.message", "problem", "c", "label", "exc.message"}
-MARKED_TABLES = {"REASONS", "STATUS_LABELS", "FIELDS", "PROFILE_LABELS", "SETTING_LABELS", "CHOICE_LABELS"}
+MARKED_TABLES = {"REASONS", "STATUS_LABELS", "FIELDS", "PROFILE_LABELS", "SETTING_LABELS", "CHOICE_LABELS",
+                 "SETTING_HELP"}
 
 
 def ids(message):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from ui.database import Database
 from workbench import Workbook
-from workbench.db.settings import CHOICE_LABELS, SETTING_LABELS, SETTINGS
+from workbench.db.settings import CHOICE_LABELS, SETTING_HELP, SETTING_LABELS, SETTINGS
 from workbench.i18n import tr
 
 
@@ -18,10 +18,11 @@ class PeriodSettingsDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.period = db.reader.registry.period(period)
-        self.setWindowTitle(tr("Pengaturan periode {name}", name=self.period.name))
+        self.setWindowTitle(tr("Pengaturan penilaian · periode {name}", name=self.period.name))
         self.values = db.reader.settings.of_period(self.period)
         self.fields: dict[str, QComboBox | QSpinBox] = {}
         form = QFormLayout()
+        used: set[str] = set()
         for key, value in self.values.items():
             declared = SETTINGS[key]
             field: QComboBox | QSpinBox
@@ -34,9 +35,12 @@ class PeriodSettingsDialog(QDialog):
                 field = QSpinBox()
                 field.setRange(0, declared.maximum or 1_000_000)
                 field.setValue(int(value))
-            field.setToolTip(key)
+                if key == "f03_weight":
+                    field.setSuffix(" %")
+            field.setToolTip(tr(SETTING_HELP[key]))
             field.setEnabled(not self.period.closed)
-            label = QLabel(tr(SETTING_LABELS[key]))
+            label = QLabel(with_mnemonic(tr(SETTING_LABELS[key]), used))
+            label.setToolTip(tr(SETTING_HELP[key]))
             label.setBuddy(field)
             form.addRow(label, field)
             self.fields[key] = field
@@ -73,3 +77,12 @@ class PeriodSettingsDialog(QDialog):
             self.accept()
             return
         self.db.write(job, parent=self, on_success=lambda _: self.accept())
+
+
+def with_mnemonic(text: str, used: set[str]) -> str:
+    """The text with an Alt key on its first letter not taken by an earlier label (noted in `used`)."""
+    for n, char in enumerate(text):
+        if char.isalpha() and char.lower() not in used:
+            used.add(char.lower())
+            return f"{text[:n]}&{text[n:]}"
+    return text

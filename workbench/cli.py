@@ -417,10 +417,10 @@ def cmd_survey_results(args: argparse.Namespace) -> None:
         return _json([{"unit": unit, "respondents": r.respondents, "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
                        "weighted_nrr": {k: round(v * r.weight, 4) for k, v in r.nrr.items()}, "weight": r.weight,
                        "ikm": round(r.ikm, 4), "nik": r.nik, "mutu": r.band.code, "kinerja": r.band.label,
-                       "lowest": min(r.nrr, key=lambda k: r.nrr[k]), "profile": profiles.get(unit, {})}
+                       "lowest": r.lowest[0], "lowest_all": r.lowest, "profile": profiles.get(unit, {})}
                       for unit, r in results.items()])
     _print_table([(unit, r.respondents, f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label,
-                   names[min(r.nrr, key=lambda k: r.nrr[k])]) for unit, r in results.items()],
+                   ", ".join(names[k] for k in r.lowest)) for unit, r in results.items()],
                  [tr("unit"), tr("responden"), "IKM (1-4)", "IKM (25-100)", tr("mutu"), tr("kinerja"),
                   tr("unsur terendah")])
 

@@ -21,7 +21,7 @@ from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
 from workbench.domain.instrument import Questionnaire, SkmInstrument, SurveyInstrument
 from workbench.domain.scoring import SkmResult, krejcie_morgan, round2, skm
-from workbench.domain.values import field_text
+from workbench.domain.values import bounded
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
 from workbench.i18n import N_, tr
@@ -190,6 +190,18 @@ class Surveys:
             self._store.conn.execute("UPDATE respondents SET answers = ? WHERE uuid = ?", (packed(answers), uuid))
             self._log_batches([self._batch_of(uuid)])
             self._touched_by(uuid)
+            self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
+        return self.respondent(uuid)
+
+    def set_profile(self, uuid: str, field: str, value: str) -> Respondent:
+        """Change (or clear, with "") one profile field of a stored questionnaire (audited through its batch)."""
+        found = self.respondent(uuid)
+        self._open_period(self._store.value("SELECT p.name FROM respondents r JOIN periods p ON p.id = r.period_id "
+                                            "WHERE r.uuid = ?", (uuid,)))
+        profile = {k: v for k, v in found.profile.items() if k != field} | _profile({field: value})
+        with self._store.transaction():
+            self._store.conn.execute("UPDATE respondents SET profile = ? WHERE uuid = ?", (packed(profile), uuid))
+            self._log_batches([self._batch_of(uuid)])
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
         return self.respondent(uuid)
 
@@ -363,12 +375,43 @@ def packed(values: Mapping[str, object]) -> str:
 
 
 
+GENDERS = {"l": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "pria": "L", "male": "L", "m": "L",
+           "p": "P", "perempuan": "P", "wanita": "P", "female": "P", "f": "P"}
+
+
+def profile_value(field: str, raw: object) -> str:
+    """A respondent's profile field as stored: jenis kelamin as L or P, usia in whole years (10-120), the
+    others as clean text ("" when blank); ValueError saying what was expected."""
+    text = bounded(raw, "person")
+    if not text:
+        return ""
+    if field == "jenis_kelamin":
+        if text.casefold() not in GENDERS:
+            raise ValueError(tr("'{value}' bukan jenis kelamin (L atau P)", value=text))
+        return GENDERS[text.casefold()]
+    if field == "usia":
+        try:
+            years = float(text.replace(",", "."))
+        except ValueError:
+            years = -1.0
+        if not (years.is_integer() and 10 <= years <= 120):
+            raise ValueError(tr("'{value}' bukan usia dalam tahun (10-120)", value=text))
+        return str(int(years))
+    return text
+
+
 def _profile(profile: Mapping[str, object]) -> dict[str, str]:
     unknown = set(profile) - set(PROFILE)
     if unknown:
         raise WorkbenchError("Data responden tidak dikenal: {fields} (pilihan: {choices})",
                              fields=", ".join(sorted(unknown)), choices=", ".join(PROFILE))
-    return {k: text for k, v in profile.items() if (text := field_text(v, "person", tr(PROFILE_LABELS[k])))}
+    checked = {}
+    for key, raw in profile.items():
+        try:
+            checked[key] = profile_value(key, raw)
+        except ValueError as exc:
+            raise WorkbenchError("{field}: {reason}", field=tr(PROFILE_LABELS[key]), reason=str(exc)) from exc
+    return {key: value for key, value in checked.items() if value}
 
 
 def _mean(values: list[int]) -> float | None:
@@ -376,8 +419,10 @@ def _mean(values: list[int]) -> float | None:
 
 
 def profile_counts(profiles: list[dict[str, str]]) -> dict[str, Counter[str]]:
-    """How many respondents per value of each profile field; ages in the usual groups."""
+    """How many respondents per value of each profile field, in reading order: ages in the usual groups from
+    the youngest, the other fields most common first; "(tidak diisi)" (left blank) last."""
     counts: dict[str, Counter[str]] = {}
+    blank = "(tidak diisi)"
     for key in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
         found: Counter[str] = Counter()
         for profile in profiles:
@@ -386,6 +431,7 @@ def profile_counts(profiles: list[dict[str, str]]) -> dict[str, Counter[str]]:
                 value = next(label for lo, hi, label in AGE_GROUPS if lo <= int(value) <= hi)
             elif key == "jenis_kelamin":
                 value = {"l": "Laki-laki", "p": "Perempuan"}.get(value.lower(), value.title())
-            found[value or "(tidak diisi)"] += 1
-        counts[key] = found
+            found[value or blank] += 1
+        order = [label for _, _, label in AGE_GROUPS] if key == "usia" else [v for v, _ in found.most_common()]
+        counts[key] = Counter({v: found[v] for v in [*(v for v in order if v != blank), blank] if found[v]})
     return counts

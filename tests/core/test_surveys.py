@@ -8,7 +8,7 @@ import sqlite3
 import openpyxl
 import pytest
 
-from tests.conftest import DATA, dump
+from tests.conftest import DATA, dump, write_xlsx
 from tests.core.test_cli import run
 from workbench import Workbook
 from workbench.domain.instrument import load
@@ -88,7 +88,7 @@ def test_a_google_forms_sheet_with_question_texts_and_answer_labels(office, tmp_
         assert done.added == 2 and done.file.header_row == 1
         stored = wb.surveys.respondents(unit="SAMSAT-PRV")
         assert [set(r.answers.values()) for r in stored] == [{4}, {2}]
-        assert stored[0].profile == {"jenis_kelamin": "Perempuan"}
+        assert stored[0].profile == {"jenis_kelamin": "P"}  # "Perempuan" as the form wrote it
         assert wb.surveys.results()["SAMSAT-PRV"].nik == 75.0
 
 
@@ -129,15 +129,22 @@ def test_bad_answers_are_listed_with_their_cells_and_nothing_is_written(office, 
                     "DPMPTSP-KTA;3;;3;3;3;3;3;3;3\n"
                     "UNIT-X;3;3;3;3;3;3;3;3;3\n"
                     "SAMSAT-PRV;Lumayan;3;3;3;3;3;3;3;3\n", encoding="utf-8")
+    profiles = tmp_path / "profil.xlsx"
+    write_xlsx(profiles, [["kode_unit", "Jenis kelamin", "Usia", *(f"U{n}" for n in range(1, 10))],
+                           ["SAMSAT-PRV", "X", 34, *[3] * 9], ["SAMSAT-PRV", "Laki-laki", "tiga puluh", *[3] * 9],
+                           ["SAMSAT-PRV", "pria", 34.0, *[4] * 9]])
     with Workbook(office) as wb:
         before = dump(wb)
     code, out, err = run(capsys, "survey", "import", office, path)
     assert code == 1 and "TIDAK disimpan" in out
-    for expected in ("salah.csv, lembar 'salah', baris 2, kolom B (persyaratan): 5 bukan jawaban skala 1-4",
-                     "baris 3, kolom C (prosedur): jawaban kosong", "baris 4, kolom A (kode_unit): Kode unit tidak "
-                     "dikenal: UNIT-X", "baris 5, kolom B (persyaratan): Lumayan bukan jawaban skala 1-4 (Tidak "
+    for expected in ("salah.csv, baris 2, kolom U1 (persyaratan): 5 bukan jawaban skala 1-4",
+                     "baris 3, kolom U2 (prosedur): jawaban kosong", "baris 4, kolom kode_unit (kode_unit): Kode unit "
+                     "tidak dikenal: UNIT-X", "baris 5, kolom U1 (persyaratan): Lumayan bukan jawaban skala 1-4 (Tidak "
                      "sesuai, Kurang sesuai, Sesuai, Sangat sesuai)"):
         assert expected in err, err
+    code, out, err = run(capsys, "survey", "import", office, profiles)
+    assert code == 1 and "profil.xlsx, lembar 'Data', baris 2, kolom B (jenis_kelamin): 'X' bukan jenis kelamin " \
+        "(L atau P)" in err and "baris 3, kolom C (usia): 'tiga puluh' bukan usia dalam tahun (10-120)" in err, err
     with Workbook(office) as wb:
         assert dump(wb) == before
         skipped = wb.exchange.import_survey(path, skip_invalid=True)

@@ -14,17 +14,19 @@ def test_the_lead_sets_the_f03_weight_and_the_unit_score_rule_with_the_keyboard(
     action = next(a for a in menu.actions() if a.text() == "&Pengaturan penilaian…")
     action.trigger()
     dialog = next(d for d in window.findChildren(PeriodSettingsDialog) if d.isVisible())
-    qtbot.waitExposed(dialog)
-    assert dialog.windowTitle() == "Pengaturan periode PEKPPP 2026"
+    qtbot.waitActive(dialog)  # Alt keys reach the active window
+    assert dialog.windowTitle() == "Pengaturan penilaian · periode PEKPPP 2026"
     rule = dialog.fields["unit_score_rule"]
     assert isinstance(rule, QComboBox) and rule.currentText() == "kesepakatan bila ada, selain itu rata-rata"
-    rule.setFocus()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # "&Nilai unit bila ..."
+    assert rule.hasFocus()
     qtbot.keyClick(rule, Qt.Key.Key_Down)  # the next choice: the plain mean
     weight = dialog.fields["f03_weight"]
-    weight.setFocus()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # "B&obot persepsi ..."
+    assert weight.hasFocus() and weight.suffix() == " %"
     weight.selectAll()
     qtbot.keyClicks(weight, "20")
-    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     wait_ops(qtbot)
     assert not dialog.isVisible()
     period = window.wb.registry.period()

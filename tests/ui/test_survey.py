@@ -2,6 +2,8 @@
 
 import json
 
+from PySide6.QtCore import Qt
+
 from tests.core.test_cli import run
 from tests.ui.conftest import wait_ops
 
@@ -21,7 +23,8 @@ def test_three_questionnaires_typed_with_the_keyboard_give_the_ikm(qtbot, window
     assert grid.currentRow() == 3 and grid.item(3, 0).text() == "4"  # the next form, numbered on
     # persyaratan (4, 3, 4), prosedur (4, 3, 3), waktu (4, 3, 2): NRR 3.67, 3.33, 3.00 ... IKM 3.333 x 25
     assert "IKM 83.33 · mutu B (Baik) · 3 responden" in page.summary.text()
-    assert "Unsur terendah: Waktu Penyelesaian (3.00)" in page.summary.text()
+    assert "Unsur terendah: Waktu Penyelesaian, Kompetensi Pelaksana, Sarana dan Prasarana (3.00)" \
+        in page.summary.text()  # every unsur that ties for lowest is named
     grid.setCurrentCell(2, grid.first_answer)
     qtbot.keyClick(grid, "1")  # a correction in a stored questionnaire
     wait_ops(qtbot)
@@ -33,6 +36,44 @@ def test_three_questionnaires_typed_with_the_keyboard_give_the_ikm(qtbot, window
     result = json.loads(out)[0]
     assert code == 0 and (result["unit"], result["respondents"], result["nik"], result["mutu"]) == ("U1", 3, 83.33,
                                                                                                     "B")
+
+
+def test_ctrl_z_takes_back_one_keystroke_even_the_one_that_stored_a_questionnaire(qtbot, window):
+    window.tabs.setCurrentIndex(4)
+    page = window.surveys
+    page.select("U1", "skm")
+    grid = page.grid
+    grid.setFocus()
+    for digit in "444444443":
+        qtbot.keyClick(grid, digit)
+    wait_ops(qtbot)
+    assert [r.answers["sarana"] for r in page.respondents] == [3]
+    window.undo_action.trigger()  # the ninth digit: the questionnaire is taken back, eight answers stay typed
+    wait_ops(qtbot)
+    assert page.respondents == [] and len(page.draft["answers"]) == 8 and "sarana" not in page.draft["answers"]
+    assert (grid.currentRow(), grid.currentColumn()) == (0, grid.columnCount() - 1)
+    window.undo_action.trigger()  # and the eighth
+    assert len(page.draft["answers"]) == 7 and grid.item(0, grid.columnCount() - 2).text() == ""
+    qtbot.keyClick(grid, "5")  # no answer on a 1-4 scale: said, not typed
+    assert "5 bukan jawaban: skala 1-4" in page.message.text() and len(page.draft["answers"]) == 7
+    qtbot.keyClick(grid, Qt.Key.Key_Backspace)  # on the empty cell: takes back the answer before
+    assert len(page.draft["answers"]) == 6 and grid.currentColumn() == grid.columnCount() - 3
+    for digit in "444":
+        qtbot.keyClick(grid, digit)
+    wait_ops(qtbot)
+    assert len(page.respondents) == 1 and page.respondents[0].number == 1
+    page.grid.item(0, 1).setText("perempuan")  # the profile of a stored questionnaire, corrected
+    wait_ops(qtbot)
+    assert page.respondents[0].profile == {"jenis_kelamin": "P"}
+    page.grid.item(0, 2).setText("abc")  # no age: said, and nothing stored
+    wait_ops(qtbot)
+    assert "bukan usia" in page.message.text() and page.respondents[0].profile == {"jenis_kelamin": "P"}
+    assert grid.item(0, 2).text() == ""
+    page.select("U2", "skm")  # another unit: nothing it could take back is off screen
+    assert page.undo_stack.count() == 0
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Tab)  # Tab leaves the grid
+    assert not grid.hasFocus()
 
 
 def test_a_survey_file_is_imported_and_the_skm_report_written_from_the_screen(qtbot, window, tmp_path):

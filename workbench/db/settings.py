@@ -64,6 +64,16 @@ SETTING_LABELS = {
     "conflict_threshold": N_("Selisih nilai antarevaluator yang dianggap beda pendapat"),
     "f03_weight": N_("Bobot persepsi pengguna (F-03) dalam IPP, persen"),
 }
+SETTING_HELP = {
+    "unit_score_rule": N_("Bila evaluator berbeda nilai pada satu indikator: pakai nilai kesepakatan yang dicatat "
+                          "ketua tim, atau selalu rata-rata para evaluator."),
+    "skm_weight_mode": N_("Bobot tiap unsur SKM: tepat 1/9, atau 0,111 dan 0,11 seperti yang dibulatkan dalam "
+                          "banyak laporan; hasilnya sedikit berbeda."),
+    "conflict_threshold": N_("Nilai dua evaluator yang berselisih sebesar ini atau lebih (0-5) dianggap beda "
+                             "pendapat dan muncul di Konflik."),
+    "f03_weight": N_("0 berarti persepsi pengguna (F-03) dilaporkan di samping IPP, tidak ikut dihitung; 20 berarti "
+                     "IPP = 80% nilai evaluator + 20% rata-rata F-03."),
+}
 CHOICE_LABELS = {
     "consensus_or_mean": N_("kesepakatan bila ada, selain itu rata-rata"),
     "mean": N_("rata-rata evaluator saja"),

@@ -49,6 +49,12 @@ class SkmResult:
     nik: float  # converted to 25-100 and rounded to 2 decimals
     band: Band
 
+    @property
+    def lowest(self) -> list[str]:
+        """The unsur with the lowest NRR (several when they tie), in the instrument's order."""
+        floor = min(round(v, 9) for v in self.nrr.values())
+        return [key for key, value in self.nrr.items() if round(value, 9) == floor]
+
 
 def skm_weight(mode: str, count: int) -> float:
     """Weight per unsur: exactly 1/count, or the rounded 0.111 / 0.11 of published practice."""

@@ -22,7 +22,7 @@ from workbench.errors import Location, NotFound, Problem, SheetError, WorkbenchE
 from workbench.exchange.sheets import SYNONYMS, Book, column_letter, display, normalize_header
 from workbench.i18n import tr
 from workbench.registry import Registry
-from workbench.surveys import PROFILE, Incoming, packed
+from workbench.surveys import PROFILE, Incoming, packed, profile_value
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
 PROFILE_SYNONYMS = {
@@ -176,7 +176,7 @@ def _profile_of(keys: Sequence[str], cells: Sequence[object]) -> tuple[dict[str,
     profile, faults = {}, []
     for key, raw in zip(keys, cells, strict=True):
         try:
-            if text := values.bounded(display(raw), "person"):
+            if text := profile_value(key, display(raw)):
                 profile[key] = text
         except ValueError as exc:
             faults.append((key, str(exc)))
@@ -206,9 +206,15 @@ def read_survey(path: str | Path, inst: Questionnaire, registry: Registry, *, un
     default_unit = registry.unit(unit).id if unit else None
     units = {code.casefold(): unit_id for code, unit_id in registry.unit_ids().items()}
 
+    # a CSV has no sheets and no column letters: its cells are named by their header
+    text_file = path.suffix.lower() in (".csv", ".txt")
+    sheet = None if text_file else found.sheet
+    headers = rows[index]
+
     def where(row_number: int, key: str) -> Location:
         col = found.columns[key]
-        return Location(path.name, found.sheet, row_number, f"{column_letter(col)} ({key})")
+        name = display(headers[col])[:40] if text_file else column_letter(col)
+        return Location(path.name, sheet, row_number, f"{name} ({key})")
 
     # a sheet repeats the same few answers, units and profiles thousands of times: each column is checked over
     # its distinct cells once, then read through what those checks found
@@ -247,7 +253,7 @@ def read_survey(path: str | Path, inst: Questionnaire, registry: Registry, *, un
                     "Kode unit tidak dikenal: {code}{hint}", code=known[raw], hint=""))))
     for n, unit_id in enumerate(unit_ids):
         if unit_id is None and n not in faults:
-            faults[n].append(Problem(Location(path.name, found.sheet, first + n), "", tr(
+            faults[n].append(Problem(Location(path.name, sheet, first + n), "", tr(
                 "unit tidak disebut: beri kolom kode_unit atau pilih unitnya (--unit)")))
 
     profile_keys = [key for key in PROFILE if key in found.columns]
