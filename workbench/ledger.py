@@ -19,7 +19,7 @@ from workbench.db.settings import SETTINGS
 from workbench.db.store import Store
 from workbench.domain.instrument import Instrument, from_dict
 from workbench.i18n import tr
-from workbench.observations import KEY_SQL
+from workbench.observations import KEY_SQL, Observations, lines_digest
 from workbench.registry import RECORD_SQL, Registry
 from workbench.results import Results
 from workbench.surveys import Surveys
@@ -39,35 +39,43 @@ class Account:
     gone: str = ""
     default: str | None = None  # the value of a row the log has not mentioned yet
     names: dict[str, str] = dataclass_field(default_factory=dict)
+    # rows born in a batch -> the id of its entry: the batch accounts for them until an entry of their own
+    # after it (entries before it were made where the rows came from)
+    batched: dict[str, int] = dataclass_field(default_factory=dict)
     new_kind: bool = False  # recorded since LEDGER_VERSION: a database made before may lack entries
 
 
 class Ledger:
     """Compares the data with what the log says it is."""
 
-    def __init__(self, store: Store, audit: AuditLog, registry: Registry, results: Results,
-                 surveys: Surveys) -> None:
+    def __init__(self, store: Store, audit: AuditLog, registry: Registry, observations: Observations,
+                 results: Results, surveys: Surveys) -> None:
         self._store = store
         self._audit = audit
         self._registry = registry
+        self._observations = observations
         self._results = results
         self._surveys = surveys
 
     def _accounts(self) -> list[Account]:
         conn = self._store.conn
         periods = dict(conn.execute("SELECT uuid, name FROM periods"))
+        batched = dict(conn.execute("SELECT o.uuid, a.id FROM observations o JOIN audit_log a ON a.entity = "
+                                    "'observation_batch' AND a.entity_uuid = o.batch"))
         period_settings = {f"{u}/{k}": v for u, k, v in conn.execute(
             "SELECT p.uuid, s.key, s.value FROM period_settings s JOIN periods p ON p.id = s.period_id")}
         return [
             Account("observation", "key", dict(conn.execute(KEY_SQL)),
                     tr("observasi {key}: dipindah ke unit, indikator, evaluator atau periode lain di luar aplikasi"),
-                    tr("observasi {key}: dihapus di luar aplikasi"), new_kind=True),
+                    tr("observasi {key}: dihapus di luar aplikasi"), new_kind=True, batched=batched),
             Account("observation", "score", {u: None if s is None else str(s)
                                              for u, s in conn.execute("SELECT uuid, score FROM observations")},
                     tr("observasi {key}: nilai {value} tidak sesuai log audit ({logged})"),
-                    tr("observasi {key}: dihapus di luar aplikasi (nilainya {logged} menurut log audit)")),
+                    tr("observasi {key}: dihapus di luar aplikasi (nilainya {logged} menurut log audit)"),
+                    batched=batched),
             Account("observation", "status", dict(conn.execute("SELECT uuid, status FROM observations")),
-                    tr("observasi {key}: status {value} tidak sesuai log audit ({logged})"), default="draft"),
+                    tr("observasi {key}: status {value} tidak sesuai log audit ({logged})"), default="draft",
+                    batched=batched),
             Account("consensus", "score", {k: str(s) for k, s in conn.execute(
                 "SELECT p.name || '/' || u.code || '/' || i.code, c.score FROM consensus c JOIN periods p "
                 "ON p.id = c.period_id JOIN units u ON u.id = c.unit_id JOIN indicators i ON i.id = c.indicator_id")},
@@ -130,7 +138,12 @@ class Ledger:
         whole = self._audit.latest("workbook", "version").get("ledger") == LEDGER_VERSION
         for account in self._accounts():
             logged = self._audit.latest(account.entity, account.field)
+            since = dict(self._store.conn.execute(
+                "SELECT entity_uuid, max(id) FROM audit_log WHERE entity = ? AND field = ? GROUP BY entity_uuid",
+                (account.entity, account.field))) if account.batched else {}
             for key, value in account.current.items():
+                if key in account.batched and since.get(key, 0) < account.batched[key]:
+                    continue  # as it came in its batch: `_batches_unaccounted` checks it
                 if account.new_kind and not whole and key not in logged:
                     continue
                 if value != logged.get(key, account.default):
@@ -142,6 +155,7 @@ class Ledger:
         problems += self._settings_unaccounted()
         problems += self._instruments_unaccounted()
         problems += self._observations_unaccounted()
+        problems += self._batches_unaccounted()
         problems += self._results_unaccounted()
         return problems
 
@@ -175,6 +189,20 @@ class Ledger:
             "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
         problems += [tr("observasi {uuid}: status {status} tanpa nilai", uuid=uuid, status=status) for uuid, status
                      in conn.execute("SELECT uuid, status FROM observations WHERE status <> 'draft' AND score IS NULL")]
+        return problems
+
+    def _batches_unaccounted(self) -> list[str]:
+        """Observations born in a batch (a file or package brought them) must be, as they came, what its
+        digest says: none changed without its own entry, none removed, none slipped in."""
+        logged = self._audit.latest("observation_batch", "digest")
+        members = self._observations.batch_members()
+        names = dict(self._store.conn.execute("SELECT a.entity_uuid, a.reason FROM audit_log a "
+                                              "WHERE a.entity = 'observation_batch'"))
+        problems = [tr("observasi dari {source}: diubah, ditambah atau dihapus di luar aplikasi",
+                       source=names.get(batch) or batch) for batch, found in sorted(members.items())
+                    if lines_digest([m.line for m in found]) != logged.get(batch)]
+        problems += [tr("observasi dari {source}: dihapus di luar aplikasi", source=names.get(batch) or batch)
+                     for batch in sorted(set(logged) - set(members))]
         return problems
 
     def _results_unaccounted(self) -> list[str]:

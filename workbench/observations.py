@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -24,6 +25,31 @@ KEY_SQL = ("SELECT o.uuid, p.uuid || '/' || u.uuid || '/' || i.code || '/' || e.
            "JOIN periods p ON p.id = o.period_id JOIN units u ON u.id = o.unit_id "
            "JOIN indicators i ON i.id = o.indicator_id JOIN evaluators e ON e.id = o.evaluator_id")
 MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
+
+
+def member_line(uuid: str, key: str, score: object, status: object) -> str:
+    """One observation of a batch as its digest covers it: uuid, what it is about, score and status."""
+    return f"{uuid}|{key}|{'' if score is None else score}|{status}"
+
+
+def lines_digest(lines: Sequence[str]) -> str:
+    """The digest of a batch: sha256 over its members' lines, sorted."""
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BatchMember:
+    """An observation born in a batch, with what it was when it came (the values before its first logged
+    change since, else its current ones)."""
+
+    uuid: str
+    key: str
+    score: int | None
+    status: str
+
+    @property
+    def line(self) -> str:
+        return member_line(self.uuid, self.key, self.score, self.status)
 
 
 @dataclass(frozen=True)
@@ -315,6 +341,64 @@ class Observations:
             result.setdefault(code, []).append(UnitProgress(name, scored, total, STATUSES[status or 0]))
         return result
 
+    def batch_members(self, batches: Collection[str] | None = None) -> dict[str, list[BatchMember]]:
+        """The observations born in each batch (or in the given ones), as they were when they came: a field
+        changed since has its first logged change after the batch's entry, whose `old` is what it was."""
+        conn = self._store.conn
+        logged = dict(conn.execute("SELECT entity_uuid, id FROM audit_log WHERE entity = 'observation_batch'"))
+        where = " WHERE o.batch IS NOT NULL"
+        params: tuple[str, ...] = ()
+        if batches is not None:
+            where = f" WHERE o.batch IN ({','.join('?' * len(batches))})"
+            params = tuple(batches)
+        rows = conn.execute(KEY_SQL.replace("SELECT o.uuid,", "SELECT o.batch, o.uuid, o.score, o.status,")
+                            + where, params).fetchall()
+        first_change: dict[tuple[str, str], tuple[int, str | None]] = {}
+        if rows:
+            members = {uuid: batch for batch, uuid, *_ in rows}
+            for uuid, field, old, entry in conn.execute(
+                    "SELECT entity_uuid, field, old, id FROM audit_log WHERE entity = 'observation' AND field IN "
+                    "('key', 'score', 'status') ORDER BY id"):
+                batch = members.get(uuid)
+                if batch is not None and entry > logged.get(batch, 0) and (uuid, field) not in first_change:
+                    first_change[(uuid, field)] = (entry, old)
+        found: dict[str, list[BatchMember]] = {}
+        for batch, uuid, score, status, key in rows:
+            def was(field: str, now: object, uuid: str = uuid) -> Any:
+                return first_change[(uuid, field)][1] if (uuid, field) in first_change else now
+
+            old_score = was("score", score)
+            found.setdefault(batch, []).append(BatchMember(uuid, str(was("key", key)),
+                                                           None if old_score is None else int(old_score),
+                                                           str(was("status", status))))
+        return found
+
+    def history(self, uuids: Sequence[str]) -> list[dict[str, Any]]:
+        """The audit entries about these observations, oldest first, with the entries of their birth in a
+        batch spelled out as if each had been logged alone (who brought it, when, why, what it was), so the
+        history reads as it did before batches; a spelled-out entry's hash derives from its batch's."""
+        entries = self._audit.of_entities(uuids)
+        born = dict(self._store.conn.execute(
+            f"SELECT uuid, batch FROM observations WHERE batch IS NOT NULL AND uuid IN ({','.join('?' * len(uuids))})",
+            tuple(uuids))) if uuids else {}
+        if born:
+            batches = {e["entity_uuid"]: e for e in self._store.dicts(
+                f"SELECT * FROM audit_log WHERE entity = 'observation_batch' AND entity_uuid IN "
+                f"({','.join('?' * len(set(born.values())))})", tuple(set(born.values())))}
+            for batch, members in self.batch_members(set(born.values())).items():
+                entry = batches.get(batch)
+                if entry is None:
+                    continue
+                for m in (m for m in members if m.uuid in born):
+                    for field, old, new in (("key", None, m.key), ("score", None, m.score),
+                                            ("status", "draft", m.status)):
+                        if new is not None and new != old:
+                            entries.append({**entry, "entity": "observation", "entity_uuid": m.uuid,
+                                            "field": field, "old": old, "new": str(new),
+                                            "hash": hashlib.sha256(f"{entry['hash']}|{m.uuid}|{field}".encode())
+                                            .hexdigest()})
+        return sorted(entries, key=lambda e: e["id"])
+
     def merge(self, period: Period, rows: Sequence[Incoming], source: Source, *, reason: str,
               history: Sequence[Change] = (), progress: ProgressCallback | None = None,
               cancel: CancelToken | None = None) -> MergeCounts:
@@ -342,6 +426,7 @@ class Observations:
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         audits: list[Change] = []
+        batch, born = new_uuid(), []  # the new rows: one log entry with their digest
         here: dict[str, str] = {}  # uuid where a row was made -> uuid of the same observation here
         touched: set[int] = set()
         for n, row in enumerate(rows):
@@ -355,11 +440,9 @@ class Observations:
                 uuid = row.uuid or new_uuid()
                 values = {"status": "draft", **row.values}
                 inserts.append((uuid, period.id, *key, *(values.get(c) for c in MERGED), stamp, source.sha256,
-                                source.sheet, row.number))
-                audits.append(Change("observation", uuid, "key", None, f"{period.uuid}/{unit_uuids[key[0]]}/"
-                                     f"{indicator_codes[key[2]]}/{evaluator_uuids[key[1]]}", reason))
-                audits += [Change("observation", uuid, field, "draft" if field == "status" else None, values[field],
-                                  reason) for field in AUDITED if values.get(field) not in (None, "draft")]
+                                source.sheet, row.number, batch))
+                born.append(member_line(uuid, f"{period.uuid}/{unit_uuids[key[0]]}/{indicator_codes[key[2]]}/"
+                                              f"{evaluator_uuids[key[1]]}", values.get("score"), values["status"]))
                 counts.added += 1
                 touched.add(row.unit_id)
                 continue
@@ -378,8 +461,8 @@ class Observations:
             touched.add(row.unit_id)
         conn.executemany(
             f"INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, {', '.join(MERGED)}, "
-            "updated_at, source, source_sha256, source_sheet, source_row) VALUES (?, ?, ?, ?, ?, ?, ?, "
-            "coalesce(?, ''), coalesce(?, ''), ?, ?, ?, ?, 'file', ?, ?, ?)", inserts)
+            "updated_at, source, source_sha256, source_sheet, source_row, batch) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "coalesce(?, ''), coalesce(?, ''), ?, ?, ?, ?, 'file', ?, ?, ?, ?)", inserts)
         conn.executemany(
             "UPDATE observations SET score = ?, claim = ?, notes = ?, recommendation = ?, method = ?, "
             "observed_on = ?, status = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
@@ -388,6 +471,8 @@ class Observations:
         known = self._audit.known_origins([c.origin for c in history if c.origin])
         self._audit.append([replace(c, entity_uuid=here.get(c.entity_uuid, c.entity_uuid)) for c in history
                             if c.origin not in known])
+        if born:
+            audits.append(Change("observation_batch", batch, "digest", None, lines_digest(born), reason))
         self._audit.append(audits)
         if touched:
             self._store.mark_results_dirty(period.id, touched)

@@ -70,7 +70,7 @@ class Workbook:
                                  self.settings, self.surveys)
         self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings)
-        self.ledger = Ledger(store, self.audit, self.registry, self.results, self.surveys)
+        self.ledger = Ledger(store, self.audit, self.registry, self.observations, self.results, self.surveys)
         self.maintenance = Maintenance(store, self.audit, self.evidence, self.ledger)
 
     @classmethod

@@ -69,7 +69,7 @@ def test_two_evaluators_packages_arrive_whole_at_the_lead(lead, packages, photos
     assert (first.score, first.status, first.notes, first.recommendation, first.method, first.observed_on) == (
         4, "final", "catatan Ani", "Tetapkan SK", "field", "2026-03-08")
     assert lead.observations.get(unit="SAMSAT-PRV", indicator="2.a.P", evaluator="Budi").status == "draft"
-    history = lead.audit.entries(first.uuid)  # the evaluator's own history, then the lead's import
+    history = lead.observations.history([first.uuid])  # the evaluator's own history, then the lead's import
     assert [(e["actor"], e["field"], e["old"], e["new"]) for e in history if e["field"] != "key"] == [
         ("Ani", "score", None, "4"), ("Ani", "status", "draft", "final"),
         ("Ketua", "score", None, "4"), ("Ketua", "status", "draft", "final")]
@@ -92,7 +92,7 @@ def test_a_package_exported_again_merges_only_what_changed(lead, tmp_path, photo
     report = lead.packages.import_([ani.packages.export(tmp_path / "2.wbpkg", evaluator="Ani").path])
     assert (report.added, report.updated, report.unchanged) == (0, 1, 31)
     obs = lead.observations.get(unit="SAMSAT-PRV", indicator="2.a.P", evaluator="Ani")
-    entries = lead.audit.entries(obs.uuid)
+    entries = lead.observations.history([obs.uuid])
     assert obs.score == 5 and [(e["actor"], e["old"], e["new"]) for e in entries if e["field"] == "score"] == [
         ("Ani", None, "2"), ("Ketua", None, "2"), ("Ani", "2", "5"), ("Ketua", "2", "5")]  # no entry twice
     ani.close()

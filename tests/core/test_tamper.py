@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.conftest import score_all
+from tests.conftest import score_all, write_xlsx
 from tests.core.test_cli import run
 from workbench import Workbook
 from workbench.certificates.tokens import load_private, new_key_pair, read, sign
@@ -32,6 +32,11 @@ def office(tmp_path_factory):
             score_all(wb, code, "Budi", lambda i, s=score: s)
         wb.observations.save(unit="BAIK", indicator="1.a.Ak", evaluator="Budi", score=2)
         wb.conflicts.resolve(unit="BAIK", indicator="1.a.Ak", score=4, reason="rapat tim")
+        wb.registry.add_unit("IMPOR", "Dinas Impor", "Pemerintah Kota Contoh")  # Citra's scores, from a sheet
+        sheet = write_xlsx(path.with_name("citra.xlsx"), [["kode_unit", "kode_indikator", "nilai", "evaluator"],
+                                                         *(["IMPOR", code, 3, "Citra"] for code in ("1.a.Ak", "2.a.P",
+                                                                                                   "3.a.T"))])
+        assert wb.exchange.import_observations([sheet], period="PEKPPP 2026").written
         for evaluator in ("Ani", "Budi"):
             wb.observations.finalize(evaluator=evaluator)
         wb.certificates.init_keys(PASS)
@@ -127,8 +132,9 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("UPDATE period_settings SET value = '5'", "pengaturan PEKPPP 2026/conflict_threshold: '5' tidak sesuai log"),
     ("DELETE FROM period_settings", "pengaturan PEKPPP 2026/conflict_threshold: dihapus di luar aplikasi"),
     ("DELETE FROM certificate_settings", "pengaturan piagam periode PEKPPP 2026 dihapus di luar aplikasi"),
-    ("UPDATE units SET code = code || '-', name = name || '-'; UPDATE units SET code = CASE code WHEN 'PRIMA-' "
-     "THEN 'BAIK' ELSE 'PRIMA' END, name = CASE name WHEN 'Dinas Prima-' THEN 'Dinas Baik' ELSE 'Dinas Prima' END",
+    ("UPDATE units SET code = code || '-', name = name || '-' WHERE id < 3; UPDATE units SET code = CASE code "
+     "WHEN 'PRIMA-' THEN 'BAIK' ELSE 'PRIMA' END, name = CASE name WHEN 'Dinas Prima-' THEN 'Dinas Baik' ELSE "
+     "'Dinas Prima' END WHERE id < 3",
      "unit BAIK | Dinas Baik | Pemerintah Kota Contoh: tidak sesuai log audit (PRIMA | Dinas Prima"),
     ("UPDATE observations SET unit_id = unit_id + 10; UPDATE observations SET unit_id = 13 - unit_id",
      "dipindah ke unit, indikator, evaluator atau periode lain"),
@@ -139,6 +145,14 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("UPDATE evaluators SET name = 'Cici' WHERE name = 'Budi'", "evaluator Cici: tidak sesuai log audit (Budi)"),
     ("UPDATE unit_results SET ipp = 4.95, category = 'A' WHERE unit_id = 2",
      "hasil tersimpan BAIK periode PEKPPP 2026 tidak sesuai nilai"),
+    ("UPDATE observations SET score = 0 WHERE batch IS NOT NULL AND indicator_id = (SELECT min(indicator_id) "
+     "FROM observations WHERE batch IS NOT NULL)",
+     "observasi dari impor citra.xlsx: diubah, ditambah atau dihapus di luar aplikasi"),
+    ("DELETE FROM observations WHERE id = (SELECT max(id) FROM observations WHERE batch IS NOT NULL)",
+     "observasi dari impor citra.xlsx: diubah, ditambah atau dihapus di luar aplikasi"),
+    ("UPDATE observations SET batch = (SELECT max(batch) FROM observations) WHERE id = 1",
+     "observasi dari impor citra.xlsx: diubah, ditambah atau dihapus di luar aplikasi"),
+    ("UPDATE observations SET batch = NULL", "nilai 3 tidak sesuai log audit (None)"),
     ("UPDATE periods SET name = 'PEKPPP 2024' WHERE name = 'PEKPPP 2025'",
      "periode PEKPPP 2024: nama tidak sesuai log audit (PEKPPP 2025)"),
 ])

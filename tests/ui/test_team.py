@@ -77,7 +77,7 @@ def test_package_from_an_evaluator_to_a_ready_unit_at_the_lead(qtbot, tmp_path):
     with Workbook(lead_db) as wb:
         obs = wb.observations.get(unit="DPMPTSP-KTA", indicator="5.a.K", evaluator="Ani")
         assert [e["original_name"] for e in wb.evidence.of(obs.uuid)] == ["maklumat.jpg"]
-        actors = [(e["actor"], e["field"]) for e in wb.audit.entries(obs.uuid) if e["field"] != "key"]
+        actors = [(e["actor"], e["field"]) for e in wb.observations.history([obs.uuid]) if e["field"] != "key"]
         assert actors == [("Ani", "score"), ("Bu Ketua", "score"), ("Bu Ketua", "status")]
     wait_ops(qtbot)
     lead.close()

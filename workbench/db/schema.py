@@ -293,6 +293,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER dirty_on_period_setting_update AFTER UPDATE ON period_settings BEGIN
         INSERT OR IGNORE INTO dirty_results SELECT NEW.period_id, id FROM units; END;
     """,
+    # 13: observations a file (or package) brings in new are audited as one batch: a single log entry holds
+    # the digest of what they were when they came (uuid, what each is about, score, status); later changes of
+    # any of them are logged one by one as before. `batch` names the entry an observation was born in.
+    """
+    ALTER TABLE observations ADD COLUMN batch TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -72,7 +72,7 @@ class Packages:
                  **{f: getattr(o, f) for f in FIELDS}, "version": o.version, "updated_at": o.updated_at,
                  "evidence": links.get(o.uuid, [])} for o in observations]
         history = [{k: e[k] for k in ("at", "actor", "entity", "entity_uuid", "field", "old", "new", "reason",
-                                      "hash")} for e in self._audit.of_entities([o.uuid for o in observations])]
+                                      "hash")} for e in self._observations.history([o.uuid for o in observations])]
         files = {sha for o in rows for sha in o["evidence"]}
         evidence = {e["sha256"]: e for e in self._store.dicts(
             "SELECT sha256, original_name, size FROM evidence") if e["sha256"] in files}
