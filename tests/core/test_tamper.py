@@ -153,6 +153,8 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("UPDATE observations SET batch = (SELECT max(batch) FROM observations) WHERE id = 1",
      "observasi dari impor citra.xlsx: diubah, ditambah atau dihapus di luar aplikasi"),
     ("UPDATE observations SET batch = NULL", "nilai 3 tidak sesuai log audit (None)"),
+    ("INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, score, updated_at) SELECT "
+     "'baru-1', id, 1, 1, 1, 5, '2026-11-28' FROM periods WHERE name = 'PEKPPP 2025'", "observasi baru-1"),
     ("UPDATE periods SET name = 'PEKPPP 2024' WHERE name = 'PEKPPP 2025'",
      "periode PEKPPP 2024: nama tidak sesuai log audit (PEKPPP 2025)"),
 ])

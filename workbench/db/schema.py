@@ -296,8 +296,13 @@ MIGRATIONS: tuple[str, ...] = (
     # 13: observations a file (or package) brings in new are audited as one batch: a single log entry holds
     # the digest of what they were when they came (uuid, what each is about, score, status); later changes of
     # any of them are logged one by one as before. `batch` names the entry an observation was born in.
+    # A row trigger on inserts cost a bulk import more than writing the rows: a closed period refuses new
+    # observations and questionnaires in code, and a row slipped in from outside has no log entry, which
+    # check names; changes and deletions keep their triggers.
     """
     ALTER TABLE observations ADD COLUMN batch TEXT;
+    DROP TRIGGER frozen_observation_insert;
+    DROP TRIGGER frozen_respondent_insert;
     """,
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from workbench.domain import values
 from workbench.domain.instrument import Instrument
@@ -20,6 +21,7 @@ from workbench.i18n import tr
 from workbench.observations import Incoming
 from workbench.registry import did_you_mean
 
+T = TypeVar("T")
 TEMPLATE_MARK = "pekppp-workbench-template"
 META_SHEET = "_workbench"
 ENTRY_SHEET = "Penilaian"
@@ -168,91 +170,89 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
         check.problems.append(Problem(Location(book.name, table.sheet, table.header_row), "", tr(
             "diharapkan {expected}, tetapi sel kosong", expected=tr("evaluator (kolom atau --evaluator)"))))
         return check
-    seen: dict[tuple[int, int, str], int] = {}
     lo, hi = instrument.scale_min, instrument.scale_max
     normalisers = {**NORMALISERS, "score": lambda v: values.score(v, lo, hi),
                    "claim": lambda v: values.score(v, lo, hi)}
-    present = [(FIELDS[f], table.columns[f], _memo(normalisers[FIELDS[f]])) for f in FIELDS if f in table.columns]
-    unit_col, indicator_col = table.columns["kode_unit"], table.columns.get("kode_indikator", -1)
-    evaluator_col = table.columns.get("evaluator")
-    evaluator_text = _memo(values.text)
-    for number, cells in table.records():
-        width = len(cells)
-        who = evaluator or ""
-        if evaluator_col is not None and evaluator_col < width:
-            who = str(evaluator_text(cells[evaluator_col])) or who
-        try:
-            unit_id = lookup.unit(cells[unit_col] if unit_col < width else "")
-        except ValueError as exc:
-            _problem(check, table, number, "kode_unit", table.get(cells, "kode_unit"), str(exc))
-            continue
-        entries: list[tuple[int, list[tuple[str, object, Callable[[object], object]]], int | None]]
-        if wide:
-            entries = [(ind_id, [("score", cells[col] if col < width else "", normalisers["score"])], col)
-                       for col, ind_id in wide.items()]
+    # a sheet repeats the same few units, codes and values thousands of times: each column is checked over
+    # its distinct cells once, then read through what those checks found
+    width = max(table.columns.values(), default=0) + 1 + max(wide, default=0)
+    records = [(number, cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))])
+               for number, cells in table.records()]
+    faults: dict[int, list[Problem]] = {}  # record index -> its problems, in the order a reader meets them
+
+    def fault(n: int, field_name: str, value: object, reason: str, column: int | None = None) -> None:
+        location = table.where(records[n][0], field_name)
+        if column is not None:  # a wide layout's indicator column
+            location = Location(location.file, location.sheet, records[n][0],
+                                f"{column_letter(column)} ({table.headers[column]})")
+        faults.setdefault(n, []).append(Problem(location, values.text(value), reason))
+
+    unit_of: dict[int, int] = {}  # record index -> unit id, for the records whose unit is known
+    for n, found in enumerate(_checked([cells[table.columns["kode_unit"]] for _, cells in records], lookup.unit)):
+        if isinstance(found, ValueError):
+            fault(n, "kode_unit", table.get(records[n][1], "kode_unit"), str(found))
         else:
-            try:
-                ind_id = lookup.indicator(cells[indicator_col] if 0 <= indicator_col < width else "")
-            except ValueError as exc:
-                _problem(check, table, number, "kode_indikator", table.get(cells, "kode_indikator"), str(exc))
+            unit_of[n] = found
+    who = [evaluator or ""] * len(records)
+    if (evaluator_col := table.columns.get("evaluator")) is not None:
+        who = [str(text) or default for text, default in
+               zip(_checked([cells[evaluator_col] for _, cells in records], values.text), who, strict=True)]
+    # entries: (record index, indicator id, {field: raw cell}, wide column or None)
+    entries: list[tuple[int, int, dict[str, object], int | None]] = []
+    if wide:
+        entries = [(n, ind_id, {"score": cells[col]}, col) for n, (_, cells) in enumerate(records) if n not in faults
+                   for col, ind_id in wide.items()]
+    else:
+        indicator_col = table.columns["kode_indikator"]
+        indicator_ids = _checked([cells[indicator_col] for _, cells in records], lookup.indicator)
+        present = [(FIELDS[f], table.columns[f]) for f in FIELDS if f in table.columns]
+        for n, (_, cells) in enumerate(records):
+            if n in faults:
                 continue
-            entries = [(ind_id, [(name, cells[col] if col < width else "", fn) for name, col, fn in present], None)]
-        for ind_id, raw, column in entries:
-            clean_values = {}
-            for name, value, fn in raw:
-                try:
-                    clean = fn(value)
-                except ValueError as exc:
-                    source = next(f for f, n in FIELDS.items() if n == name)
-                    _problem(check, table, number, source, value, str(exc), column)
-                    continue
-                if clean is not None and clean != "":
-                    clean_values[name] = clean
-            key = (unit_id, ind_id, who.casefold())
-            if key in seen:
-                code = values.text(table.get(cells, "kode_unit"))
-                _problem(check, table, number, "kode_indikator" if not wide else "kode_unit", code,
-                         tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column)
+            ind_id = indicator_ids[n]
+            if isinstance(ind_id, ValueError):
+                fault(n, "kode_indikator", table.get(cells, "kode_indikator"), str(ind_id))
                 continue
-            seen[key] = number
-            if clean_values and number not in check.invalid_rows:
-                check.rows.append(Incoming(number, unit_id, ind_id, who, clean_values))
+            entries.append((n, ind_id, {name: cells[col] for name, col in present}, None))
+    names = list(entries[0][2]) if entries else []
+    cleaned = {name: _checked([raw[name] for _, _, raw, _ in entries], normalisers[name]) for name in names}
+    sources = {n: f for f, n in FIELDS.items()}
+    seen: dict[tuple[int, int, str], int] = {}
+    for e, (n, ind_id, raw, column) in enumerate(entries):
+        clean_values = {}
+        for name in names:
+            clean = cleaned[name][e]
+            if isinstance(clean, ValueError):
+                fault(n, sources[name], raw[name], str(clean), column)
+            elif clean is not None and clean != "":
+                clean_values[name] = clean
+        key = (unit_of[n], ind_id, who[n].casefold())
+        number, cells = records[n]
+        if key in seen:
+            code = values.text(table.get(cells, "kode_unit"))
+            fault(n, "kode_indikator" if not wide else "kode_unit", code,
+                  tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column)
+            continue
+        seen[key] = number
+        if clean_values and n not in faults:
+            check.rows.append(Incoming(number, unit_of[n], ind_id, who[n], clean_values))
+    for n in sorted(faults):
+        check.problems += faults[n]
+        check.invalid_rows.add(records[n][0])
     check.rows = [r for r in check.rows if r.number not in check.invalid_rows]
     return check
 
 
-def _memo(fn: Callable[[object], object], limit: int = 50_000) -> Callable[[object], object]:
-    """`fn` remembering its answers (and its ValueErrors): a column repeats the same few values many times."""
-    cache: dict[tuple[type, object], tuple[bool, object]] = {}
-
-    def cached(value: object) -> object:
-        key = (type(value), value)  # 1, 1.0 and True must not share an answer
+def _checked(cells: list[object], fn: Callable[[object], T]) -> list[T | ValueError]:
+    """`fn` over a column, run once per distinct cell (1, 1.0 and True kept apart); a ValueError stands in
+    for the answer of a cell `fn` refuses."""
+    answers: dict[tuple[type, object], T | ValueError] = {}
+    for key in {(cell.__class__, cell) for cell in cells}:
         try:
-            ok, answer = cache[key]
-        except KeyError:
-            try:
-                ok, answer = True, fn(value)
-            except ValueError as exc:
-                ok, answer = False, exc
-            if len(cache) < limit:
-                cache[key] = (ok, answer)
-        except TypeError:  # an unhashable value
-            return fn(value)
-        if not ok:
-            assert isinstance(answer, ValueError)
-            raise answer
-        return answer
-
-    return cached
-
-
-def _problem(check: FileCheck, table: Table, number: int, field_name: str, value: object, reason: str,
-             column: int | None = None) -> None:
-    location = table.where(number, field_name)
-    if column is not None:  # a wide layout's indicator column
-        location = Location(location.file, location.sheet, number, f"{column_letter(column)} ({table.headers[column]})")
-    check.problems.append(Problem(location, values.text(value), reason))
-    check.invalid_rows.add(number)
+            answers[key] = fn(key[1])
+        except ValueError as exc:
+            answers[key] = exc
+    return [answers[(cell.__class__, cell)] for cell in cells]
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
