@@ -6,6 +6,7 @@ tries a packaged build without a person at the screen).
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from pathlib import Path
 
@@ -40,4 +41,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    multiprocessing.freeze_support()  # a packaged build's certificate workers start through this file
     sys.exit(main())

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
@@ -134,22 +138,86 @@ def safe_name(number: str) -> str:
 
 
 def write_certificates(certs: Sequence[Certificate], settings: CertificateSettings, out_dir: str | Path, *,
-                       progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[Path]:
-    """One PDF per certificate plus `piagam-semua.pdf` with all of them for printing; returns the paths."""
+                       progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+                       workers: int | None = None) -> list[Path]:
+    """One PDF per certificate plus `piagam-semua.pdf` with all of them for printing; returns the paths.
+
+    A batch of more than CHUNK certificates is drawn CHUNK at a time by `workers` processes (default: one a
+    core): each writes its certificates' PDFs and one part of the combined file, which are then joined.
+    """
+    if cancel:
+        cancel.check()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
+    chunks = [list(certs[n:n + CHUNK]) for n in range(0, len(certs), CHUNK)] or [[]]
+    parts = [out / f".piagam-semua-{n}.pdf" for n in range(len(chunks))]
+    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    try:
+        if workers == 1:
+            done = 0
+            for chunk, part in zip(chunks, parts, strict=True):
+                _write_chunk(chunk, settings, out, part, progress=progress, cancel=cancel, done=done,
+                             total=len(certs))
+                done += len(chunk)
+        else:
+            _write_in_processes(chunks, parts, settings, out, workers, progress, cancel)
+        _join(parts, out / "piagam-semua.pdf")
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+    return [*(out / safe_name(cert.number) for cert in certs), out / "piagam-semua.pdf"]
+
+
+CHUNK = 50  # certificates a process draws at a time; progress and cancel are heard between chunks
+
+
+def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, out: Path, part: Path, *,
+                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None, done: int = 0,
+                 total: int = 0) -> None:
+    """Each certificate's own PDF, and all of them as the pages of `part`."""
     fonts.register()
-    combined = Canvas(str(out / "piagam-semua.pdf"), pagesize=PAGE, pageCompression=1)
+    combined = Canvas(str(part), pagesize=PAGE, pageCompression=1)
     combined.setTitle(settings.title)
     for n, cert in enumerate(certs):
         if cancel:
             cancel.check()
-        path = out / safe_name(cert.number)
-        path.write_bytes(certificate_pdf(cert, settings))
-        paths.append(path)
+        (out / safe_name(cert.number)).write_bytes(certificate_pdf(cert, settings))
         draw_certificate(combined, cert, settings)
         combined.showPage()
-        report(progress, n + 1, len(certs), cert.number)
+        report(progress, done + n + 1, total, cert.number)
     combined.save()
-    return [*paths, out / "piagam-semua.pdf"]
+
+
+def _write_in_processes(chunks: list[list[Certificate]], parts: list[Path], settings: CertificateSettings,
+                        out: Path, workers: int, progress: ProgressCallback | None,
+                        cancel: CancelToken | None) -> None:
+    total, done = sum(map(len, chunks)), 0
+    # spawn, not fork: the app has threads (a forked child may inherit a lock held by one of them)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending = {pool.submit(_write_chunk, chunk, settings, out, part): chunk for chunk, part in zip(
+            chunks, parts, strict=True)}
+        for future in as_completed(pending):
+            future.result()
+            done += len(pending[future])
+            report(progress, done, total, pending[future][-1].number)
+            if cancel and cancel.cancelled:
+                pool.shutdown(cancel_futures=True)
+                cancel.check()
+
+
+def _join(parts: list[Path], target: Path) -> None:
+    """The parts as one PDF, in order (pdfium copies their pages, fonts and all, without drawing again)."""
+    if len(parts) == 1:
+        parts[0].replace(target)
+        return
+    joined = pdfium.PdfDocument.new()
+    try:
+        for part in parts:
+            source = pdfium.PdfDocument(str(part))
+            try:
+                joined.import_pages(source)
+            finally:
+                source.close()
+        joined.save(str(target))
+    finally:
+        joined.close()

@@ -354,7 +354,7 @@ class CertificatesDialog(QDialog):
     def _verify_tab(self) -> QWidget:
         page = QWidget()
         self.token = QLineEdit()
-        self.token.setPlaceholderText(tr("Tempel token PP1.… di sini, atau buka PDF piagam"))
+        self.token.setPlaceholderText(tr("Tempel token PP2:… di sini, atau buka PDF piagam"))
         check = QPushButton(tr("Periksa"))
         check.clicked.connect(lambda: self.verify(self.token.text()))
         open_pdf = QPushButton(tr("Buka PDF…"))

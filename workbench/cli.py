@@ -667,7 +667,7 @@ def build_parser() -> argparse.ArgumentParser:
     period_option(p)
 
     p = command("verify", cmd_verify, tr("Periksa keaslian piagam tanpa jaringan"))
-    p.add_argument("target", metavar="PDF_OR_TOKEN", help=tr("berkas PDF piagam, atau token PP1.…"))
+    p.add_argument("target", metavar="PDF_OR_TOKEN", help=tr("berkas PDF piagam, atau token PP2:…"))
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--public-key", metavar="FILE", help=tr("kunci publik kantor penerbit (.pem)"))
     source.add_argument("--db", metavar="DB", help=tr("basis data penerbit (memeriksa pencabutan juga)"))

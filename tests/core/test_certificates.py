@@ -1,21 +1,25 @@
 """Certificates and reports read back: pypdf for text, pypdfium2 + zxing-cpp for the QR code."""
 
 import dataclasses
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+import segno
 import zxingcpp
 from pypdf import PdfReader
 
-from reports.certificate import certificate_pdf, write_certificates
+from reports.certificate import CHUNK, certificate_pdf, safe_name, write_certificates
 from reports.evaluation import write_recap, write_unit_report
 from reports.pdf_page import read_page
 from tests.conftest import score_all
 from tests.core.test_cli import run
 from workbench import Workbook
+from workbench.certificates.service import Certificate, CertificateSettings
 from workbench.certificates.tokens import key_id, load_private, load_public, new_key_pair, read, sign
 from workbench.certificates.verify import verify_token
 from workbench.errors import WorkbenchError
+from workbench.progress import Cancelled, CancelToken
 
 PASS = "kunci-rahasia-kantor"
 
@@ -81,6 +85,30 @@ def test_certificate_pdf_reads_back_and_its_qr_verifies(office, tmp_path):
     assert verdict.valid and verdict.claims["unit"] == "PRIMA" and verdict.claims["category"] == "A"
     assert "pencabutan tidak diperiksa" in verdict.message
     assert office.certificates.verify(codes[0].text).valid
+
+
+OLD = Path(__file__).resolve().parent.parent / "data" / "pp1"  # made by the workbench before the PP2 token
+
+
+def test_a_certificate_printed_with_the_old_token_format_still_verifies(capsys, tmp_path):
+    pdf, key = OLD / "piagam-pp1.pdf", OLD / "kunci.pem"
+    old = (OLD / "token.txt").read_text().strip()
+    assert old.startswith("PP1.") and read_page(pdf).token == old
+    code, out, _ = run(capsys, "verify", pdf, "--public-key", key)
+    assert code == 0 and out.startswith("SAH: piagam 001/PP/2025 untuk Dinas Penanaman Modal dan PTSP Kota Contoh "
+                                        "(DPMPTSP-07), kategori A-")
+    assert run(capsys, "verify", old, "--public-key", key)[0] == 0
+    claims = read(old)[0]
+    assert claims["score"] == 4.49 and claims["label"] == "Sangat Baik" and claims["date"] == "2026-11-28"
+    changed = old.replace(old.split(".")[1][:12], "eyJjIjoiQSIs")  # category A- -> A, same signature
+    code, out, _ = run(capsys, "verify", changed, "--public-key", key)
+    assert code == 1 and "TIDAK SAH" in out
+    # the same facts in the compact token: a smaller QR code, and the same claims read back
+    pair = new_key_pair("kunci-kantor-baru")
+    private = load_private(pair.private_pem, "kunci-kantor-baru")
+    new = sign(claims, private)
+    assert new.startswith("PP2:") and read(new)[0] == claims | {"key": pair.key_id}
+    assert segno.make(new, error="m").version <= segno.make(old, error="m").version - 4
 
 
 def test_altered_foreign_revoked_and_tampered_certificates_are_rejected(office, tmp_path):
@@ -181,3 +209,32 @@ def test_an_import_that_changes_a_certified_unit_names_its_certificate(office, c
     code, _, err = run(capsys, "import", db, sheet)
     assert code == 0 and "perhatian: nilai PRIMA berubah, padahal unit ini sudah menerima piagam 001/PP/2021" in err
     assert "BAIK berubah" not in err  # no certificate there
+
+
+def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
+    pair = new_key_pair("kunci-kantor-besar")
+    private = load_private(pair.private_pem, "kunci-kantor-besar")
+    certs = []
+    for n in range(2 * CHUNK + 3):  # three chunks: two processes, one of them drawing twice
+        facts = {"number": f"{n + 1:03d}/PP/2026", "unit": f"UPP-{n:03d}", "unit_name": f"Dinas Pelayanan {n}",
+                 "institution": "Pemerintah Kota Contoh", "period": "PEKPPP 2026", "category": "A",
+                 "label": "Pelayanan Prima", "score": 4.5 + n / 1000, "date": "2026-03-08"}
+        certs.append(Certificate(facts["number"], facts["unit"], facts["unit_name"], facts["institution"],
+                                 "PEKPPP 2026", 2026, "A", "Pelayanan Prima", facts["score"], "2026-03-08",
+                                 sign(facts, private), pair.key_id))
+    updates = []
+    paths = write_certificates(certs, CertificateSettings(), tmp_path, workers=2, progress=updates.append)
+    assert [p.name for p in paths] == [*(safe_name(c.number) for c in certs), "piagam-semua.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no part left behind
+    assert updates[-1].current == updates[-1].total == len(certs)
+    combined = pdfium.PdfDocument(str(paths[-1]))
+    assert [" ".join(combined[n].get_textpage().get_text_range().split()).split("Nomor: ")[1][:11]
+            for n in range(len(combined))] == [c.number for c in certs]  # every page, in order
+    public = {pair.key_id: pair.public_pem}
+    for n in (0, CHUNK, len(certs) - 1):  # one from each chunk, read back as a reader sees it
+        assert verify_token(certs[n].token, public, page=read_page(paths[n])).valid
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        write_certificates(certs, CertificateSettings(), tmp_path / "batal", workers=2, cancel=cancel)
+    assert not (tmp_path / "batal" / "piagam-semua.pdf").exists()

@@ -218,8 +218,16 @@ def public(issued):
     return {tokens.key_id(tokens.load_public(pem)): pem}
 
 
-def lenient_variants(token):
-    """Variants that a lenient base64 decoder reads as the same bytes."""
+OLD = Path(__file__).resolve().parent.parent / "data" / "pp1"  # a certificate printed by the PP1 format
+
+
+def old_token() -> tuple[str, dict[str, bytes]]:
+    pem = (OLD / "kunci.pem").read_bytes()
+    return (OLD / "token.txt").read_text().strip(), {tokens.key_id(tokens.load_public(pem)): pem}
+
+
+def legacy_variants(token):
+    """Variants of a PP1 token that a lenient base64 decoder reads as the same bytes."""
     head, payload, sig = token.split(".")
     same_bytes = [sig[:-1] + c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
                   if c != sig[-1] and base64.urlsafe_b64decode(sig[:-1] + c + "==") ==
@@ -232,25 +240,49 @@ def lenient_variants(token):
                f"pp1.{payload}.{sig}"])
 
 
+def compact_variants(token):
+    """Variants of a PP2 token that a lenient base32 decoder reads as the same bytes."""
+    body = token[4:]
+    data = base64.b32decode(body + "=" * (-len(body) % 8))
+    same_bytes = [body[:-1] + c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" if c != body[-1]
+                  and base64.b32decode(body[:-1] + c + "=" * (-len(body) % 8)) == data]
+    assert same_bytes or len(body) * 5 % 8 == 0  # the last letter has unused bits unless the bytes fill it
+    return ([f"PP2:{b}" for b in same_bytes]
+            + [f"PP2:{body}{'=' * (-len(body) % 8)}", f"PP2:{body.lower()}", f"pp2:{body}", f"PP2:{body}====",
+               f"PP2:{body[:40]}\n{body[40:]}", f"PP2:{body[:40]} {body[40:]}", f"PP2.{body}", f"PP2:{body}A",
+               f"PP2:{body[:-1]}"])
+
+
 def test_varied_spellings_of_a_genuine_token_are_refused(issued):
     token = issued["cert"].token
-    assert verify_token(token, public(issued)).valid
-    for variant in lenient_variants(token):
-        verdict = verify_token(variant, public(issued))
+    legacy, legacy_key = old_token()
+    assert token.startswith("PP2:") and verify_token(token, public(issued)).valid
+    assert verify_token(legacy, legacy_key).valid
+    for variant, keys in [*((v, public(issued)) for v in compact_variants(token)),
+                          *((v, legacy_key) for v in legacy_variants(legacy))]:
+        verdict = verify_token(variant, keys)
         assert not verdict.valid and verdict.message == "TIDAK SAH: bukan token piagam", variant
 
 
-def signed_with_the_office_key(issued, payload: bytes) -> str:
+def office_key(issued):
     with Workbook(issued["db"]) as wb:
-        pem = wb.store.value("SELECT private_pem FROM signing_keys")
-    private = tokens.load_private(str(pem).encode(), PASS)
+        return tokens.load_private(str(wb.store.value("SELECT private_pem FROM signing_keys")).encode(), PASS)
+
+
+def signed_with_the_office_key(issued, payload: bytes) -> str:
+    """A PP1 token of any payload, signed by the office's key."""
     body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
-    signature = base64.urlsafe_b64encode(private.sign(f"PP1.{body}".encode())).rstrip(b"=").decode()
+    signature = base64.urlsafe_b64encode(office_key(issued).sign(f"PP1.{body}".encode())).rstrip(b"=").decode()
     return f"PP1.{body}.{signature}"
 
 
+def compact_signed_with_the_office_key(issued, body: bytes) -> str:
+    """A PP2 token of any bytes, signed by the office's key."""
+    return "PP2:" + base64.b32encode(body + office_key(issued).sign(b"PP2:" + body)).decode().rstrip("=")
+
+
 def test_signed_payloads_that_the_workbench_never_writes_are_refused(issued):
-    claims = json.loads(base64.urlsafe_b64decode(issued["cert"].token.split(".")[1] + "=="))
+    claims = {short: tokens.read(issued["cert"].token)[0][name] for short, name in tokens.CLAIMS.items()}
     for payload in (json.dumps(claims).encode(),  # spaces: not the canonical form
                     json.dumps(claims | {"x": 1}, separators=(",", ":"), sort_keys=True).encode(),
                     json.dumps(claims | {"s": [[[1]]]}, separators=(",", ":"), sort_keys=True).encode(),
@@ -260,13 +292,25 @@ def test_signed_payloads_that_the_workbench_never_writes_are_refused(issued):
         assert tokens.signature_valid(tokens.load_public(issued["key"].read_bytes()), signed.encode(),
                                       base64.urlsafe_b64decode(signature + "=="))
         assert verify_token(token, public(issued)).message == "TIDAK SAH: bukan token piagam"
+    genuine = tokens.read(issued["cert"].token)[1][4:]  # the signed bytes after "PP2:"
+    assert verify_token(compact_signed_with_the_office_key(issued, genuine), public(issued)).valid
+    texts = genuine[13:]  # flags, key id, date and score come first
+    for body in (genuine + b"\x00",  # a byte too many
+                 b"\x02" + genuine[1:],  # unknown flags
+                 b"\x00" + genuine[1:],  # says "no score" while the score's bytes follow
+                 genuine[:13] + b"\x8b\x00" + texts[1:],  # a length spelled in two bytes
+                 genuine[:13] + bytes([texts[0] + 1]) + texts[1:],  # a text running into the next
+                 genuine[:13] + bytes([texts[0]]) + b"\xff" + texts[2:],  # not UTF-8
+                 genuine[:13]):  # no texts at all
+        verdict = verify_token(compact_signed_with_the_office_key(issued, body), public(issued))
+        assert verdict.message == "TIDAK SAH: bukan token piagam", body
 
 
 def test_with_the_register_a_number_never_issued_or_a_changed_payload_is_refused(issued, capsys):
     claims = tokens.read(issued["cert"].token)[0]
     with Workbook(issued["db"]) as wb:
         private = tokens.load_private(str(wb.store.value("SELECT private_pem FROM signing_keys")).encode(), PASS)
-    never = tokens.sign(claims | {"number": "999/PP/2026", "date": "9999-12-31"}, private)
+    never = tokens.sign(claims | {"number": "999/PP/2026", "date": "2099-12-31"}, private)
     assert verify_token(never, public(issued)).valid  # the key signed it: without the register it is genuine
     code, out, _ = run(capsys, "verify", never, "--db", issued["db"])
     assert code == 1 and out.startswith("TIDAK SAH: nomor 999/PP/2026 tidak ada dalam register piagam")

@@ -1,8 +1,10 @@
 """Ed25519 signatures for certificates: the office's key pair and compact signed tokens.
 
-A token is ``PP1.<payload>.<signature>``, both parts base64url without padding; the payload is compact
-JSON of the certificate's facts and the signing key's id, so that it fits a small QR code and can be
-checked offline with nothing but the public key.
+A token is ``PP2:<base32>``: the certificate's facts and the signing key's id in a fixed binary layout,
+followed by the 64-byte signature, in RFC 4648 base32 without padding. Its letters are all in the QR
+code's alphanumeric set, which packs them a third tighter than bytes, so the code is small and quick to
+draw and scan. Certificates printed before carry ``PP1.<payload>.<signature>`` (base64url of compact JSON
+and of the signature); both verify with nothing but the public key.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -19,13 +23,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from workbench.db.audit import key_id
 
-PREFIX = "PP1"
+PREFIX, LEGACY = "PP2:", "PP1"
 CLAIMS = {"n": "number", "u": "unit", "un": "unit_name", "i": "institution", "p": "period", "c": "category",
           "l": "label", "s": "score", "d": "date", "k": "key"}
 REQUIRED = ("n", "u", "un", "i", "p", "c", "d", "k")  # tokens signed before the label was added have no "l"
 MAX_LENGTH = 3200  # the longest names the workbench accepts, in a script of 3 bytes a letter, fit well within
 _SHAPE = re.compile(r"PP1\.[A-Za-z0-9_-]{1,3000}\.[A-Za-z0-9_-]{86}")  # 64 bytes of signature: 86 characters
+_COMPACT_SHAPE = re.compile(r"PP2:[A-Z2-7]{120,3000}")
 _FROM_URL = str.maketrans("-_", "+/")
+# the compact layout: flags, key id, date, [score], then the texts, each as a length (LEB128) and UTF-8
+_TEXTS = ("number", "unit", "unit_name", "institution", "period", "category", "label")
+_HAS_SCORE, _EPOCH = 1, date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -81,24 +89,100 @@ def load_public(public_pem: bytes) -> Ed25519PublicKey:
 
 
 def sign(claims: dict[str, object], private: Ed25519PrivateKey) -> str:
-    """A token for the claims (keys of CLAIMS' values), adding the key id."""
-    short = {k: claims[name] for k, name in CLAIMS.items() if name in claims}
-    short["k"] = key_id(private.public_key())
-    payload = _b64(_canonical(short))
-    signature = _b64(private.sign(f"{PREFIX}.{payload}".encode()))
-    return f"{PREFIX}.{payload}.{signature}"
+    """A compact token for the claims (keys of CLAIMS' values; all but score required), adding the key id."""
+    score = claims.get("score")
+    body = bytearray([_HAS_SCORE if score is not None else 0])
+    body += bytes.fromhex(key_id(private.public_key()))
+    body += (date.fromisoformat(str(claims["date"])) - _EPOCH).days.to_bytes(2, "big")
+    if score is not None:  # in hundredths, exactly as the certificate prints it
+        body += int(Decimal(f"{float(str(score)):.2f}") * 100).to_bytes(2, "big")
+    for name in _TEXTS:
+        text = str(claims[name]).encode()
+        body += _varint(len(text)) + text
+    signature = private.sign(PREFIX.encode() + bytes(body))
+    return PREFIX + base64.b32encode(bytes(body) + signature).decode().rstrip("=")
 
 
 def read(token: str) -> tuple[dict[str, object], bytes, bytes]:
-    """(claims, signed bytes, signature) of a token; ValueError when it is not one.
+    """(claims, signed bytes, signature) of a token of either format; ValueError when it is not one.
 
-    Strict, so that one certificate has exactly one token: the shape and size are fixed, both parts must be
-    canonical base64url and the payload the canonical JSON that `sign` writes (a flat object of known claims
-    with text or number values), so no variant of a genuine token verifies.
+    Strict, so that one certificate has exactly one token: shape and size are fixed and the text must be
+    exactly what `sign` (or, for PP1, the signer of that time) writes of those claims, so no variant of a
+    genuine token verifies.
     """
     token = token.strip()
-    if len(token) > MAX_LENGTH or not _SHAPE.fullmatch(token):
+    if len(token) > MAX_LENGTH:
         raise ValueError("not a certificate token")
+    if _COMPACT_SHAPE.fullmatch(token):
+        return _read_compact(token)
+    if _SHAPE.fullmatch(token):
+        return _read_legacy(token)
+    raise ValueError("not a certificate token")
+
+
+def _read_compact(token: str) -> tuple[dict[str, object], bytes, bytes]:
+    text = token[len(PREFIX):]
+    try:
+        data = base64.b32decode(text + "=" * (-len(text) % 8))
+    except binascii.Error as exc:
+        raise ValueError("not a certificate token") from exc
+    if base64.b32encode(data).decode().rstrip("=") != text or len(data) < 64 + 11:
+        raise ValueError("not a certificate token")  # unused low bits set: not the one spelling of these bytes
+    body, signature = data[:-64], data[-64:]
+    try:
+        claims, at = _fixed_part(body)
+        for name in _TEXTS:
+            length, at = _read_varint(body, at)
+            if at + length > len(body):
+                raise ValueError("text runs past the end")
+            claims[name] = body[at:at + length].decode("utf-8")
+            at += length
+    except (ValueError, UnicodeDecodeError, IndexError) as exc:
+        raise ValueError("not a certificate token") from exc
+    if at != len(body) or not claims["category"]:
+        raise ValueError("not a certificate token")
+    return {CLAIMS[k]: claims[CLAIMS[k]] for k in CLAIMS if CLAIMS[k] in claims}, PREFIX.encode() + body, signature
+
+
+def _fixed_part(body: bytes) -> tuple[dict[str, object], int]:
+    flags = body[0]
+    if flags not in (0, _HAS_SCORE):
+        raise ValueError("unknown flags")
+    claims: dict[str, object] = {"key": body[1:9].hex(),
+                                 "date": (_EPOCH + timedelta(days=int.from_bytes(body[9:11], "big"))).isoformat()}
+    if flags & _HAS_SCORE:
+        claims["score"] = int.from_bytes(body[11:13], "big") / 100
+        return claims, 13
+    return claims, 11
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _read_varint(data: bytes, at: int) -> tuple[int, int]:
+    """(value, position after it) of the LEB128 number at `at`; only the shortest spelling is accepted."""
+    value, shift, start = 0, 0, at
+    while True:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at += 1
+        if not byte & 0x80:
+            break
+        shift += 7
+        if shift > 14:
+            raise ValueError("length too long")
+    if _varint(value) != data[start:at]:
+        raise ValueError("not the shortest length")
+    return value, at
+
+
+def _read_legacy(token: str) -> tuple[dict[str, object], bytes, bytes]:
     _, payload, sig = token.split(".")
     try:
         raw, signature = _unb64(payload), _unb64(sig)
@@ -109,7 +193,7 @@ def read(token: str) -> tuple[dict[str, object], bytes, bytes]:
             or any(isinstance(v, bool) or not isinstance(v, str | int | float) for v in short.values())
             or _canonical(short) != raw):
         raise ValueError("not a certificate token")
-    return {CLAIMS[k]: v for k, v in short.items()}, f"{PREFIX}.{payload}".encode(), signature
+    return {CLAIMS[k]: v for k, v in short.items()}, f"{LEGACY}.{payload}".encode(), signature
 
 
 def _canonical(short: dict[str, object]) -> bytes:
