@@ -165,7 +165,7 @@ class SurveyPage(QWidget):
         layout.addWidget(self.grid, 3)
         layout.addWidget(self.message)
         layout.addLayout(lower, 2)
-        self.fill_units()
+        self.units_filled = False  # the unit box is filled when the page is first shown (thousands of units)
         self.db.changed.connect(self._on_db_changed)
         self.loaded = False
 
@@ -201,6 +201,7 @@ class SurveyPage(QWidget):
             self.grid.setFocus()  # ready for digits on arriving at the tab
 
     def fill_units(self) -> None:
+        self.units_filled = True
         keep = self.unit
         self.unit_box.blockSignals(True)
         self.unit_box.clear()
@@ -212,6 +213,8 @@ class SurveyPage(QWidget):
 
     def select(self, unit: str, form: str = "skm") -> None:
         """Show a unit's questionnaires of a form (as choosing them in the boxes would)."""
+        if not self.units_filled:
+            self.fill_units()
         self.form_box.setCurrentIndex(self.form_box.findData(form))
         self.unit_box.setCurrentIndex(self.unit_box.findData(unit))
         self.reload()
@@ -222,6 +225,8 @@ class SurveyPage(QWidget):
         """Fill the grid with the stored questionnaires and the row being typed, and show the results. The
         row being typed and the cursor stay where they were unless another unit, form or period is shown."""
         self.loaded = True
+        if not self.units_filled:
+            self.fill_units()
         view = (self.period, self.unit, self.form)
         if view != self.view:  # what Ctrl+Z would take back is not on screen any more
             self.view, self.draft = view, None
@@ -504,7 +509,7 @@ class SurveyPage(QWidget):
         self.message.setStyleSheet("color: #b00020;" if error else "")
 
     def _on_db_changed(self, changes: Changes, asking: object) -> None:
-        if changes.unit or changes.external:
+        if (changes.unit or changes.external) and self.units_filled:
             self.fill_units()
         if not self.loaded:
             return

@@ -439,7 +439,7 @@ class Observations:
             if current is None:
                 uuid = row.uuid or new_uuid()
                 values = {"status": "draft", **row.values}
-                inserts.append((uuid, period.id, *key, *(values.get(c) for c in MERGED), stamp, source.sha256,
+                inserts.append((uuid, period.id, *key, *map(values.get, MERGED), stamp, source.sha256,
                                 source.sheet, row.number, batch))
                 born.append(member_line(uuid, f"{period.uuid}/{unit_uuids[key[0]]}/{indicator_codes[key[2]]}/"
                                               f"{evaluator_uuids[key[1]]}", values.get("score"), values["status"]))

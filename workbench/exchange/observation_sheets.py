@@ -197,45 +197,55 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
     if (evaluator_col := table.columns.get("evaluator")) is not None:
         who = [str(text) or default for text, default in
                zip(_checked([cells[evaluator_col] for _, cells in records], values.text), who, strict=True)]
-    # entries: (record index, indicator id, {field: raw cell}, wide column or None)
-    entries: list[tuple[int, int, dict[str, object], int | None]] = []
+    # entries, in parallel lists: the record, the indicator and (wide layout) the column of each observation
+    at: list[int] = []
+    indicator_of: list[int] = []
+    column_of: list[int | None] = []
+    raw: dict[str, list[object]] = {}
     if wide:
-        entries = [(n, ind_id, {"score": cells[col]}, col) for n, (_, cells) in enumerate(records) if n not in faults
-                   for col, ind_id in wide.items()]
+        for n in range(len(records)):
+            if n not in faults:
+                at += [n] * len(wide)
+                indicator_of += wide.values()
+                column_of += wide.keys()
+        raw["score"] = [records[n][1][col] for n, col in zip(at, column_of, strict=True) if col is not None]
     else:
         indicator_col = table.columns["kode_indikator"]
         indicator_ids = _checked([cells[indicator_col] for _, cells in records], lookup.indicator)
-        present = [(FIELDS[f], table.columns[f]) for f in FIELDS if f in table.columns]
         for n, (_, cells) in enumerate(records):
-            if n in faults:
-                continue
             ind_id = indicator_ids[n]
             if isinstance(ind_id, ValueError):
-                fault(n, "kode_indikator", table.get(cells, "kode_indikator"), str(ind_id))
-                continue
-            entries.append((n, ind_id, {name: cells[col] for name, col in present}, None))
-    names = list(entries[0][2]) if entries else []
-    cleaned = {name: _checked([raw[name] for _, _, raw, _ in entries], normalisers[name]) for name in names}
+                if n not in faults:
+                    fault(n, "kode_indikator", table.get(cells, "kode_indikator"), str(ind_id))
+            elif n not in faults:
+                at.append(n)
+                indicator_of.append(ind_id)
+        column_of = [None] * len(at)
+        raw = {FIELDS[f]: [records[n][1][table.columns[f]] for n in at] for f in FIELDS if f in table.columns}
+    names = list(raw)
+    cleaned = [_checked(raw[name], normalisers[name]) for name in names]
     sources = {n: f for f, n in FIELDS.items()}
+    refused: set[int] = set()  # entries with a value a normaliser refused
+    for name, column in zip(names, cleaned, strict=True):
+        for e in [e for e, clean in enumerate(column) if clean.__class__ is ValueError]:
+            fault(at[e], sources[name], raw[name][e], str(column[e]), column_of[e])
+            refused.add(e)
     seen: dict[tuple[int, int, str], int] = {}
-    for e, (n, ind_id, raw, column) in enumerate(entries):
-        clean_values = {}
-        for name in names:
-            clean = cleaned[name][e]
-            if isinstance(clean, ValueError):
-                fault(n, sources[name], raw[name], str(clean), column)
-            elif clean is not None and clean != "":
-                clean_values[name] = clean
-        key = (unit_of[n], ind_id, who[n].casefold())
+    for e, row_values in enumerate(zip(*cleaned, strict=True)):
+        n = at[e]
+        key = (unit_of[n], indicator_of[e], who[n].casefold())
         number, cells = records[n]
         if key in seen:
             code = values.text(table.get(cells, "kode_unit"))
             fault(n, "kode_indikator" if not wide else "kode_unit", code,
-                  tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column)
+                  tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column_of[e])
             continue
         seen[key] = number
-        if clean_values and n not in faults:
-            check.rows.append(Incoming(number, unit_of[n], ind_id, who[n], clean_values))
+        if e in refused:
+            continue
+        given = {name: v for name, v in zip(names, row_values, strict=True) if v is not None and v != ""}
+        if given and n not in faults:
+            check.rows.append(Incoming(number, unit_of[n], indicator_of[e], who[n], given))
     for n in sorted(faults):
         check.problems += faults[n]
         check.invalid_rows.add(records[n][0])
