@@ -206,14 +206,19 @@ class Ledger:
         return problems
 
     def _results_unaccounted(self) -> list[str]:
-        """A results cache marked fresh must hold what the scores give now (the app's tables read it)."""
+        """The per-indicator totals must sum the observations, and a results cache marked fresh must hold what
+        the observations give now (the app's tables, reports and certificates read them)."""
         problems = []
         for period in self._registry.periods():
+            problems += [tr("jumlah nilai tersimpan {unit} periode {period} tidak sesuai observasi; hitung ulang "
+                            "(F5)", unit=unit, period=period.name)
+                         for unit in self._results.totals_unaccounted(period.name)]
             if not self._results.is_fresh(period.name):
                 continue
             cached = {r.unit: (r.ipp, r.category, r.rank, r.scored)
                       for r in self._results.page(period.name, limit=1 << 62)}
-            computed = {r.unit: (r.ipp, r.category, r.rank, r.scored) for r in self._results.scores(period.name)}
+            computed = {r.unit: (r.ipp, r.category, r.rank, r.scored)
+                        for r in self._results.scores(period.name, exact=True)}
             problems += [tr("hasil tersimpan {unit} periode {period} tidak sesuai nilai; hitung ulang (F5)",
                             unit=unit, period=period.name) for unit in sorted(computed)
                          if cached.get(unit) != computed[unit]]

@@ -75,13 +75,7 @@ class UnitReport:
 # The effective score is the consensus where one was set (when the rule allows it), else the mean over
 # evaluators. The consensus join is left out when there is none: it costs a lookup per indicator row.
 _SCORES_SQL = """
-WITH per_indicator AS (
-    SELECT o.unit_id, {evaluator} AS evaluator_id, o.indicator_id, avg(o.score) AS score,
-           count(*) AS evaluators,  -- one row per evaluator: (period, unit, evaluator, indicator) is unique
-           max(o.score) - min(o.score) AS spread
-    FROM observations o WHERE o.period_id = :period AND o.score IS NOT NULL {only_dirty}
-    GROUP BY o.unit_id, {evaluator}, o.indicator_id
-), effective AS (
+WITH per_indicator AS ({per_indicator}), effective AS (
     SELECT p.unit_id, p.evaluator_id, p.indicator_id, p.evaluators, p.spread, {score} AS score,
            {agreed} AS agreed
     FROM per_indicator p {consensus_join}
@@ -91,9 +85,24 @@ SELECT e.unit_id, e.evaluator_id, sum(i.scored), max(e.evaluators),
 FROM effective e JOIN indicators i ON i.id = e.indicator_id
 GROUP BY e.unit_id, e.evaluator_id
 """
+# the mean, count and spread of each indicator's scores: from the observations themselves, or (for a unit's
+# result, not an evaluator's) from the totals every write keeps; both give the same numbers
+_FROM_OBSERVATIONS = """
+    SELECT o.unit_id, {evaluator} AS evaluator_id, o.indicator_id, avg(o.score) AS score,
+           count(*) AS evaluators,  -- one row per evaluator: (period, unit, evaluator, indicator) is unique
+           max(o.score) - min(o.score) AS spread
+    FROM observations o WHERE o.period_id = :period AND o.score IS NOT NULL {only_dirty}
+    GROUP BY o.unit_id, {evaluator}, o.indicator_id"""
+_FROM_TOTALS = """
+    SELECT o.unit_id, NULL AS evaluator_id, o.indicator_id, o.total * 1.0 / o.scores AS score,
+           o.scores AS evaluators, o.spread
+    FROM indicator_totals o WHERE o.period_id = :period {only_dirty}"""
+_TOTALS = ("SELECT period_id, unit_id, indicator_id, sum(score), count(*), max(score) - min(score) "
+           "FROM observations WHERE period_id = :period AND score IS NOT NULL {only_dirty} "
+           "GROUP BY unit_id, indicator_id")
 _CONSENSUS_JOIN = ("LEFT JOIN consensus c ON c.period_id = :period AND c.unit_id = p.unit_id "
                    "AND c.indicator_id = p.indicator_id")
-_ONLY_DIRTY = "AND o.unit_id IN (SELECT unit_id FROM dirty_results WHERE period_id = :period)"
+_ONLY_DIRTY = "AND unit_id IN (SELECT unit_id FROM dirty_results WHERE period_id = :period)"
 _Key = tuple[int, int | None]  # (unit id, evaluator id or None)
 # competition ranking ("1224"), counted when read over the period's cached rows
 _RANKED = ("(SELECT *, CASE WHEN ipp IS NOT NULL THEN rank() OVER (PARTITION BY period_id ORDER BY ipp DESC) END "
@@ -111,18 +120,20 @@ class Results:
         self._observations = observations
         store.before_commit.append(self.settle)
 
-    def scores(self, period: str | None = None, *, by_evaluator: bool = False,
+    def scores(self, period: str | None = None, *, by_evaluator: bool = False, exact: bool = False,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[UnitScore]:
         """Every unit's IPP, aspect scores, category and rank in a period (newest by default).
 
         With `by_evaluator`, one result per (unit, evaluator) from that evaluator's scores alone, ranked
-        among all of them. Units with no score have ipp None and no rank; they come last.
+        among all of them. Units with no score have ipp None and no rank; they come last. With `exact`, from
+        the observations themselves rather than the per-indicator totals every write keeps (the same
+        numbers, unless the file was changed outside the app: what check and the repair rely on).
         """
         with self._store.snapshot():
-            return self._scores(period, by_evaluator, progress, cancel)
+            return self._scores(period, by_evaluator, progress, cancel, exact=exact)
 
     def _scores(self, period: str | None, by_evaluator: bool, progress: ProgressCallback | None,
-                cancel: CancelToken | None, *, only_dirty: bool = False) -> list[UnitScore]:
+                cancel: CancelToken | None, *, only_dirty: bool = False, exact: bool = False) -> list[UnitScore]:
         """Every unit's result, or with `only_dirty` those of the units in dirty_results (ranked among
         themselves only: the cache counts ranks when it is read)."""
         p = self._registry.period(period)
@@ -134,9 +145,10 @@ class Results:
         mean_only = self._settings.get("unit_score_rule", p) == "mean"
         aspect_ids = dict(self._store.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?",
                                                    (inst.id,)))
+        per_indicator = _FROM_OBSERVATIONS if exact or by_evaluator else _FROM_TOTALS
         sql = _SCORES_SQL.format(
-            only_dirty=_ONLY_DIRTY if only_dirty else "",
-            evaluator="o.evaluator_id" if by_evaluator else "NULL",
+            per_indicator=per_indicator.format(only_dirty=_ONLY_DIRTY if only_dirty else "",
+                                               evaluator="o.evaluator_id" if by_evaluator else "NULL"),
             score="coalesce(c.score, p.score)" if use_consensus and not mean_only else "p.score",
             consensus_join=_CONSENSUS_JOIN if use_consensus else "",
             agreed="c.score IS NOT NULL" if use_consensus else "0",
@@ -185,7 +197,8 @@ class Results:
         return dict(self._store.conn.execute(
             "SELECT unit_id, avg(item_mean) FROM (SELECT r.unit_id, j.key, avg(j.value) AS item_mean "
             "FROM respondents r, json_each(r.answers) j WHERE r.period_id = :period AND r.form IN ('f03a-2022', "
-            f"'f03b-2022') {_ONLY_DIRTY.replace('o.', 'r.') if only_dirty else ''} GROUP BY r.unit_id, j.key) "
+            f"'f03b-2022') {_ONLY_DIRTY.replace('unit_id', 'r.unit_id', 1) if only_dirty else ''} "
+            "GROUP BY r.unit_id, j.key) "
             "GROUP BY unit_id", {"period": period_id}))
 
     # --- the cache that tables page through ---------------------------------------------------
@@ -203,12 +216,13 @@ class Results:
             p = self._registry.period(period)
             generation = int(self._store.value("SELECT generation FROM results_state WHERE period_id = ?",
                                                (p.id,)) or 0)
-            return Computed(p.id, generation, self._scores(p.name, False, progress, cancel))
+            return Computed(p.id, generation, self._scores(p.name, False, progress, cancel, exact=True))
 
     def cache(self, computed: Computed) -> None:
         """Write a full recompute into the cache in one short transaction, and mark the period fresh. A row a
         later write recomputed (a newer generation than the snapshot's) is kept."""
         with self._store.transaction():
+            self._store_totals(computed.period_id, only_dirty=False)
             self._store_rows(computed.period_id, computed.generation, computed.results, self._registry.unit_ids())
             self._store.conn.execute(
                 "INSERT INTO results_state (period_id, fresh, computed_at) VALUES (?, 1, ?) "
@@ -225,9 +239,27 @@ class Results:
                                                "WHERE period_id = ? RETURNING generation", (period_id,)) or 0)
             ids = dict(conn.execute("SELECT u.code, u.id FROM units u JOIN dirty_results d ON d.unit_id = u.id "
                                     "WHERE d.period_id = ?", (period_id,)))
+            self._store_totals(period_id, only_dirty=True)
             self._store_rows(period_id, generation, self._scores(str(name), False, None, None, only_dirty=True), ids)
             conn.execute("DELETE FROM dirty_results WHERE period_id = ?", (period_id,))
             self._store.changed(Changes(results=True))
+
+    def _store_totals(self, period_id: int, *, only_dirty: bool) -> None:
+        """Sum a period's scores per unit and indicator again (of the dirty units only, or all)."""
+        where = _ONLY_DIRTY if only_dirty else ""
+        self._store.conn.execute(f"DELETE FROM indicator_totals WHERE period_id = :period {where}",
+                                 {"period": period_id})
+        self._store.conn.execute("INSERT INTO indicator_totals " + _TOTALS.format(only_dirty=where),
+                                 {"period": period_id})
+
+    def totals_unaccounted(self, period: str | None = None) -> list[str]:
+        """Codes of the units whose kept per-indicator totals differ from their observations."""
+        p = self._registry.period(period)
+        kept = set(self._store.conn.execute("SELECT * FROM indicator_totals WHERE period_id = :period",
+                                            {"period": p.id}))
+        summed = set(self._store.conn.execute(_TOTALS.format(only_dirty=""), {"period": p.id}))
+        codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
+        return sorted({codes.get(row[1], str(row[1])) for row in kept ^ summed})
 
     def _store_rows(self, period_id: int, generation: int, results: list[UnitScore], ids: dict[str, int]) -> None:
         self._store.conn.executemany(

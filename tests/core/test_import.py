@@ -43,6 +43,8 @@ def test_three_evaluators_from_libreoffice_ods_and_xls_merged_with_a_conflict_re
                                                                           ("long", "Penilaian Budi", 62)]
     result = lead.exchange.import_observations([DATA / "evaluator-citra-wide.xls"], evaluator="Citra")
     assert (result.files[0].layout, result.added) == ("wide", 93)
+    # the results read from the totals each import keeps are those the observations give
+    assert lead.results.scores() == lead.results.scores(exact=True)
 
     ani, budi = by_key(lead, "Ani"), by_key(lead, "Budi")
     assert ani[("DPMPTSP-KTA", "1.a.Ak")].score == 5
@@ -66,6 +68,7 @@ def test_three_evaluators_from_libreoffice_ods_and_xls_merged_with_a_conflict_re
     assert lead.conflicts.open() == []
     unit = {r.unit: r for r in lead.results.scores()}["DPMPTSP-KTA"]
     assert unit.conflicts == 0 and unit.evaluators == 3
+    assert lead.results.scores() == lead.results.scores(exact=True)
     agreement = lead.conflicts.agreement()
     assert agreement.items == 60 + 29 and set(agreement.evaluators) == {"Ani", "Budi", "Citra"}
     assert agreement.evaluators["Budi"] > 0 and agreement.overall is not None

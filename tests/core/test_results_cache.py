@@ -44,6 +44,7 @@ def test_every_write_keeps_the_results_cache_current_and_it_pages_in_sqlite(wb):
                    lambda: wb.registry.add_unit("U3", "Samsat", "Provinsi Contoh")):
         change()
         assert cached(wb) == computed(wb) and wb.results.is_fresh()
+        assert wb.results.scores() == wb.results.scores(exact=True)  # the kept totals sum the observations
     assert wb.store.value("SELECT count(*) FROM dirty_results") == 0 and wb.maintenance.check() == []
     wb.settings.set("unit_score_rule", "consensus_or_mean", wb.registry.period())
     assert [r.unit for r in wb.results.page(order="ipp", descending=True)] == ["U1", "U2", "U3"]

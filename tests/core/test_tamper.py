@@ -145,6 +145,10 @@ def test_an_edited_entry_is_named(capsys, copy):
     ("UPDATE evaluators SET name = 'Cici' WHERE name = 'Budi'", "evaluator Cici: tidak sesuai log audit (Budi)"),
     ("UPDATE unit_results SET ipp = 4.95, category = 'A' WHERE unit_id = 2",
      "hasil tersimpan BAIK periode PEKPPP 2026 tidak sesuai nilai"),
+    ("UPDATE indicator_totals SET total = scores * 5 WHERE unit_id = 2",
+     "jumlah nilai tersimpan BAIK periode PEKPPP 2026 tidak sesuai observasi"),
+    ("DELETE FROM indicator_totals WHERE unit_id = 1",
+     "jumlah nilai tersimpan PRIMA periode PEKPPP 2026 tidak sesuai observasi"),
     ("UPDATE observations SET score = 0 WHERE batch IS NOT NULL AND indicator_id = (SELECT min(indicator_id) "
      "FROM observations WHERE batch IS NOT NULL)",
      "observasi dari impor citra.xlsx: diubah, ditambah atau dihapus di luar aplikasi"),

@@ -304,6 +304,18 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TRIGGER frozen_observation_insert;
     DROP TRIGGER frozen_respondent_insert;
     """,
+    # 14: each unit's scores per indicator summed over its evaluators (total, how many, highest - lowest),
+    # kept by the same write that changes them (with the unit's result): a period's results then read 31 rows
+    # a unit instead of 93 observations; check compares them with the observations.
+    """
+    CREATE TABLE indicator_totals (
+        period_id INTEGER NOT NULL, unit_id INTEGER NOT NULL, indicator_id INTEGER NOT NULL,
+        total INTEGER NOT NULL, scores INTEGER NOT NULL, spread INTEGER NOT NULL,
+        PRIMARY KEY (period_id, unit_id, indicator_id)) WITHOUT ROWID;
+    INSERT INTO indicator_totals
+        SELECT period_id, unit_id, indicator_id, sum(score), count(*), max(score) - min(score)
+        FROM observations WHERE score IS NOT NULL GROUP BY period_id, unit_id, indicator_id;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

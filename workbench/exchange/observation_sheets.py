@@ -230,26 +230,27 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
         for e in [e for e, clean in enumerate(column) if clean.__class__ is ValueError]:
             fault(at[e], sources[name], raw[name][e], str(column[e]), column_of[e])
             refused.add(e)
-    seen: dict[tuple[int, int, str], int] = {}
-    for e, row_values in enumerate(zip(*cleaned, strict=True)):
-        n = at[e]
-        key = (unit_of[n], indicator_of[e], who[n].casefold())
-        number, cells = records[n]
-        if key in seen:
-            code = values.text(table.get(cells, "kode_unit"))
-            fault(n, "kode_indikator" if not wide else "kode_unit", code,
-                  tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column_of[e])
-            continue
-        seen[key] = number
-        if e in refused:
-            continue
-        given = {name: v for name, v in zip(names, row_values, strict=True) if v is not None and v != ""}
-        if given and n not in faults:
-            check.rows.append(Incoming(number, unit_of[n], indicator_of[e], who[n], given))
+    folded = {name: name.casefold() for name in set(who)}
+    keys = [(unit_of[n], ind_id, folded[who[n]]) for n, ind_id in zip(at, indicator_of, strict=True)]
+    if len(set(keys)) < len(keys):  # rare: name the repeats, in the order a reader meets them
+        seen: dict[tuple[int, int, str], int] = {}
+        for e, key in enumerate(keys):
+            number, cells = records[at[e]]
+            if key in seen:
+                code = values.text(table.get(cells, "kode_unit"))
+                fault(at[e], "kode_indikator" if not wide else "kode_unit", code,
+                      tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column_of[e])
+                refused.add(e)
+            else:
+                seen[key] = number
+    by_entry = zip(at, indicator_of, zip(*cleaned, strict=True), strict=True)  # every layout has a score column
+    check.rows = [Incoming(records[n][0], unit_of[n], ind_id, who[n], given)
+                  for e, (n, ind_id, row_values) in enumerate(by_entry) if e not in refused and n not in faults
+                  and (given := {name: v for name, v in zip(names, row_values, strict=True)
+                                 if v is not None and v != ""})]
     for n in sorted(faults):
         check.problems += faults[n]
         check.invalid_rows.add(records[n][0])
-    check.rows = [r for r in check.rows if r.number not in check.invalid_rows]
     return check
 
 
