@@ -43,11 +43,10 @@ class Agreement:
 
 
 # (unit, indicator) pairs scored by several evaluators whose spread reaches the threshold, with no consensus
+# the per-indicator totals every write keeps hold how many evaluators scored and how far apart they are
 _OPEN_SQL = """
-SELECT o.unit_id, o.indicator_id FROM observations o
-WHERE o.period_id = :period AND o.score IS NOT NULL
-GROUP BY o.unit_id, o.indicator_id
-HAVING count(*) > 1 AND max(o.score) - min(o.score) >= :threshold
+SELECT o.unit_id, o.indicator_id FROM indicator_totals o
+WHERE o.period_id = :period AND o.scores > 1 AND o.spread >= :threshold
    AND NOT EXISTS (SELECT 1 FROM consensus c WHERE c.period_id = :period AND c.unit_id = o.unit_id
                    AND c.indicator_id = o.indicator_id)
 """
@@ -131,8 +130,9 @@ class Conflicts:
         rows = self._store.conn.execute(
             "SELECT o.unit_id, i.code, a.code, e.name, o.score FROM observations o "
             "JOIN indicators i ON i.id = o.indicator_id JOIN aspects a ON a.id = i.aspect_id "
-            "JOIN evaluators e ON e.id = o.evaluator_id WHERE o.period_id = ? AND o.score IS NOT NULL AND i.scored",
-            (p.id,))
+            "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicator_totals t ON t.period_id = o.period_id "
+            "AND t.unit_id = o.unit_id AND t.indicator_id = o.indicator_id AND t.scores > 1 "  # scored by two or more
+            "WHERE o.period_id = ? AND o.score IS NOT NULL AND i.scored", (p.id,))
         items: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
         aspect_of: dict[str, str] = {}
         for unit_id, indicator, aspect, evaluator, score in rows:
