@@ -83,7 +83,7 @@ WITH per_indicator AS ({per_indicator}), effective AS (
 SELECT e.unit_id, e.evaluator_id, sum(i.scored), max(e.evaluators),
        sum(e.evaluators > 1 AND e.spread >= :threshold AND NOT e.agreed), {aspect_columns}
 FROM effective e JOIN indicators i ON i.id = e.indicator_id
-GROUP BY e.unit_id, e.evaluator_id
+GROUP BY e.unit_id{by_evaluator}
 """
 # the mean, count and spread of each indicator's scores: from the observations themselves, or (for a unit's
 # result, not an evaluator's) from the totals every write keeps; both give the same numbers
@@ -149,6 +149,7 @@ class Results:
         sql = _SCORES_SQL.format(
             per_indicator=per_indicator.format(only_dirty=_ONLY_DIRTY if only_dirty else "",
                                                evaluator="o.evaluator_id" if by_evaluator else "NULL"),
+            by_evaluator=", e.evaluator_id" if by_evaluator else "",  # else in the totals' order: no sorting
             score="coalesce(c.score, p.score)" if use_consensus and not mean_only else "p.score",
             consensus_join=_CONSENSUS_JOIN if use_consensus else "",
             agreed="c.score IS NOT NULL" if use_consensus else "0",
