@@ -206,13 +206,14 @@ def _write_in_processes(chunks: list[list[Certificate]], parts: list[Path], sett
 
 
 def _join(parts: list[Path], target: Path) -> None:
-    """The parts as one PDF, in order (pdfium copies their pages, fonts and all, without drawing again)."""
+    """The parts as one PDF, in order: the first with the pages of the others added (pdfium copies pages,
+    fonts and all, without drawing again; the first part's title stays)."""
     if len(parts) == 1:
         parts[0].replace(target)
         return
-    joined = pdfium.PdfDocument.new()
+    joined = pdfium.PdfDocument(str(parts[0]))
     try:
-        for part in parts:
+        for part in parts[1:]:
             source = pdfium.PdfDocument(str(part))
             try:
                 joined.import_pages(source)

@@ -230,6 +230,7 @@ def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
     combined = pdfium.PdfDocument(str(paths[-1]))
     assert [" ".join(combined[n].get_textpage().get_text_range().split()).split("Nomor: ")[1][:11]
             for n in range(len(combined))] == [c.number for c in certs]  # every page, in order
+    assert PdfReader(paths[-1]).metadata.title == CertificateSettings().title
     public = {pair.key_id: pair.public_pem}
     for n in (0, CHUNK, len(certs) - 1):  # one from each chunk, read back as a reader sees it
         assert verify_token(certs[n].token, public, page=read_page(paths[n])).valid
