@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
@@ -176,8 +177,10 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
     # a sheet repeats the same few units, codes and values thousands of times: each column is checked over
     # its distinct cells once, then read through what those checks found
     width = max(table.columns.values(), default=0) + 1 + max(wide, default=0)
-    records = [(number, cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))])
-               for number, cells in table.records()]
+    records = table.records()
+    if any(len(cells) < width for _, cells in records):  # calamine's rows are as wide as the sheet; others pad
+        records = [(number, cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))])
+                   for number, cells in records]
     faults: dict[int, list[Problem]] = {}  # record index -> its problems, in the order a reader meets them
 
     def fault(n: int, field_name: str, value: object, reason: str, column: int | None = None) -> None:
@@ -187,16 +190,22 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
                                 f"{column_letter(column)} ({table.headers[column]})")
         faults.setdefault(n, []).append(Problem(location, values.text(value), reason))
 
-    unit_of: dict[int, int] = {}  # record index -> unit id, for the records whose unit is known
-    for n, found in enumerate(_checked([cells[table.columns["kode_unit"]] for _, cells in records], lookup.unit)):
+    rows = [cells for _, cells in records]
+
+    def column(index: int, at: list[int] | None = None) -> list[object]:
+        """The cells of a column, of every record or of the records `at`."""
+        return list(map(itemgetter(index), rows if at is None else map(rows.__getitem__, at)))
+
+    units = _checked(column(table.columns["kode_unit"]), lookup.unit)
+    for n, found in enumerate(units):
         if isinstance(found, ValueError):
-            fault(n, "kode_unit", table.get(records[n][1], "kode_unit"), str(found))
-        else:
-            unit_of[n] = found
+            fault(n, "kode_unit", table.get(rows[n], "kode_unit"), str(found))
+    # record index -> unit id, for the records whose unit is known
+    unit_of = {n: found for n, found in enumerate(units) if not isinstance(found, ValueError)}
     who = [evaluator or ""] * len(records)
     if (evaluator_col := table.columns.get("evaluator")) is not None:
         who = [str(text) or default for text, default in
-               zip(_checked([cells[evaluator_col] for _, cells in records], values.text), who, strict=True)]
+               zip(_checked(column(evaluator_col), values.text), who, strict=True)]
     # entries, in parallel lists: the record, the indicator and (wide layout) the column of each observation
     at: list[int] = []
     indicator_of: list[int] = []
@@ -208,30 +217,28 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
                 at += [n] * len(wide)
                 indicator_of += wide.values()
                 column_of += wide.keys()
-        raw["score"] = [records[n][1][col] for n, col in zip(at, column_of, strict=True) if col is not None]
+        raw["score"] = [rows[n][col] for n, col in zip(at, column_of, strict=True) if col is not None]
     else:
-        indicator_col = table.columns["kode_indikator"]
-        indicator_ids = _checked([cells[indicator_col] for _, cells in records], lookup.indicator)
-        for n, (_, cells) in enumerate(records):
-            ind_id = indicator_ids[n]
+        indicator_ids = _checked(column(table.columns["kode_indikator"]), lookup.indicator)
+        for n, ind_id in enumerate(indicator_ids):
             if isinstance(ind_id, ValueError):
                 if n not in faults:
-                    fault(n, "kode_indikator", table.get(cells, "kode_indikator"), str(ind_id))
+                    fault(n, "kode_indikator", table.get(rows[n], "kode_indikator"), str(ind_id))
             elif n not in faults:
                 at.append(n)
                 indicator_of.append(ind_id)
         column_of = [None] * len(at)
-        raw = {FIELDS[f]: [records[n][1][table.columns[f]] for n in at] for f in FIELDS if f in table.columns}
+        raw = {FIELDS[f]: column(table.columns[f], at) for f in FIELDS if f in table.columns}
     names = list(raw)
     cleaned = [_checked(raw[name], normalisers[name]) for name in names]
     sources = {n: f for f, n in FIELDS.items()}
     refused: set[int] = set()  # entries with a value a normaliser refused
-    for name, column in zip(names, cleaned, strict=True):
-        for e in [e for e, clean in enumerate(column) if clean.__class__ is ValueError]:
-            fault(at[e], sources[name], raw[name][e], str(column[e]), column_of[e])
+    for name, answers in zip(names, cleaned, strict=True):
+        for e in [e for e, clean in enumerate(answers) if isinstance(clean, ValueError)]:
+            fault(at[e], sources[name], raw[name][e], str(answers[e]), column_of[e])
             refused.add(e)
     folded = {name: name.casefold() for name in set(who)}
-    keys = [(unit_of[n], ind_id, folded[who[n]]) for n, ind_id in zip(at, indicator_of, strict=True)]
+    keys = list(zip(map(unit_of.__getitem__, at), indicator_of, (folded[who[n]] for n in at), strict=True))
     if len(set(keys)) < len(keys):  # rare: name the repeats, in the order a reader meets them
         seen: dict[tuple[int, int, str], int] = {}
         for e, key in enumerate(keys):
@@ -257,13 +264,18 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
 def _checked(cells: list[object], fn: Callable[[object], T]) -> list[T | ValueError]:
     """`fn` over a column, run once per distinct cell (1, 1.0 and True kept apart); a ValueError stands in
     for the answer of a cell `fn` refuses."""
-    answers: dict[tuple[type, object], T | ValueError] = {}
-    for key in {(cell.__class__, cell) for cell in cells}:
+
+    def answer(cell: object) -> T | ValueError:
         try:
-            answers[key] = fn(key[1])
+            return fn(cell)
         except ValueError as exc:
-            answers[key] = exc
-    return [answers[(cell.__class__, cell)] for cell in cells]
+            return exc
+
+    if len(set(map(type, cells))) <= 1:  # cells of one kind (the usual column): their values tell them apart
+        answers = {cell: answer(cell) for cell in set(cells)}
+        return list(map(answers.__getitem__, cells))
+    typed = {key: answer(key[1]) for key in {(cell.__class__, cell) for cell in cells}}
+    return [typed[(cell.__class__, cell)] for cell in cells]
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -72,11 +72,11 @@ class Table:
     columns: dict[str, int]
     rows: list[list[object]]
 
-    def records(self) -> Iterator[tuple[int, list[object]]]:
-        """Yield (1-based sheet row number, cells) for every non-blank row."""
-        for offset, row in enumerate(self.rows, start=self.header_row + 1):
-            if any(row) or any(cell == 0 for cell in row):  # any(row) alone would drop a row of zeros
-                yield offset, row
+    def records(self) -> list[tuple[int, list[object]]]:
+        """(1-based sheet row number, cells) of every non-blank row."""
+        # any(row) alone would drop a row of zeros
+        return [(offset, row) for offset, row in enumerate(self.rows, start=self.header_row + 1)
+                if any(row) or 0 in row]
 
     def get(self, row: list[object], field: str) -> object:
         """The cell of `field` in `row`, or "" when the column is absent or the row is short."""
