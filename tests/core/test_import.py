@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import DATA, dump, write_xlsx
 from workbench.errors import SheetError
+from workbench.observations import KEY_SQL
 
 
 def by_key(wb, evaluator):
@@ -52,6 +53,11 @@ def test_three_evaluators_from_libreoffice_ods_and_xls_merged_with_a_conflict_re
     assert (first.score, first.claim, first.method, first.observed_on, first.source) == (4, 5, "field", "2026-03-08",
                                                                                          "file")
     assert first.notes == "SP ditetapkan dengan SK Kepala Dinas"
+    # the file's rows are logged as one batch; the history still tells who brought each and from which file
+    assert [(e["actor"], e["field"], e["old"], e["new"], e["reason"]) for e in lead.observations.history(
+        [first.uuid])] == [("Ketua", "key", None, lead.store.one(KEY_SQL + " WHERE o.uuid = ?", (first.uuid,))[1],
+                            "impor evaluator-ani-libreoffice.xlsx"),
+                           ("Ketua", "score", None, "4", "impor evaluator-ani-libreoffice.xlsx")]
     assert first.recommendation == "=Publikasikan di SIPPN"  # text that looks like a formula stays text
     assert ("SAMSAT-PRV", "30.f.B") not in ani  # left empty in the template
     # Budi's untidy values: " dpmptsp-kta " codes, "4,0" scores, Excel serial and Indonesian dates, methods
