@@ -41,6 +41,7 @@ from workbench.progress import CancelToken, ProgressCallback
 from workbench.usecases.certificates import Issued, certificate_file, issue_certificates, verify
 
 NumberRole = Qt.ItemDataRole.UserRole + 1
+SHOWN_ELIGIBLE = 24  # unit codes listed as eligible; the count says how many in all
 
 
 class CertificatesDialog(QDialog):
@@ -241,7 +242,10 @@ class CertificatesDialog(QDialog):
 
     def show_certificates(self) -> None:
         eligible = self.db.reader.certificates.eligible(self.period)
-        self.eligible.setText(tr("Memenuhi syarat: {units}", units=", ".join(eligible) or "–"))
+        shown = ", ".join(eligible[:SHOWN_ELIGIBLE]) or "–"
+        if len(eligible) > SHOWN_ELIGIBLE:  # thousands of codes would push the list off the screen
+            shown = tr("{units} dan {more} unit lain", units=shown, more=len(eligible) - SHOWN_ELIGIBLE)
+        self.eligible.setText(tr("Memenuhi syarat ({count}): {units}", count=len(eligible), units=shown))
         self.certificates = self.db.reader.certificates.issued(self.period)
         self.list.clear()
         for cert in self.certificates:
