@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from workbench.db.audit import AuditLog
+from workbench.db.schema import SCHEMA_VERSION, migrate
 from workbench.db.store import Store, connect
 from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes
@@ -82,11 +83,16 @@ class Maintenance:
             raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
                                 file=Path(backup).name, detail=str(exc)) from exc
         try:
-            if not source.execute("PRAGMA user_version").fetchone()[0]:
+            version = source.execute("PRAGMA user_version").fetchone()[0]
+            if not version:
                 raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
                                     file=Path(backup).name, detail="user_version 0")
+            if version > SCHEMA_VERSION:
+                raise WorkbenchError("{file}: dibuat oleh versi yang lebih baru (skema {found} > {known})",
+                                     file=Path(backup).name, found=version, known=SCHEMA_VERSION)
             self.rolling_backup(keep=len(self.backups()) + 1)
             source.backup(self._store.conn)
+            migrate(self._store.conn)  # a backup made by an earlier version gets this version's schema
         except WorkbenchError:
             raise
         except Exception as exc:

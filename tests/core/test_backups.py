@@ -1,5 +1,6 @@
 import pytest
 
+from workbench.db.schema import SCHEMA_VERSION
 from workbench.errors import WorkbenchError
 
 
@@ -31,3 +32,28 @@ def test_restoring_a_broken_file_changes_nothing(wb, tmp_path):
     with pytest.raises(WorkbenchError, match="rusak.sqlite"):
         wb.maintenance.restore(bad)
     assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 3
+
+
+def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_one_refused(wb, tmp_path):
+    import sqlite3
+
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
+    old = wb.maintenance.backup(tmp_path / "versi-lama.sqlite", with_evidence=False)
+    conn = sqlite3.connect(old)  # as the version before the per-indicator totals wrote it (schema 13)
+    conn.executescript("DROP TABLE indicator_totals; PRAGMA user_version = 13; CREATE TRIGGER "
+                       "frozen_observation_insert BEFORE INSERT ON observations BEGIN SELECT 1; END;")
+    conn.close()
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=1)
+    wb.maintenance.restore(old)
+    assert wb.store.value("PRAGMA user_version") == SCHEMA_VERSION
+    assert wb.store.value("SELECT count(*) FROM sqlite_master WHERE name = 'frozen_observation_insert'") == 0
+    assert wb.results.scores() == wb.results.scores(exact=True) and wb.maintenance.check() == []
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=5)  # writes work at once
+    assert {r.unit: r.scored for r in wb.results.scores()}["U1"] == 1
+    newer = wb.maintenance.backup(tmp_path / "versi-baru.sqlite", with_evidence=False)
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(WorkbenchError, match="versi yang lebih baru"):
+        wb.maintenance.restore(newer)
+    assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 5

@@ -296,17 +296,15 @@ MIGRATIONS: tuple[str, ...] = (
     # 13: observations a file (or package) brings in new are audited as one batch: a single log entry holds
     # the digest of what they were when they came (uuid, what each is about, score, status); later changes of
     # any of them are logged one by one as before. `batch` names the entry an observation was born in.
-    # A row trigger on inserts cost a bulk import more than writing the rows: a closed period refuses new
-    # observations and questionnaires in code, and a row slipped in from outside has no log entry, which
-    # check names; changes and deletions keep their triggers.
     """
     ALTER TABLE observations ADD COLUMN batch TEXT;
-    DROP TRIGGER frozen_observation_insert;
-    DROP TRIGGER frozen_respondent_insert;
     """,
     # 14: each unit's scores per indicator summed over its evaluators (total, how many, highest - lowest),
     # kept by the same write that changes them (with the unit's result): a period's results then read 31 rows
     # a unit instead of 93 observations; check compares them with the observations.
+    # A row trigger on inserts cost a bulk import more than writing the rows: a closed period refuses new
+    # observations and questionnaires in code, and a row slipped in from outside has no log entry, which
+    # check names; changes and deletions keep their triggers.
     """
     CREATE TABLE indicator_totals (
         period_id INTEGER NOT NULL, unit_id INTEGER NOT NULL, indicator_id INTEGER NOT NULL,
@@ -315,6 +313,8 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO indicator_totals
         SELECT period_id, unit_id, indicator_id, sum(score), count(*), max(score) - min(score)
         FROM observations WHERE score IS NOT NULL GROUP BY period_id, unit_id, indicator_id;
+    DROP TRIGGER IF EXISTS frozen_observation_insert;
+    DROP TRIGGER IF EXISTS frozen_respondent_insert;
     """,
 )
 
