@@ -34,6 +34,7 @@ from ui.pdf_preview import page_count, page_image
 from ui.settings import Settings
 from workbench import WorkbenchError, Workbook
 from workbench.certificates.service import REASONS, Certificate, CertificateSettings
+from workbench.certificates.tokens import FIRST_DATE, LAST_DATE
 from workbench.domain.values import file_name_part
 from workbench.events import Changes
 from workbench.i18n import tr
@@ -98,6 +99,8 @@ class CertificatesDialog(QDialog):
         self.issued_on = QDateEdit()
         self.issued_on.setCalendarPopup(True)
         self.issued_on.setDisplayFormat("d MMMM yyyy")
+        self.issued_on.setDateRange(*(QDate.fromString(d.isoformat(), Qt.DateFormat.ISODate)
+                                      for d in (FIRST_DATE, LAST_DATE)))  # what a token can carry
         form.addRow(tr("Tanggal"), self.issued_on)
         self.min_category = QComboBox()
         registry = self.db.reader.registry

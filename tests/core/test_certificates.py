@@ -239,3 +239,35 @@ def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
     with pytest.raises(Cancelled):
         write_certificates(certs, CertificateSettings(), tmp_path / "batal", workers=2, cancel=cancel)
     assert not (tmp_path / "batal" / "piagam-semua.pdf").exists()
+
+
+def test_what_a_token_cannot_carry_is_refused_with_a_clear_error_and_nothing_issued(office):
+    pair = new_key_pair("kunci-kantor-batas")
+    private = load_private(pair.private_pem, "kunci-kantor-batas")
+    facts = {"number": "001/PP/2026", "unit": "U1", "unit_name": "Dinas", "institution": "Pemkot",
+             "period": "PEKPPP 2026", "category": "A", "label": "Pelayanan Prima", "score": 4.5}
+    for day in ("1999-12-31", "2179-06-07", "20260308", "8 Maret 2026", ""):
+        with pytest.raises(WorkbenchError, match="Tanggal piagam"):
+            sign(facts | {"date": day}, private)
+    assert read(sign(facts | {"date": "2179-06-06"}, private))[0]["date"] == "2179-06-06"  # the last day it holds
+    with pytest.raises(WorkbenchError, match="di luar 0-655"):
+        sign(facts | {"date": "2026-03-08", "score": 700}, private)
+    javanese = "ꦲ" * 250  # three bytes a letter in UTF-8
+    longest = sign(facts | {"date": "2026-03-08", "unit_name": javanese, "institution": javanese,
+                            "period": "ꦥ" * 120}, private)
+    assert verify_token(longest, {pair.key_id: pair.public_pem}).valid  # the longest names the workbench takes
+    with pytest.raises(WorkbenchError, match="terlalu panjang untuk kode QR"):
+        sign(facts | {"date": "2026-03-08", "unit_name": javanese, "institution": javanese,
+                      "period": "ꦥ" * 120, "number": "ꦥ" * 120 + "/001"}, private)
+    settings = office.certificates.settings()
+    with pytest.raises(WorkbenchError, match="Tanggal piagam 2200-01-01"):
+        office.certificates.save_settings(dataclasses.replace(settings, issued_on="2200-01-01"))
+    # issuing is all or nothing: one unit whose token would not fit stops the batch before anything is written
+    office.registry.add_unit("PANJANG", javanese, javanese)
+    score_all(office, "PANJANG", "Ani", lambda i: 5)
+    office.observations.set_status(unit="PANJANG", evaluator="Ani", status="final")
+    office.registry.rename_period(office.registry.period().name, "ꦥ" * 120)
+    office.certificates.save_settings(dataclasses.replace(settings, numbering="{period}/{seq:03d}"))
+    with pytest.raises(WorkbenchError, match="terlalu panjang untuk kode QR"):
+        office.certificates.issue(PASS)
+    assert office.certificates.issued() == []

@@ -156,6 +156,8 @@ class Certificates:
             if isinstance(value := getattr(settings, f.name), str):
                 setattr(settings, f.name, field_text(value, "setting", f.name))
         self._band_index(p, settings.min_category)
+        if settings.issued_on:
+            tokens.certificate_date(settings.issued_on)
         if "{label} ({category})" not in settings.wording:
             raise WorkbenchError("Kalimat piagam harus memuat {placeholder}: kategori dicetak dan diperiksa di sana",
                                  placeholder="{label} ({category})")

@@ -22,18 +22,35 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from workbench.db.audit import key_id
+from workbench.errors import WorkbenchError
 
 PREFIX, LEGACY = "PP2:", "PP1"
 CLAIMS = {"n": "number", "u": "unit", "un": "unit_name", "i": "institution", "p": "period", "c": "category",
           "l": "label", "s": "score", "d": "date", "k": "key"}
 REQUIRED = ("n", "u", "un", "i", "p", "c", "d", "k")  # tokens signed before the label was added have no "l"
-MAX_LENGTH = 3200  # the longest names the workbench accepts, in a script of 3 bytes a letter, fit well within
+# a QR code (version 40, error correction M) holds 3,391 letters of its alphanumeric set: the longest token
+QR_LETTERS = 3391
+MAX_LENGTH = 3400
 _SHAPE = re.compile(r"PP1\.[A-Za-z0-9_-]{1,3000}\.[A-Za-z0-9_-]{86}")  # 64 bytes of signature: 86 characters
-_COMPACT_SHAPE = re.compile(r"PP2:[A-Z2-7]{120,3000}")
+_COMPACT_SHAPE = re.compile(rf"PP2:[A-Z2-7]{{120,{QR_LETTERS - 4}}}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FROM_URL = str.maketrans("-_", "+/")
 # the compact layout: flags, key id, date, [score], then the texts, each as a length (LEB128) and UTF-8
 _TEXTS = ("number", "unit", "unit_name", "institution", "period", "category", "label")
-_HAS_SCORE, _EPOCH = 1, date(2000, 1, 1)
+_HAS_SCORE, FIRST_DATE = 1, date(2000, 1, 1)
+LAST_DATE = FIRST_DATE + timedelta(days=0xFFFF)  # the date is two bytes of days since FIRST_DATE
+
+
+def certificate_date(text: str) -> date:
+    """The date of a certificate from its ISO spelling (YYYY-MM-DD), within what a token can carry."""
+    try:
+        day = date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DATE <= day <= LAST_DATE:
+        raise WorkbenchError("Tanggal piagam {value}: diharapkan tanggal antara {first} dan {last} (TTTT-BB-HH)",
+                             value=text, first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat())
+    return day
 
 
 @dataclass(frozen=True)
@@ -93,14 +110,22 @@ def sign(claims: dict[str, object], private: Ed25519PrivateKey) -> str:
     score = claims.get("score")
     body = bytearray([_HAS_SCORE if score is not None else 0])
     body += bytes.fromhex(key_id(private.public_key()))
-    body += (date.fromisoformat(str(claims["date"])) - _EPOCH).days.to_bytes(2, "big")
+    body += (certificate_date(str(claims["date"])) - FIRST_DATE).days.to_bytes(2, "big")
     if score is not None:  # in hundredths, exactly as the certificate prints it
-        body += int(Decimal(f"{float(str(score)):.2f}") * 100).to_bytes(2, "big")
+        hundredths = int(Decimal(f"{float(str(score)):.2f}") * 100)
+        if not 0 <= hundredths <= 0xFFFF:
+            raise WorkbenchError("Nilai piagam {value} di luar 0-655", value=score)
+        body += hundredths.to_bytes(2, "big")
     for name in _TEXTS:
         text = str(claims[name]).encode()
         body += _varint(len(text)) + text
     signature = private.sign(PREFIX.encode() + bytes(body))
-    return PREFIX + base64.b32encode(bytes(body) + signature).decode().rstrip("=")
+    token = PREFIX + base64.b32encode(bytes(body) + signature).decode().rstrip("=")
+    if len(token) > QR_LETTERS:
+        raise WorkbenchError("Piagam {number}: nama unit, instansi dan periode terlalu panjang untuk kode QR "
+                             "({length} huruf token, paling banyak {limit}); singkatkan salah satunya",
+                             number=claims["number"], length=len(token), limit=QR_LETTERS)
+    return token
 
 
 def read(token: str) -> tuple[dict[str, object], bytes, bytes]:
@@ -149,7 +174,7 @@ def _fixed_part(body: bytes) -> tuple[dict[str, object], int]:
     if flags not in (0, _HAS_SCORE):
         raise ValueError("unknown flags")
     claims: dict[str, object] = {"key": body[1:9].hex(),
-                                 "date": (_EPOCH + timedelta(days=int.from_bytes(body[9:11], "big"))).isoformat()}
+                                 "date": (FIRST_DATE + timedelta(days=int.from_bytes(body[9:11], "big"))).isoformat()}
     if flags & _HAS_SCORE:
         claims["score"] = int.from_bytes(body[11:13], "big") / 100
         return claims, 13
