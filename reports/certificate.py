@@ -6,7 +6,8 @@ import io
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -30,7 +31,7 @@ from workbench.certificates.printed import (
 )
 from workbench.certificates.service import Certificate, CertificateSettings
 from workbench.domain.values import file_name_part
-from workbench.progress import CancelToken, ProgressCallback, report
+from workbench.progress import Cancelled, CancelToken, ProgressCallback, report
 
 PAGE = landscape(A4)
 NAVY = Color(0.09, 0.18, 0.36)
@@ -144,73 +145,84 @@ def write_certificates(certs: Sequence[Certificate], settings: CertificateSettin
 
     A batch of more than CHUNK certificates is drawn CHUNK at a time by `workers` processes (default: one a
     core): each writes its certificates' PDFs and one part of the combined file, which are then joined.
+    Cancelling, or a failure in one process, stops every process at its next certificate.
     """
     if cancel:
         cancel.check()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    chunks = [list(certs[n:n + CHUNK]) for n in range(0, len(certs), CHUNK)] or [[]]
-    parts = [out / f".piagam-semua-{n}.pdf" for n in range(len(chunks))]
+    chunks = [list(certs[n:n + CHUNK]) for n in range(0, len(certs), CHUNK)]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
-    try:
-        if workers == 1:
-            done = 0
-            for chunk, part in zip(chunks, parts, strict=True):
-                _write_chunk(chunk, settings, out, part, progress=progress, cancel=cancel, done=done,
-                             total=len(certs))
-                done += len(chunk)
-        else:
-            _write_in_processes(chunks, parts, settings, out, workers, progress, cancel)
-        _join(parts, out / "piagam-semua.pdf")
-    finally:
-        for part in parts:
-            part.unlink(missing_ok=True)
+    if workers <= 1:
+        _write_chunk(certs, settings, out, out / "piagam-semua.pdf", progress=progress, cancel=cancel,
+                     total=len(certs))
+    else:
+        _write_in_processes(chunks, settings, out, workers, progress, cancel)
     return [*(out / safe_name(cert.number) for cert in certs), out / "piagam-semua.pdf"]
 
 
-CHUNK = 50  # certificates a process draws at a time; progress and cancel are heard between chunks
+CHUNK = 50  # certificates a process is given at a time
+_stop: Event | None = None  # in a worker process: set when the batch is cancelled or another process failed
 
 
-def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, out: Path, part: Path, *,
-                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None, done: int = 0,
-                 total: int = 0) -> None:
-    """Each certificate's own PDF, and all of them as the pages of `part`."""
+def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, out: Path, combined_path: Path, *,
+                 progress: ProgressCallback | None = None, cancel: CancelToken | None = None, total: int = 0
+                 ) -> None:
+    """Each certificate's own PDF, and all of them as the pages of `combined_path`."""
     fonts.register()
-    combined = Canvas(str(part), pagesize=PAGE, pageCompression=1)
+    combined = Canvas(str(combined_path), pagesize=PAGE, pageCompression=1)
     combined.setTitle(settings.title)
     for n, cert in enumerate(certs):
         if cancel:
             cancel.check()
+        if _stop is not None and _stop.is_set():
+            raise Cancelled()
         (out / safe_name(cert.number)).write_bytes(certificate_pdf(cert, settings))
         draw_certificate(combined, cert, settings)
         combined.showPage()
-        report(progress, done + n + 1, total, cert.number)
+        report(progress, n + 1, total, cert.number)
     combined.save()
 
 
-def _write_in_processes(chunks: list[list[Certificate]], parts: list[Path], settings: CertificateSettings,
-                        out: Path, workers: int, progress: ProgressCallback | None,
-                        cancel: CancelToken | None) -> None:
+def _listen(stop: Event) -> None:
+    global _stop
+    _stop = stop
+
+
+def _write_in_processes(chunks: list[list[Certificate]], settings: CertificateSettings, out: Path, workers: int,
+                        progress: ProgressCallback | None, cancel: CancelToken | None) -> None:
     total, done = sum(map(len, chunks)), 0
+    parts = [out / f".piagam-semua-{n}.pdf" for n in range(len(chunks))]
     # spawn, not fork: the app has threads (a forked child may inherit a lock held by one of them)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending = {pool.submit(_write_chunk, chunk, settings, out, part): chunk for chunk, part in zip(
-            chunks, parts, strict=True)}
-        for future in as_completed(pending):
-            future.result()
-            done += len(pending[future])
-            report(progress, done, total, pending[future][-1].number)
-            if cancel and cancel.cancelled:
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_listen, initargs=(stop,)) as pool:
+            pending = {pool.submit(_write_chunk, chunk, settings, out, part): chunk
+                       for chunk, part in zip(chunks, parts, strict=True)}
+            try:
+                while pending:
+                    finished, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        future.result()
+                        done += len(chunk := pending.pop(future))
+                        report(progress, done, total, chunk[-1].number)
+                    if cancel:
+                        cancel.check()
+            except BaseException:
+                stop.set()
                 pool.shutdown(cancel_futures=True)
-                cancel.check()
+                raise
+            # pdfium is not safe to use from two threads, and the app's window uses it: join in a worker
+            pool.submit(_join, parts, out / "piagam-semua.pdf").result()
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
 def _join(parts: list[Path], target: Path) -> None:
     """The parts as one PDF, in order: the first with the pages of the others added (pdfium copies pages,
     fonts and all, without drawing again; the first part's title stays)."""
-    if len(parts) == 1:
-        parts[0].replace(target)
-        return
     joined = pdfium.PdfDocument(str(parts[0]))
     try:
         for part in parts[1:]:

@@ -8,8 +8,10 @@ built and compressed once per process.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import reportlab
@@ -23,19 +25,35 @@ PRIMER = "".join(map(chr, range(32, 127))) + "·–—“”‘’"
 _registered = False
 
 
+class _Remembered:
+    """The last few results of a costly function of bytes-like keys, safe to share between threads."""
+
+    def __init__(self, keep: int) -> None:
+        self._keep, self._lock, self._done = keep, threading.Lock(), OrderedDict[object, bytes]()
+
+    def get(self, key: object, make: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+        made = make()
+        with self._lock:
+            self._done[key] = made
+            if len(self._done) > self._keep:
+                self._done.popitem(last=False)
+        return made
+
+
 class _SubsetOnce(TTFont):
     """A TrueType font whose subsets start alike in every document and are built once."""
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
-        built: dict[tuple[int, ...], bytes] = {}
+        built = _Remembered(keep=8)
         make = self.face.makeSubset
 
         def subset_once(subset: list[int]) -> bytes:
-            key = tuple(subset)
-            if key not in built:
-                built[key] = make(subset)
-            return built[key]
+            return built.get(tuple(subset), lambda: make(subset))
 
         setattr(self.face, "makeSubset", subset_once)  # noqa: B010  (an instance's own attribute, not a class's)
 
@@ -49,22 +67,16 @@ class _FlateOnce(pdfdoc.PDFStreamFilterZCompress):
     """reportlab's Flate filter, remembering the compressed form of the last few large streams (the font
     subsets, identical from one certificate to the next); small streams are compressed as before."""
 
-    LARGE, KEEP = 4096, 16
+    LARGE = 4096
 
     def __init__(self) -> None:
-        self._done: OrderedDict[bytes, bytes] = OrderedDict()
+        self._done = _Remembered(keep=16)
 
     def encode(self, text: str | bytes) -> bytes:
         data = text.encode("utf8") if isinstance(text, str) else text
         if len(data) < self.LARGE:
             return zlib.compress(data)
-        if data in self._done:
-            self._done.move_to_end(data)
-            return self._done[data]
-        self._done[data] = packed = zlib.compress(data)
-        if len(self._done) > self.KEEP:
-            self._done.popitem(last=False)
-        return packed
+        return self._done.get(data, lambda: zlib.compress(data))
 
 
 def register() -> None:

@@ -235,10 +235,15 @@ def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
     for n in (0, CHUNK, len(certs) - 1):  # one from each chunk, read back as a reader sees it
         assert verify_token(certs[n].token, public, page=read_page(paths[n])).valid
     cancel = CancelToken()
-    cancel.cancel()
-    with pytest.raises(Cancelled):
-        write_certificates(certs, CertificateSettings(), tmp_path / "batal", workers=2, cancel=cancel)
-    assert not (tmp_path / "batal" / "piagam-semua.pdf").exists()
+    with pytest.raises(Cancelled):  # cancelled when the first chunk is done: the other process stops too
+        write_certificates(certs, CertificateSettings(), tmp_path / "batal", workers=2, cancel=cancel,
+                           progress=lambda update: cancel.cancel())
+    left = sorted(p.name for p in (tmp_path / "batal").iterdir())
+    assert "piagam-semua.pdf" not in left and len(left) < len(certs) and not any(n.startswith(".") for n in left)
+    broken = [certs[0], dataclasses.replace(certs[1], token="X" * 5000), *certs[2:]]  # too long for any QR code
+    with pytest.raises(Exception, match="(?i)data"):  # the failure of one process is raised; the others stop
+        write_certificates(broken, CertificateSettings(), tmp_path / "gagal", workers=2)
+    assert len(list((tmp_path / "gagal").iterdir())) < len(certs)
 
 
 def test_what_a_token_cannot_carry_is_refused_with_a_clear_error_and_nothing_issued(office):

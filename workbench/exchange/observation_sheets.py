@@ -176,19 +176,22 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
                    "claim": lambda v: values.score(v, lo, hi)}
     # a sheet repeats the same few units, codes and values thousands of times: each column is checked over
     # its distinct cells once, then read through what those checks found
-    width = max(table.columns.values(), default=0) + 1 + max(wide, default=0)
+    width = max([*table.columns.values(), *wide], default=0) + 1
     records = table.records()
     if any(len(cells) < width for _, cells in records):  # calamine's rows are as wide as the sheet; others pad
         records = [(number, cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))])
                    for number, cells in records]
-    faults: dict[int, list[Problem]] = {}  # record index -> its problems, in the order a reader meets them
+    # record index -> its problems, each with its place in the order a reader meets them: the record's codes
+    # first, then entry by entry (a wide row has one an indicator column) its values, then a repeated key
+    faults: dict[int, list[tuple[tuple[int, int], Problem]]] = {}
 
-    def fault(n: int, field_name: str, value: object, reason: str, column: int | None = None) -> None:
+    def fault(n: int, field_name: str, value: object, reason: str, column: int | None = None,
+              order: tuple[int, int] = (-1, 0)) -> None:
         location = table.where(records[n][0], field_name)
         if column is not None:  # a wide layout's indicator column
             location = Location(location.file, location.sheet, records[n][0],
                                 f"{column_letter(column)} ({table.headers[column]})")
-        faults.setdefault(n, []).append(Problem(location, values.text(value), reason))
+        faults.setdefault(n, []).append((order, Problem(location, values.text(value), reason)))
 
     rows = [cells for _, cells in records]
 
@@ -235,7 +238,7 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
     refused: set[int] = set()  # entries with a value a normaliser refused
     for name, answers in zip(names, cleaned, strict=True):
         for e in [e for e, clean in enumerate(answers) if isinstance(clean, ValueError)]:
-            fault(at[e], sources[name], raw[name][e], str(answers[e]), column_of[e])
+            fault(at[e], sources[name], raw[name][e], str(answers[e]), column_of[e], (e, 0))
             refused.add(e)
     folded = {name: name.casefold() for name in set(who)}
     keys = list(zip(map(unit_of.__getitem__, at), indicator_of, (folded[who[n]] for n in at), strict=True))
@@ -246,7 +249,8 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
             if key in seen:
                 code = values.text(table.get(cells, "kode_unit"))
                 fault(at[e], "kode_indikator" if not wide else "kode_unit", code,
-                      tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column_of[e])
+                      tr("kode '{code}' sudah ada di baris {first}", code=code, first=seen[key]), column_of[e],
+                      (e, 1))
                 refused.add(e)
             else:
                 seen[key] = number
@@ -256,7 +260,7 @@ def read_observation_file(book: Book, meta: dict[str, str], lookup: Lookup, inst
                   and (given := {name: v for name, v in zip(names, row_values, strict=True)
                                  if v is not None and v != ""})]
     for n in sorted(faults):
-        check.problems += faults[n]
+        check.problems += [problem for _, problem in sorted(faults[n], key=lambda found: found[0])]
         check.invalid_rows.add(records[n][0])
     return check
 
