@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QStandardPaths, Qt
+from PySide6.QtCore import QLockFile, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -308,9 +309,16 @@ class MainWindow(QMainWindow):
             self._warn(tr("Hanya baca"), tr("Basis data ini sedang dibuka untuk ditulis di jendela lain; "
                                             "di sini hanya dapat dibaca."))
             return
-        # the first job of the writer: the copy is taken before any write of this session, and the results
-        # are computed meanwhile on the reader thread
-        self.db.write(lambda wb, progress, cancel: wb.maintenance.rolling_backup(min_interval=600), parent=self)
+        # the first job of the writer, so the copy is taken before any write of this session; it waits for the
+        # event loop to start (the window is up by then) rather than slow the opening down
+        started = threading.Event()
+        QTimer.singleShot(0, started.set)
+
+        def backup(wb: Workbook, progress: object, cancel: object) -> Path:
+            started.wait(timeout=2)
+            return wb.maintenance.rolling_backup(min_interval=600)
+
+        self.db.write(backup, parent=self)
 
     def restore_backup(self) -> None:
         """Choose one of the rolling backups and put it in place of the database (undoable: see backups)."""
