@@ -10,6 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from reports import fonts
+from workbench.i18n import decimal
 
 HEADER_BG = colors.HexColor("#1F4E79")
 
@@ -39,6 +40,7 @@ def table(rows: list[list[object]], widths: Sequence[float], styles: dict[str, P
 
 
 def number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+    """A number as the Indonesian documents print it (4,67)."""
+    return decimal(value, language="id")
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from workbench.i18n import tr
+from workbench.i18n import decimal, tr
 
 
 class AspectChart(QWidget):
@@ -56,4 +56,4 @@ class AspectChart(QWidget):
             painter.fillRect(QRectF(label_width, top + row * 0.2, plot * share, row * 0.6),
                              QColor.fromHsv(hue, 170, 200))
             painter.drawText(QRectF(label_width + plot * share + 4, top, 44, row),
-                             Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}")
+                             Qt.AlignmentFlag.AlignVCenter, decimal(value))

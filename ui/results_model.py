@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from workbench import Workbook
-from workbench.i18n import pick, tr
+from workbench.i18n import decimal, pick, tr
 from workbench.results import UnitScore
 
 PAGE = 200
@@ -99,10 +99,10 @@ class ResultsTableModel(QAbstractTableModel):
     def _display(self, r: UnitScore, column: str) -> object:
         if column in self.aspects:
             share = r.aspects.get(column)
-            return "" if share is None else f"{share:.2f}"
+            return "" if share is None else decimal(share)
         shown: dict[str, object] = {
             "rank": r.rank, "unit": r.unit, "name": r.name, "institution": r.institution,
-            "ipp": None if r.ipp is None else f"{r.ipp:.2f}", "category": r.category,
+            "ipp": None if r.ipp is None else decimal(r.ipp), "category": r.category,
             "label": pick(r.label, r.label_en or "") if r.label else None, "evaluators": r.evaluators,
             "conflicts": r.conflicts or "", "scored": f"{r.scored}/{r.total}"}
         return "–" if shown[column] is None else shown[column]

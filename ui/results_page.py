@@ -34,7 +34,7 @@ from ui.results_model import ResultsTableModel
 from workbench import Workbook
 from workbench.domain.instrument import Instrument
 from workbench.events import Changes
-from workbench.i18n import pick, tr
+from workbench.i18n import decimal, pick, tr
 from workbench.observations import Finalized
 from workbench.results import Computed, UnitScore
 
@@ -261,7 +261,7 @@ class ResultsPage(QWidget):
             self.chart.set_bars([])
             return
         code = result.unit
-        ipp = "–" if result.ipp is None else f"{result.ipp:.2f}"
+        ipp = decimal(result.ipp)
         category = f"{result.category} · {pick(result.label or '', result.label_en or '')}" if result.category else "–"
         rank = tr("peringkat {rank}", rank=result.rank or "–")
         self.title.setText(f"<b>{result.unit} · {result.name}</b><br>{result.institution}<br>"

@@ -36,7 +36,7 @@ from workbench import Workbook
 from workbench.domain.instrument import Questionnaire
 from workbench.events import Changes
 from workbench.exchange.survey_sheet import SurveyImport
-from workbench.i18n import pick, tr
+from workbench.i18n import decimal, pick, tr
 from workbench.surveys import PROFILE_LABELS, Respondent, profile_value
 
 FORM_NAMES = {"skm": "SKM (PermenPAN-RB 14/2017)", "f03a": "F-03 A (luring)", "f03b": "F-03 B (daring)"}
@@ -313,10 +313,10 @@ class SurveyPage(QWidget):
                 return
             lowest = result.lowest
             self.summary.setText(tr("IKM {nik} · mutu {mutu} ({kinerja}) · {count} responden\nIKM skala 1-4: "
-                                    "{ikm}\nUnsur terendah: {lowest} ({value})", nik=f"{result.nik:.2f}",
+                                    "{ikm}\nUnsur terendah: {lowest} ({value})", nik=decimal(result.nik),
                                     mutu=result.band.code, kinerja=result.band.label, count=result.respondents,
-                                    ikm=f"{result.ikm:.3f}", lowest=", ".join(names[k] for k in lowest),
-                                    value=f"{result.nrr[lowest[0]]:.2f}") + short)
+                                    ikm=decimal(result.ikm, 3), lowest=", ".join(names[k] for k in lowest),
+                                    value=decimal(result.nrr[lowest[0]])) + short)
             self.chart.maximum = 4
             self.chart.set_bars([(names[k], v) for k, v in result.nrr.items()])
             return
@@ -326,7 +326,7 @@ class SurveyPage(QWidget):
             self.chart.set_bars([])
             return
         self.summary.setText(tr("Rata-rata {form}: {mean} (skala 0-5) · {count} responden", form=FORM_NAMES[self.form],
-                                mean=f"{found.mean:.2f}" if found.mean is not None else "–",
+                                mean=decimal(found.mean),
                                 count=found.respondents) + short)
         aspect_names = {code: pick(name, name_en) for code, name, name_en in getattr(inst, "aspects", ())}
         self.chart.maximum = 5

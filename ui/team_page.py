@@ -21,7 +21,7 @@ from workbench import Workbook
 from workbench.certificates.service import REASONS, UnitStatus
 from workbench.domain.values import STATUS_LABELS
 from workbench.events import Changes
-from workbench.i18n import tr
+from workbench.i18n import decimal, tr
 
 READY, NOT_READY = QColor("#1b7e3c"), QColor("#b23c17")
 
@@ -96,7 +96,7 @@ class TeamPage(QWidget):
         for row, s in enumerate(shown):
             team = " · ".join(f"{e.unit} {e.scored}/{e.total} {tr(STATUS_LABELS[e.status])}" for e in s.evaluators)
             verdict = s.certificate or (tr("siap") if s.ready else "; ".join(tr(REASONS[r]) for r in s.reasons))
-            cells = (s.unit, s.name, team or "–", str(s.conflicts or ""), "–" if s.ipp is None else f"{s.ipp:.2f}",
+            cells = (s.unit, s.name, team or "–", str(s.conflicts or ""), decimal(s.ipp),
                      s.category or "–", verdict)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

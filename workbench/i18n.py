@@ -44,6 +44,14 @@ def language() -> str:
     return _language
 
 
+def decimal(value: float | None, places: int = 2, *, language: str | None = None) -> str:
+    """A number as a reader of the language writes it, "–" for none: 4,67 in Indonesian, 4.67 in English."""
+    if value is None:
+        return "–"
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if (language or _language) == "id" else text
+
+
 def tr(message: str, /, **params: object) -> str:
     """`message` (Indonesian) in the current language, with its {placeholders} filled in.
 

@@ -29,7 +29,7 @@ def test_a_score_changed_on_entri_shows_on_hasil_and_konflik_without_any_button(
     wait_ops(qtbot)  # the screens' first reads
     window.tabs.setCurrentIndex(1)
     results = window.results
-    qtbot.waitUntil(lambda: results.model.rowCount() == 3 and results.model.index(0, 4).data() == "4.00",
+    qtbot.waitUntil(lambda: results.model.rowCount() == 3 and results.model.index(0, 4).data() == "4,00",
                     timeout=5000)
     window.tabs.setCurrentIndex(2)
     qtbot.waitUntil(lambda: window.conflicts.table.rowCount() == 0)
@@ -47,7 +47,7 @@ def test_a_score_changed_on_entri_shows_on_hasil_and_konflik_without_any_button(
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=5000)
     assert [page.table.item(0, c).text() for c in range(3)] == ["U1", "1.a.Ak", "Ani: 4 · Budi: 1"]
     window.tabs.setCurrentIndex(1)  # mean of 4 and 1 on 1.a.Ak: 4 - 0.0408 x 1.5 = 3.94
-    qtbot.waitUntil(lambda: results.model.index(indicator_row(window, "U1"), 4).data() == "3.94", timeout=5000)
+    qtbot.waitUntil(lambda: results.model.index(indicator_row(window, "U1"), 4).data() == "3,94", timeout=5000)
     assert results.model.index(indicator_row(window, "U1"), results.model.columns.index("conflicts")).data() == 1
     wait_ops(qtbot)
     window.close()

@@ -22,8 +22,8 @@ def test_three_questionnaires_typed_with_the_keyboard_give_the_ikm(qtbot, window
     assert [r.number for r in page.respondents] == [1, 2, 3]
     assert grid.currentRow() == 3 and grid.item(3, 0).text() == "4"  # the next form, numbered on
     # persyaratan (4, 3, 4), prosedur (4, 3, 3), waktu (4, 3, 2): NRR 3.67, 3.33, 3.00 ... IKM 3.333 x 25
-    assert "IKM 83.33 · mutu B (Baik) · 3 responden" in page.summary.text()
-    assert "Unsur terendah: Waktu Penyelesaian, Kompetensi Pelaksana, Sarana dan Prasarana (3.00)" \
+    assert "IKM 83,33 · mutu B (Baik) · 3 responden" in page.summary.text()
+    assert "Unsur terendah: Waktu Penyelesaian, Kompetensi Pelaksana, Sarana dan Prasarana (3,00)" \
         in page.summary.text()  # every unsur that ties for lowest is named
     grid.setCurrentCell(2, grid.first_answer)
     qtbot.keyClick(grid, "1")  # a correction in a stored questionnaire
@@ -85,7 +85,7 @@ def test_a_survey_file_is_imported_and_the_skm_report_written_from_the_screen(qt
     page.import_file(excel_csv(tmp_path / "loket.csv", published_example()))
     wait_ops(qtbot)
     assert "loket.csv: 29 responden skm" in page.last_message and len(page.respondents) == 29
-    assert "IKM 91.48 · mutu A" in page.summary.text()
+    assert "IKM 91,48 · mutu A" in page.summary.text()
     page.write_report(tmp_path / "skm-U2.pdf")
     wait_ops(qtbot)
     assert (tmp_path / "skm-U2.pdf").stat().st_size > 10_000 and "Laporan SKM disimpan" in page.last_message
