@@ -20,8 +20,11 @@ from reports import fonts
 from reports.qr import draw_qr
 from workbench.certificates.printed import (
     INSTITUTION_SIZE,
+    TOKEN_LINE,
     TOKEN_MARK,
     TOKEN_SIZE,
+    TOKEN_STEP,
+    TOKEN_TOP,
     UNIT_NAME_SIZES,
     category_text,
     date_text,
@@ -115,8 +118,9 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     canvas.drawString(180, 100, "Pindai kode QR untuk memeriksa keaslian piagam ini.")
     canvas.drawString(180, 90, "Scan the QR code to check that this certificate is genuine.")
     canvas.setFont(fonts.REGULAR, TOKEN_SIZE)
-    for n, start in enumerate(range(0, len(cert.token), 120)):
-        canvas.drawString(180, 78 - n * 5.5, (TOKEN_MARK if n == 0 else "") + cert.token[start:start + 120])
+    for n, start in enumerate(range(0, len(cert.token), TOKEN_LINE)):
+        canvas.drawString(180, TOKEN_TOP - n * TOKEN_STEP,
+                          (TOKEN_MARK if n == 0 else "") + cert.token[start:start + TOKEN_LINE])
 
 
 def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code: QrDrawer = draw_qr) -> bytes:

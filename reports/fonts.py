@@ -32,16 +32,15 @@ class _Remembered:
         self._keep, self._lock, self._done = keep, threading.Lock(), OrderedDict[object, bytes]()
 
     def get(self, key: object, make: Callable[[], bytes]) -> bytes:
+        # `make` runs under the lock too: reportlab's subsetting moves a read position kept in the shared font
         with self._lock:
             if key in self._done:
                 self._done.move_to_end(key)
                 return self._done[key]
-        made = make()
-        with self._lock:
-            self._done[key] = made
+            made = self._done[key] = make()
             if len(self._done) > self._keep:
                 self._done.popitem(last=False)
-        return made
+            return made
 
 
 class _SubsetOnce(TTFont):

@@ -9,6 +9,7 @@ for a lock.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,9 @@ class Database(QObject):
         self._asking: QObject | None = None  # who asked for the write the writer thread is running
         self._jobs = 0
         self.closed = False
+        # set once the app's event loop runs, or when closing: work that should not slow the opening waits
+        self.started = threading.Event()
+        QTimer.singleShot(0, self.started.set)
         self._seen_version = self._watched().store.data_version()
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_MS)
@@ -160,6 +164,7 @@ class Database(QObject):
     def close(self) -> None:
         """Finish queued work, then close every connection."""
         self.closed = True
+        self.started.set()  # a job still waiting for the event loop goes ahead, so closing never stalls
         self._watch.stop()
         pool("writer").waitForDone()
         pool("reader").waitForDone()

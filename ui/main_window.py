@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QLockFile, QStandardPaths, Qt
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -311,8 +310,7 @@ class MainWindow(QMainWindow):
             return
         # the first job of the writer, so the copy is taken before any write of this session; it waits for the
         # event loop to start (the window is up by then) rather than slow the opening down
-        started = threading.Event()
-        QTimer.singleShot(0, started.set)
+        started = self.db.started
 
         def backup(wb: Workbook, progress: object, cancel: object) -> Path:
             started.wait(timeout=2)

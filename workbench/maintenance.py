@@ -90,9 +90,16 @@ class Maintenance:
             if version > SCHEMA_VERSION:
                 raise WorkbenchError("{file}: dibuat oleh versi yang lebih baru (skema {found} > {known})",
                                      file=Path(backup).name, found=version, known=SCHEMA_VERSION)
-            self.rolling_backup(keep=len(self.backups()) + 1)
-            source.backup(self._store.conn)
-            migrate(self._store.conn)  # a backup made by an earlier version gets this version's schema
+            # a backup made by an earlier version gets this version's schema in memory first: if that fails,
+            # the workbook is as it was
+            staged = connect(":memory:", self._store.passphrase)
+            try:
+                source.backup(staged)
+                migrate(staged)
+                self.rolling_backup(keep=len(self.backups()) + 1)
+                staged.backup(self._store.conn)
+            finally:
+                staged.close()
         except WorkbenchError:
             raise
         except Exception as exc:

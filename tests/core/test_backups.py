@@ -57,3 +57,20 @@ def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_o
     with pytest.raises(WorkbenchError, match="versi yang lebih baru"):
         wb.maintenance.restore(newer)
     assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 5
+
+
+def test_a_backup_that_cannot_be_brought_up_to_date_changes_nothing(wb, tmp_path):
+    import sqlite3
+
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
+    odd = wb.maintenance.backup(tmp_path / "aneh.sqlite", with_evidence=False)
+    conn = sqlite3.connect(odd)  # says schema 13 but already has the table 14 makes: the upgrade fails
+    conn.execute("PRAGMA user_version = 13")
+    conn.close()
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=1)
+    with pytest.raises(WorkbenchError, match="aneh.sqlite"):
+        wb.maintenance.restore(odd)
+    assert wb.store.value("PRAGMA user_version") == SCHEMA_VERSION
+    assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 1
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=2)
+    assert wb.maintenance.check() == []

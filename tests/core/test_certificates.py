@@ -15,6 +15,7 @@ from reports.pdf_page import read_page
 from tests.conftest import score_all
 from tests.core.test_cli import run
 from workbench import Workbook
+from workbench.certificates.printed import MAX_PRINTED_TOKEN, TOKEN_LINE
 from workbench.certificates.service import Certificate, CertificateSettings
 from workbench.certificates.tokens import key_id, load_private, load_public, new_key_pair, read, sign
 from workbench.certificates.verify import verify_token
@@ -261,7 +262,7 @@ def test_what_a_token_cannot_carry_is_refused_with_a_clear_error_and_nothing_iss
     longest = sign(facts | {"date": "2026-03-08", "unit_name": javanese, "institution": javanese,
                             "period": "ꦥ" * 120}, private)
     assert verify_token(longest, {pair.key_id: pair.public_pem}).valid  # the longest names the workbench takes
-    with pytest.raises(WorkbenchError, match="terlalu panjang untuk kode QR"):
+    with pytest.raises(WorkbenchError, match="terlalu panjang untuk token piagam"):
         sign(facts | {"date": "2026-03-08", "unit_name": javanese, "institution": javanese,
                       "period": "ꦥ" * 120, "number": "ꦥ" * 120 + "/001"}, private)
     settings = office.certificates.settings()
@@ -273,6 +274,17 @@ def test_what_a_token_cannot_carry_is_refused_with_a_clear_error_and_nothing_iss
     office.observations.set_status(unit="PANJANG", evaluator="Ani", status="final")
     office.registry.rename_period(office.registry.period().name, "ꦥ" * 120)
     office.certificates.save_settings(dataclasses.replace(settings, numbering="{period}/{seq:03d}"))
-    with pytest.raises(WorkbenchError, match="terlalu panjang untuk kode QR"):
+    with pytest.raises(WorkbenchError, match="terlalu panjang untuk token piagam"):
         office.certificates.issue(PASS)
     assert office.certificates.issued() == []
+
+
+def test_the_longest_token_that_prints_verifies_from_its_page(office, tmp_path):
+    name, institution = "Dinas " + "Pelayanan Terpadu " * 13, "Pemerintah Kabupaten " + "Sukamaju Raya " * 12
+    office.registry.add_unit("PANJANG", name.strip(), institution.strip())
+    score_all(office, "PANJANG", "Ani", lambda i: 5)
+    office.observations.set_status(unit="PANJANG", evaluator="Ani", status="final")
+    cert = next(c for c in office.certificates.issue(PASS) if c.unit == "PANJANG")
+    assert MAX_PRINTED_TOKEN - 2 * TOKEN_LINE < len(cert.token) <= MAX_PRINTED_TOKEN  # eight or nine lines
+    pdf = write_certificates([cert], office.certificates.settings(), tmp_path)[0]
+    assert office.certificates.verify(cert.token, page=read_page(pdf)).valid  # every line on the page, 1 cm in

@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
+from string import Formatter
 
 from workbench.certificates import tokens
-from workbench.certificates.printed import PrintedPage
+from workbench.certificates.printed import MAX_PRINTED_TOKEN, PrintedPage
 from workbench.certificates.verify import Verdict, verify_token
 from workbench.db.audit import AuditLog, Change, digest
 from workbench.db.store import Store, now
@@ -161,11 +162,9 @@ class Certificates:
         if "{label} ({category})" not in settings.wording:
             raise WorkbenchError("Kalimat piagam harus memuat {placeholder}: kategori dicetak dan diperiksa di sana",
                                  placeholder="{label} ({category})")
-        try:
-            settings.numbering.format(seq=1, year=2026, period="PEKPPP 2026")
-        except (KeyError, ValueError, IndexError) as exc:
+        if not _numbering_ok(settings.numbering):
             raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name="numbering",
-                                 value=settings.numbering, choices="{seq:03d}, {year}, {period}") from exc
+                                 value=settings.numbering, choices="{seq:03d}, {year}, {period}")
         stored = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True)
         old = self._store.value("SELECT settings FROM certificate_settings WHERE period_id = ?", (p.id,))
         if old == stored:
@@ -240,7 +239,7 @@ class Certificates:
                 token = tokens.sign({"number": number, "unit": unit.code, "unit_name": unit.name,
                                      "institution": unit.institution, "period": p.name, "category": result.category,
                                      "label": labels[str(result.category)], "score": result.ipp, "date": issued_on},
-                                    private)
+                                    private, limit=MAX_PRINTED_TOKEN)
                 self._store.conn.execute(
                     "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
                     "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
@@ -324,3 +323,14 @@ class Certificates:
             return Verdict(False, tr("TIDAK SAH: piagam {number} dalam register berisi lain", number=number),
                            verdict.claims)
         return verdict
+
+
+def _numbering_ok(pattern: str) -> bool:
+    """Whether a numbering pattern names only {seq}, {year} and {period} (no attributes, indexes or positions:
+    those could fail later with another period's name) and formats."""
+    try:
+        names = [name for _, name, _, _ in Formatter().parse(pattern) if name is not None]
+        pattern.format(seq=1, year=2026, period="PEKPPP 2026")
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        return False
+    return all(name in ("seq", "year", "period") for name in names)

@@ -105,8 +105,9 @@ def load_public(public_pem: bytes) -> Ed25519PublicKey:
     return key
 
 
-def sign(claims: dict[str, object], private: Ed25519PrivateKey) -> str:
-    """A compact token for the claims (keys of CLAIMS' values; all but score required), adding the key id."""
+def sign(claims: dict[str, object], private: Ed25519PrivateKey, *, limit: int = QR_LETTERS) -> str:
+    """A compact token for the claims (keys of CLAIMS' values; all but score required), adding the key id;
+    WorkbenchError when it would be longer than `limit` letters (at most what a QR code holds)."""
     score = claims.get("score")
     body = bytearray([_HAS_SCORE if score is not None else 0])
     body += bytes.fromhex(key_id(private.public_key()))
@@ -121,10 +122,10 @@ def sign(claims: dict[str, object], private: Ed25519PrivateKey) -> str:
         body += _varint(len(text)) + text
     signature = private.sign(PREFIX.encode() + bytes(body))
     token = PREFIX + base64.b32encode(bytes(body) + signature).decode().rstrip("=")
-    if len(token) > QR_LETTERS:
-        raise WorkbenchError("Piagam {number}: nama unit, instansi dan periode terlalu panjang untuk kode QR "
-                             "({length} huruf token, paling banyak {limit}); singkatkan salah satunya",
-                             number=claims["number"], length=len(token), limit=QR_LETTERS)
+    if len(token) > min(limit, QR_LETTERS):
+        raise WorkbenchError("Piagam {number}: nama unit, instansi dan periode terlalu panjang untuk token piagam "
+                             "({length} huruf, paling banyak {limit}); singkatkan salah satunya",
+                             number=claims["number"], length=len(token), limit=min(limit, QR_LETTERS))
     return token
 
 
