@@ -145,7 +145,8 @@ def safe_name(number: str) -> str:
 def write_certificates(certs: Sequence[Certificate], settings: CertificateSettings, out_dir: str | Path, *,
                        progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
                        workers: int | None = None) -> list[Path]:
-    """One PDF per certificate plus `piagam-semua.pdf` with all of them for printing; returns the paths.
+    """One PDF per certificate plus `piagam-semua.pdf` with all of them for printing; returns the paths (none,
+    and nothing written, for no certificate: a PDF without pages cannot be opened).
 
     A batch of more than CHUNK certificates is drawn CHUNK at a time by `workers` processes (default: one a
     core): each writes its certificates' PDFs and one part of the combined file, which are then joined.
@@ -153,6 +154,8 @@ def write_certificates(certs: Sequence[Certificate], settings: CertificateSettin
     """
     if cancel:
         cancel.check()
+    if not certs:
+        return []
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     chunks = [list(certs[n:n + CHUNK]) for n in range(0, len(certs), CHUNK)]

@@ -291,7 +291,7 @@ def cmd_certificates(args: argparse.Namespace) -> None:
     for cert in issued.certificates:
         revoked = tr("DICABUT") if cert.revoked else ""
         print(f"{cert.number}  {cert.unit}  {cert.category}  {revoked}".rstrip())
-    print(tr("{count} piagam -> {folder}", count=len(issued.files) - 1, folder=args.out))
+    print(tr("{count} piagam -> {folder}", count=max(len(issued.files) - 1, 0), folder=args.out))
     _print_left_out(statuses)
 
 

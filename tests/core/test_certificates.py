@@ -245,6 +245,8 @@ def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
     with pytest.raises(Exception, match="(?i)data"):  # the failure of one process is raised; the others stop
         write_certificates(broken, CertificateSettings(), tmp_path / "gagal", workers=2)
     assert len(list((tmp_path / "gagal").iterdir())) < len(certs)
+    assert write_certificates([], CertificateSettings(), tmp_path / "kosong") == []  # no page-less PDF
+    assert not (tmp_path / "kosong").exists()
 
 
 def test_what_a_token_cannot_carry_is_refused_with_a_clear_error_and_nothing_issued(office):

@@ -20,11 +20,7 @@ class Issued:
     """Every certificate of the period (revoked ones too) and the PDFs written for the valid ones."""
 
     certificates: list[Certificate]
-    files: list[Path]  # one PDF per valid certificate, then the combined one for printing
-
-    @property
-    def combined(self) -> Path:
-        return self.files[-1]
+    files: list[Path]  # one PDF per valid certificate, then the combined one for printing (none without one)
 
 
 def issue_certificates(wb: Workbook, passphrase: str, out_dir: str | Path, *, period: str | None = None,
