@@ -142,6 +142,10 @@ def safe_name(number: str) -> str:
     return f"piagam-{file_name_part(number)}.pdf"
 
 
+CHUNK = 50  # certificates a process is given at a time
+_stop: Event | None = None  # in a worker process: set when the batch is cancelled or another process failed
+
+
 def write_certificates(certs: Sequence[Certificate], settings: CertificateSettings, out_dir: str | Path, *,
                        progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
                        workers: int | None = None) -> list[Path]:
@@ -166,10 +170,6 @@ def write_certificates(certs: Sequence[Certificate], settings: CertificateSettin
     else:
         _write_in_processes(chunks, settings, out, workers, progress, cancel)
     return [*(out / safe_name(cert.number) for cert in certs), out / "piagam-semua.pdf"]
-
-
-CHUNK = 50  # certificates a process is given at a time
-_stop: Event | None = None  # in a worker process: set when the batch is cancelled or another process failed
 
 
 def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, out: Path, combined_path: Path, *,
