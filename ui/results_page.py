@@ -113,6 +113,7 @@ class ResultsPage(QWidget):
         self._computing = False
         self._again = False  # a repair was asked for while computing: compute once more afterwards
         self._dirty = False  # the table may show old rows: reload when shown
+        self._shown: str | None = None  # the unit in the detail panel
         self.db.changed.connect(self._on_db_changed)
         self.show_period()
 
@@ -162,6 +163,16 @@ class ResultsPage(QWidget):
             self._dirty = True
             if self.isVisible():
                 self._reload()
+        touched = not changes.units or self._shown in changes.units  # no units named: any unit
+        if self._shown is not None and (changes.external or touched and (changes.results or changes.observation
+                                                                         or changes.consensus)):
+            self._show_again()
+
+    def _show_again(self) -> None:
+        """The unit in the detail panel as it is now (its scores, agreed scores and result may have changed)."""
+        found = [r for r in self.db.reader.results.page(self.period, search=self._shown or "", limit=50)
+                 if r.unit == self._shown]
+        self.show_unit(found[0] if found else None)
 
     def _recompute_if_stale(self) -> None:
         if self.db.closed:  # a timer of a window that is closing
@@ -256,6 +267,7 @@ class ResultsPage(QWidget):
     def show_unit(self, result: UnitScore | None) -> None:
         """Fill the detail: the aspect chart and every indicator with scores and notes."""
         self.detail.clear()
+        self._shown = result.unit if result is not None else None
         if result is None:
             self.title.setText("")
             self.chart.set_bars([])

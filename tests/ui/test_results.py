@@ -56,6 +56,8 @@ def test_entering_a_score_shows_on_hasil_at_once_and_f5_recomputes_in_full(qtbot
     fill(db)
     window.tabs.setCurrentIndex(1)
     wait_ops(qtbot)
+    window.results.select_row(0)  # U1 in the detail panel
+    assert "IPP 4,60" in window.results.title.text()
     window.tabs.setCurrentIndex(0)
     entry = window.entry
     entry.evaluator_box.setCurrentText("Ani")
@@ -66,6 +68,7 @@ def test_entering_a_score_shows_on_hasil_at_once_and_f5_recomputes_in_full(qtbot
     assert window.wb.results.is_fresh() and window.wb.results.page()[0].ipp == 4.40  # stored with the score
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.results.model.index(0, 4).data() == "4,40", timeout=5000)
+    assert "IPP 4,40" in window.results.title.text()  # the panel follows the change too, without a click
     with qtbot.waitSignal(window.results.recomputed, timeout=5000):
         next(a for a in window.findChildren(QAction) if a.shortcut().toString() == "F5").trigger()
     assert window.results.model.index(0, 4).data() == "4,40" and window.wb.maintenance.check() == []
