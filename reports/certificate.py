@@ -14,17 +14,19 @@ import pypdfium2 as pdfium
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from reports import fonts
 from reports.qr import draw_qr
 from workbench.certificates.printed import (
     INSTITUTION_SIZE,
-    TOKEN_LINE,
+    TOKEN_LINES,
     TOKEN_MARK,
     TOKEN_SIZE,
     TOKEN_STEP,
     TOKEN_TOP,
+    TOKEN_WIDTH,
     UNIT_NAME_SIZES,
     category_text,
     date_text,
@@ -41,6 +43,7 @@ NAVY = Color(0.09, 0.18, 0.36)
 GOLD = Color(0.72, 0.57, 0.2)
 QrDrawer = Callable[[Canvas, str, float, float, float], None]
 BODY_BOTTOM = 205  # the signature block and the QR code take the page below this line
+TOKEN_LEFT = 180  # the token's lines begin right of the QR code
 
 
 def _centered(canvas: Canvas | None, text: str, y: float, font: str, size: float, width: float) -> float:
@@ -118,9 +121,28 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     canvas.drawString(180, 100, "Pindai kode QR untuk memeriksa keaslian piagam ini.")
     canvas.drawString(180, 90, "Scan the QR code to check that this certificate is genuine.")
     canvas.setFont(fonts.REGULAR, TOKEN_SIZE)
-    for n, start in enumerate(range(0, len(cert.token), TOKEN_LINE)):
-        canvas.drawString(180, TOKEN_TOP - n * TOKEN_STEP,
-                          (TOKEN_MARK if n == 0 else "") + cert.token[start:start + TOKEN_LINE])
+    for n, line in enumerate(token_lines(cert.token)):
+        canvas.drawString(TOKEN_LEFT, TOKEN_TOP - n * TOKEN_STEP, line)
+
+
+def token_lines(token: str) -> list[str]:
+    """The token as printed under the QR code: after its mark, as many letters on each line as TOKEN_WIDTH
+    holds (the widths of the embedded font, so a line never reaches the signature block)."""
+    fonts.register()
+    width = {ch: stringWidth(ch, fonts.REGULAR, TOKEN_SIZE) for ch in set(TOKEN_MARK + token)}
+    lines, line, used = [], TOKEN_MARK, sum(width[ch] for ch in TOKEN_MARK)
+    for ch in token:
+        if used + width[ch] > TOKEN_WIDTH:
+            lines.append(line)
+            line, used = "", 0.0
+        line += ch
+        used += width[ch]
+    return [*lines, line]
+
+
+def token_fits(token: str) -> bool:
+    """Whether the token's printed lines stay above the page's frame (see `token_lines`)."""
+    return len(token_lines(token)) <= TOKEN_LINES
 
 
 def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code: QrDrawer = draw_qr) -> bytes:

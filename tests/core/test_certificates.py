@@ -9,13 +9,13 @@ import segno
 import zxingcpp
 from pypdf import PdfReader
 
-from reports.certificate import CHUNK, certificate_pdf, safe_name, write_certificates
+from reports.certificate import CHUNK, certificate_pdf, safe_name, token_fits, token_lines, write_certificates
 from reports.evaluation import write_recap, write_unit_report
 from reports.pdf_page import read_page
 from tests.conftest import score_all
 from tests.core.test_cli import run
 from workbench import Workbook
-from workbench.certificates.printed import MAX_PRINTED_TOKEN, TOKEN_LINE
+from workbench.certificates.printed import TOKEN_LINES
 from workbench.certificates.service import Certificate, CertificateSettings
 from workbench.certificates.tokens import key_id, load_private, load_public, new_key_pair, read, sign
 from workbench.certificates.verify import verify_token
@@ -286,7 +286,15 @@ def test_the_longest_token_that_prints_verifies_from_its_page(office, tmp_path):
     office.registry.add_unit("PANJANG", name.strip(), institution.strip())
     score_all(office, "PANJANG", "Ani", lambda i: 5)
     office.observations.set_status(unit="PANJANG", evaluator="Ani", status="final")
-    cert = next(c for c in office.certificates.issue(PASS) if c.unit == "PANJANG")
-    assert MAX_PRINTED_TOKEN - 2 * TOKEN_LINE < len(cert.token) <= MAX_PRINTED_TOKEN  # eight or nine lines
+    cert = next(c for c in office.certificates.issue(PASS, fits=token_fits) if c.unit == "PANJANG")
+    assert TOKEN_LINES - 1 <= len(token_lines(cert.token)) <= TOKEN_LINES  # (seven or) eight lines
     pdf = write_certificates([cert], office.certificates.settings(), tmp_path)[0]
-    assert office.certificates.verify(cert.token, page=read_page(pdf)).valid  # every line on the page, 1 cm in
+    assert office.certificates.verify(cert.token, page=read_page(pdf)).valid  # every line on the page, clear
+    longer = institution.strip() + " Kecamatan Timur Laut Kepulauan Seribu Raya Utara Jauh Sekali"  # 250 letters
+    office.registry.add_unit("LEBIH", name.strip(), longer)
+    score_all(office, "LEBIH", "Ani", lambda i: 5)
+    office.observations.set_status(unit="LEBIH", evaluator="Ani", status="final")
+    issued = len(office.certificates.issued())
+    with pytest.raises(WorkbenchError, match="terlalu panjang untuk token piagam"):
+        office.certificates.issue(PASS, fits=token_fits)  # one line more than the page holds: none issued
+    assert len(office.certificates.issued()) == issued

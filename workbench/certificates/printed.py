@@ -18,11 +18,10 @@ TOKEN_MARK = "Token verifikasi: "
 UNIT_NAME_SIZES = (24.0, 20.0, 17.0)  # the unit's name, smaller when long: no other text has these sizes
 INSTITUTION_SIZE = 16.0
 TOKEN_SIZE = 4.2
-# the token is printed under the QR code's caption in lines of TOKEN_LINE letters, TOKEN_STEP apart from
-# TOKEN_TOP down; TOKEN_LINES of them stay above the page's inner frame (at 34 points), so a longer token is
-# not issued
-TOKEN_TOP, TOKEN_STEP, TOKEN_LINE, TOKEN_LINES = 78.0, 5.5, 120, 8
-MAX_PRINTED_TOKEN = TOKEN_LINE * TOKEN_LINES
+# the token is printed under the QR code's caption in lines TOKEN_STEP apart from TOKEN_TOP down, each as
+# wide as TOKEN_WIDTH allows (the signature block begins to their right); TOKEN_LINES of them stay above the
+# page's inner frame (at 34 points), so a longer token is not issued
+TOKEN_TOP, TOKEN_STEP, TOKEN_WIDTH, TOKEN_LINES = 78.0, 5.5, 350.0, 8
 SIZE_TOLERANCE = 0.05
 _CODE_IN_BRACKETS = re.compile(r"\(([A-F][+-]?)\)")  # how a category code is printed: "(A-)"
 

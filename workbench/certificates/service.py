@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from string import Formatter
 
 from workbench.certificates import tokens
-from workbench.certificates.printed import MAX_PRINTED_TOKEN, PrintedPage
+from workbench.certificates.printed import PrintedPage
 from workbench.certificates.verify import Verdict, verify_token
 from workbench.db.audit import AuditLog, Change, digest
 from workbench.db.store import Store, now
@@ -208,10 +208,11 @@ class Certificates:
         """Units ready for a certificate (see `readiness`)."""
         return [s.unit for s in self.readiness(period, min_category=min_category) if s.ready]
 
-    def issue(self, passphrase: str, period: str | None = None, *, min_category: str | None = None
-              ) -> list[Certificate]:
+    def issue(self, passphrase: str, period: str | None = None, *, min_category: str | None = None,
+              fits: Callable[[str], bool] | None = None) -> list[Certificate]:
         """Sign and record a certificate for every eligible unit; a unit issued before keeps its number.
 
+        `fits` (from the PDF layout) says whether a token can be printed; none is issued if one cannot.
         Returns every certificate of the period, revoked ones included.
         """
         p = self._registry.period(period)
@@ -239,7 +240,9 @@ class Certificates:
                 token = tokens.sign({"number": number, "unit": unit.code, "unit_name": unit.name,
                                      "institution": unit.institution, "period": p.name, "category": result.category,
                                      "label": labels[str(result.category)], "score": result.ipp, "date": issued_on},
-                                    private, limit=MAX_PRINTED_TOKEN)
+                                    private)
+                if fits is not None and not fits(token):
+                    raise tokens.too_long(number)
                 self._store.conn.execute(
                     "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
                     "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",

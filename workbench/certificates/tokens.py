@@ -41,6 +41,12 @@ _HAS_SCORE, FIRST_DATE = 1, date(2000, 1, 1)
 LAST_DATE = FIRST_DATE + timedelta(days=0xFFFF)  # the date is two bytes of days since FIRST_DATE
 
 
+def too_long(number: str) -> WorkbenchError:
+    """The error for a certificate whose names make a token too long for its QR code or its printed lines."""
+    return WorkbenchError("Piagam {number}: nama unit, instansi dan periode terlalu panjang untuk token piagam; "
+                          "singkatkan salah satunya", number=number)
+
+
 def certificate_date(text: str) -> date:
     """The date of a certificate from its ISO spelling (YYYY-MM-DD), within what a token can carry."""
     try:
@@ -105,9 +111,9 @@ def load_public(public_pem: bytes) -> Ed25519PublicKey:
     return key
 
 
-def sign(claims: dict[str, object], private: Ed25519PrivateKey, *, limit: int = QR_LETTERS) -> str:
+def sign(claims: dict[str, object], private: Ed25519PrivateKey) -> str:
     """A compact token for the claims (keys of CLAIMS' values; all but score required), adding the key id;
-    WorkbenchError when it would be longer than `limit` letters (at most what a QR code holds)."""
+    WorkbenchError when it would be longer than a QR code holds."""
     score = claims.get("score")
     body = bytearray([_HAS_SCORE if score is not None else 0])
     body += bytes.fromhex(key_id(private.public_key()))
@@ -122,10 +128,8 @@ def sign(claims: dict[str, object], private: Ed25519PrivateKey, *, limit: int = 
         body += _varint(len(text)) + text
     signature = private.sign(PREFIX.encode() + bytes(body))
     token = PREFIX + base64.b32encode(bytes(body) + signature).decode().rstrip("=")
-    if len(token) > min(limit, QR_LETTERS):
-        raise WorkbenchError("Piagam {number}: nama unit, instansi dan periode terlalu panjang untuk token piagam "
-                             "({length} huruf, paling banyak {limit}); singkatkan salah satunya",
-                             number=claims["number"], length=len(token), limit=min(limit, QR_LETTERS))
+    if len(token) > QR_LETTERS:
+        raise too_long(str(claims["number"]))
     return token
 
 

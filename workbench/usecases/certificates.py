@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.certificate import certificate_pdf, write_certificates
+from reports.certificate import certificate_pdf, token_fits, write_certificates
 from reports.pdf_page import read_page
 from workbench.certificates import tokens
 from workbench.certificates.service import Certificate
@@ -27,7 +27,7 @@ def issue_certificates(wb: Workbook, passphrase: str, out_dir: str | Path, *, pe
                        min_category: str | None = None, progress: ProgressCallback | None = None,
                        cancel: CancelToken | None = None) -> Issued:
     """Sign every eligible unit's certificate (numbers kept for those issued before) and write the PDFs."""
-    certificates = wb.certificates.issue(passphrase, period, min_category=min_category)
+    certificates = wb.certificates.issue(passphrase, period, min_category=min_category, fits=token_fits)
     files = write_certificates([c for c in certificates if not c.revoked], wb.certificates.settings(period),
                                out_dir, progress=progress, cancel=cancel)
     return Issued(certificates, files)
