@@ -42,6 +42,7 @@ class ConflictsPage(QWidget):
         self.score.setRange(0, 5)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Alasan kesepakatan (wajib, masuk log audit)"))
+        self.reason.returnPressed.connect(self.resolve_selected)  # Enter agrees, as the button does
         self.agree = QPushButton(tr("Sepakati nilai"))
         self.agree.clicked.connect(self.resolve_selected)
         self.message = QLabel()
@@ -92,6 +93,9 @@ class ConflictsPage(QWidget):
         enabled = bool(self.conflicts) and not self.db.read_only
         for control in (self.agree, self.score, self.reason):
             control.setEnabled(enabled)
+        if self.conflicts and not 0 <= self.table.currentRow() < len(self.conflicts):
+            self.table.selectRow(0)
+        self._on_table_selection_changed()  # the row under the cursor may now be another conflict
         if not self.conflicts:
             self.message.setText(tr("Tidak ada konflik terbuka: nilai para evaluator tidak berselisih sejauh "
                                     "ambang konflik."))

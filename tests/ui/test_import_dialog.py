@@ -1,3 +1,5 @@
+from PySide6.QtCore import Qt
+
 from tests.conftest import DATA, UNITS, write_xlsx
 from tests.ui.conftest import wait_ops
 from ui.import_dialog import ImportDialog
@@ -110,4 +112,25 @@ def test_an_import_that_changes_a_certified_unit_offers_to_revoke_its_certificat
     cert = window.wb.certificates.issued()[0]
     assert cert.revoked and "impor" in cert.revoked_reason
     dialog.close()
+    window.close()
+
+
+def test_after_an_agreement_the_next_conflict_is_ready_and_enter_agrees(qtbot, settings, tmp_path):
+    window = lead_window(qtbot, settings, tmp_path)
+    with Workbook(window.db.path) as other:
+        other.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx",
+                                            DATA / "evaluator-budi-long.ods"])
+        other.settings.set("conflict_threshold", 1, other.registry.period())  # more disagreements count
+    window.tabs.setCurrentIndex(2)
+    page = window.conflicts
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=5000)
+    first = (page.conflicts[0].unit, page.conflicts[0].indicator)
+    page.score.setValue(0)  # a value neither evaluator gave, left over from the conflict agreed before
+    page.reason.setText("Dibahas di rapat tim")
+    qtbot.keyClick(page.reason, Qt.Key.Key_Return)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: (page.conflicts[0].unit, page.conflicts[0].indicator) != first, timeout=5000)
+    scores = sorted(page.conflicts[0].scores.values())
+    assert page.table.currentRow() == 0 and page.score.value() == scores[len(scores) // 2]  # the next one's median
+    assert window.wb.conflicts.agreed(unit=first[0])[first[1]]["score"] == 0
     window.close()
