@@ -171,6 +171,9 @@ class EntryPage(QWidget):
             QShortcut(QKeySequence(str(level)), self, lambda level=level: self.choose_score(level),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("N"), self, self.next_unscored, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for key in ("Delete", "Backspace"):  # a score given by mistake is taken away (text fields keep these keys)
+            QShortcut(QKeySequence(key), self, lambda: self.choose_score(None),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         # from any field of the form, Esc goes back to the indicators (where 0-5 and N score again)
         QShortcut(QKeySequence("Escape"), self.form, self.indicators.setFocus,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -38,6 +38,12 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
     assert entry.indicator == "3.a.T"
     press(qtbot, rubric, Qt.Key.Key_5)
     assert entry.navigator.currentItem().text(1) == "3/30 · draf"
+    press(qtbot, rubric, Qt.Key.Key_Delete)  # a score given by mistake is taken away, and can be given back
+    wait_ops(qtbot)
+    assert entry.navigator.currentItem().text(1) == "2/30 · draf" and entry.form.rubric.currentRow() == -1
+    assert window.wb.observations.get(unit="U1", indicator="3.a.T", evaluator="Ani").score is None
+    window.undo_action.trigger()
+    assert entry.form.rubric.currentRow() == 5 and entry.navigator.currentItem().text(1) == "3/30 · draf"
 
     window.undo_action.trigger()  # Ctrl+Z: 3.a.T back to no score
     assert entry.form.rubric.currentRow() == -1
@@ -64,7 +70,7 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
         assert got["3.a.T"].recommendation == "Pasang di ruang tunggu"
         assert [e["original_name"] for e in wb.evidence.of(got["3.a.T"].uuid)] == ["papan-maklumat.jpg"]
         scored = [e for e in wb.audit.entries(got["3.a.T"].uuid) if e["field"] == "score"]
-        assert [(e["old"], e["new"]) for e in scored] == [(None, "5"), ("5", None)]
+        assert [(e["old"], e["new"]) for e in scored] == [(None, "5"), ("5", None), (None, "5"), ("5", None)]
 
     again = MainWindow(settings, db)
     qtbot.addWidget(again)
