@@ -260,6 +260,10 @@ class CertificatesDialog(QDialog):
     def issue(self) -> None:
         """Save the settings, then sign and draw the certificates on the writer thread."""
         settings, period, passphrase, folder = self.form_settings(), self.period, self.passphrase.text(), self.folder
+        if not passphrase:
+            self.issue_message.setText(tr("Isi kata sandi kunci kantor dahulu"))
+            self.passphrase.setFocus()
+            return
 
         def work(wb: Workbook, progress: ProgressCallback, cancel: CancelToken) -> Issued:
             wb.certificates.save_settings(settings, period)
@@ -316,10 +320,10 @@ class CertificatesDialog(QDialog):
     def _on_save_clicked(self) -> None:
         number = self.selected()
         if number:
-            target, _ = QFileDialog.getSaveFileName(self, tr("Simpan PDF"), self.pdf_of(number).name,
-                                                    "PDF (*.pdf)")
+            target, _ = QFileDialog.getSaveFileName(self, tr("Simpan PDF"), str(self.pdf_of(number)), "PDF (*.pdf)")
             if target:
                 Path(target).write_bytes(self.pdf_of(number).read_bytes())
+                self.issue_message.setText(tr("PDF disimpan: {path}", path=target))
 
     def print_certificate(self, number: str, printer: QPrinter) -> None:
         """Print one certificate (see `print_pdf`)."""

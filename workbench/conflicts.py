@@ -43,9 +43,10 @@ class Agreement:
 
 
 # (unit, indicator) pairs scored by several evaluators whose spread reaches the threshold, with no consensus
-# the per-indicator totals every write keeps hold how many evaluators scored and how far apart they are
+# the per-indicator totals every write keeps hold how many evaluators scored and how far apart they are; an
+# indicator that does not count in the index (weight 0, such as additional information) has no conflict
 _OPEN_SQL = """
-SELECT o.unit_id, o.indicator_id FROM indicator_totals o
+SELECT o.unit_id, o.indicator_id FROM indicator_totals o JOIN indicators i ON i.id = o.indicator_id AND i.scored
 WHERE o.period_id = :period AND o.scores > 1 AND o.spread >= :threshold
    AND NOT EXISTS (SELECT 1 FROM consensus c WHERE c.period_id = :period AND c.unit_id = o.unit_id
                    AND c.indicator_id = o.indicator_id)

@@ -81,7 +81,7 @@ WITH per_indicator AS ({per_indicator}), effective AS (
     FROM per_indicator p {consensus_join}
 )
 SELECT e.unit_id, e.evaluator_id, sum(i.scored), max(e.evaluators),
-       sum(e.evaluators > 1 AND e.spread >= :threshold AND NOT e.agreed), {aspect_columns}
+       sum(i.scored AND e.evaluators > 1 AND e.spread >= :threshold AND NOT e.agreed), {aspect_columns}
 FROM effective e JOIN indicators i ON i.id = e.indicator_id
 GROUP BY e.unit_id{by_evaluator}
 """
@@ -284,8 +284,10 @@ class Results:
         params: list[object] = [period_id]
         where = " WHERE r.period_id = ?"
         if search.strip():
-            pattern = f"%{search.strip()}%"
-            where += " AND (u.code LIKE ? OR u.name LIKE ? OR i.name LIKE ?)"
+            # the text itself, not a pattern: % and _ typed by the user match only themselves
+            literal = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{literal}%"
+            where += " AND (u.code LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\' OR i.name LIKE ? ESCAPE '\\')"
             params += [pattern, pattern, pattern]
         if category:
             where += " AND r.category = ?"

@@ -14,6 +14,11 @@ def test_conflicts_need_the_threshold_and_close_with_consensus(wb):
     wb.conflicts.resolve(unit="U1", indicator="1.a.Ak", score=2, reason="Dokumen SP diperiksa bersama")
     assert [c.indicator for c in wb.conflicts.open(unit="U1")] == ["2.a.P"]
     assert wb.results.scores()[0].conflicts == 1
+    # evaluators far apart on an indicator that does not count in the index: no conflict to settle
+    wb.observations.save(unit="U1", indicator="INF", evaluator="Ani", score=5)
+    wb.observations.save(unit="U1", indicator="INF", evaluator="Budi", score=0)
+    assert [c.indicator for c in wb.conflicts.open(unit="U1")] == ["2.a.P"] and wb.conflicts.count() == 1
+    assert wb.results.scores()[0].conflicts == 1 == wb.results.page()[0].conflicts
 
 
 def cached(wb, period=None):
@@ -51,6 +56,7 @@ def test_every_write_keeps_the_results_cache_current_and_it_pages_in_sqlite(wb):
     assert [r.unit for r in wb.results.page(order="ipp")] == ["U2", "U1", "U3"]  # unscored stay last
     assert [r.unit for r in wb.results.page(order="I", descending=True, limit=1)] == ["U1"]
     assert [r.unit for r in wb.results.page(search="kependudukan")] == ["U2"]
+    assert wb.results.page(search="_") == wb.results.page(search="%") == []  # typed text, not a pattern
     assert [r.unit for r in wb.results.page(category="B")] == ["U1"]
     assert wb.results.count(search="contoh") == 3 and wb.results.count(category="B") == 1
     assert [r.unit for r in wb.results.page(offset=1, limit=1)] == ["U2"]
