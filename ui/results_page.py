@@ -201,14 +201,15 @@ class ResultsPage(QWidget):
             if result is None:
                 self._done()
                 return
+            done = tr("Hasil {count} unit dihitung ulang dari nilai", count=len(result.results))
             self.db.write(lambda wb, progress, cancel: wb.results.cache(result), parent=self,
-                          on_success=lambda _: self._done(), on_failure=lambda exc: self._done(str(exc)))
+                          on_success=lambda _: self._done(message=done), on_failure=lambda exc: self._done(str(exc)))
 
         self.db.read(compute, parent=self, on_success=computed, on_failure=lambda exc: self._done(str(exc)))
 
-    def _done(self, error: str = "") -> None:
+    def _done(self, error: str = "", *, message: str = "") -> None:
         self._computing = False
-        self.state.setText(error)
+        self.state.setText(error or message)
         if self._again:
             self._recompute_if_stale()
         else:

@@ -72,3 +72,4 @@ def test_entering_a_score_shows_on_hasil_at_once_and_f5_recomputes_in_full(qtbot
     with qtbot.waitSignal(window.results.recomputed, timeout=5000):
         next(a for a in window.findChildren(QAction) if a.shortcut().toString() == "F5").trigger()
     assert window.results.model.index(0, 4).data() == "4,40" and window.wb.maintenance.check() == []
+    assert window.results.state.text() == "Hasil 3 unit dihitung ulang dari nilai"  # F5 says what it did
