@@ -264,7 +264,13 @@ class MainWindow(QMainWindow):
         self.settings.set("setting/language", code)
         i18n.set_language(code)
         qt_language.apply(code)
+        shown = self.results.shown
+        survey = (self.surveys.unit, self.surveys.form) if self.surveys.units_filled else (None, "skm")
         self._build(keep=(self.entry.unit, self.entry.evaluator))
+        if shown is not None:  # the other screens keep their unit in view too
+            self.results.select_unit(shown)
+        if survey[0] is not None:
+            self.surveys.select(survey[0], survey[1])
 
     def switch_database(self, path: Path) -> bool:
         """Open another workbook in this window; says why not when it cannot."""

@@ -61,6 +61,14 @@ class ResultsTableModel(QAbstractTableModel):
                                                       offset=page * PAGE, limit=PAGE)
         return self._pages[page][number % PAGE]
 
+    def fetched_row_of(self, unit: str) -> int | None:
+        """The row of a unit among the pages fetched so far (None when it is not among them)."""
+        for page, rows in self._pages.items():
+            for n, row in enumerate(rows):
+                if row.unit == unit:
+                    return page * PAGE + n
+        return None
+
     # --- QAbstractTableModel ---------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008

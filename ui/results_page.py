@@ -113,7 +113,7 @@ class ResultsPage(QWidget):
         self._computing = False
         self._again = False  # a repair was asked for while computing: compute once more afterwards
         self._dirty = False  # the table may show old rows: reload when shown
-        self._shown: str | None = None  # the unit in the detail panel
+        self.shown: str | None = None  # the unit in the detail panel
         self.db.changed.connect(self._on_db_changed)
         self.show_period()
 
@@ -163,15 +163,27 @@ class ResultsPage(QWidget):
             self._dirty = True
             if self.isVisible():
                 self._reload()
-        touched = not changes.units or self._shown in changes.units  # no units named: any unit
-        if self._shown is not None and (changes.external or touched and (changes.results or changes.observation
+        touched = not changes.units or self.shown in changes.units  # no units named: any unit
+        if self.shown is not None and (changes.external or touched and (changes.results or changes.observation
                                                                          or changes.consensus)):
+            self._show_again()
+
+    def select_unit(self, code: str) -> None:
+        """Select a unit's row when the table holds it, and show the unit in the detail panel."""
+        row = None
+        if self.model is not None and self.model.rowCount():
+            self.model.row(0)  # the first page at least (one query): where a unit just shown usually is
+            row = self.model.fetched_row_of(code)
+        if row is not None:
+            self.select_row(row)
+        else:
+            self.shown = code
             self._show_again()
 
     def _show_again(self) -> None:
         """The unit in the detail panel as it is now (its scores, agreed scores and result may have changed)."""
-        found = [r for r in self.db.reader.results.page(self.period, search=self._shown or "", limit=50)
-                 if r.unit == self._shown]
+        found = [r for r in self.db.reader.results.page(self.period, search=self.shown or "", limit=50)
+                 if r.unit == self.shown]
         self.show_unit(found[0] if found else None)
 
     def _recompute_if_stale(self) -> None:
@@ -268,7 +280,7 @@ class ResultsPage(QWidget):
     def show_unit(self, result: UnitScore | None) -> None:
         """Fill the detail: the aspect chart and every indicator with scores and notes."""
         self.detail.clear()
-        self._shown = result.unit if result is not None else None
+        self.shown = result.unit if result is not None else None
         if result is None:
             self.title.setText("")
             self.chart.set_bars([])

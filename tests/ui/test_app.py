@@ -13,7 +13,13 @@ from workbench.progress import ProgressUpdate
 
 def test_language_switch_rebuilds_menus_in_english(qtbot, window, settings):
     assert [a.text() for a in window.menuBar().actions()][:2] == ["&Berkas", "&Sunting"]
+    window.tabs.setCurrentIndex(1)
+    window.results.select_row(1)
+    shown = window.results.shown
+    window.surveys.select("U2", "f03a")
     window.set_language("en")
+    assert window.results.shown == shown and window.results.table.currentIndex().row() == 1  # kept in view
+    assert (window.surveys.unit, window.surveys.form) == ("U2", "f03a")
     assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Edit"]
     assert window.tabs.tabText(1) == "Results" and settings.get("setting/language") == "en"
     window.entry.select_unit("U1")
