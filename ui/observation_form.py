@@ -33,6 +33,7 @@ from workbench.i18n import tr
 from workbench.observations import Observation
 
 ShaRole = Qt.ItemDataRole.UserRole + 1
+LevelTextRole = Qt.ItemDataRole.UserRole + 2  # a rubric level's own text, without the ✓ mark
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -182,7 +183,7 @@ class ObservationForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
-        layout.addWidget(QLabel(tr("Pilih tingkat (tombol 0-5):")))
+        layout.addWidget(QLabel(tr("Pilih tingkat (tombol 0-5, atau panah lalu Enter); ✓ nilai tersimpan:")))
         layout.addWidget(self.rubric, 1)
         layout.addWidget(self.status)
         layout.addLayout(fields)
@@ -204,11 +205,11 @@ class ObservationForm(QWidget):
             self.hint.setText(tr("Bukti dukung:") + " " + indicator.evidence if indicator.evidence else "")
             self.rubric.clear()
             for level, text in enumerate(indicator.levels):
-                item = QListWidgetItem(f"{level}   {text}")
+                item = QListWidgetItem()
                 item.setData(Qt.ItemDataRole.UserRole, level)
+                item.setData(LevelTextRole, f"{level}   {text}")
                 self.rubric.addItem(item)
-            score = obs.score if obs else None
-            self.rubric.setCurrentRow(-1 if score is None else score)
+            self.show_score(obs.score if obs else None)
             self.claim.setCurrentIndex(0 if not obs or obs.claim is None else obs.claim + 1)
             self.method.setCurrentIndex(self.method.findData(obs.method if obs else None))
             self.date.show_date(obs.observed_on if obs else None)
@@ -224,9 +225,13 @@ class ObservationForm(QWidget):
                             + (f" · v{obs.version}" if obs else ""))
 
     def show_score(self, score: int | None) -> None:
-        self._loading = True
+        """Mark the stored level (✓) and put the cursor on it: arrows move the cursor, not the score."""
+        loading, self._loading = self._loading, True
+        for row in range(self.rubric.count()):
+            item = self.rubric.item(row)
+            item.setText(("✓ " if row == score else "    ") + str(item.data(LevelTextRole)))
         self.rubric.setCurrentRow(-1 if score is None else score)
-        self._loading = False
+        self._loading = loading
 
     def show_evidence(self, evidence: list[dict]) -> None:
         self.evidence.clear()

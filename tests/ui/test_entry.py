@@ -30,7 +30,10 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
     rubric = entry.form.rubric
     rubric.setFocus()
     press(qtbot, rubric, Qt.Key.Key_4)  # digits choose the level
-    assert entry.form.rubric.currentRow() == 4
+    assert entry.form.rubric.currentRow() == 4 and rubric.item(4).text().startswith("✓ 4")
+    press(qtbot, rubric, Qt.Key.Key_Down)  # the arrows move the cursor; the stored level keeps its mark
+    assert rubric.currentRow() == 5 and rubric.item(4).text().startswith("✓ 4")
+    assert not rubric.item(5).text().startswith("✓")
     press(qtbot, rubric, Qt.Key.Key_N)  # next unscored indicator
     assert entry.indicator == "2.a.P"
     press(qtbot, rubric, Qt.Key.Key_3)
