@@ -581,9 +581,16 @@ class _Added(QUndoCommand):
             self.uuid = stored.uuid
             return stored
 
-        page.db.write(store, parent=page, on_success=lambda r: page._say(
-            tr("Kuesioner {number} tersimpan", number=r.number or "–")),
-                      on_failure=lambda exc: page._say(str(exc), error=True))
+        blank = len(page.instrument.unsur) - len(draft["answers"])
+
+        def stored(r: Respondent) -> None:
+            if blank:  # kept as typed (a respondent may skip a question), but said, so that a slip is seen
+                page._say(tr("Kuesioner {number} tersimpan dengan {count} pertanyaan tidak dijawab",
+                             number=r.number or "–", count=blank), error=True)
+            else:
+                page._say(tr("Kuesioner {number} tersimpan", number=r.number or "–"))
+
+        page.db.write(store, parent=page, on_success=stored, on_failure=lambda exc: page._say(str(exc), error=True))
 
     def undo(self) -> None:
         page = self.page

@@ -21,6 +21,7 @@ def test_three_questionnaires_typed_with_the_keyboard_give_the_ikm(qtbot, window
         wait_ops(qtbot)
     assert [r.number for r in page.respondents] == [1, 2, 3]
     assert grid.currentRow() == 3 and grid.item(3, 0).text() == "4"  # the next form, numbered on
+    assert page.last_message == "Kuesioner 3 tersimpan"
     # persyaratan (4, 3, 4), prosedur (4, 3, 3), waktu (4, 3, 2): NRR 3.67, 3.33, 3.00 ... IKM 3.333 x 25
     assert "IKM 83,33 · mutu B (Baik) · 3 responden" in page.summary.text()
     assert "Unsur terendah: Waktu Penyelesaian, Kompetensi Pelaksana, Sarana dan Prasarana (3,00)" \
@@ -89,3 +90,17 @@ def test_a_survey_file_is_imported_and_the_skm_report_written_from_the_screen(qt
     page.write_report(tmp_path / "skm-U2.pdf")
     wait_ops(qtbot)
     assert (tmp_path / "skm-U2.pdf").stat().st_size > 10_000 and "Laporan SKM disimpan" in page.last_message
+
+
+def test_a_questionnaire_stored_with_questions_unanswered_says_so(qtbot, window):
+    window.tabs.setCurrentIndex(4)
+    page = window.surveys
+    page.select("U1", "skm")
+    grid = page.grid
+    grid.setFocus()
+    for digit in "4321":
+        qtbot.keyClick(grid, digit)
+    qtbot.keyClick(grid, Qt.Key.Key_Return)  # Enter stores the row as typed: a respondent may skip questions
+    wait_ops(qtbot)
+    assert len(page.respondents) == 1 and len(page.respondents[0].answers) == 4
+    assert page.last_message == "Kuesioner 1 tersimpan dengan 5 pertanyaan tidak dijawab"
