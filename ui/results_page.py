@@ -57,7 +57,9 @@ class ResultsPage(QWidget):
         self.category.addItem(tr("Semua kategori"), None)
         self.category.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.count = QLabel()
-        self.state = QLabel()  # "menghitung ulang…" while results are being recomputed
+        self.state = QLabel()  # "menghitung ulang…" while results are being recomputed, and what a button did
+        self.state.setWordWrap(True)
+        self.state.setMaximumWidth(320)  # a long message takes lines, not the search box's room
         self.finalize_button = QPushButton(tr("Finalkan terpilih"))
         self.finalize_button.setToolTip(tr("Tandai final semua penilaian yang lengkap dari unit yang dipilih "
                                            "(Ctrl+klik untuk memilih beberapa)"))
