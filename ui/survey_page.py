@@ -205,7 +205,8 @@ class SurveyPage(QWidget):
         keep = self.unit
         self.unit_box.blockSignals(True)
         self.unit_box.clear()
-        for unit in self.db.reader.registry.units():
+        # by code: the box lists units without their institutions, so the register's grouping would look random
+        for unit in sorted(self.db.reader.registry.units(), key=lambda u: u.code.casefold()):
             self.unit_box.addItem(f"{unit.code} · {unit.name}", unit.code)
         if keep and self.unit_box.findData(keep) >= 0:
             self.unit_box.setCurrentIndex(self.unit_box.findData(keep))
