@@ -54,15 +54,17 @@ class ScoreKey:
 class ScoreCommand(QUndoCommand):
     """One change of score, undoable; redo is run when pushed."""
 
-    def __init__(self, page: EntryPage, key: ScoreKey, old: int | None, new: int | None, reason: str | None) -> None:
+    def __init__(self, page: Callable[[], EntryPage], key: ScoreKey, old: int | None, new: int | None,
+                 reason: str | None) -> None:
         super().__init__(f"{key.unit} {key.indicator}: {_score_text(old)} → {_score_text(new)}")
+        # the page is looked up when the command runs: a language switch rebuilds it, the history stays
         self.page, self.key, self.old, self.new, self.reason = page, key, old, new, reason
 
     def redo(self) -> None:
-        self.page.apply_score(self.key, self.new, self.reason)
+        self.page().apply_score(self.key, self.new, self.reason)
 
     def undo(self) -> None:
-        self.page.apply_score(self.key, self.old, tr("Urungkan:") + " " + self.reason if self.reason else None)
+        self.page().apply_score(self.key, self.old, tr("Urungkan:") + " " + self.reason if self.reason else None)
 
 
 def _stretch_first_column(tree: QTreeWidget) -> None:
@@ -91,10 +93,14 @@ class EntryPage(QWidget):
 
     saved = Signal(str)  # a status line: what was saved, or what went wrong
 
-    def __init__(self, db: Database, *, evaluator: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, *, evaluator: str = "", undo_stack: QUndoStack | None = None,
+                 current: Callable[[], EntryPage] | None = None, parent: QWidget | None = None) -> None:
+        """`undo_stack` and `current` (the entry page in the window now) let the score history outlive this page
+        when the window rebuilds its screens."""
         super().__init__(parent)
         self.db = db
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self._current = current or (lambda: self)
         self.unit: str | None = None
         self.indicator: str | None = None
         self._observations: dict[str, Observation] = {}  # of the current unit and evaluator, by indicator
@@ -326,7 +332,7 @@ class EntryPage(QWidget):
                 self.form.show_score(self._scores.get(self.indicator))
                 return
         key = ScoreKey(self.period, self.unit, self.indicator, self.evaluator)
-        self.undo_stack.push(ScoreCommand(self, key, self._scores.get(self.indicator), score, reason))
+        self.undo_stack.push(ScoreCommand(self._current, key, self._scores.get(self.indicator), score, reason))
         if reason:  # a final score changed: its unit's certificate may no longer say what the scores give
             self.certified_box = offer_revocation(self, self.db, self.db.reader.certificates.standing(
                 [self.unit], self.period), tr("nilai {code} diubah: {reason}", code=self.indicator, reason=reason))

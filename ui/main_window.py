@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
     QUndoGroup,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.save_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
+        self.score_history = QUndoStack(self)  # kept when the screens are rebuilt (another language, user name)
         self._build()
         if not self.restoreGeometry(settings.state("persist/geometry")):
             available = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
@@ -146,7 +148,8 @@ class MainWindow(QMainWindow):
         evaluator to show again (a language switch), else the database's own default evaluator."""
         self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}")
         old = self.centralWidget()
-        self.entry = EntryPage(self.db, evaluator=keep[1] or self._evaluator())
+        self.entry = EntryPage(self.db, evaluator=keep[1] or self._evaluator(), undo_stack=self.score_history,
+                               current=lambda: self.entry)
         self.results = ResultsPage(self.db)
         self.conflicts = ConflictsPage(self.db)
         self.team = TeamPage(self.db)
@@ -294,6 +297,7 @@ class MainWindow(QMainWindow):
         self.db, self.lock = self._connect(db), lock
         self.settings.add_recent(path)
         self.settings.set("persist/last_folder", str(path.parent))
+        self.score_history.clear()  # the scores of another workbook
         self._build()
         self._after_open()
         return True

@@ -17,9 +17,17 @@ def test_language_switch_rebuilds_menus_in_english(qtbot, window, settings):
     window.results.select_row(1)
     shown = window.results.shown
     window.surveys.select("U2", "f03a")
+    window.tabs.setCurrentIndex(0)
+    window.entry.select_unit("U1")
+    window.entry.choose_score(3)
+    wait_ops(qtbot)
     window.set_language("en")
     assert window.results.shown == shown and window.results.table.currentIndex().row() == 1  # kept in view
     assert (window.surveys.unit, window.surveys.form) == ("U2", "f03a")
+    assert window.undo_action.isEnabled()  # the score history outlives the rebuilt screens
+    window.undo_action.trigger()
+    wait_ops(qtbot)
+    assert window.wb.observations.find(unit="U1")[0].score is None
     assert [a.text() for a in window.menuBar().actions()][:2] == ["&File", "&Edit"]
     assert window.tabs.tabText(1) == "Results" and settings.get("setting/language") == "en"
     window.entry.select_unit("U1")
