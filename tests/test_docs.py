@@ -29,9 +29,10 @@ def test_the_repository_stands_alone():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     texts = [ROOT / f for f in tracked if f.endswith((".py", ".md", ".toml", ".json", ".po", ".cfg", ".txt"))
              or f in ("Makefile",)]
-    cited = [str(p.relative_to(ROOT)) for p in texts if p.exists()
-             and re.search(r"DOMAIN\.md|MEASURED\.md|STYLE\.md|shared/docs", p.read_text(encoding="utf-8"))]
-    assert cited == [str(Path(__file__).relative_to(ROOT))]  # this test names them, nothing else does
+    # the team's notes outside the repository, spelled here in pieces so that this file does not cite them either
+    notes = "|".join([*(name + r"\.md" for name in ("DOM" + "AIN", "MEAS" + "URED", "ST" + "YLE")), "sha" + "red/docs"])
+    cited = [str(p.relative_to(ROOT)) for p in texts if p.exists() and re.search(notes, p.read_text(encoding="utf-8"))]
+    assert cited == []
     for document in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
         for link in re.findall(r"\]\(([^)#]+)\)", document.read_text(encoding="utf-8")):
             if not link.startswith("http"):
