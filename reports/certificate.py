@@ -43,7 +43,7 @@ NAVY = Color(0.09, 0.18, 0.36)
 GOLD = Color(0.72, 0.57, 0.2)
 QrDrawer = Callable[[Canvas, str, float, float, float], None]
 BODY_BOTTOM = 205  # the signature block and the QR code take the page below this line
-TOKEN_LEFT = 180  # the token's lines begin right of the QR code
+TOKEN_LEFT = 180  # the caption and token lines begin right of the QR code
 
 
 def _centered(canvas: Canvas | None, text: str, y: float, font: str, size: float, width: float) -> float:
@@ -118,8 +118,8 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     # verification, bottom left: QR with the signed token, and the token as text
     draw_code(canvas, cert.token, 60, 60, 110)
     canvas.setFont(fonts.REGULAR, 7.5)
-    canvas.drawString(180, 100, "Pindai kode QR untuk memeriksa keaslian piagam ini.")
-    canvas.drawString(180, 90, "Scan the QR code to check that this certificate is genuine.")
+    canvas.drawString(TOKEN_LEFT, 100, "Pindai kode QR untuk memeriksa keaslian piagam ini.")
+    canvas.drawString(TOKEN_LEFT, 90, "Scan the QR code to check that this certificate is genuine.")
     canvas.setFont(fonts.REGULAR, TOKEN_SIZE)
     for n, line in enumerate(token_lines(cert.token)):
         canvas.drawString(TOKEN_LEFT, TOKEN_TOP - n * TOKEN_STEP, line)

@@ -1,3 +1,5 @@
+import sqlite3
+
 import pytest
 
 from workbench.db.schema import SCHEMA_VERSION
@@ -34,15 +36,19 @@ def test_restoring_a_broken_file_changes_nothing(wb, tmp_path):
     assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 3
 
 
-def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_one_refused(wb, tmp_path):
-    import sqlite3
-
-    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
-    old = wb.maintenance.backup(tmp_path / "versi-lama.sqlite", with_evidence=False)
-    conn = sqlite3.connect(old)  # as the version before the per-indicator totals wrote it (schema 13)
-    conn.executescript("DROP TABLE indicator_totals; PRAGMA user_version = 13; CREATE TRIGGER "
-                       "frozen_observation_insert BEFORE INSERT ON observations BEGIN SELECT 1; END;")
+def edited_backup(wb, path, script):
+    """A backup of the workbook, then changed with sqlite3 as another version (or someone) would have it."""
+    conn = sqlite3.connect(wb.maintenance.backup(path, with_evidence=False))
+    conn.executescript(script)
     conn.close()
+    return path
+
+
+def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_one_refused(wb, tmp_path):
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
+    old = edited_backup(wb, tmp_path / "versi-lama.sqlite",  # as the version before the per-indicator totals
+                        "DROP TABLE indicator_totals; PRAGMA user_version = 13; CREATE TRIGGER "
+                        "frozen_observation_insert BEFORE INSERT ON observations BEGIN SELECT 1; END;")
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=1)
     wb.maintenance.restore(old)
     assert wb.store.value("PRAGMA user_version") == SCHEMA_VERSION
@@ -50,23 +56,16 @@ def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_o
     assert wb.results.scores() == wb.results.scores(exact=True) and wb.maintenance.check() == []
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=5)  # writes work at once
     assert {r.unit: r.scored for r in wb.results.scores()}["U1"] == 1
-    newer = wb.maintenance.backup(tmp_path / "versi-baru.sqlite", with_evidence=False)
-    conn = sqlite3.connect(newer)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
+    newer = edited_backup(wb, tmp_path / "versi-baru.sqlite", f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(WorkbenchError, match="versi yang lebih baru"):
         wb.maintenance.restore(newer)
     assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 5
 
 
 def test_a_backup_that_cannot_be_brought_up_to_date_changes_nothing(wb, tmp_path):
-    import sqlite3
-
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
-    odd = wb.maintenance.backup(tmp_path / "aneh.sqlite", with_evidence=False)
-    conn = sqlite3.connect(odd)  # says schema 13 but already has the table 14 makes: the upgrade fails
-    conn.execute("PRAGMA user_version = 13")
-    conn.close()
+    # says schema 13 but already has the table 14 makes: the upgrade fails
+    odd = edited_backup(wb, tmp_path / "aneh.sqlite", "PRAGMA user_version = 13")
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=1)
     with pytest.raises(WorkbenchError, match="aneh.sqlite"):
         wb.maintenance.restore(odd)
