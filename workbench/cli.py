@@ -62,8 +62,8 @@ def _actor(args: argparse.Namespace) -> str:
     return getattr(args, "actor", None) or os.environ.get("WORKBENCH_USER") or getpass.getuser()
 
 
-def _open(args: argparse.Namespace) -> Workbook:
-    return Workbook(args.db, passphrase=_db_passphrase(), actor=_actor(args))
+def _open(args: argparse.Namespace, *, inspect: bool = False) -> Workbook:
+    return Workbook(args.db, passphrase=_db_passphrase(), actor=_actor(args), inspect=inspect)
 
 
 def cmd_init(args: argparse.Namespace) -> None:
@@ -455,24 +455,29 @@ def cmd_sample(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    with _open(args) as wb:
+    with _open(args, inspect=True) as wb:
         out = wb.maintenance.backup(args.out)
     print(tr("{file}: cadangan dibuat", file=out))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with _open(args) as wb:
+    with _open(args, inspect=True) as wb:
         if args.accept_keys:
-            for endorsed in wb.audit.endorse_keys():
-                print(tr("kunci {key_id} disahkan oleh kunci komputer ini", key_id=endorsed))
+            for accepted in wb.audit.accept_keys():
+                print(tr("kunci {key_id} disahkan oleh komputer ini", key_id=accepted))
         problems = wb.maintenance.check()
         keys = wb.audit.key_changes() if not problems else []
+        unvouched = wb.audit.unvouched()
     for problem in problems:
         print(problem)
     for key in keys:  # not an error: a copy moved to another computer signs with that computer's key
         print(tr("catatan: kunci baru {key_id} menandatangani log sejak {at} ({actor}), tanpa pengesahan kunci "
                  "sebelumnya: basis data dipindah ke komputer lain?", key_id=key["key_id"], at=key["added_at"],
                  actor=key["added_by"]))
+    if unvouched:
+        print(tr("catatan: komputer ini belum pernah menulis ke basis data ini dan tidak mengenal kunci lognya "
+                 "({keys}); bila berkas ini memang dari sumber tepercaya, sahkan dengan `workbench check "
+                 "--accept-keys`", keys=", ".join(unvouched)))
     print(tr("{db}: baik", db=args.db) if not problems else tr("{db}: {count} masalah", db=args.db,
                                                                  count=len(problems)))
     return 1 if problems else 0

@@ -63,6 +63,21 @@ class NotAWorkbench(WorkbenchError):
     """A file that is not a workbench database, or one encrypted with a passphrase that was not given."""
 
 
+class ForeignSchema(WorkbenchError):
+    """A database holding tables, indexes, triggers or views this version does not make for its schema: one
+    changed outside the workbench (a trigger that rewrites scores, a view standing in for a table)."""
+
+    def __init__(self, file: str, objects: list[str]) -> None:
+        self.objects = objects
+        super().__init__("{file}: memuat objek yang tidak dibuat aplikasi ini untuk skemanya: {objects}; pulihkan "
+                         "dari cadangan", file=file, objects=", ".join(objects[:12]) + (" …" if len(objects) > 12
+                                                                                        else ""))
+
+
+class Busy(WorkbenchError):
+    """The database stayed locked by another program for longer than the wait allows; nothing was written."""
+
+
 class DiskFull(WorkbenchError):
     """The disk (or the database's size limit) filled up during a write; nothing of it was kept."""
 

@@ -29,6 +29,7 @@ class Changes:
     certificate: bool = False  # keys, issued and revoked certificates
     results: bool = False  # the cached results were recomputed
     survey: bool = False  # SKM and F-03 questionnaires, their answers and populations
+    team: bool = False  # assignments, evaluators' keys, kits issued, packages received
     units: frozenset[str] = frozenset()
     external: bool = False  # made by another program on the same file: anything may have changed
 
@@ -36,7 +37,7 @@ class Changes:
     def everything(cls) -> Changes:
         """What another process's write means to a listener: all may have changed."""
         return cls(observation=True, consensus=True, evidence=True, unit=True, period=True, evaluator=True,
-                   setting=True, certificate=True, results=True, survey=True, external=True)
+                   setting=True, certificate=True, results=True, survey=True, team=True, external=True)
 
     def __or__(self, other: Changes) -> Changes:
         merged = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self) if f.name != "units"}

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from workbench.db.audit import AuditLog
-from workbench.db.schema import SCHEMA_VERSION, migrate
+from workbench.db.schema import SCHEMA_VERSION, foreign_objects, migrate
 from workbench.db.store import Store, connect
-from workbench.errors import NotAWorkbench, NotFound, WorkbenchError
+from workbench.errors import ForeignSchema, NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes
 from workbench.evidence import Evidence
 from workbench.i18n import tr
@@ -90,6 +90,8 @@ class Maintenance:
             if version > SCHEMA_VERSION:
                 raise WorkbenchError("{file}: dibuat oleh versi yang lebih baru (skema {found} > {known})",
                                      file=Path(backup).name, found=version, known=SCHEMA_VERSION)
+            if strange := foreign_objects(source):
+                raise ForeignSchema(Path(backup).name, strange)
             # a backup made by an earlier version gets this version's schema in memory first: if that fails,
             # the workbook is as it was
             staged = connect(":memory:", self._store.passphrase)
@@ -117,6 +119,9 @@ class Maintenance:
         missing or altered. [] when the workbook is sound; a damaged file is reported, never raised."""
         try:
             problems = [r[0] for r in self._store.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            if strange := foreign_objects(self._store.conn):
+                problems.append(tr("skema: {objects} tidak dibuat aplikasi versi ini (diubah di luar aplikasi)",
+                                   objects=", ".join(strange)))
             problems += [tr("kunci asing: {table} baris {row} -> {parent}", table=r[0], row=r[1], parent=r[2])
                          for r in self._store.conn.execute("PRAGMA foreign_key_check")]
             problems += self._audit.verify()

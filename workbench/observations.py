@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -82,8 +83,8 @@ class UnitProgress:
 
 @dataclass(slots=True)
 class Incoming:
-    """One checked observation from a file: ids resolved, only the fields the file gave, its row, and the
-    uuid it was made with when it comes from another workbook."""
+    """One checked observation from a file: ids resolved, only the fields the file gave, its row; and, when it
+    comes from another workbook (a package), the uuid and version it has there, with every field given."""
 
     number: int
     unit_id: int
@@ -91,6 +92,13 @@ class Incoming:
     evaluator: str
     values: dict[str, object]
     uuid: str | None = None
+    version: int | None = None
+
+
+def content_digest(values: dict[str, object]) -> str:
+    """The digest of what an observation holds (every merged field), to tell two contents under one version."""
+    return hashlib.sha256("\x1f".join("" if values.get(f) is None else str(values.get(f)) for f in MERGED)
+                          .encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,10 @@ class MergeCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    older: int = 0  # a package's observations older than the version here: left as they are
+    conflicted: int = 0  # other content under the version here: kept aside for the lead (package_conflicts)
     units: set[str] = dataclass_field(default_factory=set)  # codes of units whose observations were added, changed
+    merged: set[str] = dataclass_field(default_factory=set)  # uuids (as they came) of rows here now as they came
 
 
 _SELECT = ("SELECT o.uuid AS uuid, u.code AS unit, e.name AS evaluator, i.code AS indicator, o.score AS score, "
@@ -406,8 +417,14 @@ class Observations:
 
         A new key is added (keeping the row's uuid when it brings one); a row equal to the stored observation
         is left alone; a changed one updates it (version + 1, score and status audited with `reason`). Every
-        written row remembers the file, sheet and row it came from. `history` holds audit entries made where
-        the rows come from; those not brought before are added first, about the rows they describe here.
+        written row remembers the file, sheet and row it came from.
+
+        A row from a package carries its version there, and is merged by it, not by the order packages
+        arrive: an older version than the one merged before changes nothing (`older`); the same version with
+        other content, or another laptop's observation of the same key that differs, is kept aside for the
+        lead in package_conflicts (`conflicted`), never written over what is here. `history` holds audit
+        entries made where the rows come from; those of the rows written here and not brought before are
+        added first, under the rows' uuids here.
         """
         self._registry.require_open(period)
         conn = self._store.conn
@@ -415,8 +432,9 @@ class Observations:
         existing: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         if evaluators:
             marks = ",".join("?" * len(evaluators))
-            for row in conn.execute(f"SELECT unit_id, evaluator_id, indicator_id, id, uuid, {', '.join(MERGED)} "
-                                    f"FROM observations WHERE period_id = ? AND evaluator_id IN ({marks})",
+            for row in conn.execute(f"SELECT unit_id, evaluator_id, indicator_id, id, uuid, {', '.join(MERGED)}, "
+                                    f"origin_uuid, origin_version, origin_digest FROM observations "
+                                    f"WHERE period_id = ? AND evaluator_id IN ({marks})",
                                     (period.id, *evaluators.values())):
                 existing[row[:3]] = row[3:]
         stamp, counts = now(), MergeCounts()
@@ -425,6 +443,7 @@ class Observations:
         evaluator_uuids = dict(conn.execute("SELECT id, uuid FROM evaluators"))
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
+        set_aside: list[tuple[object, ...]] = []
         audits: list[Change] = []
         batch, born = new_uuid(), []  # the new rows: one log entry with their digest
         here: dict[str, str] = {}  # uuid where a row was made -> uuid of the same observation here
@@ -436,44 +455,72 @@ class Observations:
                 report(progress, n, len(rows), tr("menggabungkan {file}", file=source.name))
             key = (row.unit_id, evaluators[row.evaluator], row.indicator_id)
             current = existing.get(key)
+            origin = (row.uuid, row.version, content_digest(row.values)) if row.version is not None else (None,) * 3
             if current is None:
                 uuid = row.uuid or new_uuid()
                 values = {"status": "draft", **row.values}
                 inserts.append((uuid, period.id, *key, *map(values.get, MERGED), stamp, source.sha256,
-                                source.sheet, row.number, batch))
+                                source.sheet, row.number, batch, *origin, row.version or 1))
                 born.append(member_line(uuid, f"{period.uuid}/{unit_uuids[key[0]]}/{indicator_codes[key[2]]}/"
                                               f"{evaluator_uuids[key[1]]}", values.get("score"), values["status"]))
+                if row.uuid:
+                    here[row.uuid] = uuid
                 counts.added += 1
                 touched.add(row.unit_id)
                 continue
-            if row.uuid:
-                here[row.uuid] = str(current[1])
-            old = dict(zip(MERGED, current[2:], strict=True))
+            old = dict(zip(MERGED, current[2:2 + len(MERGED)], strict=True))
             changed = {c: v for c, v in row.values.items() if old[c] != v}
+            if row.version is not None:
+                lineage, version, digest = current[2 + len(MERGED):]
+                if lineage is not None and (lineage != row.uuid or row.version == version):
+                    if lineage == row.uuid and digest == origin[2] or lineage != row.uuid and not changed:
+                        counts.unchanged += 1
+                    else:  # the same version holding something else, or another laptop's copy: the lead decides
+                        set_aside.append((current[0], row.version, json.dumps(row.values, ensure_ascii=False),
+                                          source.name, stamp))
+                        counts.conflicted += 1
+                    continue
+                if lineage is not None and row.version < version:
+                    counts.older += 1
+                    continue
+                if row.uuid:
+                    here[row.uuid] = str(current[1])
             if not changed:
+                if row.version is not None:  # what was merged now follows the package's version
+                    conn.execute("UPDATE observations SET origin_uuid = ?, origin_version = ?, origin_digest = ? "
+                                 "WHERE id = ?", (*origin, current[0]))
                 counts.unchanged += 1
                 continue
             updates.append((*(changed.get(c, old[c]) for c in MERGED), stamp, source.sha256, source.sheet,
-                            row.number, current[0]))
+                            row.number, *origin, current[0]))
             audits += [Change("observation", str(current[1]), field, old[field], changed[field], reason)
                        for field in AUDITED if field in changed]
             counts.updated += 1
             touched.add(row.unit_id)
         conn.executemany(
             f"INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, {', '.join(MERGED)}, "
-            "updated_at, source, source_sha256, source_sheet, source_row, batch) VALUES (?, ?, ?, ?, ?, ?, ?, "
-            "coalesce(?, ''), coalesce(?, ''), ?, ?, ?, ?, 'file', ?, ?, ?, ?)", inserts)
+            "updated_at, source, source_sha256, source_sheet, source_row, batch, origin_uuid, origin_version, "
+            "origin_digest, version) VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, ''), coalesce(?, ''), ?, ?, ?, ?, "
+            "'file', ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
         conn.executemany(
             "UPDATE observations SET score = ?, claim = ?, notes = ?, recommendation = ?, method = ?, "
             "observed_on = ?, status = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
-            "source_sheet = ?, source_row = ? WHERE id = ?", updates)
+            "source_sheet = ?, source_row = ?, origin_uuid = coalesce(?, origin_uuid), "
+            "origin_version = coalesce(?, origin_version), origin_digest = coalesce(?, origin_digest) WHERE id = ?",
+            updates)
+        conn.executemany("INSERT INTO package_conflicts (observation_id, version, incoming, package, received_at) "
+                         "VALUES (?, ?, ?, ?, ?)", set_aside)
         report(progress, len(rows), len(rows), tr("mencatat jejak audit {file}", file=source.name))
-        known = self._audit.known_origins([c.origin for c in history if c.origin])
-        self._audit.append([replace(c, entity_uuid=here.get(c.entity_uuid, c.entity_uuid)) for c in history
-                            if c.origin not in known])
+        # the history of what is here now (not of what was set aside or left as older); what a row was about
+        # there is kept only for a row born here now (its key is the lead's own for a row that was here before)
+        born_here = {uuid for uuid, mine in here.items() if uuid == mine}
+        written = [c for c in history if c.entity_uuid in here and (c.field != "key" or c.entity_uuid in born_here)]
+        known = self._audit.known_origins([c.origin for c in written if c.origin])
+        self._audit.append([replace(c, entity_uuid=here[c.entity_uuid]) for c in written if c.origin not in known])
         if born:
             audits.append(Change("observation_batch", batch, "digest", None, lines_digest(born), reason))
         self._audit.append(audits)
+        counts.merged = set(here)
         if touched:
             self._store.mark_results_dirty(period.id, touched)
             codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}

@@ -41,6 +41,7 @@ class Unit:
     institution_kind: str | None = None
     region: str | None = None
     address: str | None = None
+    uuid: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def did_you_mean(code: str, known: Sequence[str]) -> str:
 RECORD_SQL = ("SELECT u.uuid, u.code || ' | ' || u.name || ' | ' || i.name FROM units u "
                "JOIN institutions i ON i.id = u.institution_id")
 _UNIT_SQL = ("SELECT u.id AS id, u.code AS code, u.name AS name, i.name AS institution, i.kind AS institution_kind, "
-             "i.region AS region, u.address AS address FROM units u JOIN institutions i ON i.id = u.institution_id")
+             "i.region AS region, u.address AS address, u.uuid AS uuid FROM units u "
+             "JOIN institutions i ON i.id = u.institution_id")
 
 
 class Registry:
@@ -146,13 +148,14 @@ class Registry:
     # --- periods ---------------------------------------------------------------------------
 
     def add_period(self, name: str, *, instrument_id: str = instruments.DEFAULT_INSTRUMENT,
-                   year: int | None = None, demo: bool = False) -> Period:
-        """Open an evaluation period scored with a stored instrument."""
+                   year: int | None = None, demo: bool = False, uuid: str | None = None) -> Period:
+        """Open an evaluation period scored with a stored instrument; `uuid` when it is the lead's period of a
+        kit (packages find it by it)."""
         name = field_text(name, "period", tr("Nama periode"), required=True)
         if self._store.one("SELECT 1 FROM periods WHERE name = ?", (name,)):
             raise WorkbenchError("Periode '{name}' sudah ada", name=name)
         self.instrument(instrument_id)
-        uuid = new_uuid()
+        uuid = uuid or new_uuid()
         with self._store.transaction():
             self._store.conn.execute("INSERT INTO periods (uuid, name, year, instrument_id, demo, created_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?)", (uuid, name, year, instrument_id, int(demo), now()))
@@ -240,8 +243,9 @@ class Registry:
         return int(cursor.lastrowid or 0)
 
     def add_unit(self, code: str, name: str, institution: str, *, institution_kind: str | None = None,
-                 region: str | None = None, address: str | None = None) -> Unit:
-        """Register a unit, or update the one with this code (matched without regard to case)."""
+                 region: str | None = None, address: str | None = None, uuid: str | None = None) -> Unit:
+        """Register a unit, or update the one with this code (matched without regard to case); a new one gets
+        `uuid` when given (the lead's, from a kit)."""
         code = field_text(code, "code", tr("Kode unit"), required=True)
         name = field_text(name, "name", tr("Nama unit"), required=True)
         institution = field_text(institution, "institution", tr("Instansi"), required=True)
@@ -254,7 +258,8 @@ class Registry:
             self._store.conn.execute(
                 "INSERT INTO units (uuid, code, name, institution_id, address) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, institution_id = excluded.institution_id, "
-                "address = coalesce(excluded.address, address)", (new_uuid(), code, name, institution_id, address))
+                "address = coalesce(excluded.address, address)",
+                (uuid or new_uuid(), code, name, institution_id, address))
             after = self._store.one(RECORD_SQL + " WHERE u.code = ? COLLATE NOCASE", (code,))
             assert after is not None
             if before is None or before[1] != after[1]:
@@ -298,13 +303,14 @@ class Registry:
         """Unit code -> row id."""
         return dict(self._store.conn.execute("SELECT code, id FROM units"))
 
-    def evaluator_id(self, name: str) -> int:
-        """The id of an evaluator by name, registering a new one on first use (inside the caller's write)."""
+    def evaluator_id(self, name: str, *, uuid: str | None = None) -> int:
+        """The id of an evaluator by name, registering a new one on first use (inside the caller's write), with
+        `uuid` when given (the lead's, from a kit)."""
         name = field_text(name, "person", tr("Nama evaluator")) or self._store.actor
         found = self._store.value("SELECT id FROM evaluators WHERE name = ?", (name,))
         if found is not None:
             return int(found)
-        uuid = new_uuid()
+        uuid = uuid or new_uuid()
         with self._store.transaction():
             cursor = self._store.conn.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (uuid, name))
             self._audit.append([Change("evaluator", uuid, "name", None, name)])

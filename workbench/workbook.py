@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -16,6 +17,8 @@ from workbench.db.store import Store
 from workbench.domain import instrument as instruments
 from workbench.events import Events
 from workbench.evidence import Evidence
+from workbench.exchange.container import Refused
+from workbench.exchange.kits import KitApplied, Kits
 from workbench.exchange.packages import Packages
 from workbench.exchange.service import Exchange
 from workbench.ledger import Ledger
@@ -24,6 +27,7 @@ from workbench.observations import Observations
 from workbench.registry import Registry
 from workbench.results import Results
 from workbench.surveys import Surveys
+from workbench.team import Team
 
 
 class Workbook:
@@ -36,12 +40,16 @@ class Workbook:
     - ``results``: IPP, categories, ranks, and the results cache
     - ``surveys``: SKM / IKM
     - ``exchange``: spreadsheets in (observations, units, SKM) and out (templates, results)
+    - ``team``: assignments, evaluators' keys, kits issued and packages received; this laptop's kit
     - ``packages``: evaluation packages out (an evaluator's work, evidence, history) and in (the lead's merge)
+    - ``kits``: kits out (what an evaluator's laptop needs) and in (made or brought up to date from one)
     - ``certificates``: keys, eligibility, issuing, revoking, verifying
     - ``maintenance``: backups, restore, the integrity check
     - ``settings``, ``audit``: stored settings and the audit log
 
-    Open an existing one with ``Workbook(path)``; make a new one with ``Workbook.create(path)``.
+    Open an existing one with ``Workbook(path)`` (``inspect=True`` opens one whose schema was changed outside
+    the workbench, to check or copy it); make a new one with ``Workbook.create(path)``, or an evaluator's
+    from a kit with ``Workbook.from_kit(path, kit, passphrase)``.
     Every write is one transaction: a crash leaves the database as before or as after, never between.
     After each committed write, ``events`` announces what changed.
 
@@ -54,9 +62,10 @@ class Workbook:
     """
 
     def __init__(self, path: str | Path, *, actor: str | None = None, passphrase: str | None = None,
-                 read_only: bool = False, query_only: bool = False, _create: bool = False) -> None:
+                 read_only: bool = False, query_only: bool = False, inspect: bool = False,
+                 _create: bool = False) -> None:
         self.store = Store(path, create=_create, actor=actor, passphrase=passphrase, read_only=read_only,
-                           query_only=query_only)
+                           query_only=query_only, inspect=inspect)
         store = self.store
         self.audit = AuditLog(store)
         self.settings = Settings(store, self.audit)
@@ -69,7 +78,10 @@ class Workbook:
         self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
                                  self.settings, self.surveys)
         self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
-        self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings)
+        self.team = Team(store, self.registry, self.audit)
+        self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings,
+                                 self.team)
+        self.kits = Kits(store, self.registry, self.observations, self.evidence, self.audit, self.settings, self.team)
         self.ledger = Ledger(store, self.audit, self.registry, self.observations, self.results, self.surveys)
         self.maintenance = Maintenance(store, self.audit, self.evidence, self.ledger)
 
@@ -92,20 +104,63 @@ class Workbook:
             inst = load_path(instrument)
         else:
             inst = instruments.load(instrument)
-        partial = path.with_name(path.name + ".part")
-        partial.unlink(missing_ok=True)
+        partial = _partial(path)
         with cls(partial, actor=actor, passphrase=passphrase, _create=True) as wb:
-            with wb.transaction():
-                wb.ledger.complete()
-                wb.registry.add_instrument(inst)
-                for questionnaire in ("skm-2017", "f03a-2022", "f03b-2022"):
-                    wb.registry.add_instrument(instruments.load(questionnaire))
+            wb._start(inst)
             wb.registry.add_period(period or str(date.today().year), instrument_id=inst.id, year=year or _year(period))
-            wb.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for suffix in ("-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        partial.replace(path)
+            wb._finish(path)
         return cls(path, actor=actor, passphrase=passphrase)
+
+    @classmethod
+    def from_kit(cls, path: str | Path, kit: str | Path, passphrase: str, *, db_passphrase: str | None = None
+                 ) -> tuple[Workbook, KitApplied]:
+        """Make an evaluator's database at `path` from a kit (`workbench.exchange.kit`), whole or not at all:
+        built beside its final name and moved into place only when complete. Its signing key is the one the
+        lead's office made for the evaluator (so that the lead knows its packages), and the lead's key is
+        trusted on this computer from now on. Returns the open workbook and what the kit brought."""
+        path = Path(path)
+        if path.exists():
+            Store(path, create=True)  # raises: the file exists
+        partial = _partial(path)
+        with cls(partial, passphrase=db_passphrase, _create=True) as wb:
+            with wb.evidence.staging() as staging, wb.kits.opened(kit, passphrase, unpack_into=staging) as opened:
+                wb.store.actor = opened.manifest["evaluator"]
+                private = wb.kits.private_key(opened, passphrase)
+                if private is None:
+                    raise Refused("{file}: kit ini tidak membawa kunci evaluator untuk laptop baru; minta kit dengan "
+                                  "kunci baru (workbench kit export --new-key)", file=opened.name)
+                wb.audit.keyring.install(private)  # before the first write signs anything
+                wb._start()
+                wb.kits.place_evidence(opened)
+                applied = wb.kits.apply(opened, passphrase)
+            wb._finish(path)
+        return cls(path, actor=applied.evaluator, passphrase=db_passphrase), applied
+
+    def _start(self, inst: instruments.AnyInstrument | None = None) -> None:
+        """A new database's first write: the ledger's note, the instrument and the survey questionnaires."""
+        with self.transaction():
+            self.ledger.complete()
+            if inst is not None:
+                self.registry.add_instrument(inst)
+            for questionnaire in ("skm-2017", "f03a-2022", "f03b-2022"):
+                self.registry.add_instrument(instruments.load(questionnaire))
+
+    def _finish(self, path: Path) -> None:
+        """Move a database built beside `path` (and its evidence folder) into place, whole."""
+        self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        built = self.evidence.folder
+        if built.is_dir():
+            target = path.with_name(path.name + ".evidence")
+            for file in sorted(built.rglob("*")):
+                if file.is_file():
+                    (target / file.relative_to(built)).parent.mkdir(parents=True, exist_ok=True)
+                    file.replace(target / file.relative_to(built))
+            shutil.rmtree(built, ignore_errors=True)
+        self.close()
+        for suffix in ("-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        self.path.replace(path)
+        self.audit.keyring.remember(path)
 
     def reopen(self, *, query_only: bool = False) -> Self:
         """Another connection to the same database (same passphrase and actor), e.g. for a worker thread."""
@@ -157,6 +212,15 @@ class Workbook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _partial(path: Path) -> Path:
+    """Where a new database is built: beside its final name, cleared of what a killed attempt left."""
+    partial = path.with_name(path.name + ".part")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(partial.with_name(partial.name + ".evidence"), ignore_errors=True)
+    return partial
 
 
 def _year(period: str | None) -> int:

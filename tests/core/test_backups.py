@@ -44,11 +44,24 @@ def edited_backup(wb, path, script):
     return path
 
 
+# what migration 15 (kits and packages bound to evaluators) made, taken back as the version before had it
+UNDO_KITS = ("DROP TABLE evaluator_keys; DROP TABLE assignments; DROP TABLE kits_issued; DROP TABLE packages_received; "
+             "DROP TABLE packages_sent; DROP TABLE kit; DROP TABLE package_conflicts; "
+             "ALTER TABLE observations DROP COLUMN origin_uuid; ALTER TABLE observations DROP COLUMN origin_version; "
+             "ALTER TABLE observations DROP COLUMN origin_digest; CREATE TABLE package_signers (workbook TEXT NOT NULL, "
+             "key_id TEXT NOT NULL, public_pem TEXT NOT NULL, created_by TEXT, first_seen TEXT NOT NULL, "
+             "PRIMARY KEY (workbook, key_id)); PRAGMA user_version = 14;")
+
+
 def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_one_refused(wb, tmp_path):
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
     old = edited_backup(wb, tmp_path / "versi-lama.sqlite",  # as the version before the per-indicator totals
-                        "DROP TABLE indicator_totals; PRAGMA user_version = 13; CREATE TRIGGER "
-                        "frozen_observation_insert BEFORE INSERT ON observations BEGIN SELECT 1; END;")
+                        UNDO_KITS + "DROP TABLE indicator_totals; PRAGMA user_version = 13; CREATE TRIGGER "
+                        "frozen_observation_insert BEFORE INSERT ON observations\n"
+                        "        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, "
+                        "'period closed'); END; CREATE TRIGGER frozen_respondent_insert BEFORE INSERT ON respondents "
+                        "WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, "
+                        "'period closed'); END;")
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=1)
     wb.maintenance.restore(old)
     assert wb.store.value("PRAGMA user_version") == SCHEMA_VERSION
@@ -64,8 +77,8 @@ def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_o
 
 def test_a_backup_that_cannot_be_brought_up_to_date_changes_nothing(wb, tmp_path):
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
-    # says schema 13 but already has the table 14 makes: the upgrade fails
-    odd = edited_backup(wb, tmp_path / "aneh.sqlite", "PRAGMA user_version = 13")
+    # says schema 14 but already has the tables 15 makes: the upgrade fails
+    odd = edited_backup(wb, tmp_path / "aneh.sqlite", "PRAGMA user_version = 14")
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=1)
     with pytest.raises(WorkbenchError, match="aneh.sqlite"):
         wb.maintenance.restore(odd)

@@ -12,7 +12,8 @@ from tests.conftest import UNITS, dump, score_all
 from workbench import Workbook
 from workbench.domain.instrument import load
 from workbench.evidence import file_sha256
-from workbench.exchange.package import read_package
+from workbench.exchange.container import read_container
+from workbench.exchange.package import PACKAGE
 
 PERIOD = "PEKPPP 2026"
 
@@ -62,8 +63,9 @@ def evidence_listing(wb):
 
 
 def test_two_evaluators_packages_arrive_whole_at_the_lead(lead, packages, photos):
-    report = lead.packages.import_(packages, passphrase="sandi-paket-budi")
+    report = lead.packages.import_(packages, passphrase="sandi-paket-budi", trust_new_key=True)
     assert report.written and report.problems == [] and report.added == 2 * (31 + 1)
+    assert [n.split(":")[0] for n in report.notes] == ["ani.wbpkg", "budi.wbpkg"]  # each new key, to compare
     ani = {o.indicator: o for o in lead.observations.find(unit="DPMPTSP-KTA", evaluator="Ani")}
     first = ani["1.a.Ak"]
     assert (first.score, first.status, first.notes, first.recommendation, first.method, first.observed_on) == (
@@ -87,7 +89,7 @@ def test_two_evaluators_packages_arrive_whole_at_the_lead(lead, packages, photos
 
 def test_a_package_exported_again_merges_only_what_changed(lead, tmp_path, photos):
     ani = laptop(tmp_path / "ani.sqlite", "Ani", lambda i: 4, photos[:1])
-    lead.packages.import_([ani.packages.export(tmp_path / "1.wbpkg", evaluator="Ani").path])
+    lead.packages.import_([ani.packages.export(tmp_path / "1.wbpkg", evaluator="Ani").path], trust_new_key=True)
     ani.observations.save(unit="SAMSAT-PRV", indicator="2.a.P", evaluator="Ani", score=5)
     report = lead.packages.import_([ani.packages.export(tmp_path / "2.wbpkg", evaluator="Ani").path])
     assert (report.added, report.updated, report.unchanged) == (0, 1, 31)
@@ -171,7 +173,7 @@ def test_every_bad_package_is_refused_with_one_line_and_nothing_written(lead, tm
     seen = []
     for kind, path, words in refusals(tmp_path, packages, photos):
         before, files = dump(lead), evidence_listing(lead)
-        report = lead.packages.import_([path], passphrase="bukan-sandinya")
+        report = lead.packages.import_([path], passphrase="bukan-sandinya", trust_new_key=True)
         assert not report.written and len(report.problems) == 1, kind
         message = str(report.problems[0])
         assert words in message and path.name in message and "\n" not in message, (kind, message)
@@ -181,22 +183,27 @@ def test_every_bad_package_is_refused_with_one_line_and_nothing_written(lead, tm
 
 
 def test_a_later_package_signed_by_another_key_waits_for_the_lead(lead, tmp_path, photos, monkeypatch):
-    """The key that signs an evaluator's audit log signs their packages; the lead remembers it per workbook,
-    so a package from that workbook signed elsewhere (a copy of the file, a forger) is stopped."""
+    """The key that signed an evaluator's first package accepted by the lead speaks for that evaluator: a
+    package in their name signed elsewhere (a copy of the file, a forger) is stopped, naming both keys."""
     ani = laptop(tmp_path / "ani.sqlite", "Ani", lambda i: 4, photos[:1])
     first = ani.packages.export(tmp_path / "ani-1.wbpkg", evaluator="Ani").path
-    assert lead.packages.import_([first]).written
+    assert lead.packages.import_([first], trust_new_key=True).written
+    known = lead.team.key_of("Ani").key_id
     ani.close()
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "laptop-baru"))
     with Workbook(tmp_path / "ani.sqlite") as moved:
         moved.observations.save(unit="SAMSAT-PRV", indicator="3.a.T", evaluator="Ani", score=4)
         second = moved.packages.export(tmp_path / "ani-2.wbpkg", evaluator="Ani").path
+        new = moved.audit.keyring.private_key()
     before = dump(lead)
     report = lead.packages.import_([second])
-    assert not report.written and "terima kunci barunya (--trust-new-key)" in str(report.problems[0])
+    message = str(report.problems[0])
+    assert not report.written and f"padahal kunci yang terdaftar untuk Ani adalah {known}" in message
     assert dump(lead) == before
-    assert lead.packages.import_([second], trust_new_key=True).written
-    assert lead.packages.import_([first]).problems == []  # both keys are known now
+    accepted = lead.packages.import_([second], trust_new_key=True)  # a new laptop, its fingerprint compared
+    assert accepted.written and "(menggantikan " + known + ")" in accepted.notes[0]
+    assert lead.team.key_of("Ani").key_id != known and new is not None
+    assert lead.packages.import_([first]).files[0].already_imported  # merged before: nothing to refuse
 
 
 def test_thirty_packages_in_one_go_with_one_report_and_a_bad_one_skipped(lead, tmp_path, photos):
@@ -208,32 +215,32 @@ def test_thirty_packages_in_one_go_with_one_report_and_a_bad_one_skipped(lead, t
     broken = tmp_path / "e29.wbpkg"
     broken.write_bytes(broken.read_bytes()[:-100])
     before = dump(lead)
-    report = lead.packages.import_(paths)
+    report = lead.packages.import_(paths, trust_new_key=True)
     assert not report.written and dump(lead) == before  # all or nothing, like sheets
     assert [f.name for f in report.files if f.problems] == ["e29.wbpkg"]
-    report = lead.packages.import_(paths, skip_invalid=True)
+    report = lead.packages.import_(paths, skip_invalid=True, trust_new_key=True)
     assert report.written and report.added == 29 * 32 and len(lead.registry.evaluators()) == 29
 
 
 def test_a_closed_period_refuses_changes_until_reopened(lead, packages, tmp_path):
     lead.registry.close_period(PERIOD, reason="Sidang pleno selesai")
     before = dump(lead)
-    report = lead.packages.import_(packages[:1])
+    report = lead.packages.import_(packages[:1], trust_new_key=True)
     assert "sudah ditutup" in str(report.problems[0]) and dump(lead) == before
     with pytest.raises(Exception, match="sudah ditutup"):
         lead.observations.save(unit="SAMSAT-PRV", indicator="1.a.Ak", evaluator="Ketua", score=3)
     lead.registry.reopen_period(PERIOD, reason="Koreksi data dukung")
-    assert lead.packages.import_(packages[:1]).written
+    assert lead.packages.import_(packages[:1], trust_new_key=True).written
     entries = [e for e in lead.audit.entries() if e["entity"] == "period" and e["field"] == "closed"]
     assert [(e["new"], e["reason"], e["actor"]) for e in entries] == [
         ("1", "Sidang pleno selesai", "Ketua"), ("0", "Koreksi data dukung", "Ketua")]
 
 
 def test_the_package_holds_what_its_manifest_says(tmp_path, packages):
-    with read_package(packages[0]) as package:
+    with read_container(packages[0], PACKAGE) as package:
         manifest = package.manifest
-        assert (manifest["period"]["name"], manifest["instrument"], manifest["evaluators"]) == (
-            PERIOD, {"id": "pekppp-2022-a", "version": "2022.1"}, ["Ani"])
+        assert (manifest["period"]["name"], manifest["instrument"], manifest["evaluator"], manifest["sequence"]) == (
+            PERIOD, {"id": "pekppp-2022-a", "version": "2022.1"}, "Ani", 1)
         assert manifest["observations"] == 32 and len(package.evidence()) == 2 == manifest["evidence_files"]
         assert {o["status"] for o in package.data["observations"]} == {"final", "draft"}
     assert b"catatan Ani" not in packages[1].read_bytes()  # Budi's package is sealed

@@ -274,4 +274,4 @@ def test_a_database_used_on_another_computer_on_purpose_is_accepted_back(capsys,
     monkeypatch.setenv("WORKBENCH_KEYS", home)
     assert "yang tidak dikenal komputer ini" in check(capsys, copy)
     code, out, _ = run(capsys, "check", copy, "--accept-keys")
-    assert code == 0 and "disahkan oleh kunci komputer ini" in out and out.strip().endswith(": baik")
+    assert code == 0 and "disahkan oleh komputer ini" in out and out.strip().endswith(": baik")

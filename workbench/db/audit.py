@@ -5,6 +5,12 @@ Each entry carries the sha256 of the one before (a chain), and every write that 
 (`workbench.db.keyring`), which is kept outside the file. Whoever has only the database can read the log
 and check every anchor with the public keys stored in it, but cannot rewrite an entry, remove one or add
 one that is signed: `verify` names what was altered, cut or added.
+
+The keys stored in the file vouch for nothing by themselves (a forger can replace them all and sign again):
+this computer trusts its own key, the keys it trusted on purpose (a kit's lead key, keys accepted with
+`check --accept-keys`, those that signed the log before this computer first wrote to it), and the keys
+those endorsed inside the file. A log none of whose anchor keys is trusted here, on a computer that knows
+the workbook, was signed again elsewhere.
 """
 
 from __future__ import annotations
@@ -19,9 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from workbench.db.keyring import Keyring
+from workbench.db.keyring import Keyring, key_id
 from workbench.db.store import Store, now
-from workbench.errors import WorkbenchError
 from workbench.i18n import tr
 
 GENESIS_HASH = "0" * 64
@@ -55,12 +60,6 @@ def link_hash(prev: str, entry: Sequence[object]) -> str:
 def digest(text: str) -> str:
     """The sha256 of a text, as the log records long values (definitions, tokens, keys) it vouches for."""
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def key_id(public: Ed25519PublicKey) -> str:
-    """16 hex digits of the sha256 of the raw public key: short enough for a QR, long enough to tell keys apart."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def _endorsement_payload(key: str, pem: str) -> bytes:
@@ -112,6 +111,9 @@ class AuditLog:
         signed = self._store.value("SELECT max(audit_id) FROM anchors")
         if last is None or (signed is not None and signed >= last[0]):
             return
+        if not self.keyring.has_key() and self.keyring.known_as(self._store.path) in (None, self.keyring.workbook):
+            # this computer's first write: it takes the keys that signed before as the history it starts from
+            self.keyring.trust(dict(self._store.conn.execute("SELECT key_id, public_pem FROM anchor_keys")))
         private = self.keyring.private_key()
         key = key_id(private.public_key())
         if self._store.value("SELECT 1 FROM anchor_keys WHERE key_id = ?", (key,)) is None:
@@ -130,6 +132,7 @@ class AuditLog:
     def _remember_mark(self) -> None:
         if self._mark is not None:
             self.keyring.set_mark(*self._mark)
+            self.keyring.remember(self._store.path)
             self._mark = None
 
     def reset_mark(self) -> None:
@@ -171,45 +174,67 @@ class AuditLog:
             "AND field = ? GROUP BY entity_uuid)", (entity, field)))
 
     def key_changes(self) -> list[dict[str, Any]]:
-        """Keys that signed anchors after the workbook's first key without being endorsed by a trusted key:
-        the database was used on another computer, or someone signed with a key of their own."""
-        trusted = self._trusted_keys()
+        """Keys that signed anchors after the workbook's first key without being endorsed, in the file, by a key
+        endorsed before them: the database was used on another computer. A note, not a fault."""
+        chain = self._endorsed({self._first_key()} - {""})
         return [row for row in self._store.dicts("SELECT key_id, added_at, added_by, previous FROM anchor_keys "
-                                                 "ORDER BY rowid") if row["key_id"] not in trusted]
+                                                 "ORDER BY rowid") if row["key_id"] not in chain]
 
-    def _trusted_keys(self) -> set[str]:
-        """The first key, and every key endorsed by a key trusted before it."""
-        trusted: set[str] = set()
-        rows = self._store.conn.execute("SELECT key_id, public_pem, endorsement FROM anchor_keys ORDER BY rowid")
-        keys = {}
-        for n, (key, pem, endorsement) in enumerate(rows):
-            keys[key] = pem
-            if n == 0:
-                trusted.add(key)
-                continue
-            endorser, _, signature = str(endorsement or "").partition(":")
-            public = self._public(keys[endorser]) if endorser in trusted else None
-            if public is not None and _signed(public, signature, _endorsement_payload(key, pem)):
-                trusted.add(key)
+    def _first_key(self) -> str:
+        return str(self._store.value("SELECT key_id FROM anchor_keys ORDER BY rowid LIMIT 1") or "")
+
+    def _roots(self) -> dict[str, str]:
+        """Key id -> PEM of the keys this computer trusts for the workbook: its own and those trusted on purpose."""
+        roots = self.keyring.trusted()
+        if self.keyring.has_key():
+            roots[key_id(self.keyring.private_key().public_key())] = self.keyring.public_pem()
+        return roots
+
+    def _endorsed(self, trusted: set[str], known: dict[str, str] | None = None) -> set[str]:
+        """`trusted` and every key endorsed in the file by a key of the result (whose PEM is in the file or in
+        `known`)."""
+        rows = self._store.conn.execute("SELECT key_id, public_pem, endorsement FROM anchor_keys ORDER BY rowid"
+                                        ).fetchall()
+        pems = (known or {}) | {key: pem for key, pem, _ in rows}
+        trusted, grew = set(trusted), True
+        while grew:
+            grew = False
+            for key, pem, endorsement in rows:
+                endorser, _, signature = str(endorsement or "").partition(":")
+                if key in trusted or endorser not in trusted or endorser not in pems:
+                    continue
+                public = self._public(pems[endorser])
+                if public is not None and _signed(public, signature, _endorsement_payload(key, pem)):
+                    trusted.add(key)
+                    grew = True
         return trusted
 
-    def endorse_keys(self) -> list[str]:
-        """Endorse, with this computer's key, every key that signed anchors without an endorsement (after
-        the database was used on another computer on purpose); returns their ids. WorkbenchError when this
-        computer's key is not itself trusted in this workbook."""
-        private = self.keyring.private_key()
-        mine = key_id(private.public_key())
-        trusted = self._trusted_keys()
-        if mine not in trusted:
-            raise WorkbenchError("Kunci komputer ini ({key_id}) belum dipercaya di basis data ini; pengesahan harus "
-                                 "dilakukan di komputer yang dipakai sebelumnya", key_id=mine)
-        pending = [row["key_id"] for row in self.key_changes()]
-        with self._store.transaction():
-            for key in pending:
-                pem = str(self._store.value("SELECT public_pem FROM anchor_keys WHERE key_id = ?", (key,)))
-                signature = base64.b64encode(private.sign(_endorsement_payload(key, pem))).decode()
-                self._store.conn.execute("UPDATE anchor_keys SET endorsement = ? WHERE key_id = ?",
-                                         (f"{mine}:{signature}", key))
+    def trusted_here(self) -> set[str]:
+        """The ids of the keys this computer trusts for this workbook (see the module's docstring)."""
+        roots = self._roots()
+        return self._endorsed(set(roots), roots)
+
+    def strangers(self) -> list[str]:
+        """Keys that signed this log and that this computer does not trust, by first use."""
+        trusted = self.trusted_here()
+        return [r[0] for r in self._store.conn.execute("SELECT key_id FROM anchor_keys ORDER BY rowid")
+                if r[0] not in trusted and self._store.value("SELECT 1 FROM anchors WHERE key_id = ?", r)]
+
+    def accept_keys(self) -> list[str]:
+        """Trust every key that signed this log and is not trusted here yet (the database was used on another
+        computer on purpose): on this computer, and, when this computer has a key of its own for the
+        workbook, endorsed with it inside the file, for the computers that trust this one. Returns their ids."""
+        pending = self.strangers()
+        pems = dict(self._store.conn.execute("SELECT key_id, public_pem FROM anchor_keys"))
+        if pending and self.keyring.has_key():
+            private = self.keyring.private_key()
+            mine = key_id(private.public_key())
+            with self._store.transaction():
+                for key in pending:
+                    signature = base64.b64encode(private.sign(_endorsement_payload(key, pems[key]))).decode()
+                    self._store.conn.execute("UPDATE anchor_keys SET endorsement = ? WHERE key_id = ?",
+                                             (f"{mine}:{signature}", key))
+        self.keyring.trust({key: pems[key] for key in pending})
         return pending
 
     # --- verifying ---------------------------------------------------------------------------
@@ -253,13 +278,28 @@ class AuditLog:
                                "{actor}: {entity} {field} {old} → {new}", first=unsigned[0], last=unsigned[-1],
                                count=len(unsigned), actor=first[0], entity=first[1], field=first[2], old=first[3],
                                new=first[4]))
+        return problems + self._trust_problems()
+
+    def _trust_problems(self) -> list[str]:
+        """What this computer can tell of who signed the log: a file that is another workbook than the one it
+        signed at this path; anchors none of whose keys it trusts (signed again elsewhere); keys it does not
+        trust beside its own; a log cut after the last anchor it wrote."""
+        problems = []
+        known = self.keyring.known_as(self._store.path)
+        if known is not None and known != self.keyring.workbook:
+            problems.append(tr("berkas ini di komputer ini adalah buku kerja {known}, kini menyebut dirinya {now}: "
+                               "diganti dengan berkas lain", known=known, now=self.keyring.workbook))
+        signing = [r[0] for r in self._store.conn.execute("SELECT DISTINCT key_id FROM anchors")]
+        strangers = self.strangers()
         mark = self.keyring.mark()
-        mine = key_id(self.keyring.private_key().public_key()) if mark is not None else None
-        strangers = [row for row in self.key_changes() if row["key_id"] != mine]
-        if mark is not None and strangers:  # this computer signs this log: anchors by an unknown key came after
+        if signing and self._roots() and not set(signing) - set(strangers):
+            problems.append(tr("log audit ditandatangani kunci {keys}; tidak satu pun kunci komputer ini atau kunci "
+                               "yang disahkannya: jangkar ditulis ulang di tempat lain. Pulihkan dari cadangan",
+                               keys=", ".join(signing)))
+        elif mark is not None and strangers:  # this computer signs this log: anchors by an unknown key came after
             problems.append(tr("log audit juga ditandatangani kunci {keys} yang tidak dikenal komputer ini; bila "
                                "basis data ini memang dipakai di komputer lain, sahkan dengan `workbench check "
-                               "--accept-keys`", keys=", ".join(row["key_id"] for row in strangers)))
+                               "--accept-keys`", keys=", ".join(strangers)))
         if mark is not None:
             stored = self._store.value("SELECT head FROM anchors WHERE id = ?", (mark[0],))
             if stored is None:
@@ -268,6 +308,13 @@ class AuditLog:
             elif stored != mark[1]:
                 problems.append(tr("jangkar {anchor} bukan yang ditulis di komputer ini", anchor=mark[0]))
         return problems
+
+    def unvouched(self) -> list[str]:
+        """The keys that signed this log when this computer knows none of them and never wrote to it (a copy
+        from elsewhere): a note for `check`, not a fault."""
+        if self._roots():
+            return []
+        return [r[0] for r in self._store.conn.execute("SELECT DISTINCT key_id FROM anchors")]
 
     @staticmethod
     def _public(pem: str) -> Ed25519PublicKey | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 # Each entry upgrades the schema from version N to N + 1; never edit one that has shipped.
@@ -316,6 +317,52 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TRIGGER IF EXISTS frozen_observation_insert;
     DROP TRIGGER IF EXISTS frozen_respondent_insert;
     """,
+    # 15: kits out, packages back. Each evaluator of a team is bound to one signing key (registered when the
+    # lead's office issues a kit, or accepted by the lead after comparing its fingerprint); assignments say who
+    # visits which unit; the lead records each kit issued and each package received (numbered per evaluator).
+    # A laptop made from a kit keeps what the kit said: its evaluator, its key, the lead's key, its number.
+    # Observations brought by packages remember which evaluator's observation they follow (its uuid there),
+    # the version it came with and a digest of what it held: an older version changes nothing, and other
+    # content under the same version waits for the lead in package_conflicts. Keys remembered per workbook
+    # (package_signers) go: a package names its evaluator, and the workbook id it names is never trusted.
+    """
+    DROP TABLE package_signers;
+    CREATE TABLE evaluator_keys (
+        evaluator_id INTEGER PRIMARY KEY REFERENCES evaluators(id), key_id TEXT NOT NULL UNIQUE,
+        public_pem TEXT NOT NULL, how TEXT NOT NULL, registered_at TEXT NOT NULL, registered_by TEXT NOT NULL);
+    CREATE TABLE assignments (
+        period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id), assigned_at TEXT NOT NULL,
+        assigned_by TEXT NOT NULL, PRIMARY KEY (period_id, unit_id, evaluator_id));
+    CREATE INDEX assignments_by_evaluator ON assignments (period_id, evaluator_id);
+    CREATE TABLE kits_issued (
+        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id), sequence INTEGER NOT NULL,
+        period_id INTEGER NOT NULL REFERENCES periods(id), key_id TEXT NOT NULL, units INTEGER NOT NULL,
+        file_name TEXT NOT NULL, issued_at TEXT NOT NULL, issued_by TEXT NOT NULL,
+        PRIMARY KEY (evaluator_id, sequence));
+    CREATE TABLE packages_received (
+        sha256 TEXT PRIMARY KEY, evaluator_id INTEGER NOT NULL REFERENCES evaluators(id),
+        sequence INTEGER NOT NULL, period_id INTEGER NOT NULL REFERENCES periods(id), key_id TEXT NOT NULL,
+        file_name TEXT NOT NULL, created_at TEXT NOT NULL, received_at TEXT NOT NULL);
+    CREATE INDEX packages_received_by_evaluator ON packages_received (evaluator_id, sequence);
+    CREATE TABLE packages_sent (
+        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id), sequence INTEGER NOT NULL,
+        period_id INTEGER NOT NULL REFERENCES periods(id), file_name TEXT NOT NULL, observations INTEGER NOT NULL,
+        created_at TEXT NOT NULL, PRIMARY KEY (evaluator_id, sequence));
+    CREATE TABLE kit (
+        id INTEGER PRIMARY KEY CHECK (id = 1), evaluator_id INTEGER NOT NULL REFERENCES evaluators(id),
+        period_id INTEGER NOT NULL REFERENCES periods(id), key_id TEXT NOT NULL, lead_key_id TEXT NOT NULL,
+        lead_public_pem TEXT NOT NULL, lead_workbook TEXT NOT NULL, sequence INTEGER NOT NULL,
+        imported_at TEXT NOT NULL);
+    ALTER TABLE observations ADD COLUMN origin_uuid TEXT;
+    ALTER TABLE observations ADD COLUMN origin_version INTEGER;
+    ALTER TABLE observations ADD COLUMN origin_digest TEXT;
+    CREATE TABLE package_conflicts (
+        id INTEGER PRIMARY KEY, observation_id INTEGER NOT NULL REFERENCES observations(id),
+        version INTEGER NOT NULL, incoming TEXT NOT NULL, package TEXT NOT NULL, received_at TEXT NOT NULL,
+        resolved_at TEXT, resolved_by TEXT, resolution TEXT);
+    CREATE INDEX package_conflicts_open ON package_conflicts (observation_id) WHERE resolved_at IS NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -333,13 +380,14 @@ def statements(script: str) -> list[str]:
     return result
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to SCHEMA_VERSION, each step in its own transaction; returns the old version.
+def migrate(conn: sqlite3.Connection, *, up_to: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to `up_to` (this version's schema by default), each step in its own transaction;
+    returns the old version.
 
     A step that rebuilds a table others refer to runs with foreign keys off (they cannot change inside a
     transaction), and checks them before it commits."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
-    for version in range(found, SCHEMA_VERSION):
+    for version in range(found, up_to):
         script = MIGRATIONS[version]
         rebuild = script.startswith(FOREIGN_KEYS_OFF)
         if rebuild:
@@ -360,3 +408,40 @@ def migrate(conn: sqlite3.Connection) -> int:
             if rebuild:
                 conn.execute("PRAGMA foreign_keys = ON")
     return found
+
+
+Objects = dict[tuple[str, str], str]
+_EXPECTED: dict[int, Objects] = {}
+_OBJECTS_SQL = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"
+_SPACE = re.compile(r" ?([(),]) ?")  # "( a , b )" and "(a, b)" are the same statement
+
+
+def _objects(conn: sqlite3.Connection) -> Objects:
+    """(type, name) -> SQL with its white space collapsed, of every table, index, trigger and view."""
+    return {(kind, name): _SPACE.sub(r"\1", " ".join(str(sql or "").split()))
+            for kind, name, sql in conn.execute(_OBJECTS_SQL)}
+
+
+def expected_objects(version: int) -> Objects:
+    """What the migrations up to `version` create: made once per process in memory, the way they made it."""
+    if version not in _EXPECTED:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            migrate(conn, up_to=version)
+            _EXPECTED[version] = _objects(conn)
+        finally:
+            conn.close()
+    return _EXPECTED[version]
+
+
+def foreign_objects(conn: sqlite3.Connection) -> list[str]:
+    """The tables, indexes, triggers and views of a database that the migrations of its schema version do not
+    make as they are there (added, changed, one kind standing in for another, or missing), "kind name" each:
+    ["trigger ubah_nilai", "view package_signers"]. [] for a schema as this version makes it."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not 0 < version <= SCHEMA_VERSION:
+        return []
+    expected, found = expected_objects(version), _objects(conn)
+    names = {name for _, name in found}
+    return [f"{kind} {name}" for (kind, name), sql in sorted(found.items()) if expected.get((kind, name)) != sql] + \
+        [f"{kind} {name}" for kind, name in sorted(expected.keys() - found.keys()) if name not in names]

@@ -22,10 +22,18 @@ MAGIC = b"PEKPPP-SEALED-1\n"
 BLOCK = 1 << 20
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # about 0.1 s and 32 MB: slow to guess, quick to open
 TAG = 16
+MIN_PASSPHRASE = 8  # characters: shorter ones are refused wherever a passphrase seals something
 
 
 class WrongPassphrase(WorkbenchError):
     """A sealed file whose passphrase is wrong, or which was changed or cut short."""
+
+
+def check_passphrase(passphrase: str) -> str:
+    """The passphrase, when it is long enough to seal with; WorkbenchError otherwise."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise WorkbenchError("Kata sandi minimal {count} karakter", count=MIN_PASSPHRASE)
+    return passphrase
 
 
 def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -39,7 +47,8 @@ def is_sealed(path: str | Path) -> bool:
 
 
 def seal(source: str | Path, target: str | Path, passphrase: str) -> None:
-    """Write `source` encrypted with `passphrase` to `target`."""
+    """Write `source` encrypted with `passphrase` (long enough: `check_passphrase`) to `target`."""
+    check_passphrase(passphrase)
     salt, nonce = os.urandom(16), os.urandom(12)
     header = json.dumps({"kdf": "scrypt", **SCRYPT, "salt": base64.b64encode(salt).decode(),
                          "cipher": "AES-256-GCM", "nonce": base64.b64encode(nonce).decode()}).encode()

@@ -13,8 +13,8 @@ from typing import Any, TypeVar, cast
 
 from uuid_utils import uuid7
 
-from workbench.db.schema import SCHEMA_VERSION, migrate
-from workbench.errors import DiskFull, NotAWorkbench, NotFound, WorkbenchError
+from workbench.db.schema import SCHEMA_VERSION, foreign_objects, migrate
+from workbench.errors import DiskFull, ForeignSchema, NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes, Events
 
 T = TypeVar("T")
@@ -69,11 +69,14 @@ class Store:
 
     `read_only` opens the file without write access (a second window); `query_only` opens it normally but
     refuses writes on this connection (the app's reading connection, whose writes go to its one writer).
+    A file holding tables, triggers, views or indexes its schema version does not have is refused
+    (ForeignSchema), unless opened to `inspect` it (check, backup).
     Changes noted during a transaction are announced on `events` after it commits.
     """
 
     def __init__(self, path: str | Path, *, create: bool = False, actor: str | None = None,
-                 passphrase: str | None = None, read_only: bool = False, query_only: bool = False) -> None:
+                 passphrase: str | None = None, read_only: bool = False, query_only: bool = False,
+                 inspect: bool = False) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise NotFound("{file}: basis data tidak ditemukan", file=str(path))
@@ -107,7 +110,10 @@ class Store:
             if found == 0 and not create and self.value("SELECT count(*) FROM sqlite_master"):
                 raise NotAWorkbench("{file}: bukan basis data workbench atau terenkripsi ({detail})",
                                     file=self.path.name, detail="user_version 0")
-            if not read_only:
+            strange = foreign_objects(self.conn)
+            if strange and not inspect:
+                raise ForeignSchema(self.path.name, strange)
+            if not read_only and not strange:
                 migrate(self.conn)
             if query_only:
                 self.conn.execute("PRAGMA query_only = ON")

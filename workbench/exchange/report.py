@@ -11,6 +11,7 @@ from workbench.errors import Problem
 from workbench.exchange.cells import csv_safe
 from workbench.exchange.observation_sheets import FileCheck
 from workbench.i18n import N_, tr
+from workbench.observations import MergeCounts
 
 PROBLEM_COLUMNS = (N_("berkas"), N_("lembar"), N_("baris"), N_("kolom"), N_("nilai"), N_("alasan"))
 
@@ -29,10 +30,25 @@ class ImportReport:
     conflicts: int = 0
     agreement: dict[str, float | None] = field(default_factory=dict)
     units: set[str] = field(default_factory=set)  # units whose observations were added or changed
+    older: int = 0  # observations of packages older than what is here: left as they are
+    conflicted: int = 0  # other content under a version merged before: kept aside for the lead
+    notes: list[str] = field(default_factory=list)  # what a person should know: keys accepted, late packages
 
     @property
     def problems(self) -> list[Problem]:
         return [p for f in self.files for p in f.problems]
+
+    def add(self, counts: MergeCounts | ImportReport) -> None:
+        """Count in what one merge (or another report) did."""
+        self.added += counts.added
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+        self.older += counts.older
+        self.conflicted += counts.conflicted
+        self.units |= counts.units
+        if isinstance(counts, ImportReport):
+            self.skipped_rows += counts.skipped_rows
+            self.notes += counts.notes
 
 
 def problem_rows(result: ImportReport) -> list[tuple[object, ...]]:
@@ -70,6 +86,7 @@ def as_data(result: ImportReport) -> dict[str, Any]:
     """The report as plain data for --json."""
     return {"written": result.written, "dry_run": result.dry_run, "added": result.added, "updated": result.updated,
             "unchanged": result.unchanged, "skipped_rows": result.skipped_rows, "conflicts": result.conflicts,
+            "older": result.older, "conflicted": result.conflicted, "notes": result.notes,
             "files": [{"file": f.name, "sha256": f.sha256, "sheet": f.sheet, "layout": f.layout, "period": f.period,
                        "rows": len(f.rows), "already_imported": f.already_imported,
                        "problems": len(f.problems)} for f in result.files],
@@ -90,6 +107,12 @@ def summary_lines(result: ImportReport) -> list[str]:
     lines.append(tr("{added} baru, {updated} diperbarui, {unchanged} sama, {skipped} baris dilewati; {verb}",
                     added=result.added, updated=result.updated, unchanged=result.unchanged,
                     skipped=result.skipped_rows, verb=verb))
+    if result.older:
+        lines.append(tr("{count} lebih lama dari yang ada, dibiarkan", count=result.older))
+    if result.conflicted:
+        lines.append(tr("{count} versi bersaing dengan yang ada: menunggu keputusan ketua tim (workbench conflicts)",
+                        count=result.conflicted))
+    lines += result.notes
     if result.written:
         lines.append(tr("konflik terbuka: {count}", count=result.conflicts))
     return lines

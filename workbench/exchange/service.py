@@ -148,10 +148,7 @@ class Exchange:
             "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (check.sha256, check.name, check.sheet, check.layout, p.id, len(check.rows), counts.added,
              counts.updated, counts.unchanged, len(check.invalid_rows), self._store.actor, now()))
-        result.added += counts.added
-        result.updated += counts.updated
-        result.unchanged += counts.unchanged
-        result.units |= counts.units
+        result.add(counts)
 
     # --- other sheets in ---------------------------------------------------------------------------
 

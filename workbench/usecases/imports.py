@@ -40,11 +40,7 @@ def import_files(wb: Workbook, paths: Sequence[str | Path], *, evaluator: str | 
                                                  cancel=cancel))
             for part in parts:
                 report.files += part.files
-                report.added += part.added
-                report.updated += part.updated
-                report.unchanged += part.unchanged
-                report.skipped_rows += part.skipped_rows
-                report.units |= part.units
+                report.add(part)
             if not dry_run and not all(part.written for part in parts):
                 raise _Refused()  # one part wrote nothing: the other's writes go too
     except _Refused:
