@@ -11,6 +11,7 @@ import csv
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -63,7 +64,21 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace, *, inspect: bool = False) -> Workbook:
-    return Workbook(args.db, passphrase=_db_passphrase(), actor=_actor(args), inspect=inspect)
+    wb = Workbook(args.db, passphrase=_db_passphrase(), actor=_actor(args), inspect=inspect)
+    wb.store.on_busy = _say_busy()
+    return wb
+
+
+def _say_busy() -> Callable[[str], None]:
+    """Print that a write waits for another program: at once, then every ten seconds."""
+    waited = [0]
+
+    def say(text: str) -> None:
+        if waited[0] % 10 == 0:
+            print(text, file=sys.stderr, flush=True)
+        waited[0] += 1
+
+    return say
 
 
 def cmd_init(args: argparse.Namespace) -> None:
@@ -151,16 +166,23 @@ def _import_report(args: argparse.Namespace, result: ImportReport, standing: Seq
     return 0
 
 
+def _new_passphrase(prompt: str) -> str:
+    """A passphrase to seal with: WORKBENCH_PASSPHRASE in scripts, else asked twice without echo."""
+    if os.environ.get("WORKBENCH_PASSPHRASE"):
+        return os.environ["WORKBENCH_PASSPHRASE"]
+    first = getpass.getpass(prompt)
+    if getpass.getpass(tr("Ulangi kata sandi: ")) != first:
+        raise WorkbenchError("Kedua kata sandi tidak sama")
+    return first
+
+
 def cmd_package_export(args: argparse.Namespace) -> None:
-    passphrase = None
-    if args.encrypt:
-        passphrase = os.environ.get("WORKBENCH_PASSPHRASE") or getpass.getpass(tr("Kata sandi paket: "))
-        if len(passphrase) < 8:
-            raise WorkbenchError("Kata sandi minimal 8 karakter")
+    passphrase = _new_passphrase(tr("Kata sandi paket: ")) if args.encrypt else None
     with _open(args) as wb:
         done = wb.packages.export(args.out, evaluator=args.evaluator, units=args.unit, period=args.period,
                                   passphrase=passphrase)
-    print(tr("{file}: {observations} observasi, {units} unit, {evidence} berkas bukti{sealed}", file=done.path,
+    print(tr("{file}: paket nomor {number} dari {evaluator}: {observations} observasi, {units} unit, {evidence} "
+             "berkas bukti{sealed}", file=done.path, number=done.sequence, evaluator=done.evaluator,
              observations=done.observations, units=done.units, evidence=done.evidence,
              sealed=tr(", terenkripsi") if passphrase else ""))
 
@@ -172,6 +194,73 @@ def cmd_package_import(args: argparse.Namespace) -> int:
                                      trust_new_key=args.trust_new_key)
         standing = _standing(wb, result)
     return _import_report(args, result, standing)
+
+
+def cmd_team_assign(args: argparse.Namespace) -> None:
+    if bool(args.file) == bool(args.evaluator or args.unit):
+        raise WorkbenchError("Sebutkan lembar penugasan (kode_unit, evaluator), atau --evaluator NAMA --unit KODE")
+    with _open(args) as wb:
+        if args.file:
+            done = wb.exchange.import_assignments(args.file, period=args.period)
+        else:
+            if not (args.evaluator and args.unit):
+                raise WorkbenchError("Sebutkan --evaluator NAMA dan --unit KODE (boleh berulang)")
+            done = wb.team.assign([(code, args.evaluator) for code in args.unit], period=args.period,
+                                  remove=args.remove)
+    print(tr("{count} penugasan {verb}, {same} tetap; evaluator: {names}", count=done.added,
+             verb=tr("dicabut") if args.remove else tr("baru"), same=done.unchanged, names=", ".join(done.evaluators)))
+
+
+def cmd_team_list(args: argparse.Namespace) -> None:
+    with _open(args) as wb:
+        members = wb.team.members(args.period)
+    if args.json:
+        return _json([{"evaluator": m.evaluator, "units": m.units, "key_id": m.key_id, "key_how": m.key_how,
+                       "kit": None if m.kit_sequence is None else {"sequence": m.kit_sequence,
+                                                                   "issued_at": m.kit_issued_at},
+                       "packages": {"count": m.packages, "last_sequence": m.package_sequence,
+                                    "last_received_at": m.package_received_at},
+                       "scored": m.scored, "final": m.final, "total": m.total} for m in members])
+    _print_table([(m.evaluator, len(m.units), m.key_id or "-",
+                   f"#{m.kit_sequence} {m.kit_issued_at[:10]}" if m.kit_sequence and m.kit_issued_at else "-",
+                   f"#{m.package_sequence} {str(m.package_received_at)[:16]}" if m.package_sequence else "-",
+                   f"{m.scored}/{m.total}", m.final) for m in members],
+                 [tr("evaluator"), tr("unit"), tr("kunci"), tr("kit"), tr("paket terakhir"), tr("dinilai"),
+                  tr("final")])
+
+
+def cmd_kit_export(args: argparse.Namespace) -> None:
+    from workbench.exchange.kits import kit_name
+
+    with _open(args) as wb:
+        names = list(wb.team.assignments(args.period)) if args.all else [args.evaluator]
+        if not names or names == [None]:
+            raise WorkbenchError("Sebutkan --evaluator NAMA, atau --all untuk semua evaluator yang ditugasi")
+        passphrase = _new_passphrase(tr("Kata sandi kit: "))
+        period = wb.registry.period(args.period).name
+        for name in names:
+            out = Path(args.out) / kit_name(name, period) if args.all else Path(args.out)
+            if args.all:
+                out.parent.mkdir(parents=True, exist_ok=True)
+            done = wb.kits.export(out, evaluator=name, passphrase=passphrase, period=period, new_key=args.new_key)
+            print(tr("{file}: kit nomor {number} untuk {evaluator}: {units} unit, {claims} klaim; kunci {key}{made}",
+                     file=done.path, number=done.sequence, evaluator=done.evaluator, units=done.units,
+                     claims=done.claims, key=done.key_id, made=tr(" (baru, dibuat untuk kit ini)") if done.new_key
+                     else ""))
+
+
+def cmd_kit_import(args: argparse.Namespace) -> None:
+    from workbench.usecases.kits import import_kit
+
+    existed = Path(args.db).exists()
+    passphrase = os.environ.get("WORKBENCH_PASSPHRASE") or getpass.getpass(tr("Kata sandi kit: "))
+    done = import_kit(args.db, args.file, passphrase, actor=getattr(args, "actor", None),
+                      db_passphrase=_db_passphrase())
+    print(tr("{db}: {verb} dari kit nomor {number} untuk {evaluator}: periode {period}, {units} unit, {claims} "
+             "klaim{own}; kunci evaluator {key}", db=args.db, verb=tr("diperbarui") if existed else tr("dibuat"),
+             number=done.sequence, evaluator=done.evaluator, period=done.period, units=done.units,
+             claims=done.claims, own=tr(", {count} penilaian sebelumnya", count=done.observations)
+             if done.observations else "", key=done.key_id))
 
 
 def cmd_status(args: argparse.Namespace) -> None:
@@ -218,18 +307,33 @@ def cmd_period_settings(args: argparse.Namespace) -> None:
 def cmd_conflicts(args: argparse.Namespace) -> None:
     with _open(args) as wb:
         conflicts = wb.conflicts.open(args.period)
+        versions = wb.observations.version_conflicts(args.period)
     if args.json:
-        return _json([{"unit": c.unit, "indicator": c.indicator, "scores": c.scores, "spread": c.spread,
-                       "notes": c.notes} for c in conflicts])
+        return _json([{"kind": "scores", "unit": c.unit, "indicator": c.indicator, "scores": c.scores,
+                       "spread": c.spread, "notes": c.notes} for c in conflicts]
+                     + [{"kind": "version", "unit": v.unit, "indicator": v.indicator, "evaluator": v.evaluator,
+                         "version": v.version, "here": v.here, "incoming": v.incoming, "package": v.package,
+                         "received_at": v.received_at} for v in versions])
     _print_table([(c.unit, c.indicator, ", ".join(f"{e}: {s}" for e, s in c.scores.items()), c.spread,
                    " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n)[:80]) for c in conflicts],
                  [tr("unit"), tr("indikator"), tr("nilai"), tr("selisih"), tr("catatan")])
+    if versions:
+        print()
+        print(tr("Versi bersaing dari paket (putuskan dengan workbench resolve ... --evaluator NAMA):"))
+        _print_table([(v.unit, v.indicator, v.evaluator, v.here["score"], v.incoming.get("score"), v.version,
+                       v.package) for v in versions],
+                     [tr("unit"), tr("indikator"), tr("evaluator"), tr("di sini"), tr("di paket"), tr("versi"),
+                      tr("paket")])
 
 
 def cmd_resolve(args: argparse.Namespace) -> None:
     with _open(args) as wb:
-        wb.conflicts.resolve(unit=args.unit, indicator=args.indicator, score=args.score, reason=args.reason,
-                             period=args.period)
+        if args.evaluator:
+            wb.observations.settle_version(unit=args.unit, indicator=args.indicator, evaluator=args.evaluator,
+                                           score=args.score, reason=args.reason, period=args.period)
+        else:
+            wb.conflicts.resolve(unit=args.unit, indicator=args.indicator, score=args.score, reason=args.reason,
+                                 period=args.period)
     print(tr("{unit} {indicator} = {score}: disepakati", unit=args.unit, indicator=args.indicator, score=args.score))
 
 
@@ -554,7 +658,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_package_export, tr("Tulis paket (.wbpkg) untuk dikirim ke ketua tim"), package_sub)
     db_argument(p)
     p.add_argument("--out", required=True, metavar="FILE.wbpkg", help=tr("berkas paket yang ditulis"))
-    p.add_argument("--evaluator", metavar="NAME", help=tr("hanya penilaian evaluator ini"))
+    p.add_argument("--evaluator", metavar="NAME",
+                   help=tr("evaluator yang pekerjaannya dikirim (laptop dari kit: evaluator kitnya)"))
     p.add_argument("--unit", action="append", metavar="CODE", help=tr("hanya unit ini (boleh berulang)"))
     p.add_argument("--encrypt", action="store_true",
                    help=tr("enkripsi paket; kata sandi dari prompt atau WORKBENCH_PASSPHRASE"))
@@ -564,10 +669,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help=tr("berkas .wbpkg"))
     p.add_argument("--skip-invalid", action="store_true", help=tr("lewati paket yang ditolak, gabungkan sisanya"))
     p.add_argument("--trust-new-key", action="store_true",
-                   help=tr("terima kunci baru evaluator (mis. laptop baru) untuk paket ini"))
+                   help=tr("terima kunci yang belum terdaftar untuk evaluatornya, setelah sidik jarinya dicocokkan"))
     p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
     p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
     json_option(p)
+
+    team = command("team", None, tr("Tim: siapa menilai unit mana, kunci, kit dan paket"))
+    team_sub = team.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    p = command("assign", cmd_team_assign, tr("Tugaskan unit kepada evaluator: dari lembar (kode_unit, evaluator) "
+                                              "atau --evaluator --unit"), team_sub)
+    db_argument(p)
+    p.add_argument("file", nargs="?", metavar="FILE", help=tr("lembar penugasan .xlsx, .xls atau .ods"))
+    p.add_argument("--evaluator", metavar="NAME", help=tr("nama evaluator"))
+    p.add_argument("--unit", action="append", metavar="CODE", help=tr("kode unit (boleh berulang)"))
+    p.add_argument("--remove", action="store_true", help=tr("cabut penugasan ini (nilai yang sudah ada tetap)"))
+    period_option(p)
+    p = command("list", cmd_team_list, tr("Per evaluator: unit, kunci, kit, paket yang diterima, progres"), team_sub)
+    db_argument(p)
+    period_option(p)
+    json_option(p)
+
+    kit = command("kit", None, tr("Kit penugasan: yang dibutuhkan laptop evaluator"))
+    kit_sub = kit.add_subparsers(dest="kit_command", required=True, metavar="ACTION")
+    p = command("export", cmd_kit_export, tr("Tulis kit (.wbkit) untuk evaluator; kata sandi dari prompt atau "
+                                             "WORKBENCH_PASSPHRASE"), kit_sub)
+    db_argument(p)
+    p.add_argument("--evaluator", metavar="NAME", help=tr("evaluator penerima kit"))
+    p.add_argument("--all", action="store_true", help=tr("kit untuk setiap evaluator yang ditugasi (--out FOLDER)"))
+    p.add_argument("--out", required=True, metavar="FILE", help=tr("berkas kit yang ditulis (folder dengan --all)"))
+    p.add_argument("--new-key", action="store_true",
+                   help=tr("buat kunci baru untuk evaluator (laptop hilang atau diganti); kunci lama tidak berlaku"))
+    period_option(p)
+    p = command("import", cmd_kit_import, tr("Buat basis data evaluator dari kit, atau perbarui dengan kit yang lebih "
+                                             "baru"), kit_sub)
+    db_argument(p)
+    p.add_argument("file", metavar="FILE", help=tr("berkas .wbkit"))
 
     survey = command("survey", None, tr("Survei: kuesioner SKM dan F-03 para pengguna layanan"))
     survey_sub = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
@@ -640,6 +776,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicator", required=True, metavar="CODE", help=tr("kode indikator"))
     p.add_argument("--score", required=True, type=int, metavar="N", help=tr("nilai yang disepakati (0-5)"))
     p.add_argument("--reason", required=True, metavar="TEXT", help=tr("alasan (masuk log audit)"))
+    p.add_argument("--evaluator", metavar="NAME",
+                   help=tr("putuskan versi bersaing dari paket evaluator ini: nilainya menjadi --score"))
     period_option(p)
 
     p = command("finalize", cmd_finalize, tr("Tandai final penilaian yang lengkap (diaudit); yang belum lengkap "
@@ -739,6 +877,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a file that cannot be read or written: one line, as for any other bad input
         print(tr("galat: {file}: {reason}", file=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # what SQLite says where no rule of ours stopped first: still one line
+        print(tr("galat: {file}: {reason}", file=getattr(args, "db", ""), reason=exc), file=sys.stderr)
         return 1
 
 

@@ -128,6 +128,22 @@ class Finalized:
     refused: list[Refused]
 
 
+@dataclass(frozen=True)
+class VersionConflict:
+    """A package's observation holding other content under a version merged before (two laptops with one
+    kit, a restored backup): kept aside until the lead decides, never written over what is here."""
+
+    id: int
+    unit: str
+    indicator: str
+    evaluator: str
+    here: dict[str, Any]  # the merged fields as they are here
+    incoming: dict[str, Any]  # as the package has them
+    version: int
+    package: str
+    received_at: str
+
+
 @dataclass
 class MergeCounts:
     added: int = 0
@@ -351,6 +367,48 @@ class Observations:
                 "ORDER BY e.name", (p.id,)):
             result.setdefault(code, []).append(UnitProgress(name, scored, total, STATUSES[status or 0]))
         return result
+
+    def version_conflicts(self, period: str | None = None, *, unit: str | None = None) -> list[VersionConflict]:
+        """Open version conflicts of a period (see VersionConflict), by unit, indicator and arrival."""
+        p = self._registry.period(period)
+        sql = ("SELECT c.id, u.code, i.code, e.name, " + ", ".join(f"o.{f}" for f in MERGED) + ", c.incoming, "
+               "c.version, c.package, c.received_at FROM package_conflicts c JOIN observations o ON "
+               "o.id = c.observation_id JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
+               "JOIN evaluators e ON e.id = o.evaluator_id WHERE c.resolved_at IS NULL AND o.period_id = ?")
+        params: list[object] = [p.id]
+        if unit is not None:
+            sql, params = sql + " AND o.unit_id = ?", [*params, self._registry.unit(unit).id]
+        found = []
+        for row in self._store.conn.execute(sql + " ORDER BY u.code, i.position, c.id", params):
+            ident, unit_code, indicator, evaluator = row[:4]
+            here = dict(zip(MERGED, row[4:4 + len(MERGED)], strict=True))
+            incoming, version, package, received = row[4 + len(MERGED):]
+            found.append(VersionConflict(ident, unit_code, indicator, evaluator, here, json.loads(incoming), version,
+                                         package, received))
+        return found
+
+    def settle_version(self, *, unit: str, indicator: str, evaluator: str, score: int, reason: str,
+                       period: str | None = None, actor: str | None = None) -> int:
+        """Decide the version conflicts of one evaluator's observation: its score becomes `score` (audited,
+        with the reason) and its open conflicts are closed; returns how many were closed. WorkbenchError when
+        it has none."""
+        p = self._registry.period(period)
+        open_ = [c for c in self.version_conflicts(p.name, unit=unit) if (c.indicator, c.evaluator) == (
+            indicator, evaluator)]
+        if not open_:
+            raise WorkbenchError("Tidak ada versi bersaing untuk {code}", code=f"{unit}/{indicator}/{evaluator}")
+        reason = field_text(reason, "reason", tr("Alasan"))
+        if not reason:
+            raise ReasonRequired("Kesepakatan {code} memerlukan alasan", code=f"{unit}/{indicator}")
+        with self._store.transaction():
+            self.save(unit=unit, indicator=indicator, evaluator=evaluator, period=p.name, score=score, reason=reason,
+                      actor=actor)
+            self._store.conn.executemany(
+                "UPDATE package_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
+                [(now(), actor or self._store.actor, tr("nilai {score}: {reason}", score=score, reason=reason), c.id)
+                 for c in open_])
+            self._store.changed(Changes(observation=True, units=frozenset({open_[0].unit})))
+        return len(open_)
 
     def batch_members(self, batches: Collection[str] | None = None) -> dict[str, list[BatchMember]]:
         """The observations born in each batch (or in the given ones), as they were when they came: a field

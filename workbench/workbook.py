@@ -75,10 +75,10 @@ class Workbook:
         self.conflicts = Conflicts(store, self.registry, self.settings, self.audit)
         self.results = Results(store, self.registry, self.settings, self.observations)
         self.surveys = Surveys(store, self.registry, self.settings, self.audit)
-        self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
-                                 self.settings, self.surveys)
-        self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.team = Team(store, self.registry, self.audit)
+        self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
+                                 self.settings, self.surveys, self.team)
+        self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings,
                                  self.team)
         self.kits = Kits(store, self.registry, self.observations, self.evidence, self.audit, self.settings, self.team)

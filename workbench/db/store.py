@@ -14,8 +14,9 @@ from typing import Any, TypeVar, cast
 from uuid_utils import uuid7
 
 from workbench.db.schema import SCHEMA_VERSION, foreign_objects, migrate
-from workbench.errors import DiskFull, ForeignSchema, NotAWorkbench, NotFound, WorkbenchError
+from workbench.errors import Busy, DiskFull, ForeignSchema, NotAWorkbench, NotFound, WorkbenchError
 from workbench.events import Changes, Events
+from workbench.i18n import tr
 
 T = TypeVar("T")
 Params = Sequence[object] | dict[str, object]
@@ -48,7 +49,7 @@ def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool 
         conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")  # PRAGMA takes no parameters
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
         if str(path) != ":memory:" and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -59,9 +60,25 @@ def connect(path: str | Path, passphrase: str | None = None, *, read_only: bool 
 
 
 def _disk_full(exc: BaseException) -> bool:
-    """Whether SQLite (or SQLCipher, with its own error types) or the system ran out of space."""
-    return ((type(exc).__name__ == "OperationalError" and "full" in str(exc))
-            or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC))
+    """Whether SQLite (or SQLCipher, with its own error types) or the system ran out of space (a file size
+    limit, or a write the disk refused, included)."""
+    return ((type(exc).__name__ == "OperationalError" and ("full" in str(exc) or "disk I/O error" in str(exc)))
+            or (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)))
+
+
+def _locked(exc: BaseException) -> bool:
+    return type(exc).__name__ == "OperationalError" and "locked" in str(exc)
+
+
+def busy_wait() -> float:
+    """How long a write waits for another program's write to finish: WORKBENCH_BUSY_WAIT seconds, else 60."""
+    try:
+        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_WAIT", "60")))
+    except ValueError:
+        return 60.0
+
+
+BUSY_STEP_MS = 1000  # SQLite's own wait between two notes to the user that the file is busy
 
 
 class Store:
@@ -93,6 +110,8 @@ class Store:
         self.read_only = read_only
         self.query_only = query_only
         self.closed = False
+        # told, while a write waits for another program's (the app importing, a script), that it waits
+        self.on_busy: Callable[[str], None] | None = None
         self.events = Events()
         self._pending = Changes()
         # called inside every outermost write just before COMMIT, and after it: the audit log seals itself here
@@ -156,7 +175,7 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not half-way through
+        self._begin()
         self._pending = Changes()
         try:
             yield
@@ -175,15 +194,39 @@ class Store:
         try:
             for hook in self.before_commit:
                 hook()
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             self._pending = Changes()
+            if _disk_full(exc):
+                raise DiskFull("{file}: disk penuh; tidak ada yang ditulis. Kosongkan ruang lalu ulangi",
+                               file=self.path.name) from exc
             raise
-        self.conn.execute("COMMIT")
         for hook in self.after_commit:
             hook()
         changes, self._pending = self._pending, Changes()
         self.events.emit(changes)
+
+    def _begin(self) -> None:
+        """Take the write lock now, not half-way through; while another program holds it, say so (`on_busy`)
+        and wait, up to `busy_wait()` seconds, then give up with Busy, nothing written."""
+        waited = 0.0
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except Exception as exc:
+                if not _locked(exc):
+                    raise
+                waited += BUSY_STEP_MS / 1000
+                if waited > busy_wait():
+                    raise Busy("{file}: basis data masih dipakai program lain setelah {seconds} detik; tidak ada "
+                               "yang ditulis. Tunggu program itu selesai (mis. impor di aplikasi), lalu ulangi",
+                               file=self.path.name, seconds=round(waited)) from exc
+                if self.on_busy is not None:
+                    self.on_busy(tr("{file}: basis data sedang dipakai program lain; mencoba lagi…",
+                                    file=self.path.name))
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -23,14 +23,15 @@ from workbench.exchange.observation_sheets import (
 from workbench.exchange.report import ImportReport
 from workbench.exchange.sheets import Book, normalize_header
 from workbench.exchange.skm_sheet import Responses, read_responses
-from workbench.exchange.survey_sheet import SurveyImport, read_survey, survey_mapping
-from workbench.exchange.units_sheet import read_units
+from workbench.exchange.survey_sheet import SurveyFile, SurveyImport, read_survey, survey_mapping
+from workbench.exchange.units_sheet import read_assignments, read_units
 from workbench.i18n import tr
 from workbench.observations import Observations, Source
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Registry, UnitsImport
 from workbench.results import Results
 from workbench.surveys import PROFILE, Surveys
+from workbench.team import Assigned, Team
 
 Mapping = dict[str, str] | list[str] | None
 
@@ -39,7 +40,7 @@ class Exchange:
     """Reads files into the workbook through its services, and writes the workbook's data out as files."""
 
     def __init__(self, store: Store, registry: Registry, observations: Observations, conflicts: Conflicts,
-                 results: Results, settings: Settings, surveys: Surveys) -> None:
+                 results: Results, settings: Settings, surveys: Surveys, team: Team) -> None:
         self._store = store
         self._registry = registry
         self._observations = observations
@@ -47,6 +48,7 @@ class Exchange:
         self._results = results
         self._settings = settings
         self._surveys = surveys
+        self._team = team
 
     # --- column mappings -----------------------------------------------------------------------
 
@@ -158,6 +160,11 @@ class Exchange:
         """
         return self._registry.register_units(read_units(path))
 
+    def import_assignments(self, path: str | Path, *, period: str | None = None) -> Assigned:
+        """Assign units to evaluators from a sheet (kode_unit, evaluator; other columns are ignored). All rows
+        are checked first (unknown unit codes, empty cells); any problem means nothing is written."""
+        return self._team.assign(read_assignments(path, self._registry.unit_ids()), period=period)
+
     def skm_responses(self, path: str | Path) -> Responses:
         """SKM answers per unit code from a sheet (U1-U9 or unsur names, optionally kode_unit), all checked."""
         inst = self._surveys.instrument("skm")
@@ -167,33 +174,43 @@ class Exchange:
     def import_survey(self, path: str | Path, *, form: str = "skm", unit: str | None = None,
                       period: str | None = None, mapping: Mapping = None, skip_invalid: bool = False,
                       dry_run: bool = False) -> SurveyImport:
-        """Check a file of questionnaires (one row per respondent), then store every respondent as one batch,
-        or nothing. Nothing is written when a row has a problem, unless `skip_invalid` (those rows are left
-        out), or on a `dry_run`. A file imported before (same sha256) adds nothing. Mappings given are
-        remembered, as for scoring sheets."""
+        """Check a file of questionnaires (one row per respondent), then store every respondent, or nothing.
+        Nothing is written when a row has a problem, unless `skip_invalid` (those rows are left out), or on a
+        `dry_run`. A file imported before (same sha256) adds nothing. Mappings given are remembered, as for
+        scoring sheets. The file is read, checked and stored a part at a time (each part one audited batch),
+        inside one transaction: a million questionnaires take little memory, and a problem anywhere still
+        writes nothing."""
         inst = self._surveys.instrument(form)
         p = self._registry.period(period)
         self._registry.require_open(p)
         given = survey_mapping(mapping or {}, inst)
         keys = {u.key for u in inst.unsur} | set(PROFILE) | {"kode_unit", "nomor"}
         remembered = {h: f for h, f in self.column_mapping().items() if f in keys}
-        found = read_survey(path, inst, self._registry, unit=unit, mapping={**remembered, **given})
         sha = file_sha256(Path(path))
-        result = SurveyImport(found, form, sha, dry_run=dry_run, already_imported=self._store.value(
+        result = SurveyImport(SurveyFile(Path(path)), form, sha, dry_run=dry_run, already_imported=self._store.value(
             "SELECT 1 FROM imports WHERE sha256 = ?", (sha,)) is not None)
-        if (found.problems and not skip_invalid) or result.already_imported:
+        if result.already_imported:
             return result
-        with self._store.transaction(dry_run=dry_run):
-            if given:
-                self.remember_mapping(given)
-            if found.rows:
-                self._surveys.merge(found.rows, form=form, period=p, source=Path(path).name, sheet=found.sheet)
-            self._store.conn.execute(
-                "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
-                "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
-                (sha, Path(path).name, found.sheet, f"survey-{form}", p.id, len(found.rows), len(found.rows),
-                 found.invalid_rows, self._store.actor, now()))
-        result.added = len(found.rows)
+        found = result.file
+        try:
+            with self._store.transaction(dry_run=dry_run):
+                if given:
+                    self.remember_mapping(given)
+                for part in read_survey(path, inst, self._registry, unit=unit, mapping={**remembered, **given}):
+                    found.absorb(part)
+                    if part.rows and (skip_invalid or not found.problems):
+                        self._surveys.merge(part.rows, form=form, period=p, source=Path(path).name, sheet=part.sheet)
+                        result.added += len(part.rows)
+                if found.problems and not skip_invalid:
+                    raise _Refused()
+                self._store.conn.execute(
+                    "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, "
+                    "unchanged, skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
+                    (sha, Path(path).name, found.sheet, f"survey-{form}", p.id, result.added, result.added,
+                     found.invalid_rows, self._store.actor, now()))
+        except _Refused:
+            result.added = 0
+            return result
         result.written = not dry_run
         return result
 
@@ -225,3 +242,7 @@ class Exchange:
                                   results=self._results.scores(p.name),
                                   indicator_scores=self._results.indicator_scores(p.name),
                                   conflicts=self._conflicts.open(p.name), agreement=self._conflicts.agreement(p.name))
+
+
+class _Refused(Exception):
+    """Raised inside a transaction when a file had problems, so that what was stored of it goes too."""

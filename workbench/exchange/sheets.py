@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -168,6 +168,27 @@ class Book:
         if not rows or not any(any(c not in ("", None) for c in r) for r in rows):
             raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet=sheet)
         return sheet, rows
+
+    def iter_rows(self, sheet: str | int = 0) -> tuple[str, Iterator[list[object]]]:
+        """(name, rows read lazily) of one sheet, numbered as `rows` numbers them (from the sheet's first row)."""
+        if isinstance(sheet, int):
+            if len(self.visible) <= sheet:
+                raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet="?")
+            sheet = self.visible[sheet]
+        try:
+            found = self._book.get_sheet_by_name(sheet)
+        except Exception as exc:
+            raise self._unreadable(exc) from exc
+        return sheet, self._padded(found.start, cast(Iterator[list[object]], found.iter_rows()))
+
+    def _padded(self, start: tuple[int, int] | None, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+        top, left = start or (0, 0)
+        yield from ([] for _ in range(top))
+        try:
+            for row in rows:
+                yield [*([""] * left), *row] if left else list(row)
+        except Exception as exc:  # calamine raises many types for a file damaged past its first rows
+            raise self._unreadable(exc) from exc
 
     def table(self, required: Sequence[str], optional: Sequence[str] = (), *, sheet: str | int = 0,
               synonyms: dict[str, tuple[str, ...]] = SYNONYMS, search_rows: int = 30) -> Table:

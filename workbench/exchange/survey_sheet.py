@@ -12,7 +12,8 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from workbench.registry import Registry
 from workbench.surveys import PROFILE, Incoming, packed, profile_value
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
+CHUNK = 20_000  # respondents checked and stored at a time
+MAX_PROBLEMS = 10_000  # kept one by one for the report; the rest are counted
 PROFILE_SYNONYMS = {
     "jenis_kelamin": ("jenis kelamin", "jk", "kelamin", "gender", "sex", "l p"),
     "usia": ("usia", "umur", "age", "usia tahun"),
@@ -64,25 +67,51 @@ class SurveyFile:
     rows: list[Incoming] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     invalid_rows: int = 0
+    respondents: int = 0  # rows read (of every part, when parts were absorbed)
+    more_problems: int = 0  # beyond the MAX_PROBLEMS listed
+
+    def absorb(self, part: SurveyFile) -> None:
+        """Count in what reading one part found (its rows are stored, not kept): the file's header, the
+        problems (the first MAX_PROBLEMS of them, then one line saying how many more), invalid rows."""
+        self.sheet, self.header_row, self.columns = part.sheet, part.header_row, part.columns
+        self.invalid_rows += part.invalid_rows
+        self.respondents += len(part.rows)
+        room = MAX_PROBLEMS - len(self.problems)
+        if room > 0:
+            self.problems += part.problems[:room]
+        self.more_problems += max(0, len(part.problems) - max(room, 0))
+        if self.more_problems:
+            self.problems[MAX_PROBLEMS:] = [Problem(Location(self.path.name), "", tr(
+                "… dan {count} masalah lain", count=self.more_problems))]
 
 
-def read_rows(path: Path) -> tuple[str, list[list[object]]]:
-    """(sheet name, rows) of a spreadsheet's first sheet, or of a CSV file."""
+def open_rows(path: Path) -> tuple[str, Iterator[list[object]]]:
+    """(sheet name, rows read lazily) of a spreadsheet's first sheet, or of a CSV file: a file of a million
+    questionnaires is never held whole."""
     if path.suffix.lower() not in (".csv", ".txt"):
-        return Book(path).rows(0)
+        return Book(path).iter_rows(0)
     if path.stat().st_size > MAX_CSV_BYTES:
         raise SheetError("{file}: berkas terlalu besar ({size} MB)", file=path.name, size=path.stat().st_size >> 20)
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text = raw[3:].decode("utf-8", errors="replace")
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    if sample.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with its BOM, tab-separated
+        encoding = "utf-16"
     else:
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")  # what Excel in Indonesia saves as "CSV"
-    sample = text[:20000]
-    delimiter = max(";,\t", key=lambda d: sample.count(d))  # Indonesian Excel writes ";": the comma is decimal
-    return path.stem, [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+            sample.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:  # cut in the middle of a character at the sample's end is still UTF-8
+            encoding = "utf-8" if exc.start >= len(sample) - 3 else "cp1252"  # what Excel in Indonesia saves as CSV
+    text = sample.decode(encoding, errors="replace")[:20000]
+    delimiter = max(";,\t", key=lambda d: text.count(d))  # Indonesian Excel writes ";": the comma is decimal
+    return path.stem, _csv_rows(path, encoding, delimiter)
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[object]]:
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        yield from csv.reader(handle, delimiter=delimiter)
 
 
 def _matchers(inst: Questionnaire) -> dict[str, set[str]]:
@@ -184,104 +213,122 @@ def _profile_of(keys: Sequence[str], cells: Sequence[object]) -> tuple[dict[str,
 
 
 def read_survey(path: str | Path, inst: Questionnaire, registry: Registry, *, unit: str | None,
-                mapping: dict[str, str] | None = None) -> SurveyFile:
-    """Every respondent of the file, checked: answers on the scale (numbers or labels), no question left
-    blank, a known unit (the file's kode_unit column, else `unit`), a readable profile. Problems are listed
-    with their row and column; nothing is stored here."""
+                mapping: dict[str, str] | None = None, chunk: int = CHUNK) -> Iterator[SurveyFile]:
+    """Every respondent of the file, checked, in parts of `chunk` rows (so that a file of any length is checked
+    and stored in bounded memory): answers on the scale (numbers or labels), no question left blank, a known
+    unit (the file's kode_unit column, else `unit`), a readable profile. Each part lists its problems with
+    their row and column; nothing is stored here. SheetError, before the first part, when the questions are
+    not found."""
     path = Path(path)
-    found = SurveyFile(path)
-    found.sheet, rows = read_rows(path)
-    header = find_columns(rows, inst, mapping)
+    sheet, rows = open_rows(path)
+    head = list(islice(rows, 30))
+    header = find_columns(head, inst, mapping)
     if header is None:
         raise SheetError("{file}, lembar '{sheet}': tidak ditemukan kolom pertanyaan {form} (teks pertanyaan, "
-                         "kode butir atau U1-U{count})", file=path.name, sheet=found.sheet, form=inst.id,
+                         "kode butir atau U1-U{count})", file=path.name, sheet=sheet, form=inst.id,
                          count=len(inst.unsur))
-    index, found.columns = header
-    found.header_row = index + 1
-    items = [u for u in inst.unsur if u.key in found.columns]
-    missing = [u.key for u in inst.unsur if u.key not in found.columns]
+    index, columns = header
+    missing = [u.key for u in inst.unsur if u.key not in columns]
     if missing:
         raise SheetError("{file}, lembar '{sheet}': kolom pertanyaan tidak ditemukan: {items}", file=path.name,
-                         sheet=found.sheet, items=", ".join(missing))
-    default_unit = registry.unit(unit).id if unit else None
-    units = {code.casefold(): unit_id for code, unit_id in registry.unit_ids().items()}
+                         sheet=sheet, items=", ".join(missing))
+    checker = _Checker(path, sheet, index + 1, columns, head[index], inst, registry, unit)
+    data, first = head[index + 1:], index + 2  # first: the sheet's row number of data[0]
+    while True:
+        data += islice(rows, chunk - len(data))
+        if not data:
+            return
+        yield checker.part(data, first)
+        first += len(data)
+        data = []
 
-    # a CSV has no sheets and no column letters: its cells are named by their header
-    text_file = path.suffix.lower() in (".csv", ".txt")
-    sheet = None if text_file else found.sheet
-    headers = rows[index]
 
-    def where(row_number: int, key: str) -> Location:
-        col = found.columns[key]
-        name = display(headers[col])[:40] if text_file else column_letter(col)
-        return Location(path.name, sheet, row_number, f"{name} ({key})")
+class _Checker:
+    """Checks the respondents of one file, a part at a time, against what its header row says."""
 
-    # a sheet repeats the same few answers, units and profiles thousands of times: each column is checked over
-    # its distinct cells once, then read through what those checks found
-    items.sort(key=lambda u: u.key)  # the order `packed` writes them in
-    keys = [u.key for u in items]
-    data = rows[index + 1:]
-    widest = max(found.columns.values()) + 1
-    if data and min(map(len, data)) < widest:
-        data = [row if len(row) >= widest else [*row, *([""] * (widest - len(row)))] for row in data]
-    first = index + 2  # the sheet's row number of data[0]
-    faults: dict[int, list[Problem]] = defaultdict(list)  # data index -> its problems, in column order
-    blanks: Counter[int] = Counter()  # data index -> questions left blank
+    def __init__(self, path: Path, sheet: str, header_row: int, columns: dict[str, int], headers: list[object],
+                 inst: Questionnaire, registry: Registry, unit: str | None) -> None:
+        self.path, self.sheet, self.header_row, self.columns, self.headers = path, sheet, header_row, columns, headers
+        self.inst = inst
+        # a sheet repeats the same few answers, units and profiles thousands of times: each column is checked
+        # over its distinct cells once, then read through what those checks found
+        self.items = sorted((u for u in inst.unsur if u.key in columns), key=lambda u: u.key)  # as `packed` writes
+        self.keys = [u.key for u in self.items]
+        self.default_unit = registry.unit(unit).id if unit else None
+        self.units = {code.casefold(): unit_id for code, unit_id in registry.unit_ids().items()}
+        self.text_file = path.suffix.lower() in (".csv", ".txt")  # no sheets and no column letters: by header
+        self.template = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%d" for k in self.keys) + "}"
+        self.profile_keys = [key for key in PROFILE if key in columns]
+        self.profiles: dict[tuple[object, ...], tuple[dict[str, str], str, list[tuple[str, str]]]] = {}
 
-    answer_columns = []
-    for item in items:
-        column = [row[found.columns[item.key]] for row in data]
-        checked = {value: _checked(value, item, inst) for value in set(column)}
-        if bad := {value for value, result in checked.items() if isinstance(result, str)}:
-            for n, value in enumerate(column):
-                if value in bad:
-                    blanks[n] += checked[value] == ""
-                    faults[n].append(Problem(where(first + n, item.key), display(value),
-                                             str(checked[value]) or tr("jawaban kosong")))
-        answer_columns.append([checked[value] for value in column])
-    skipped = {n for n, count in blanks.items() if count == len(items)}  # blank lines
+    def where(self, row_number: int, key: str) -> Location:
+        col = self.columns[key]
+        name = display(self.headers[col])[:40] if self.text_file else column_letter(col)
+        return Location(self.path.name, None if self.text_file else self.sheet, row_number, f"{name} ({key})")
 
-    unit_ids: list[int | None] = [default_unit] * len(data)
-    if (unit_column := found.columns.get("kode_unit")) is not None:
-        column = [row[unit_column] for row in data]
-        known = {raw: values.code(raw) for raw in set(column)}
-        ids = {raw: units.get(code.casefold()) if code else default_unit for raw, code in known.items()}
-        unit_ids = [ids[raw] for raw in column]
-        for n, raw in enumerate(column):
-            if known[raw] and ids[raw] is None:
-                faults[n].append(Problem(where(first + n, "kode_unit"), known[raw], str(NotFound(
-                    "Kode unit tidak dikenal: {code}{hint}", code=known[raw], hint=""))))
-    for n, unit_id in enumerate(unit_ids):
-        if unit_id is None and n not in faults:
-            faults[n].append(Problem(Location(path.name, sheet, first + n), "", tr(
-                "unit tidak disebut: beri kolom kode_unit atau pilih unitnya (--unit)")))
+    def part(self, data: list[list[object]], first: int) -> SurveyFile:
+        """The respondents of `data`, whose first row is the sheet's row `first`, with their problems."""
+        found = SurveyFile(self.path, self.sheet, self.header_row, self.columns)
+        widest = max(self.columns.values()) + 1
+        if min(map(len, data)) < widest:
+            data = [row if len(row) >= widest else [*row, *([""] * (widest - len(row)))] for row in data]
+        faults: dict[int, list[Problem]] = defaultdict(list)  # data index -> its problems, in column order
+        blanks: Counter[int] = Counter()  # data index -> questions left blank
 
-    profile_keys = [key for key in PROFILE if key in found.columns]
-    profile_cells = list(zip(*([row[found.columns[key]] for row in data] for key in profile_keys), strict=True)) \
-        if profile_keys else [()] * len(data)
-    profiles = {cells: _profile_of(profile_keys, cells) for cells in set(profile_cells)}
-    if any(faulty for _, _, faulty in profiles.values()):
-        for n, cells in enumerate(profile_cells):
-            faults[n] += [Problem(where(first + n, key), "", fault) for key, fault in profiles[cells][2]]
+        answer_columns = []
+        for item in self.items:
+            column = [row[self.columns[item.key]] for row in data]
+            checked = {value: _checked(value, item, self.inst) for value in set(column)}
+            if bad := {value for value, result in checked.items() if isinstance(result, str)}:
+                for n, value in enumerate(column):
+                    if value in bad:
+                        blanks[n] += checked[value] == ""
+                        faults[n].append(Problem(self.where(first + n, item.key), display(value),
+                                                 str(checked[value]) or tr("jawaban kosong")))
+            answer_columns.append([checked[value] for value in column])
+        skipped = {n for n, count in blanks.items() if count == len(self.items)}  # blank lines
 
-    numbers: list[int | None] = [None] * len(data)
-    if (number_column := found.columns.get("nomor")) is not None:
-        for n, row in enumerate(data):
-            if str(row[number_column]).strip():
-                try:
-                    numbers[n] = values.score(row[number_column], 1, 10**9)
-                except ValueError as exc:
-                    faults[n].append(Problem(where(first + n, "nomor"), display(row[number_column]), str(exc)))
+        unit_ids: list[int | None] = [self.default_unit] * len(data)
+        if (unit_column := self.columns.get("kode_unit")) is not None:
+            column = [row[unit_column] for row in data]
+            known = {raw: values.code(raw) for raw in set(column)}
+            ids = {raw: self.units.get(code.casefold()) if code else self.default_unit for raw, code in known.items()}
+            unit_ids = [ids[raw] for raw in column]
+            for n, raw in enumerate(column):
+                if known[raw] and ids[raw] is None:
+                    faults[n].append(Problem(self.where(first + n, "kode_unit"), known[raw], str(NotFound(
+                        "Kode unit tidak dikenal: {code}{hint}", code=known[raw], hint=""))))
+        for n, unit_id in enumerate(unit_ids):
+            if unit_id is None and n not in faults:
+                faults[n].append(Problem(Location(self.path.name, None if self.text_file else self.sheet, first + n),
+                                         "", tr("unit tidak disebut: beri kolom kode_unit atau pilih unitnya (--unit)")))
 
-    for n in sorted(faults.keys() - skipped):
-        found.problems += faults[n]
-        found.invalid_rows += 1
-    template = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%d" for k in keys) + "}"
-    for n, (answers, unit_id, cells, number) in enumerate(zip(zip(*answer_columns, strict=True), unit_ids,
-                                                              profile_cells, numbers, strict=True)):
-        if n in faults or unit_id is None:
-            continue
-        profile, packed_profile, _ = profiles[cells]
-        found.rows.append(Incoming(first + n, unit_id, dict(zip(keys, answers, strict=True)), profile, number,
-                                   template % answers, packed_profile))
-    return found
+        profile_cells = list(zip(*([row[self.columns[key]] for row in data] for key in self.profile_keys),
+                                 strict=True)) if self.profile_keys else [()] * len(data)
+        for cells in set(profile_cells) - self.profiles.keys():
+            self.profiles[cells] = _profile_of(self.profile_keys, cells)
+        if any(self.profiles[cells][2] for cells in set(profile_cells)):
+            for n, cells in enumerate(profile_cells):
+                faults[n] += [Problem(self.where(first + n, key), "", fault) for key, fault in self.profiles[cells][2]]
+
+        numbers: list[int | None] = [None] * len(data)
+        if (number_column := self.columns.get("nomor")) is not None:
+            for n, row in enumerate(data):
+                if str(row[number_column]).strip():
+                    try:
+                        numbers[n] = values.score(row[number_column], 1, 10**9)
+                    except ValueError as exc:
+                        faults[n].append(Problem(self.where(first + n, "nomor"), display(row[number_column]),
+                                                 str(exc)))
+
+        for n in sorted(faults.keys() - skipped):
+            found.problems += faults[n]
+            found.invalid_rows += 1
+        for n, (answers, unit_id, cells, number) in enumerate(zip(zip(*answer_columns, strict=True), unit_ids,
+                                                                  profile_cells, numbers, strict=True)):
+            if n in faults or unit_id is None:
+                continue
+            profile, packed_profile, _ = self.profiles[cells]
+            found.rows.append(Incoming(first + n, unit_id, dict(zip(self.keys, answers, strict=True)), profile,
+                                       number, self.template % answers, packed_profile))
+        return found

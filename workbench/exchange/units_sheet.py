@@ -1,15 +1,16 @@
-"""Reading a register of units from a sheet: kode_unit, nama_unit, instansi, and optionally jenis_instansi,
-wilayah, alamat."""
+"""Reading a register of units from a sheet (kode_unit, nama_unit, instansi, and optionally jenis_instansi,
+wilayah, alamat), and who visits which of them (kode_unit, evaluator)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from workbench.domain import values
-from workbench.errors import Problem, ValidationFailed
+from workbench.errors import Problem, ValidationFailed, WorkbenchError
 from workbench.exchange.sheets import Book
 from workbench.i18n import tr
-from workbench.registry import UnitRecord
+from workbench.registry import UnitRecord, did_you_mean
 
 UNIT_FIELDS = ("kode_unit", "nama_unit", "instansi")
 UNIT_OPTIONAL = ("jenis_instansi", "wilayah", "alamat")
@@ -46,3 +47,31 @@ def read_units(path: str | Path) -> list[UnitRecord]:
     if problems:
         raise ValidationFailed(problems)
     return records
+
+
+def read_assignments(path: str | Path, units: Collection[str]) -> list[tuple[str, str]]:
+    """(unit code as registered, evaluator) of every row of an assignment sheet (kode_unit, evaluator; other
+    columns are ignored); ValidationFailed lists every empty cell and unit code not among `units`."""
+    table = Book(path).table(("kode_unit", "evaluator"))
+    known = {code.casefold(): code for code in units}
+    problems: list[Problem] = []
+    pairs: dict[tuple[str, str], None] = {}
+    for row_number, row in table.records():
+        try:
+            code = values.bounded(table.get(row, "kode_unit"), "code")
+            evaluator = values.field_text(table.get(row, "evaluator"), "person", "evaluator")
+        except (ValueError, WorkbenchError) as exc:
+            problems.append(Problem(table.where(row_number), "", str(exc)))
+            continue
+        for field, value in (("kode_unit", code), ("evaluator", evaluator)):
+            if not value:
+                problems.append(Problem(table.where(row_number, field), "",
+                                        tr("diharapkan {expected}, tetapi sel kosong", expected=field)))
+        if code and code.casefold() not in known:
+            problems.append(Problem(table.where(row_number, "kode_unit"), code, tr(
+                "Kode unit tidak dikenal: {code}{hint}", code=code, hint=did_you_mean(code, list(units)))))
+        elif code and evaluator:
+            pairs[(known[code.casefold()], evaluator)] = None
+    if problems:
+        raise ValidationFailed(problems)
+    return list(pairs)
