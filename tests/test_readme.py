@@ -31,6 +31,8 @@ def files(folder: Path) -> None:
     shutil.copyfile(DATA / "evaluator-budi-long.ods", folder / "budi.ods")
     shutil.copyfile(DATA / "evaluator-citra-wide.xls", folder / "citra.xls")
     write_xlsx(folder / "lokus.xlsx", [["Kode Unit", "Nama Unit", "Instansi"], *UNITS])
+    write_xlsx(folder / "penugasan.xlsx", [["Kode Unit", "Evaluator"], *([u[0], "Ani"] for u in UNITS),
+                                           ["DPMPTSP-KTA", "Budi"], ["DUKCAPIL-KTA", "Budi"]])
     write_xlsx(folder / "salah.xlsx", [["kode_unit", "kode_indikator", "nilai", "evaluator"],
                                        ["DPMPTSP-KTA", "1.a.Ak", 9, "Dedi"]])
     order = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
@@ -70,5 +72,5 @@ def test_the_readme_walkthrough_runs(tmp_path, monkeypatch, capsys):
         assert code == expected, f"{line}\n{out}\n{err}"
         ran.append(words[1])
     assert {"init", "import", "package", "status", "resolve", "finalize", "certificates", "verify", "revoke",
-            "reports", "period"} <= set(ran)
+            "reports", "period", "team", "kit"} <= set(ran)
     assert (tmp_path / "piagam" / "piagam-semua.pdf").exists() and (tmp_path / "laporan" / "rekapitulasi.pdf").exists()

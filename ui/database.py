@@ -33,14 +33,17 @@ class Database(QObject):
     # after the write has committed: a screen that showed its own edit already need not read it back
     changed = Signal(object, object)
     failed = Signal(str)  # a background write that failed and that nobody else handles
+    busy = Signal(str)  # the writer waits for another program's write to finish (said on the GUI thread)
 
     def __init__(self, path: Path, *, passphrase: str | None = None, read_only: bool = False,
                  actor: str | None = None) -> None:
         super().__init__()
         self._writer: Workbook | None = None
+        self._busy_notes: deque[str] = deque()  # appended on the writer thread, said by the watch timer
         if not read_only:
             self._writer = Workbook(path, passphrase=passphrase, actor=actor)
             self._writer.events.connect(self._on_core_changed)
+            self._writer.store.on_busy = self._busy_notes.append
         self.reader = Workbook(path, passphrase=passphrase, read_only=read_only, query_only=True, actor=actor)
         self._background = self.reader.reopen(query_only=True)
         # (changes, who asked): appended on the writer thread while a job runs, drained on the GUI thread
@@ -149,6 +152,10 @@ class Database(QObject):
         """Notice writes made by another program (the command line, another window) and announce them."""
         if self.closed:
             return
+        if self._busy_notes:
+            note = self._busy_notes.pop()
+            self._busy_notes.clear()
+            self.busy.emit(note)
         if self._writer is None:
             self._check_version(self.reader.store.data_version())
         elif self.idle:

@@ -223,7 +223,10 @@ class EntryPage(QWidget):
         self.navigator.clear()
         parents: dict[str, QTreeWidgetItem] = {}
         current = None
+        listed = self.db.reader.team.units_to_score(self.evaluator, self.period)  # a kit's: the evaluator's own
         for unit in self.db.reader.registry.units():
+            if listed is not None and unit.code not in listed:
+                continue
             parent = parents.get(unit.institution)
             if parent is None:
                 parent = parents[unit.institution] = QTreeWidgetItem(self.navigator, [unit.institution])

@@ -92,9 +92,11 @@ class ImportDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(tr("untuk paket terenkripsi"))
         self.final = QCheckBox(tr("Nilai dari lembar kerja langsung final"))
-        self.trust_new_key = QCheckBox(tr("Terima kunci baru evaluator (laptop baru)"))
-        self.trust_new_key.setToolTip(tr("Paket dari basis data evaluator yang sama kini ditandatangani kunci lain; "
-                                         "centang hanya bila evaluatornya memang berganti laptop"))
+        self.trust_new_key = QCheckBox(tr("Terima kunci yang belum terdaftar (sidik jarinya sudah dicocokkan dengan "
+                                          "evaluator)"))
+        self.trust_new_key.setToolTip(tr("Paket dari laptop tanpa kit, atau dari laptop pengganti, ditandatangani kunci "
+                                         "yang belum terdaftar untuk evaluatornya. Laporan pemeriksaan menyebut sidik "
+                                         "jarinya; cocokkan lewat telepon sebelum mencentang"))
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)

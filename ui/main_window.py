@@ -34,6 +34,7 @@ from ui import qt_language
 from ui.conflicts_page import ConflictsPage
 from ui.database import Database
 from ui.entry_page import EntryPage
+from ui.ops import run_op
 from ui.period_settings import PeriodSettingsDialog
 from ui.results_page import ResultsPage
 from ui.settings import Settings, default_database, default_user
@@ -44,7 +45,10 @@ from workbench.demo import add_demo_period
 from workbench.domain.values import file_name_part
 from workbench.errors import NotAWorkbench
 from workbench.events import Changes
+from workbench.exchange.kit import SUFFIX as KIT_SUFFIX
+from workbench.exchange.kits import KitApplied
 from workbench.i18n import tr
+from workbench.usecases.kits import import_kit
 
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
 
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self, db: Database) -> Database:
         db.failed.connect(lambda message: self.statusBar().showMessage(message, 10000))
+        db.busy.connect(lambda message: self.statusBar().showMessage(message, 3000))
         db.changed.connect(self._on_db_changed)
         return db
 
@@ -153,6 +158,8 @@ class MainWindow(QMainWindow):
         self.results = ResultsPage(self.db)
         self.conflicts = ConflictsPage(self.db)
         self.team = TeamPage(self.db)
+        self.team.folder = self._folder
+        self.team.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.surveys = SurveyPage(self.db)
         self.entry.saved.connect(self._on_entry_saved)
         self.tabs = QTabWidget()
@@ -198,6 +205,7 @@ class MainWindow(QMainWindow):
         self._action(file, tr("&Mulai…"), self.start, "Ctrl+Shift+M")
         self._action(file, tr("Evaluasi &baru…"), self.new_evaluation, QKeySequence.StandardKey.New)
         self._action(file, tr("B&uka…"), self.open_database, QKeySequence.StandardKey.Open)
+        self._action(file, tr("Buka &kit penugasan…"), self.open_kit, "Ctrl+Shift+O")
         self.recent_menu = file.addMenu(tr("Buka &terakhir"))
         self._fill_recent()
         file.addSeparator()
@@ -366,6 +374,8 @@ class MainWindow(QMainWindow):
     def _on_start_chosen(self, choice: str, path: Path | None) -> None:
         if choice == "new":
             self.new_evaluation()
+        elif choice == "kit":
+            self.open_kit()
         elif choice == "open":
             self.open_database()
         elif choice == "recent" and path is not None:
@@ -403,6 +413,50 @@ class MainWindow(QMainWindow):
                                                 "unit."), 20000)
         finally:
             self.ask_passphrase = known
+
+    def open_kit(self, kit: Path | None = None, passphrase: str | None = None, target: Path | None = None) -> None:
+        """Buka kit penugasan: this laptop's database made from the kit the lead's office sent (or the one made
+        from an earlier kit brought up to date), then opened here. Asks for what is not given."""
+        if kit is None:
+            kind = tr("Kit penugasan")
+            chosen, _ = QFileDialog.getOpenFileName(self, tr("Buka kit penugasan"), self._folder(),
+                                                    f"{kind} (*{KIT_SUFFIX})")
+            if not chosen:
+                return
+            kit = Path(chosen)
+        if passphrase is None:
+            text, ok = QInputDialog.getText(self, tr("Buka kit penugasan"), tr("Kata sandi kit (dari ketua tim):"),
+                                            QLineEdit.EchoMode.Password)
+            if not ok or not text:
+                return
+            passphrase = text
+        if target is None:
+            suggestion = Path(self._folder()) / f"evaluasi-{kit.stem.removeprefix('kit-')}.sqlite"
+            title = tr("Basis data evaluasi Anda (baru, atau yang dibuat dari kit sebelumnya)")
+            chosen, _ = QFileDialog.getSaveFileName(self, title, str(suggestion), DB_FILTER,
+                                                    options=QFileDialog.Option.DontConfirmOverwrite)
+            if not chosen:
+                return
+            target = Path(chosen)
+        source, secret, made = kit, passphrase, target
+        if made.exists() and made.resolve() == self.db.path.resolve():  # the open database: through its writer
+            self.db.write(lambda wb, progress, cancel: wb.kits.import_(source, secret), parent=self,
+                          label=tr("Membuka kit…"), on_success=lambda done: self._on_kit_opened(made, done),
+                          on_failure=lambda exc: self._warn(tr("Kit tidak dapat dibuka"), str(exc)))
+            return
+        run_op(self, lambda progress, cancel: import_kit(made, source, secret), pool_name="reader",
+               label=tr("Membuka kit…"), on_success=lambda done: self._on_kit_opened(made, done),
+               on_failure=lambda exc: self._warn(tr("Kit tidak dapat dibuka"), str(exc)))
+
+    def _on_kit_opened(self, path: Path, done: object) -> None:
+        assert isinstance(done, KitApplied)
+        if path.resolve() == self.db.path.resolve() or self.switch_database(path):
+            self.tabs.setCurrentIndex(0)
+            self.entry.navigator.setFocus()
+            self.statusBar().showMessage(tr(
+                "Kit nomor {number} untuk {evaluator}: {units} unit, {claims} klaim. Pilih unit di kiri untuk mulai "
+                "menilai; kirim hasilnya dengan Berkas → Kirim paket.", number=done.sequence, evaluator=done.evaluator,
+                units=done.units, claims=done.claims), 30000)
 
     def add_period(self) -> None:
         """Another period in this database (e.g. next year's round), scored with the same instrument."""

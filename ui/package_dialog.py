@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from ui.database import Database
 from workbench import Workbook
+from workbench.db.sealing import check_passphrase
+from workbench.errors import WorkbenchError
 from workbench.exchange.package import SUFFIX
 from workbench.exchange.packages import Exported, package_name
 from workbench.i18n import tr
@@ -34,10 +36,11 @@ class PackageDialog(QDialog):
         self.db, self.period = db, period
         self.setWindowTitle(tr("Kirim paket"))
         self.evaluator = QComboBox()
-        self.evaluator.addItem(tr("Semua evaluator"), None)
-        for name in db.reader.registry.evaluators():
+        kit = db.reader.team.kit()
+        for name in [kit.evaluator] if kit else db.reader.registry.evaluators():  # one evaluator's work each
             self.evaluator.addItem(name, name)
         self.evaluator.setCurrentIndex(max(0, self.evaluator.findData(evaluator)))
+        self.evaluator.setEnabled(kit is None)
         self.encrypt = QCheckBox(tr("Enkripsi dengan kata sandi (untuk flashdisk atau surel)"))
         self.passphrase, self.repeat = QLineEdit(), QLineEdit()
         for field in (self.passphrase, self.repeat):
@@ -50,8 +53,11 @@ class PackageDialog(QDialog):
         buttons.accepted.connect(self.send)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(QLabel(tr("Paket berisi nilai, catatan, status, riwayat dan berkas bukti dukung, untuk "
-                              "digabungkan ketua tim (Berkas → Impor).")))
+        form.addRow(QLabel(tr("Paket berisi nilai, catatan, status, riwayat dan berkas bukti dukung satu evaluator, "
+                              "bernomor urut dan ditandatangani kunci laptop ini, untuk digabungkan ketua tim "
+                              "(Berkas → Impor).") + ("\n" + tr("Kunci dari kit nomor {number} untuk {evaluator}.",
+                                                              number=kit.sequence, evaluator=kit.evaluator)
+                                                     if kit else "")))
         form.addRow(tr("Evaluator"), self.evaluator)
         form.addRow("", self.encrypt)
         form.addRow(tr("Kata sandi"), self.passphrase)
@@ -63,8 +69,10 @@ class PackageDialog(QDialog):
         """The passphrase, or None without encryption; says what is wrong and returns "" when it cannot be used."""
         if not self.encrypt.isChecked():
             return None
-        if len(self.passphrase.text()) < 8:
-            self.message.setText(tr("Kata sandi minimal 8 karakter"))
+        try:
+            check_passphrase(self.passphrase.text())
+        except WorkbenchError as exc:
+            self.message.setText(str(exc))
             return ""
         if self.passphrase.text() != self.repeat.text():
             self.message.setText(tr("Kedua kata sandi tidak sama"))
@@ -72,7 +80,7 @@ class PackageDialog(QDialog):
         return self.passphrase.text()
 
     def send(self, target: str | None = None) -> None:
-        """Ask where to write (unless `target` is given), then write the package on the reader thread."""
+        """Ask where to write (unless `target` is given), then write the package (numbered: a write)."""
         passphrase = self.passphrase_given()
         if passphrase == "":
             return
@@ -88,12 +96,13 @@ class PackageDialog(QDialog):
         def write(wb: Workbook, progress: object, cancel: object) -> Exported:
             return wb.packages.export(out, evaluator=evaluator, period=period, passphrase=passphrase)
 
-        self.db.read(write, parent=self, label=tr("Menulis paket…"), on_success=self._sent,
+        self.db.write(write, parent=self, label=tr("Menulis paket…"), on_success=self._sent,
                      on_failure=lambda exc: self.message.setText(str(exc)))
 
     def _sent(self, done: Exported) -> None:
         sealed = tr(", terenkripsi") if self.encrypt.isChecked() else ""
-        self.sent.emit(tr("{file}: {observations} observasi, {units} unit, {evidence} berkas bukti{sealed}",
-                          file=done.path.name, observations=done.observations, units=done.units,
+        self.sent.emit(tr("{file}: paket nomor {number} dari {evaluator}: {observations} observasi, {units} unit, "
+                          "{evidence} berkas bukti{sealed}", file=done.path.name, number=done.sequence,
+                          evaluator=done.evaluator, observations=done.observations, units=done.units,
                           evidence=done.evidence, sealed=sealed))
         self.accept()

@@ -22,7 +22,7 @@ from workbench.i18n import tr
 
 
 class StartDialog(QDialog):
-    """Closes with `choice` set: ("new", None), ("open", None), ("recent", path) or ("demo", None)."""
+    """Closes with `choice` set: ("new", None), ("kit", None), ("open", None), ("recent", path) or ("demo", None)."""
 
     def __init__(self, recent: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +36,8 @@ class StartDialog(QDialog):
         buttons = QVBoxLayout()
         for key, text, hint in (
                 ("new", tr("&Evaluasi baru…"), tr("Buat basis data untuk satu periode evaluasi")),
+                ("kit", tr("Buka &kit penugasan…"), tr("Evaluator: laptop ini disiapkan dari kit (.wbkit) kiriman "
+                                                      "ketua tim: unit Anda, klaim, dan kunci Anda")),
                 ("open", tr("&Buka basis data…"), tr("Buka berkas .sqlite yang sudah ada")),
                 ("demo", tr("&Coba data contoh"), tr("Jelajahi aplikasi dengan periode contoh yang ditandai"))):
             button = QPushButton(text)

@@ -141,6 +141,17 @@ class Team:
         """The codes of the units assigned to one evaluator in the period."""
         return self.assignments(period).get(evaluator, [])
 
+    def units_to_score(self, evaluator: str, period: str | None = None) -> set[str] | None:
+        """On a laptop made from a kit, the units its evaluator's screen lists: those assigned, and those
+        taken away since that already hold the evaluator's work; None elsewhere (every unit)."""
+        if self.kit() is None:
+            return None
+        p = self._registry.period(period)
+        worked = {r[0] for r in self._store.conn.execute(
+            "SELECT DISTINCT u.code FROM observations o JOIN units u ON u.id = o.unit_id JOIN evaluators e "
+            "ON e.id = o.evaluator_id WHERE o.period_id = ? AND e.name = ?", (p.id, evaluator))}
+        return set(self.units_of(evaluator, p.name)) | worked
+
     def members(self, period: str | None = None) -> list[Member]:
         """Everyone assigned a unit in the period, or holding a key, kit or package of the team, by name."""
         p = self._registry.period(period)

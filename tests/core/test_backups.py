@@ -45,11 +45,12 @@ def edited_backup(wb, path, script):
 
 
 # what migration 15 (kits and packages bound to evaluators) made, taken back as the version before had it
-UNDO_KITS = ("DROP TABLE evaluator_keys; DROP TABLE assignments; DROP TABLE kits_issued; DROP TABLE packages_received; "
-             "DROP TABLE packages_sent; DROP TABLE kit; DROP TABLE package_conflicts; "
+UNDO_KITS = ("DROP TABLE evaluator_keys; DROP TABLE assignments; DROP TABLE kits_issued; "
+             "DROP TABLE packages_received; DROP TABLE packages_sent; DROP TABLE kit; DROP TABLE package_conflicts; "
              "ALTER TABLE observations DROP COLUMN origin_uuid; ALTER TABLE observations DROP COLUMN origin_version; "
-             "ALTER TABLE observations DROP COLUMN origin_digest; CREATE TABLE package_signers (workbook TEXT NOT NULL, "
-             "key_id TEXT NOT NULL, public_pem TEXT NOT NULL, created_by TEXT, first_seen TEXT NOT NULL, "
+             "ALTER TABLE observations DROP COLUMN origin_digest; "
+             "CREATE TABLE package_signers (workbook TEXT NOT NULL, key_id TEXT NOT NULL, public_pem TEXT NOT NULL, "
+             "created_by TEXT, first_seen TEXT NOT NULL, "
              "PRIMARY KEY (workbook, key_id)); PRAGMA user_version = 14;")
 
 

@@ -9,12 +9,11 @@ may be numbers or the answer labels ("Sangat sesuai"); a timestamp column is ign
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from workbench.domain import values
@@ -300,8 +299,9 @@ class _Checker:
                         "Kode unit tidak dikenal: {code}{hint}", code=known[raw], hint=""))))
         for n, unit_id in enumerate(unit_ids):
             if unit_id is None and n not in faults:
-                faults[n].append(Problem(Location(self.path.name, None if self.text_file else self.sheet, first + n),
-                                         "", tr("unit tidak disebut: beri kolom kode_unit atau pilih unitnya (--unit)")))
+                where = Location(self.path.name, None if self.text_file else self.sheet, first + n)
+                faults[n].append(Problem(where, "", tr("unit tidak disebut: beri kolom kode_unit atau pilih unitnya "
+                                                       "(--unit)")))
 
         profile_cells = list(zip(*([row[self.columns[key]] for row in data] for key in self.profile_keys),
                                  strict=True)) if self.profile_keys else [()] * len(data)
