@@ -94,9 +94,9 @@ class ImportDialog(QDialog):
         self.final = QCheckBox(tr("Nilai dari lembar kerja langsung final"))
         self.trust_new_key = QCheckBox(tr("Terima kunci yang belum terdaftar (sidik jarinya sudah dicocokkan dengan "
                                           "evaluator)"))
-        self.trust_new_key.setToolTip(tr("Paket dari laptop tanpa kit, atau dari laptop pengganti, ditandatangani kunci "
-                                         "yang belum terdaftar untuk evaluatornya. Laporan pemeriksaan menyebut sidik "
-                                         "jarinya; cocokkan lewat telepon sebelum mencentang"))
+        self.trust_new_key.setToolTip(tr("Paket dari laptop tanpa kit, atau dari laptop pengganti, ditandatangani "
+                                         "kunci yang belum terdaftar untuk evaluatornya. Laporan pemeriksaan menyebut "
+                                         "sidik jarinya; cocokkan lewat telepon sebelum mencentang"))
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(remove)

@@ -67,9 +67,10 @@ class ForeignSchema(WorkbenchError):
     """A database holding tables, indexes, triggers or views this version does not make for its schema: one
     changed outside the workbench (a trigger that rewrites scores, a view standing in for a table)."""
 
-    def __init__(self, file: str, objects: list[str]) -> None:
-        self.objects = objects
-        super().__init__("{file}: memuat objek yang tidak dibuat aplikasi ini untuk skemanya: {objects}; pulihkan "
+
+def foreign_schema(file: str, objects: list[str]) -> ForeignSchema:
+    """The error that names a file's foreign schema objects (the first dozen of them)."""
+    return ForeignSchema("{file}: memuat objek yang tidak dibuat aplikasi ini untuk skemanya: {objects}; pulihkan "
                          "dari cadangan", file=file, objects=", ".join(objects[:12]) + (" …" if len(objects) > 12
                                                                                         else ""))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from workbench.db.audit import AuditLog
 from workbench.db.schema import SCHEMA_VERSION, foreign_objects, migrate
 from workbench.db.store import Store, connect
-from workbench.errors import ForeignSchema, NotAWorkbench, NotFound, WorkbenchError
+from workbench.errors import NotAWorkbench, NotFound, WorkbenchError, foreign_schema
 from workbench.events import Changes
 from workbench.evidence import Evidence
 from workbench.i18n import tr
@@ -91,7 +91,7 @@ class Maintenance:
                 raise WorkbenchError("{file}: dibuat oleh versi yang lebih baru (skema {found} > {known})",
                                      file=Path(backup).name, found=version, known=SCHEMA_VERSION)
             if strange := foreign_objects(source):
-                raise ForeignSchema(Path(backup).name, strange)
+                raise foreign_schema(Path(backup).name, strange)
             # a backup made by an earlier version gets this version's schema in memory first: if that fails,
             # the workbook is as it was
             staged = connect(":memory:", self._store.passphrase)

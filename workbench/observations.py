@@ -111,7 +111,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Refused:
+class Unfinished:
     """An evaluator's unit that cannot be finalised yet, and the indicators it lacks."""
 
     unit: str
@@ -125,7 +125,7 @@ class Finalized:
 
     observations: int
     pairs: int
-    refused: list[Refused]
+    refused: list[Unfinished]
 
 
 @dataclass(frozen=True)
@@ -314,7 +314,7 @@ class Observations:
         if units is not None and evaluator is not None:  # a unit asked for by name and not scored at all
             for code in codes:
                 present.setdefault((code, evaluator), set())
-        refused = [Refused(unit, name, [c for c in scored if c not in done])
+        refused = [Unfinished(unit, name, [c for c in scored if c not in done])
                    for (unit, name), done in sorted(present.items()) if len(done) < len(scored)]
         ready = [key for key, done in present.items() if len(done) == len(scored)]
         rows = []

@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 from uuid_utils import uuid7
 
 from workbench.db.schema import SCHEMA_VERSION, foreign_objects, migrate
-from workbench.errors import Busy, DiskFull, ForeignSchema, NotAWorkbench, NotFound, WorkbenchError
+from workbench.errors import Busy, DiskFull, NotAWorkbench, NotFound, WorkbenchError, foreign_schema
 from workbench.events import Changes, Events
 from workbench.i18n import tr
 
@@ -131,7 +131,7 @@ class Store:
                                     file=self.path.name, detail="user_version 0")
             strange = foreign_objects(self.conn)
             if strange and not inspect:
-                raise ForeignSchema(self.path.name, strange)
+                raise foreign_schema(self.path.name, strange)
             if not read_only and not strange:
                 migrate(self.conn)
             if query_only:
