@@ -70,7 +70,7 @@ def main() -> None:
     export = time.perf_counter() - start
     start = time.perf_counter()
     with Workbook(target) as wb:
-        result = wb.packages.import_([package])
+        result = wb.packages.import_([package], trust_new_key=True)  # a laptop set up without a kit
         assert result.written and result.added == exported.observations, result.problems[:2]
     imported = time.perf_counter() - start
     ours = export + imported

@@ -1,4 +1,5 @@
-"""Open disagreements between evaluators, side by side, and recording the agreed score."""
+"""Open disagreements between evaluators, side by side, and recording the agreed score; below them, an
+evaluator's observation that arrived in two versions (two laptops, one kit), and deciding which score holds."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui.database import Database
+from workbench import Workbook
 from workbench.conflicts import Conflict
 from workbench.events import Changes
 from workbench.i18n import tr
+from workbench.observations import VersionConflict
 
 SHOWN = 500
 
@@ -30,7 +33,7 @@ class ConflictsPage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.conflicts: list[Conflict] = []
+        self.conflicts: list[Conflict | VersionConflict] = []
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([tr("Unit"), tr("Indikator"), tr("Nilai per evaluator"), tr("Selisih"),
                                               tr("Catatan")])
@@ -79,13 +82,24 @@ class ConflictsPage(QWidget):
         """Show the first SHOWN open conflicts (resolving some brings the next ones up)."""
         self._dirty = False
         reader = self.db.reader
-        self.conflicts = reader.conflicts.open(limit=SHOWN)
-        total = reader.conflicts.count() if len(self.conflicts) == SHOWN else len(self.conflicts)
-        self.count.setText(tr("{shown} dari {total} konflik ditampilkan", shown=len(self.conflicts), total=total))
+        opened = reader.conflicts.open(limit=SHOWN)
+        total = reader.conflicts.count() if len(opened) == SHOWN else len(opened)
+        versions = reader.observations.version_conflicts()
+        self.conflicts = [*opened, *versions]
+        self.count.setText(tr("{shown} dari {total} konflik ditampilkan", shown=len(self.conflicts),
+                              total=total + len(versions)))
         self.table.setRowCount(len(self.conflicts))
         for r, c in enumerate(self.conflicts):
-            cells = (c.unit, c.indicator, " · ".join(f"{e}: {s}" for e, s in c.scores.items()), str(c.spread),
-                     " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n))
+            if isinstance(c, VersionConflict):
+                cells = (c.unit, c.indicator, tr("{evaluator}: {here} di sini · {theirs} di paket {package}",
+                                                 evaluator=c.evaluator, here=c.here["score"],
+                                                 theirs=c.incoming.get("score"), package=c.package),
+                         str(abs((c.here["score"] or 0) - (c.incoming.get("score") or 0))),
+                         tr("dua versi {version} dari satu evaluator (dua laptop dengan satu kit?): pilih nilainya",
+                            version=c.version))
+            else:
+                cells = (c.unit, c.indicator, " · ".join(f"{e}: {s}" for e, s in c.scores.items()), str(c.spread),
+                         " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n))
             for column, value in enumerate(cells):
                 self.table.setItem(r, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -103,7 +117,11 @@ class ConflictsPage(QWidget):
     def _on_table_selection_changed(self) -> None:
         row = self.table.currentRow()
         if 0 <= row < len(self.conflicts):
-            scores = sorted(self.conflicts[row].scores.values())
+            chosen = self.conflicts[row]
+            if isinstance(chosen, VersionConflict):
+                self.score.setValue(int(chosen.incoming.get("score") or 0))  # the later arrival as a start
+                return
+            scores = sorted(chosen.scores.values())
             self.score.setValue(scores[len(scores) // 2])  # the median as a starting point
 
     def resolve_selected(self) -> None:
@@ -122,7 +140,11 @@ class ConflictsPage(QWidget):
                                     indicator=conflict.indicator, score=score))
             self.reason.clear()
 
-        self.db.write(lambda wb, progress, cancel: wb.conflicts.resolve(unit=conflict.unit,
-                                                                        indicator=conflict.indicator, score=score,
-                                                                        reason=reason),
-                      parent=self, on_success=agreed, on_failure=lambda exc: self.message.setText(str(exc)))
+        def write(wb: Workbook, progress: object, cancel: object) -> None:
+            if isinstance(conflict, VersionConflict):
+                wb.observations.settle_version(unit=conflict.unit, indicator=conflict.indicator,
+                                               evaluator=conflict.evaluator, score=score, reason=reason)
+            else:
+                wb.conflicts.resolve(unit=conflict.unit, indicator=conflict.indicator, score=score, reason=reason)
+
+        self.db.write(write, parent=self, on_success=agreed, on_failure=lambda exc: self.message.setText(str(exc)))

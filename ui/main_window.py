@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QStandardPaths, Qt
+from PySide6.QtCore import QLockFile, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -43,11 +43,12 @@ from ui.team_page import TeamPage
 from workbench import WorkbenchError, Workbook, i18n
 from workbench.demo import add_demo_period
 from workbench.domain.values import file_name_part
-from workbench.errors import NotAWorkbench
+from workbench.errors import ForeignSchema, NotAWorkbench
 from workbench.events import Changes
 from workbench.exchange.kit import SUFFIX as KIT_SUFFIX
 from workbench.exchange.kits import KitApplied
 from workbench.i18n import tr
+from workbench.maintenance import good_backups, recover
 from workbench.usecases.kits import import_kit
 
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
@@ -81,8 +82,17 @@ class MainWindow(QMainWindow):
         qt_language.apply(i18n.language())
         create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
-        self.db = self._connect(self._owned(Database(path, passphrase=passphrase, read_only=self.lock is None,
-                                                     actor=self.app_user)))
+        try:
+            opened = Database(path, passphrase=passphrase, read_only=self.lock is None, actor=self.app_user)
+        except ForeignSchema as exc:  # changed outside the app: open the example data, then offer a backup
+            if self.lock is not None:
+                self.lock.unlock()
+            fallback = default_database()
+            create_if_missing(fallback, demo=True)
+            self.lock = take_lock(fallback)
+            opened = Database(fallback, read_only=self.lock is None, actor=self.app_user)
+            QTimer.singleShot(0, partial(self.offer_backup, path, exc))
+        self.db = self._connect(self._owned(opened))
         self.settings.add_recent(self.db.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
@@ -296,7 +306,10 @@ class MainWindow(QMainWindow):
         except WorkbenchError as exc:
             if lock is not None:
                 lock.unlock()
-            self._warn(tr("Tidak dapat membuka basis data"), str(exc))
+            if isinstance(exc, ForeignSchema):
+                self.offer_backup(path, exc)
+            else:
+                self._warn(tr("Tidak dapat membuka basis data"), str(exc))
             return False
         self._save_state()
         self.db.close()
@@ -319,6 +332,35 @@ class MainWindow(QMainWindow):
             if passphrase is None:
                 raise
             return self._owned(Database(path, passphrase=passphrase, read_only=read_only, actor=self.app_user))
+
+    def offer_backup(self, path: Path, problem: WorkbenchError) -> QMessageBox:
+        """A database changed outside the app (a trigger, a view of its own) is not opened: say what is wrong,
+        and offer its last rolling backup that is whole, the changed file being kept beside it."""
+        good = good_backups(path)
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Basis data diubah di luar aplikasi"), str(problem),
+                          QMessageBox.StandardButton.Cancel, self)
+        if good:
+            box.setInformativeText(tr("Cadangan otomatis terakhir yang utuh: {name}. Pulihkan dari cadangan itu? "
+                                      "Berkas yang sekarang disimpan di sampingnya, tidak dihapus.",
+                                      name=good[0].name))
+            restore = box.addButton(tr("&Pulihkan cadangan"), QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(restore)
+            box.accepted.connect(partial(self._recover, path, good[0]))
+        else:
+            box.setInformativeText(tr("Tidak ada cadangan otomatis yang utuh untuk berkas ini."))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def _recover(self, path: Path, backup: Path) -> None:
+        try:
+            aside = recover(path, backup)
+        except (WorkbenchError, OSError) as exc:
+            self._warn(tr("Pemulihan gagal"), str(exc))
+            return
+        if self.switch_database(path):
+            self.statusBar().showMessage(tr("Dipulihkan dari {name}; berkas yang diubah disimpan sebagai {aside}",
+                                            name=backup.name, aside=aside.name), 20000)
 
     def _after_open(self) -> None:
         """Keep a rolling backup of a database opened for writing; say so when it is read-only."""

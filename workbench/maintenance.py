@@ -142,3 +142,47 @@ class Maintenance:
             except WorkbenchError:
                 problems.append(tr("bukti {name}: isi berubah ({sha})", name=name, sha=sha[:12]))
         return problems
+
+
+def good_backups(path: str | Path, passphrase: str | None = None) -> list[Path]:
+    """The rolling backups of the database at `path`, newest first, that are whole and hold only what this
+    version makes for their schema: what a database changed outside the workbench can go back to."""
+    found = []
+    for backup in sorted(Path(path).with_name(Path(path).name + ".backups").glob("*.sqlite"), reverse=True):
+        try:
+            conn = connect(backup, passphrase, read_only=True)
+        except Exception:  # sqlite3 and sqlcipher3 raise their own types for a file that is not a database
+            continue
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            whole = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            if 0 < version <= SCHEMA_VERSION and whole and not foreign_objects(conn):
+                found.append(backup)
+        except sqlite3.DatabaseError:
+            continue
+        finally:
+            conn.close()
+    return found
+
+
+def recover(path: str | Path, backup: str | Path, passphrase: str | None = None) -> Path:
+    """Put `backup` in place of the database at `path`, which is kept beside it (renamed, never deleted);
+    returns where it went. For a database that cannot be opened any more (a schema changed outside the
+    workbench), so not through `Maintenance.restore`."""
+    path = Path(path)
+    aside = path.with_name(f"{path.stem}.diganti-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            Path(f"{path}{suffix}").replace(Path(f"{aside}{suffix}"))
+    source, target = connect(backup, passphrase, read_only=True), connect(path, passphrase)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    store = Store(path, passphrase=passphrase)
+    try:
+        AuditLog(store).reset_mark()  # this computer's last anchor is now the backup's
+    finally:
+        store.close()
+    return aside

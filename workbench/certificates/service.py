@@ -187,7 +187,8 @@ class Certificates:
 
     def readiness(self, period: str | None = None, *, min_category: str | None = None) -> list[UnitStatus]:
         """Every unit of the period, by rank: ready for a certificate when its category is at least the
-        minimum, every indicator is scored, every score is final and no conflict is open; else why not."""
+        minimum, every indicator is scored, every score is final and no conflict is open (between evaluators,
+        or two versions of one evaluator's score from packages); else why not."""
         p = self._registry.period(period)
         limit = self._band_index(p, min_category or self.settings(p.name).min_category)
         drafts = {r[0] for r in self._store.conn.execute(
@@ -195,10 +196,12 @@ class Certificates:
             "WHERE o.period_id = ? AND o.status = 'draft' AND o.score IS NOT NULL", (p.id,))}
         issued = {c.unit: c.number for c in self.issued(p.name) if not c.revoked}
         team = self._observations.team_progress(period=p.name)
+        versions = {c.unit for c in self._observations.version_conflicts(p.name)}  # two versions of a score
         statuses = []
         for r in self._results.scores(p.name):
             reasons = ["unscored"] if r.ipp is None else [reason for reason, applies in (
-                ("incomplete", not r.complete), ("draft", r.unit in drafts), ("conflict", r.conflicts > 0),
+                ("incomplete", not r.complete), ("draft", r.unit in drafts),
+                ("conflict", r.conflicts > 0 or r.unit in versions),
                 ("below_minimum", r.category is None or self._band_index(p, r.category) > limit)) if applies]
             statuses.append(UnitStatus(r.unit, r.name, r.institution, team.get(r.unit, []), r.conflicts, r.ipp,
                                        r.category, r.label, not reasons, reasons, issued.get(r.unit)))
