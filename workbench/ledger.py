@@ -4,7 +4,7 @@ last entry for it), so that a row changed, added, moved or removed outside the w
 
 Accounted for: observations (what each is about, its score and status), agreed scores, units, evaluators,
 instruments and their stored indicators, closed periods, settings, certificate settings, the office's
-signing keys, certificates (issued, their token, revoked), survey batches (a digest over their respondents
+signing keys, the key registered for each evaluator, the lead's key a kit's laptop follows, certificates (issued, their token, revoked), survey batches (a digest over their respondents
 and answers) and populations, and the results cache, which must equal the results computed afresh.
 """
 
@@ -60,6 +60,7 @@ class Ledger:
     def _accounts(self) -> list[Account]:
         conn = self._store.conn
         periods = dict(conn.execute("SELECT uuid, name FROM periods"))
+        evaluators = dict(conn.execute("SELECT uuid, name FROM evaluators"))
         batched = dict(conn.execute("SELECT o.uuid, a.id FROM observations o JOIN audit_log a ON a.entity = "
                                     "'observation_batch' AND a.entity_uuid = o.batch"))
         period_settings = {f"{u}/{k}": v for u, k, v in conn.execute(
@@ -121,6 +122,13 @@ class Ledger:
                 "SELECT p.uuid, c.settings FROM certificate_settings c JOIN periods p ON p.id = c.period_id")),
                     tr("pengaturan piagam periode {key} diubah di luar aplikasi"),
                     tr("pengaturan piagam periode {key} dihapus di luar aplikasi"), names=periods),
+            Account("evaluator_key", "key_id", dict(conn.execute(
+                "SELECT e.uuid, k.key_id FROM evaluator_keys k JOIN evaluators e ON e.id = k.evaluator_id")),
+                    tr("kunci evaluator {key}: {value} tidak sesuai log audit ({logged})"),
+                    tr("kunci evaluator {key}: dihapus di luar aplikasi"), names=evaluators),
+            Account("kit", "lead_key_id", dict(conn.execute("SELECT 'kit', lead_key_id FROM kit")),
+                    tr("kit laptop ini: kunci ketua tim {value} tidak sesuai log audit ({logged})"),
+                    tr("kit laptop ini: dihapus di luar aplikasi")),
             Account("period_setting", "value", period_settings,
                     tr("pengaturan {key}: '{value}' tidak sesuai log audit ({logged})"),
                     tr("pengaturan {key}: dihapus di luar aplikasi"),

@@ -46,6 +46,16 @@ class Laptop:
         assert code == 0, out + err
         return out
 
+    def made_from(self, kit: Path) -> Path:
+        """This laptop's database, made from its kit."""
+        mine = self.home / "evaluasi.sqlite"
+        assert "dibuat dari kit" in self.ok("kit", "import", mine, kit, passphrase=PASS)
+        return mine
+
+    def scores(self, db: Path, sheet: Path, units, score: int) -> None:
+        """Scores typed into this laptop's database (from a sheet, as the app's Impor would)."""
+        self.ok("import", db, scores_sheet(sheet, self.name, units, score))
+
     @property
     def keys(self) -> Path:
         return self.home / ".local" / "share" / "pekppp-workbench" / "keys"
@@ -103,7 +113,7 @@ def test_a_round_from_assignments_to_packages_on_separate_laptops(team, tmp_path
         assert laptop.keys.is_dir()
         registered = [u["code"] for u in json.loads(laptop.ok("units", "list", mine, "--json"))]
         assert sorted(registered) == sorted({*listed[0 if name == "Ani" else 1]["units"]})  # only the kit's units
-        laptop.ok("import", mine, scores_sheet(tmp_path / f"{name}.xlsx", name, units, score))
+        laptop.scores(mine, tmp_path / f"{name}.xlsx", units, score)
         out = laptop.ok("package", "export", mine, "--out", tmp_path / f"{name}.wbpkg")  # no --evaluator needed
         assert f"paket nomor 1 dari {name}" in out
         packages.append(tmp_path / f"{name}.wbpkg")
@@ -119,11 +129,10 @@ def test_a_round_from_assignments_to_packages_on_separate_laptops(team, tmp_path
 def test_an_older_package_arriving_late_leaves_the_newer_scores(team, tmp_path):
     lead, db, kits = team
     ani = Laptop(tmp_path, "Ani")
-    mine = ani.home / "evaluasi.sqlite"
-    ani.ok("kit", "import", mine, kits["Ani"], passphrase=PASS)
-    ani.ok("import", mine, scores_sheet(tmp_path / "senin.xlsx", "Ani", ["SAMSAT-PRV"], 2))
+    mine = ani.made_from(kits["Ani"])
+    ani.scores(mine, tmp_path / "senin.xlsx", ["SAMSAT-PRV"], 2)
     ani.ok("package", "export", mine, "--out", tmp_path / "senin.wbpkg")
-    ani.ok("import", mine, scores_sheet(tmp_path / "selasa.xlsx", "Ani", ["SAMSAT-PRV"], 4))  # corrected next day
+    ani.scores(mine, tmp_path / "selasa.xlsx", ["SAMSAT-PRV"], 4)  # corrected next day
     ani.ok("package", "export", mine, "--out", tmp_path / "selasa.wbpkg")
     assert "3 baru" in lead.ok("package", "import", db, tmp_path / "selasa.wbpkg")
     out = lead.ok("package", "import", db, tmp_path / "senin.wbpkg")  # the first e-mail, late
@@ -141,9 +150,8 @@ def test_two_laptops_with_one_kit_editing_the_same_score_wait_for_the_lead(team,
     lead, db, kits = team
     first, second = Laptop(tmp_path, "Ani"), Laptop(tmp_path / "cadangan", "Ani")
     for n, laptop in enumerate((first, second)):
-        mine = laptop.home / "evaluasi.sqlite"
-        laptop.ok("kit", "import", mine, kits["Ani"], passphrase=PASS)
-        laptop.ok("import", mine, scores_sheet(tmp_path / f"x{n}.xlsx", "Ani", ["SAMSAT-PRV"], 2 + n * 3))
+        mine = laptop.made_from(kits["Ani"])
+        laptop.scores(mine, tmp_path / f"x{n}.xlsx", ["SAMSAT-PRV"], 2 + n * 3)
         laptop.ok("package", "export", mine, "--out", tmp_path / f"laptop-{n}.wbpkg")
     lead.ok("package", "import", db, tmp_path / "laptop-0.wbpkg")
     out = lead.ok("package", "import", db, tmp_path / "laptop-1.wbpkg")
@@ -166,9 +174,8 @@ def test_two_laptops_with_one_kit_editing_the_same_score_wait_for_the_lead(team,
 def test_a_newer_kit_brings_new_units_and_loses_no_work(team, tmp_path):
     lead, db, kits = team
     ani = Laptop(tmp_path, "Ani")
-    mine = ani.home / "evaluasi.sqlite"
-    ani.ok("kit", "import", mine, kits["Ani"], passphrase=PASS)
-    ani.ok("import", mine, scores_sheet(tmp_path / "a.xlsx", "Ani", ["SAMSAT-PRV"], 4))
+    mine = ani.made_from(kits["Ani"])
+    ani.scores(mine, tmp_path / "a.xlsx", ["SAMSAT-PRV"], 4)
     lead.ok("team", "assign", db, "--evaluator", "Ani", "--unit", "DUKCAPIL-KTA")
     lead.ok("team", "assign", db, "--evaluator", "Ani", "--unit", "SAMSAT-PRV", "--remove")  # reassigned
     lead.ok("period", "settings", db, "--set", "conflict_threshold=1")
@@ -189,9 +196,8 @@ def test_a_newer_kit_brings_new_units_and_loses_no_work(team, tmp_path):
 def test_a_lost_laptop_gets_a_new_key_and_its_work_back(team, tmp_path):
     lead, db, kits = team
     old = Laptop(tmp_path, "Ani")
-    mine = old.home / "evaluasi.sqlite"
-    old.ok("kit", "import", mine, kits["Ani"], passphrase=PASS)
-    old.ok("import", mine, scores_sheet(tmp_path / "a.xlsx", "Ani", ["SAMSAT-PRV"], 4))
+    mine = old.made_from(kits["Ani"])
+    old.scores(mine, tmp_path / "a.xlsx", ["SAMSAT-PRV"], 4)
     old.ok("package", "export", mine, "--out", tmp_path / "lama.wbpkg")
     lead.ok("package", "import", db, tmp_path / "lama.wbpkg")
     out = lead.ok("kit", "export", db, "--evaluator", "Ani", "--new-key", "--out", tmp_path / "baru.wbkit",
@@ -200,10 +206,10 @@ def test_a_lost_laptop_gets_a_new_key_and_its_work_back(team, tmp_path):
     new = Laptop(tmp_path / "laptop-pengganti", "Ani")
     fresh = new.home / "evaluasi.sqlite"
     assert "3 penilaian sebelumnya" in new.ok("kit", "import", fresh, tmp_path / "baru.wbkit", passphrase=PASS)
-    new.ok("import", fresh, scores_sheet(tmp_path / "b.xlsx", "Ani", ["SAMSAT-PRV"], 5))
+    new.scores(fresh, tmp_path / "b.xlsx", ["SAMSAT-PRV"], 5)
     new.ok("package", "export", fresh, "--out", tmp_path / "baru.wbpkg")
     assert "3 diperbarui" in lead.ok("package", "import", db, tmp_path / "baru.wbpkg")
-    old.ok("import", mine, scores_sheet(tmp_path / "c.xlsx", "Ani", ["DPMPTSP-KTA"], 1))
+    old.scores(mine, tmp_path / "c.xlsx", ["DPMPTSP-KTA"], 1)
     old.ok("package", "export", mine, "--out", tmp_path / "dari-yang-hilang.wbpkg")
     before = dump_file(db)
     code, _, err = lead.run("package", "import", db, tmp_path / "dari-yang-hilang.wbpkg")

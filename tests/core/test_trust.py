@@ -382,3 +382,15 @@ def test_a_million_questionnaires_import_in_bounded_memory(tmp_path):
         assert wb.store.value("SELECT count(*) FROM respondents") == 1_000_000
         assert json.loads(wb.store.value("SELECT answers FROM respondents LIMIT 1")) == {
             u.key: 3 for u in wb.surveys.instrument("skm").unsur}
+
+
+def test_an_evaluators_key_swapped_outside_the_app_is_named(round_, capsys):
+    lead, genuine, registered, _ = round_
+    path = lead.path
+    lead.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE evaluator_keys SET key_id = 'ffffffffffffffff'")
+    conn.close()
+    code, out, _ = run(capsys, "check", path)
+    assert code == 1 and f"kunci evaluator Ani: ffffffffffffffff tidak sesuai log audit ({registered})" in out

@@ -212,8 +212,8 @@ class Kits:
         with self._store.transaction():
             p = self._period(kit)
             codes = self._units(data["units"], evaluator, data["evaluator"]["uuid"], p)
-            own = self._merge_own(kit, p, evaluator)
-            claims = self._merge_claims(kit, p, evaluator)
+            own = self._merge(kit, "observations", p, evaluator)
+            claims = self._merge(kit, "claims", p, evaluator)
             self._link_evidence(kit, p, evaluator)
             self._team.set_kit(evaluator, p, identity["key_id"], kit.signer, kit.signer_pem, manifest["workbook"],
                                manifest["sequence"])
@@ -288,18 +288,12 @@ class Kits:
                 rows.append(Incoming(n, unit, indicator, evaluator, {"claim": r["claim"]}))
         return rows
 
-    def _merge_own(self, kit: Container, period: Period, evaluator: str) -> int:
-        rows = self._rows(kit, kit.data["observations"], evaluator, period, versioned=True)
+    def _merge(self, kit: Container, part: str, period: Period, evaluator: str) -> int:
+        """Merge the kit's claims or earlier observations (`part`) where this workbook has none of its own."""
+        rows = self._rows(kit, kit.data[part], evaluator, period, versioned=part == "observations")
         if rows:
-            self._observations.merge(period, rows, Source(kit.sha256, kit.name, ""), reason=tr("kit {file}",
-                                                                                                file=kit.name))
-        return len(rows)
-
-    def _merge_claims(self, kit: Container, period: Period, evaluator: str) -> int:
-        rows = self._rows(kit, kit.data["claims"], evaluator, period, versioned=False)
-        if rows:
-            self._observations.merge(period, rows, Source(kit.sha256, kit.name, ""), reason=tr("kit {file}",
-                                                                                                file=kit.name))
+            self._observations.merge(period, rows, Source(kit.sha256, kit.name, ""),
+                                     reason=tr("kit {file}", file=kit.name))
         return len(rows)
 
     def _link_evidence(self, kit: Container, period: Period, evaluator: str) -> None:

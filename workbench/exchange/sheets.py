@@ -154,12 +154,17 @@ class Book:
                               file=self.name)
         return SheetError("{file}: bukan lembar kerja yang dapat dibaca ({detail})", file=self.name, detail=detail)
 
-    def rows(self, sheet: str | int = 0) -> tuple[str, list[list[object]]]:
-        """(name, all rows) of one sheet; `sheet` is a name or a position among the visible worksheets."""
+    def _sheet(self, sheet: str | int) -> str:
+        """A sheet's name, from its name or its position among the visible worksheets."""
         if isinstance(sheet, int):
             if len(self.visible) <= sheet:
                 raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet="?")
-            sheet = self.visible[sheet]
+            return self.visible[sheet]
+        return sheet
+
+    def rows(self, sheet: str | int = 0) -> tuple[str, list[list[object]]]:
+        """(name, all rows) of one sheet; `sheet` is a name or a position among the visible worksheets."""
+        sheet = self._sheet(sheet)
         try:
             # cells are str, int, float, bool, dates or times: read as plain objects from here on
             rows = cast(list[list[object]], self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
@@ -171,10 +176,7 @@ class Book:
 
     def iter_rows(self, sheet: str | int = 0) -> tuple[str, Iterator[list[object]]]:
         """(name, rows read lazily) of one sheet, numbered as `rows` numbers them (from the sheet's first row)."""
-        if isinstance(sheet, int):
-            if len(self.visible) <= sheet:
-                raise SheetError("{file}, lembar '{sheet}': lembar kosong", file=self.name, sheet="?")
-            sheet = self.visible[sheet]
+        sheet = self._sheet(sheet)
         try:
             found = self._book.get_sheet_by_name(sheet)
         except Exception as exc:
