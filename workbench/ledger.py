@@ -4,8 +4,9 @@ last entry for it), so that a row changed, added, moved or removed outside the w
 
 Accounted for: observations (what each is about, its score and status), agreed scores, units, evaluators,
 instruments and their stored indicators, closed periods, settings, certificate settings, the office's
-signing keys, the key registered for each evaluator, the lead's key a kit's laptop follows, certificates (issued, their token, revoked), survey batches (a digest over their respondents
-and answers) and populations, and the results cache, which must equal the results computed afresh.
+signing keys, the key registered for each evaluator, the lead's key a kit's laptop follows, certificates
+(issued, their token, revoked), survey batches (a digest over their respondents and answers) and
+populations, and the results cache, which must equal the results computed afresh.
 """
 
 from __future__ import annotations
