@@ -5,6 +5,7 @@ period with each evaluator's progress on it and whether it is ready for a certif
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -34,12 +35,21 @@ from workbench.db.sealing import check_passphrase
 from workbench.domain.values import STATUS_LABELS
 from workbench.errors import WorkbenchError
 from workbench.events import Changes
+from workbench.exchange.container import fingerprint
 from workbench.exchange.kits import KitExported, kit_name
 from workbench.i18n import decimal, tr
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.team import Member
 
 READY, NOT_READY = QColor("#1b7e3c"), QColor("#b23c17")
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as this computer's clock reads it: "04-12-2026 18:11"."""
+    try:
+        return datetime.fromisoformat(str(stamp)).astimezone().strftime("%d-%m-%Y %H:%M")
+    except ValueError:
+        return str(stamp or "")
 SHEETS = "*.xlsx *.xlsm *.xls *.ods"
 
 
@@ -156,11 +166,11 @@ class TeamPage(QWidget):
     def _fill(self) -> None:
         self.team.setRowCount(len(self.members))
         for row, m in enumerate(self.members):
-            values = (m.evaluator, str(len(m.units)), m.key_id or "–",
-                      tr("#{number} · {when}", number=m.kit_sequence, when=str(m.kit_issued_at)[:10])
+            values = (m.evaluator, str(len(m.units)), fingerprint(m.key_id) if m.key_id else "–",
+                      tr("#{number} · {when}", number=m.kit_sequence, when=local_time(m.kit_issued_at))
                       if m.kit_sequence else "–",
-                      tr("#{number} · {when}", number=m.package_sequence, when=str(m.package_received_at)[:16]
-                         .replace("T", " ")) if m.package_sequence else "–",
+                      tr("#{number} · {when}", number=m.package_sequence, when=local_time(m.package_received_at))
+                      if m.package_sequence else "–",
                       f"{m.scored}/{m.total}", str(m.final))
             for column, text in enumerate(values):
                 self.team.setItem(row, column, QTableWidgetItem(text))
@@ -168,7 +178,9 @@ class TeamPage(QWidget):
         kits = sum(1 for m in self.members if m.kit_sequence)
         packages = sum(1 for m in self.members if m.package_sequence)
         self.team_summary.setText(tr("{count} evaluator · {kits} kit terkirim · {packages} mengirim paket",
-                                     count=len(self.members), kits=kits, packages=packages))
+                                     count=len(self.members), kits=kits, packages=packages) if self.members else
+                                  tr("Belum ada penugasan: tugaskan dari lembar (kode_unit, evaluator), atau pilih "
+                                     "unit di tabel bawah"))
 
         shown = [s for s in self.statuses if not (self.only_waiting.isChecked() and (s.ready or s.certificate))]
         ready = sum(1 for s in self.statuses if s.ready)

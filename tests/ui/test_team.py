@@ -12,6 +12,7 @@ from tests.ui.conftest import wait_ops
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from workbench import Workbook
+from workbench.exchange.container import fingerprint
 
 PASS = "sandi-kit-tim-2026"
 
@@ -34,6 +35,7 @@ def test_kits_out_packages_back_and_a_ready_unit_at_the_lead(qtbot, tmp_path, mo
     wait_ops(qtbot)
     qtbot.waitUntil(lambda: team.team.rowCount() == 1, timeout=5000)
     assert [team.team.item(0, c).text() for c in (0, 1, 3, 4)] == ["Ani", "2", "–", "–"]
+    assert team.team.item(0, 2).text() == "–"
     units = {team.table.item(r, 0).text(): team.table.item(r, 2).text() for r in range(team.table.rowCount())}
     assert units == {"DPMPTSP-KTA": "Ani", "DUKCAPIL-KTA": "–", "SAMSAT-PRV": "Ani"}
     team.team.selectRow(0)
@@ -43,6 +45,8 @@ def test_kits_out_packages_back_and_a_ready_unit_at_the_lead(qtbot, tmp_path, mo
     assert kit.exists() and "1 kit di" in lead.statusBar().currentMessage()
     qtbot.waitUntil(lambda: team.team.item(0, 3) is not None and team.team.item(0, 3).text().startswith("#1"),
                     timeout=5000)
+    with Workbook(lead_db) as wb:  # the key as read out on the phone
+        assert team.team.item(0, 2).text() == fingerprint(wb.team.key_of("Ani").key_id)
     lead.close()
 
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "kunci-ani"))  # her laptop
