@@ -1,5 +1,5 @@
 """Render what a new user sees, on the demo database, to docs/*.png: offscreen, on a 1366 x 768 screen
-(Mulai, the new-evaluation wizard, Entri, Hasil, Survei and the certificates dialog)."""
+(Mulai, the new-evaluation wizard, Entri, Hasil, Survei, the certificates dialog and Progres tim)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,11 @@ def main() -> None:
         settings = wb.certificates.settings(DEMO_PERIOD)
         settings.min_category = "C"
         wb.certificates.save_settings(settings, DEMO_PERIOD)
+        first, second = wb.registry.evaluators()[:2]  # who visits which unit, and the kits sent to them
+        wb.team.assign([*((f"DEMO-0{n}", first) for n in range(1, 7)), *((f"DEMO-0{n}", second) for n in (1, 2, 3, 4))],
+                       period=DEMO_PERIOD)
+        for name in (first, second):
+            wb.kits.export(folder / f"{name}.wbkit", evaluator=name, passphrase="contoh-kunci-kit", period=DEMO_PERIOD)
     window = MainWindow(Settings.from_file(folder / "s.ini"), folder / "demo.sqlite", demo=True)
     window.setGeometry(window.screen().availableGeometry())
     window.show()
@@ -80,6 +85,9 @@ def main() -> None:
     settle(app)
     certificates.grab().save(str(docs / "certificates.png"))
     certificates.close()
+    window.tabs.setCurrentWidget(window.team)
+    settle(app)
+    window.grab().save(str(docs / "team.png"))
     window.close()
 
 
