@@ -571,17 +571,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(tr("kunci {key_id} disahkan oleh komputer ini", key_id=accepted))
         problems = wb.maintenance.check()
         keys = wb.audit.key_changes() if not problems else []
-        unvouched = wb.audit.unvouched()
     for problem in problems:
         print(problem)
     for key in keys:  # not an error: a copy moved to another computer signs with that computer's key
         print(tr("catatan: kunci baru {key_id} menandatangani log sejak {at} ({actor}), tanpa pengesahan kunci "
                  "sebelumnya: basis data dipindah ke komputer lain?", key_id=key["key_id"], at=key["added_at"],
                  actor=key["added_by"]))
-    if unvouched:
-        print(tr("catatan: komputer ini belum pernah menulis ke basis data ini dan tidak mengenal kunci lognya "
-                 "({keys}); bila berkas ini memang dari sumber tepercaya, sahkan dengan `workbench check "
-                 "--accept-keys`", keys=", ".join(unvouched)))
     print(tr("{db}: baik", db=args.db) if not problems else tr("{db}: {count} masalah", db=args.db,
                                                                  count=len(problems)))
     return 1 if problems else 0

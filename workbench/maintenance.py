@@ -92,6 +92,9 @@ class Maintenance:
                                      file=Path(backup).name, found=version, known=SCHEMA_VERSION)
             if strange := foreign_objects(source):
                 raise foreign_schema(Path(backup).name, strange)
+            if doubt := log_doubts(backup, self._store.passphrase):
+                raise WorkbenchError("{file}: log audit cadangan ini tidak dapat dipercaya di komputer ini "
+                                     "({problem}); tidak dipulihkan", file=Path(backup).name, problem=doubt[0])
             # a backup made by an earlier version gets this version's schema in memory first: if that fails,
             # the workbook is as it was
             staged = connect(":memory:", self._store.passphrase)
@@ -156,7 +159,8 @@ def good_backups(path: str | Path, passphrase: str | None = None) -> list[Path]:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             whole = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            if 0 < version <= SCHEMA_VERSION and whole and not foreign_objects(conn):
+            if 0 < version <= SCHEMA_VERSION and whole and not foreign_objects(conn) \
+                    and not log_doubts(backup, passphrase):
                 found.append(backup)
         except sqlite3.DatabaseError:
             continue
@@ -186,3 +190,15 @@ def recover(path: str | Path, backup: str | Path, passphrase: str | None = None)
     finally:
         store.close()
     return aside
+
+
+def log_doubts(path: str | Path, passphrase: str | None = None) -> list[str]:
+    """What this computer doubts in a backup's audit log: altered or cut entries, anchors that do not hold,
+    keys it does not trust (a backup signed again elsewhere). [] for a backup this computer can vouch for."""
+    store = Store(path, passphrase=passphrase, read_only=True, inspect=True)
+    try:
+        if store.value("SELECT 1 FROM sqlite_master WHERE name = 'anchors'") is None:
+            return []  # made before the log was anchored
+        return AuditLog(store).verify(mark=False)
+    finally:
+        store.close()

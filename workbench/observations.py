@@ -26,6 +26,7 @@ KEY_SQL = ("SELECT o.uuid, p.uuid || '/' || u.uuid || '/' || i.code || '/' || e.
            "JOIN periods p ON p.id = o.period_id JOIN units u ON u.id = o.unit_id "
            "JOIN indicators i ON i.id = o.indicator_id JOIN evaluators e ON e.id = o.evaluator_id")
 MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
+CONTENT = MERGED[:-1]
 
 
 def member_line(uuid: str, key: str, score: object, status: object) -> str:
@@ -95,9 +96,30 @@ class Incoming:
     version: int | None = None
 
 
+def _verdict(lineage: str | None, version: int | None, digest: str | None, mine: str, uuid: str | None,
+             incoming_version: int, incoming: str) -> str:
+    """What a package's row does to the observation of its key here: "older" (left as it is), "same"
+    (nothing to take), "take" (it replaces it), or "conflict" (kept aside for the lead, never written over
+    it): the same version saying something else, a newer version over a change made here since, another
+    laptop's copy, or a first package over a row that says otherwise (typed here, from a sheet).
+
+    `lineage`, `version`, `digest`: the evaluator's observation this one follows, the version and content it
+    last took; `mine`: its content now; `uuid`, `incoming_version`, `incoming`: the package's row."""
+    if lineage == uuid:
+        if incoming_version < (version or 0):
+            return "older"
+        if incoming_version == version:
+            return "same" if incoming == digest else "conflict"
+        return "conflict" if mine != digest and incoming != mine else "take"
+    if lineage is not None:
+        return "same" if incoming == mine else "conflict"
+    return "take" if incoming == mine else "conflict"
+
+
 def content_digest(values: dict[str, object]) -> str:
-    """The digest of what an observation holds (every merged field), to tell two contents under one version."""
-    return hashlib.sha256("\x1f".join("" if values.get(f) is None else str(values.get(f)) for f in MERGED)
+    """The digest of what an observation says (every merged field but its status, which a lead may change by
+    finalising), to tell two contents apart."""
+    return hashlib.sha256("\x1f".join("" if values.get(f) is None else str(values.get(f)) for f in CONTENT)
                           .encode()).hexdigest()
 
 
@@ -368,6 +390,24 @@ class Observations:
             result.setdefault(code, []).append(UnitProgress(name, scored, total, STATUSES[status or 0]))
         return result
 
+    def hand_over(self, period: Period, evaluator: str) -> list[dict[str, Any]]:
+        """One evaluator's observations as a kit carries them back to a laptop (a new laptop goes on from
+        them), inside the caller's write: each under the uuid and version of the evaluator's observation it
+        follows; a row that follows none yet (typed here, from a sheet) follows itself from now on, so that
+        what the laptop sends back is merged as a later version of it. Each row also holds its `id` here."""
+        rows = self._store.dicts(
+            "SELECT o.id AS id, o.uuid AS uuid, o.origin_uuid AS origin_uuid, o.version AS version, "
+            "o.origin_version AS origin_version, u.code AS unit, i.code AS indicator, "
+            + ", ".join(f"o.{f} AS {f}" for f in MERGED) + " FROM observations o JOIN units u ON u.id = o.unit_id "
+            "JOIN indicators i ON i.id = o.indicator_id JOIN evaluators e ON e.id = o.evaluator_id "
+            "WHERE o.period_id = ? AND e.name = ? ORDER BY o.id", (period.id, evaluator))
+        fresh = [r for r in rows if r["origin_uuid"] is None]
+        self._store.conn.executemany(
+            "UPDATE observations SET origin_uuid = uuid, origin_version = version, origin_digest = ? WHERE id = ?",
+            [(content_digest(r), r["id"]) for r in fresh])
+        return [{"id": r["id"], "uuid": r["origin_uuid"] or r["uuid"], "unit": r["unit"], "indicator": r["indicator"],
+                 "version": r["origin_version"] or r["version"], **{f: r[f] for f in MERGED}} for r in rows]
+
     def version_conflicts(self, period: str | None = None, *, unit: str | None = None) -> list[VersionConflict]:
         """Open version conflicts of a period (see VersionConflict), by unit, indicator and arrival."""
         p = self._registry.period(period)
@@ -530,16 +570,18 @@ class Observations:
             changed = {c: v for c, v in row.values.items() if old[c] != v}
             if row.version is not None:
                 lineage, version, digest = current[2 + len(MERGED):]
-                if lineage is not None and (lineage != row.uuid or row.version == version):
-                    if lineage == row.uuid and digest == origin[2] or lineage != row.uuid and not changed:
-                        counts.unchanged += 1
-                    else:  # the same version holding something else, or another laptop's copy: the lead decides
-                        set_aside.append((current[0], row.version, json.dumps(row.values, ensure_ascii=False),
-                                          source.name, stamp))
-                        counts.conflicted += 1
-                    continue
-                if lineage is not None and row.version < version:
+                verdict = _verdict(lineage, version, digest, content_digest(old), row.uuid, row.version,
+                                   content_digest(row.values))
+                if verdict == "older":
                     counts.older += 1
+                    continue
+                if verdict == "same":
+                    counts.unchanged += 1
+                    continue
+                if verdict == "conflict":
+                    set_aside.append((current[0], row.version, json.dumps(row.values, ensure_ascii=False),
+                                      source.name, stamp))
+                    counts.conflicted += 1
                     continue
                 if row.uuid:
                     here[row.uuid] = str(current[1])

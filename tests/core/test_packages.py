@@ -182,9 +182,11 @@ def test_every_bad_package_is_refused_with_one_line_and_nothing_written(lead, tm
     assert seen == ["bukti", "manifes", "tanda tangan", "terpotong", "kata sandi", "versi", "unit", "jalan", "besar"]
 
 
-def test_a_later_package_signed_by_another_key_waits_for_the_lead(lead, tmp_path, photos, monkeypatch):
+def test_a_later_package_signed_by_another_key_is_refused_even_when_new_keys_are_trusted(lead, tmp_path, photos,
+                                                                                          monkeypatch):
     """The key that signed an evaluator's first package accepted by the lead speaks for that evaluator: a
-    package in their name signed elsewhere (a copy of the file, a forger) is stopped, naming both keys."""
+    package in their name signed elsewhere (a copy of the file, a forger) is refused naming both keys, and
+    trusting new keys does not replace it (a new kit with a new key does)."""
     ani = laptop(tmp_path / "ani.sqlite", "Ani", lambda i: 4, photos[:1])
     first = ani.packages.export(tmp_path / "ani-1.wbpkg", evaluator="Ani").path
     assert lead.packages.import_([first], trust_new_key=True).written
@@ -194,15 +196,13 @@ def test_a_later_package_signed_by_another_key_waits_for_the_lead(lead, tmp_path
     with Workbook(tmp_path / "ani.sqlite") as moved:
         moved.observations.save(unit="SAMSAT-PRV", indicator="3.a.T", evaluator="Ani", score=4)
         second = moved.packages.export(tmp_path / "ani-2.wbpkg", evaluator="Ani").path
-        new = moved.audit.keyring.private_key()
     before = dump(lead)
-    report = lead.packages.import_([second])
-    message = str(report.problems[0])
-    assert not report.written and f"padahal kunci yang terdaftar untuk Ani adalah {known}" in message
-    assert dump(lead) == before
-    accepted = lead.packages.import_([second], trust_new_key=True)  # a new laptop, its fingerprint compared
-    assert accepted.written and "(menggantikan " + known + ")" in accepted.notes[0]
-    assert lead.team.key_of("Ani").key_id != known and new is not None
+    for trusting in (False, True):
+        report = lead.packages.import_([second], trust_new_key=trusting)
+        message = str(report.problems[0])
+        assert not report.written and f"padahal kunci yang terdaftar untuk Ani adalah {known}" in message
+        assert "workbench kit export --new-key" in message and dump(lead) == before
+    assert lead.team.key_of("Ani").key_id == known
     assert lead.packages.import_([first]).files[0].already_imported  # merged before: nothing to refuse
 
 

@@ -188,18 +188,20 @@ def test_a_database_whose_log_does_not_hold_vouches_for_nothing(capsys, copy):
     assert code == 1 and out.startswith("TIDAK DAPAT DIPASTIKAN: log audit basis data ini tidak utuh")
 
 
-def test_the_check_of_a_copy_on_another_computer_notes_the_new_key(capsys, copy, tmp_path, monkeypatch):
-    """Moved to a computer without this workbook's key, the file still checks; a write there adds a key that
-    was not endorsed, which check names as a note rather than an error."""
+def test_a_copy_on_another_computer_is_vouched_for_only_once_accepted_there(capsys, copy, tmp_path, monkeypatch):
+    """Moved to a computer that never wrote to it, a file's keys vouch for nothing there: check says so until
+    they are accepted on purpose (or this computer writes to it, taking the history it starts from); a key
+    added there that the first computer did not endorse is a note."""
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "laptop-lain"))
-    code, out, _ = run(capsys, "check", copy)
-    assert code == 0
+    out = check(capsys, copy)
+    assert "komputer ini belum pernah menulis ke basis data ini dan tidak mengenal kunci lognya" in out
+    code, out, _ = run(capsys, "check", copy, "--accept-keys")
+    assert code == 0 and "disahkan oleh komputer ini" in out
     with Workbook(copy) as wb:
         wb.registry.add_unit("BARU", "Dinas Baru", "Pemerintah Kota Contoh")
         wb.observations.save(unit="BARU", indicator="1.a.Ak", evaluator="Ani", score=3, period="PEKPPP 2026")
     code, out, _ = run(capsys, "check", copy)
     assert code == 0 and "kunci baru" in out
-
 
 
 def office_key(path):

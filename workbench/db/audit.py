@@ -239,10 +239,11 @@ class AuditLog:
 
     # --- verifying ---------------------------------------------------------------------------
 
-    def verify(self) -> list[str]:
+    def verify(self, *, mark: bool = True) -> list[str]:
         """Everything wrong with the log: entries altered or removed (the chain), anchors that do not hold or
-        are missing, entries added after the last anchor (no write of the workbench leaves any), and a log cut
-        after the last anchor this computer wrote. [] when the log is whole."""
+        are missing, entries added after the last anchor (no write of the workbench leaves any), keys this
+        computer does not trust (see the module's docstring), and, with `mark`, a log cut after the last anchor
+        this computer wrote (not asked of a backup, which is older). [] when the log is whole."""
         problems: list[str] = []
         hashes: dict[int, str] = {}
         prev = GENESIS_HASH
@@ -278,12 +279,13 @@ class AuditLog:
                                "{actor}: {entity} {field} {old} → {new}", first=unsigned[0], last=unsigned[-1],
                                count=len(unsigned), actor=first[0], entity=first[1], field=first[2], old=first[3],
                                new=first[4]))
-        return problems + self._trust_problems()
+        return problems + self._trust_problems(mark)
 
-    def _trust_problems(self) -> list[str]:
+    def _trust_problems(self, check_mark: bool) -> list[str]:
         """What this computer can tell of who signed the log: a file that is another workbook than the one it
-        signed at this path; anchors none of whose keys it trusts (signed again elsewhere); keys it does not
-        trust beside its own; a log cut after the last anchor it wrote."""
+        signed at this path; anchors none of whose keys it trusts (signed again elsewhere, or by a computer
+        this one never accepted); keys it does not trust beside its own; a log cut after the last anchor it
+        wrote."""
         problems = []
         known = self.keyring.known_as(self._store.path)
         if known is not None and known != self.keyring.workbook:
@@ -291,12 +293,17 @@ class AuditLog:
                                "diganti dengan berkas lain", known=known, now=self.keyring.workbook))
         signing = [r[0] for r in self._store.conn.execute("SELECT DISTINCT key_id FROM anchors")]
         strangers = self.strangers()
-        mark = self.keyring.mark()
-        if signing and self._roots() and not set(signing) - set(strangers):
+        mark = self.keyring.mark() if check_mark else None
+        if signing and not self._roots():
+            problems.append(tr("komputer ini belum pernah menulis ke basis data ini dan tidak mengenal kunci lognya "
+                               "({keys}); bila berkas ini memang dari sumber tepercaya, sahkan dengan `workbench "
+                               "check --accept-keys`", keys=", ".join(signing)))
+        elif signing and not set(signing) - set(strangers):
             problems.append(tr("log audit ditandatangani kunci {keys}; tidak satu pun kunci komputer ini atau kunci "
                                "yang disahkannya: jangkar ditulis ulang di tempat lain. Pulihkan dari cadangan",
                                keys=", ".join(signing)))
-        elif mark is not None and strangers:  # this computer signs this log: anchors by an unknown key came after
+        elif strangers and (mark is not None or not check_mark):  # this computer signs this log (or a backup of
+            # it): anchors by a key it does not trust came after
             problems.append(tr("log audit juga ditandatangani kunci {keys} yang tidak dikenal komputer ini; bila "
                                "basis data ini memang dipakai di komputer lain, sahkan dengan `workbench check "
                                "--accept-keys`", keys=", ".join(strangers)))
@@ -308,13 +315,6 @@ class AuditLog:
             elif stored != mark[1]:
                 problems.append(tr("jangkar {anchor} bukan yang ditulis di komputer ini", anchor=mark[0]))
         return problems
-
-    def unvouched(self) -> list[str]:
-        """The keys that signed this log when this computer knows none of them and never wrote to it (a copy
-        from elsewhere): a note for `check`, not a fault."""
-        if self._roots():
-            return []
-        return [r[0] for r in self._store.conn.execute("SELECT DISTINCT key_id FROM anchors")]
 
     @staticmethod
     def _public(pem: str) -> Ed25519PublicKey | None:

@@ -412,7 +412,8 @@ def migrate(conn: sqlite3.Connection, *, up_to: int = SCHEMA_VERSION) -> int:
 
 Objects = dict[tuple[str, str], str]
 _EXPECTED: dict[int, Objects] = {}
-_OBJECTS_SQL = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"
+# SQLite's own statistics tables (ANALYZE) come and go; matched exactly (LIKE would let "sqlitexstat..." pass)
+_OBJECTS_SQL = "SELECT type, name, sql FROM sqlite_master WHERE NOT (type = 'table' AND name GLOB 'sqlite_stat[1-4]')"
 _SPACE = re.compile(r" ?([(),]) ?")  # "( a , b )" and "(a, b)" are the same statement
 
 

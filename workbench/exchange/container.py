@@ -24,7 +24,8 @@ import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,14 @@ from workbench.errors import WorkbenchError
 
 ENTRY = re.compile(r"manifest\.json|data\.json|evidence/[0-9a-f]{64}")
 MAX_BYTES = 8 * 1024**3  # what a file may expand to in all: thousands of photos, not a zip bomb
-MAX_JSON = 512 * 1024**2
+# an evaluator's 1,000 units with notes and history take about 20 MB; parsing JSON takes up to 25 times its size
+MAX_JSON = 64 * 1024**2
 MAX_RATIO = 100  # expansion of any compressed part over 1 MB; JSON compresses about 5-20 times
-SLACK = 256 * 1024**2  # all parts together may expand to twice the file, plus this
+SLACK = 64 * 1024**2  # all parts together may expand to twice the file, plus this
+# what a damaged or hand-made zip raises while it is read: each is a refusal, never a traceback
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError,
+           ValueError)
+SignerCheck = Callable[[dict[str, Any], str], None]
 
 
 @dataclass(frozen=True)
@@ -141,12 +147,13 @@ class Container:
 
 @contextmanager
 def read_container(path: str | Path, kind: Kind, *, passphrase: str | None = None, unpack_into: Path | None = None,
-                   max_part: int = MAX_BYTES) -> Iterator[Container]:
+                   max_part: int = MAX_BYTES, signer: SignerCheck | None = None) -> Iterator[Container]:
     """Open and check a container completely (see the module's docstring); Refused names what is wrong.
 
     With `unpack_into` (a folder), each evidence file is written there while its sha256 is checked: one pass
     over the bytes; the caller removes the folder when the file is refused. `max_part` bounds each evidence
-    file (the receiving workbook's own limit).
+    file (the receiving workbook's own limit). `signer(manifest, key id)` may refuse the sender's key once its
+    signature holds, before anything else is read or unpacked.
     """
     path = Path(path)
     if not path.is_file():
@@ -162,8 +169,8 @@ def read_container(path: str | Path, kind: Kind, *, passphrase: str | None = Non
             raise Refused("{file}: bukan paket workbench, atau terpotong", file=path.name)
         try:
             with zipfile.ZipFile(archive_path) as archive:
-                checked = _checked(path, kind, archive, archive_path.stat().st_size, unpack_into, max_part)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+                checked = _checked(path, kind, archive, archive_path.stat().st_size, unpack_into, max_part, signer)
+        except DAMAGED as exc:
             raise Refused("{file}: paket rusak atau terpotong ({detail})", file=path.name,
                           detail=str(exc)[:120]) from exc
         yield checked
@@ -172,6 +179,8 @@ def read_container(path: str | Path, kind: Kind, *, passphrase: str | None = Non
 def _bounded(path: Path, infos: list[zipfile.ZipInfo], size: int, max_part: int) -> None:
     """Refuse, from the archive's directory alone, parts that would expand past the bounds."""
     for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+            raise Refused("{file}: paket rusak atau terpotong ({detail})", file=path.name, detail=info.filename[:80])
         if info.filename.startswith("evidence/"):
             if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
                 raise _too_large(path.name)  # written stored, never inflated: a compressed one is made by hand
@@ -186,7 +195,7 @@ def _bounded(path: Path, infos: list[zipfile.ZipInfo], size: int, max_part: int)
 
 
 def _checked(path: Path, kind: Kind, archive: zipfile.ZipFile, size: int, unpack_into: Path | None,
-             max_part: int) -> Container:
+             max_part: int, accept: SignerCheck | None) -> Container:
     infos = archive.infolist()
     names = [i.filename for i in infos]
     strange = [n for n in names if not ENTRY.fullmatch(n)]
@@ -221,6 +230,8 @@ def _checked(path: Path, kind: Kind, archive: zipfile.ZipFile, size: int, unpack
                       "ulang dari aplikasi versi ini", file=path.name, found=str(manifest.get("version"))[:10],
                       known=kind.version)
     signer, signer_pem = _signer(path.name, manifest, manifest_bytes, comment[2])  # before a byte is unpacked
+    if accept is not None:
+        accept(manifest, signer)
     if sorted(parts) != sorted(n for n in names if n != "manifest.json") or manifest["whole_sha256"] != _whole(parts):
         raise _changed(path.name, "manifest.json")
     for name, expected in parts.items():

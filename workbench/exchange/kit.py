@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.exchange.container import SHA256, UUID, Container, Kind, Refused, shaped
+from workbench.exchange.package import MAX_NUMBER
 
 KIT = Kind("pekppp-workbench-kit", 1, ".wbkit")
 SUFFIX = KIT.suffix
@@ -25,7 +26,7 @@ _SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
 def _well_formed(manifest: dict[str, Any], data: dict[str, Any]) -> bool:
     period, evaluator, identity = data.get("period"), data.get("evaluator"), data.get("identity")
     return (isinstance(manifest.get("evaluator"), str) and isinstance(manifest.get("sequence"), int)
-            and not isinstance(manifest["sequence"], bool) and manifest["sequence"] >= 1
+            and not isinstance(manifest["sequence"], bool) and 1 <= manifest["sequence"] < MAX_NUMBER
             and isinstance(manifest.get("workbook"), str)
             and isinstance(period, dict) and isinstance(period.get("uuid"), str) and UUID.fullmatch(period["uuid"])
             is not None and isinstance(period.get("name"), str) and isinstance(period.get("settings"), dict)
@@ -34,7 +35,8 @@ def _well_formed(manifest: dict[str, Any], data: dict[str, Any]) -> bool:
             and isinstance(evaluator.get("uuid"), str)
             and isinstance(identity, dict) and isinstance(identity.get("key_id"), str)
             and isinstance(identity.get("public_pem"), str) and isinstance(identity.get("private_pem"), str | None)
-            and all(shaped(data.get(part), shape) for part, shape in _SHAPES.items()))
+            and all(shaped(data.get(part), shape) for part, shape in _SHAPES.items())
+            and all(1 <= o["version"] < MAX_NUMBER for o in data["observations"]))
 
 
 def check(kit: Container) -> None:

@@ -23,7 +23,7 @@ from workbench.errors import WorkbenchError
 from workbench.evidence import Evidence
 from workbench.exchange.container import Container, Refused, public_pem, read_container, write_container
 from workbench.exchange.kit import KIT, SUFFIX, check
-from workbench.exchange.package import FIELDS
+from workbench.exchange.package import FIELDS, field_value
 from workbench.i18n import tr
 from workbench.observations import Incoming, Observations, Source
 from workbench.registry import Period, Registry
@@ -87,13 +87,14 @@ class Kits:
                                  evaluator=evaluator, period=p.name)
         units = [self._registry.unit(code) for code in codes]
         claims = self._claims(p, [u.id for u in units])
-        own = self._own(p, evaluator)
-        files = {sha for record in [*claims, *own] for sha in record["evidence"]}
-        evidence = {e["sha256"]: e for e in self._store.dicts("SELECT sha256, original_name, size FROM evidence")
-                    if e["sha256"] in files}
         registered = self._team.key_of(evaluator)
         fresh = new_key or registered is None or registered.how != "kit"
         with self._store.transaction():
+            own = [{k: v for k, v in r.items() if k != "id"} | {"evidence": self._evidence_of(r["id"])}
+                   for r in self._observations.hand_over(p, evaluator)]
+            files = {sha for record in [*claims, *own] for sha in record["evidence"]}
+            evidence = {e["sha256"]: e for e in self._store.dicts("SELECT sha256, original_name, size FROM evidence")
+                        if e["sha256"] in files}
             sequence = self._team.next_kit(evaluator)
             private_pem = None
             if fresh:
@@ -134,19 +135,6 @@ class Kits:
             latest[(unit, indicator)] = {"unit": unit, "indicator": indicator, "claim": claim,
                                          "evidence": self._evidence_of(observation_id)}
         return list(latest.values())
-
-    def _own(self, period: Period, evaluator: str) -> list[dict[str, Any]]:
-        """The evaluator's own observations as the lead has them, under the uuid and version they had on the
-        evaluator's laptop when they came from there (so that a new laptop goes on from them)."""
-        rows = []
-        for row in self._store.dicts(
-                "SELECT o.id AS id, coalesce(o.origin_uuid, o.uuid) AS uuid, u.code AS unit, i.code AS indicator, "
-                "coalesce(o.origin_version, o.version) AS version, " + ", ".join(f"o.{f} AS {f}" for f in FIELDS)
-                + " FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
-                "JOIN evaluators e ON e.id = o.evaluator_id WHERE o.period_id = ? AND e.name = ? ORDER BY o.id",
-                (period.id, evaluator)):
-            rows.append({**{k: v for k, v in row.items() if k != "id"}, "evidence": self._evidence_of(row["id"])})
-        return rows
 
     def _evidence_of(self, observation_id: int) -> list[str]:
         return [r[0] for r in self._store.conn.execute(
@@ -202,10 +190,8 @@ class Kits:
                           "Buka kit penugasan, atau workbench kit import BERKAS_BARU)", file=kit.name)
         identity = data["identity"]
         private = self.private_key(kit, passphrase)
-        if private is not None:
-            self._audit.keyring.install(private)
-        elif not self._audit.keyring.has_key() or key_id(self._audit.keyring.private_key().public_key()) != \
-                identity["key_id"]:
+        if private is None and (not self._audit.keyring.has_key() or key_id(
+                self._audit.keyring.private_key().public_key()) != identity["key_id"]):
             raise Refused("{file}: kit ini tidak membawa kunci evaluator, dan laptop ini tidak memegang kuncinya "
                           "({key}); minta kit dengan kunci baru (workbench kit export --new-key)", file=kit.name,
                           key=identity["key_id"])
@@ -219,6 +205,8 @@ class Kits:
                                manifest["sequence"])
             self._settings.set("owner", evaluator)
             self._settings.set("owner_role", "evaluator")
+        if private is not None:  # a new laptop's key was put in place before its first write; a new key here now
+            self._audit.keyring.install(private)
         self._audit.keyring.trust({kit.signer: kit.signer_pem})
         return KitApplied(evaluator, p.name, manifest["sequence"], len(codes), claims, own, identity["key_id"])
 
@@ -274,6 +262,7 @@ class Kits:
         present = {(u, i) for u, i in self._store.conn.execute(
             "SELECT o.unit_id, o.indicator_id FROM observations o JOIN evaluators e ON e.id = o.evaluator_id "
             "WHERE o.period_id = ? AND e.name = ?", (period.id, evaluator))}
+        inst = self._registry.scored_instrument(period)
         rows = []
         for n, r in enumerate(records, start=1):
             unit, indicator = units.get(str(r["unit"]).casefold()), indicators.get(str(r["indicator"]))
@@ -281,11 +270,18 @@ class Kits:
                 raise Refused("{file}: isi kit tidak berbentuk seperti yang ditulis workbench", file=kit.name)
             if (unit, indicator) in present:
                 continue
+            try:
+                values = {f: None if r.get(f) in (None, "") else field_value(f, r[f], inst.scale_min, inst.scale_max)
+                          for f in (FIELDS if versioned else ("claim",))}
+            except (ValueError, WorkbenchError) as exc:
+                raise Refused("{file}: isi kit tidak berbentuk seperti yang ditulis workbench", file=kit.name) from exc
             if versioned:
-                rows.append(Incoming(n, unit, indicator, evaluator, {f: r.get(f) for f in FIELDS},
-                                     uuid=str(r["uuid"]), version=int(r["version"])))
+                values |= {"notes": values["notes"] or "", "recommendation": values["recommendation"] or "",
+                           "status": values["status"] or "draft"}
+                rows.append(Incoming(n, unit, indicator, evaluator, values, uuid=str(r["uuid"]),
+                                     version=int(r["version"])))
             else:
-                rows.append(Incoming(n, unit, indicator, evaluator, {"claim": r["claim"]}))
+                rows.append(Incoming(n, unit, indicator, evaluator, values))
         return rows
 
     def _merge(self, kit: Container, part: str, period: Period, evaluator: str) -> int:

@@ -8,12 +8,41 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from workbench.domain import values as clean
+from workbench.domain.values import STATUSES
+from workbench.errors import WorkbenchError
 from workbench.exchange.container import SHA256, UUID, Container, Kind, Refused, shaped
+from workbench.i18n import tr
 
 PACKAGE = Kind("pekppp-workbench-package", 2, ".wbpkg")
 SUFFIX = PACKAGE.suffix
 FIELDS = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
 HISTORY_FIELDS = ("key", "score", "status")  # what a package's history may say of its observations
+MAX_NUMBER = 2**31  # versions and sequence numbers: far above any real count, far below SQLite's limit
+
+
+def sender(manifest: dict[str, Any]) -> str:
+    """The evaluator a package (or kit) names, as this workbook would store the name (WorkbenchError when it
+    is no name): so that "Ani" with an invisible character is Ani for every check, or for none."""
+    return clean.field_text(manifest.get("evaluator"), "person", "evaluator", required=True)
+
+
+def field_value(field: str, value: object, lo: int, hi: int) -> object:
+    """A field of an observation that came from another workbook, held to the rules a sheet's cell is held
+    to; ValueError (or WorkbenchError) when it breaks them."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(tr("bukan teks atau angka"))
+    if field in ("score", "claim"):
+        return clean.score(value, lo, hi)
+    if field in ("notes", "recommendation"):
+        return clean.note(value)
+    if field == "method":
+        return clean.method(value)
+    if field == "observed_on":
+        return clean.observed_date(value)
+    if value not in STATUSES:
+        raise ValueError(tr("Status tidak dikenal: {status} (draft, final, verified)", status=value))
+    return value
 
 _SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "observations": {"uuid": str, "unit": str, "indicator": str, "evaluator": str, "evidence": list, "version": int},
@@ -34,26 +63,32 @@ def _well_formed(manifest: dict[str, Any], data: dict[str, Any]) -> bool:
             and isinstance(manifest.get("created_by"), str | None) and isinstance(manifest.get("created_at"), str)
             and isinstance(manifest.get("evaluator"), str) and bool(manifest["evaluator"].strip())
             and isinstance(manifest.get("sequence"), int) and not isinstance(manifest["sequence"], bool)
-            and manifest["sequence"] >= 1 and all(shaped(data.get(part), shape) for part, shape in _SHAPES.items()))
+            and 1 <= manifest["sequence"] < MAX_NUMBER
+            and all(shaped(data.get(part), shape) for part, shape in _SHAPES.items()))
 
 
 def check(package: Container) -> None:
     """Refuse (Refused, one line) a package not shaped as the workbench writes one, or one that speaks for
     anything but the observations of the evaluator it names: observations of another evaluator, the same
     observation twice, history about anything else (certificates, units, settings, other observations),
-    history dated in the future, evidence files no observation uses."""
+    history dated in the future, evidence files no observation uses; and one that holds no observation."""
     manifest, data, file = package.manifest, package.data, package.name
     if not _well_formed(manifest, data):
         raise _malformed(file)
     observations = data["observations"]
+    if not observations:
+        raise Refused("{file}: paket tidak memuat observasi; paket ditolak", file=file)
     uuids = [o["uuid"] for o in observations]
-    if not all(UUID.fullmatch(u) for u in uuids) or any(o["version"] < 1 for o in observations):
+    if not all(UUID.fullmatch(u) for u in uuids) or any(not 1 <= o["version"] < MAX_NUMBER for o in observations):
         raise _malformed(file)
     keys = {(o["unit"].casefold(), o["indicator"]) for o in observations}
     if len(set(uuids)) != len(uuids) or len(keys) != len(observations):
         raise Refused("{file}: observasi yang sama muncul dua kali; paket ditolak", file=file)
-    evaluator = manifest["evaluator"].strip()
-    other = next((o for o in observations if o["evaluator"].strip() != evaluator), None)
+    try:
+        evaluator = sender(manifest)
+        other = next((o for o in observations if sender(o) != evaluator), None)
+    except WorkbenchError as exc:
+        raise _malformed(file) from exc
     if other is not None:
         raise Refused("{file}: observasi {code} milik evaluator {other}, bukan {evaluator}; paket hanya boleh memuat "
                       "pekerjaan pengirimnya", file=file, code=f"{other['unit']}/{other['indicator']}",

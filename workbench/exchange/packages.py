@@ -13,18 +13,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from workbench.db.audit import AuditLog, Change
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
-from workbench.domain import values as clean
-from workbench.domain.values import STATUSES, file_name_part
+from workbench.domain.values import file_name_part
 from workbench.errors import Location, NotFound, PeriodClosed, Problem, WorkbenchError
 from workbench.evidence import Evidence
 from workbench.exchange.container import Container, Refused, fingerprint, read_container, write_container
 from workbench.exchange.observation_sheets import FileCheck
-from workbench.exchange.package import FIELDS, PACKAGE, SUFFIX, check
+from workbench.exchange.package import FIELDS, PACKAGE, SUFFIX, check, field_value, sender
 from workbench.exchange.report import ImportReport
 from workbench.i18n import tr
 from workbench.observations import Incoming, Observations, Source
@@ -167,13 +168,13 @@ class Packages:
                 if unpack:
                     unpack.mkdir()
                 try:
+                    accept = partial(self._check_signer, Path(path).name, keys, imported, trust_new_key, result.notes)
                     package = stack.enter_context(read_container(path, PACKAGE, passphrase=passphrase,
-                                                                 unpack_into=unpack, max_part=limit))
-                    check(package)
+                                                                 unpack_into=unpack, max_part=limit, signer=accept))
                     found.sha256 = package.sha256
                     found.already_imported = package.sha256 in imported
                     if not found.already_imported:
-                        result.notes += self._check_signer(package, keys, trust_new_key)
+                        check(package)
                         found.rows, found.period = self._rows(package)
                 except WorkbenchError as exc:  # its message names the file already
                     found.problems.append(Problem(Location(Path(path).name), "", _without_file(exc, path)))
@@ -190,40 +191,46 @@ class Packages:
                         self._evidence.place(package.unpacked / sha, sha)
             with self._store.transaction(dry_run=dry_run):
                 for found, package in usable:
-                    self._merge(found, package, result, trust_new_key, progress, cancel)
+                    self._merge(found, package, result, progress, cancel)
             result.written = not dry_run
             return result
 
-    def _check_signer(self, package: Container, keys: dict[str, str], trust_new_key: bool) -> list[str]:
-        """Refuse a package not signed by the key registered for its evaluator (or, unless `trust_new_key`, by
-        a key not registered yet); returns the note that names a key accepted for the first time."""
-        evaluator = package.manifest["evaluator"].strip()
+    def _check_signer(self, file: str, keys: dict[str, str], imported: set[str], trust_new_key: bool,
+                      notes: list[str], manifest: dict[str, Any], signer: str) -> None:
+        """Refuse a package not signed by the key registered for the evaluator it names (checked as soon as its
+        signature holds, before its content is read). A key not registered yet is accepted, and then
+        registered, only with `trust_new_key`; the note naming its fingerprint goes to `notes`. A key that
+        replaces one registered is never taken from a package: a new kit with a new key does that."""
+        if manifest.get("whole_sha256") in imported:
+            return  # merged before: nothing of it will be written again
+        try:
+            evaluator = sender(manifest)
+        except WorkbenchError as exc:
+            raise Refused("{file}: isi paket tidak berbentuk seperti yang ditulis workbench", file=file) from exc
         owner = self._store.value("SELECT e.name FROM evaluator_keys k JOIN evaluators e ON e.id = k.evaluator_id "
-                                  "WHERE k.key_id = ?", (package.signer,))
+                                  "WHERE k.key_id = ?", (signer,))
+        owner = owner or next((name for name, key in keys.items() if key == signer and name != evaluator), None)
         if owner is not None and owner != evaluator:
             raise Refused("{file}: ditandatangani kunci {key} milik evaluator {owner}, padahal paket ini atas nama "
-                          "{evaluator}; paket ditolak", file=package.name, key=package.signer, owner=owner,
-                          evaluator=evaluator)
-        if keys.setdefault(evaluator, package.signer) != package.signer:
+                          "{evaluator}; paket ditolak", file=file, key=signer, owner=owner, evaluator=evaluator)
+        if keys.setdefault(evaluator, signer) != signer:
             raise Refused("{file}: {evaluator} mengirim paket lain dengan kunci {known} dalam impor ini; kunci {key} "
-                          "ditolak", file=package.name, evaluator=evaluator, known=keys[evaluator],
-                          key=package.signer)
+                          "ditolak", file=file, evaluator=evaluator, known=keys[evaluator], key=signer)
         registered = self._team.key_of(evaluator)
-        if registered is not None and registered.key_id == package.signer:
-            return []
+        if registered is not None and registered.key_id == signer:
+            return
+        if registered is not None:
+            raise Refused("{file}: ditandatangani kunci {key}, padahal kunci yang terdaftar untuk {evaluator} "
+                          "adalah {known}; paket ditolak. Bila {evaluator} memang berganti laptop, kirimkan kit "
+                          "dengan kunci baru (workbench kit export --new-key)", file=file, key=signer,
+                          evaluator=evaluator, known=registered.key_id)
         if not trust_new_key:
-            if registered is not None:
-                raise Refused("{file}: ditandatangani kunci {key}, padahal kunci yang terdaftar untuk {evaluator} "
-                              "adalah {known}; paket ditolak", file=package.name, key=package.signer,
-                              evaluator=evaluator, known=registered.key_id)
             raise Refused("{file}: kunci {key} belum terdaftar untuk evaluator {evaluator}. Bandingkan sidik jarinya, "
                           "{fingerprint}, dengan evaluator (mis. lewat telepon), lalu terima dengan --trust-new-key",
-                          file=package.name, key=package.signer, evaluator=evaluator,
-                          fingerprint=fingerprint(package.signer))
-        return [tr("{file}: kunci baru {fingerprint} diterima untuk {evaluator}{replaced}; pastikan sidik jari ini "
-                   "sama dengan yang dibacakan evaluator", file=package.name, fingerprint=fingerprint(package.signer),
-                   evaluator=evaluator,
-                   replaced=tr(" (menggantikan {key})", key=registered.key_id) if registered else "")]
+                          file=file, key=signer, evaluator=evaluator, fingerprint=fingerprint(signer))
+        notes.append(tr("{file}: kunci baru {fingerprint} diterima untuk {evaluator}; pastikan sidik jari ini sama "
+                        "dengan yang dibacakan evaluator", file=file, fingerprint=fingerprint(signer),
+                        evaluator=evaluator))
 
     def _rows(self, package: Container) -> tuple[list[Incoming], str]:
         """The package's observations as rows of this workbook, and the name of their period here;
@@ -249,20 +256,18 @@ class Packages:
             raise Refused("{file}: unit tidak dikenal di basis data ini: {codes}", None, file=package.name,
                           codes=", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else ""))
         indicators = self._registry.indicator_ids(inst.id)
-        evaluator = package.manifest["evaluator"].strip()
+        evaluator = sender(manifest)
         rows = []
         for n, o in enumerate(package.data["observations"], start=1):
-            field = "evaluator"
+            field = "indicator"
             try:
-                evaluator = clean.field_text(o["evaluator"], "person", field, required=True)
-                field = "indicator"
                 if o["indicator"] not in indicators:
                     raise ValueError(tr("indikator tidak dikenal: {code}", code=o["indicator"]))
                 values: dict[str, object] = {}
                 for field in FIELDS:
                     given = o.get(field)
                     values[field] = _EMPTY.get(field) if given in (None, "") else \
-                        _checked(field, given, inst.scale_min, inst.scale_max)
+                        field_value(field, given, inst.scale_min, inst.scale_max)
             except (ValueError, WorkbenchError) as exc:
                 raise Refused("{file}: observasi {number}, {field}: {reason}", None, file=package.name,
                               number=n, field=field, reason=str(exc)) from exc
@@ -287,11 +292,11 @@ class Packages:
                                   "paket ditolak", file=package.name, uuid=uuid,
                                   other=f"{unit}/{indicator}/{key[2]}")
 
-    def _merge(self, found: FileCheck, package: Container, result: ImportReport, trust_new_key: bool,
-               progress: ProgressCallback | None, cancel: CancelToken | None) -> None:
+    def _merge(self, found: FileCheck, package: Container, result: ImportReport, progress: ProgressCallback | None,
+               cancel: CancelToken | None) -> None:
         p = self._registry.period(found.period)
         manifest = package.manifest
-        evaluator = manifest["evaluator"].strip()
+        evaluator = sender(manifest)
         # entries made on the evaluator's laptop: kept with their time and hash there, under the evaluator's name
         history = [Change(e["entity"], e["entity_uuid"], e["field"], e["old"], e["new"], e["reason"], at=e["at"],
                           actor=evaluator, origin=e["hash"]) for e in package.data["audit"]]
@@ -305,8 +310,7 @@ class Packages:
                     self._evidence.link(period=p.name, unit=o["unit"], evaluator=evaluator, indicator=o["indicator"],
                                         sha256=sha, original_name=known[sha]["original_name"],
                                         size=known[sha]["size"])
-        registered = self._team.key_of(evaluator)
-        if registered is None or registered.key_id != package.signer:  # accepted by `_check_signer`
+        if self._team.key_of(evaluator) is None:  # a first key, accepted by `_check_signer`
             self._team.register_key(evaluator, package.signer, package.signer_pem, how="trusted",
                                     reason=tr("paket {file}", file=found.name))
         last = self._team.last_received(evaluator)
@@ -328,23 +332,6 @@ class Packages:
 def _without_file(exc: WorkbenchError, path: str | Path) -> str:
     text = str(exc)
     return text.removeprefix(f"{Path(path).name}: ")
-
-
-def _checked(field: str, value: object, lo: int, hi: int) -> object:
-    """A field of a package's observation, held to the rules a sheet's cell is held to; ValueError if not."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(tr("bukan teks atau angka"))
-    if field in ("score", "claim"):
-        return clean.score(value, lo, hi)
-    if field in ("notes", "recommendation"):
-        return clean.note(value)
-    if field == "method":
-        return clean.method(value)
-    if field == "observed_on":
-        return clean.observed_date(value)
-    if value not in STATUSES:
-        raise ValueError(tr("Status tidak dikenal: {status} (draft, final, verified)", status=value))
-    return value
 
 
 def package_name(evaluator: str | None, period: str) -> str:
