@@ -18,24 +18,28 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from reports import fonts
+from reports.pdf_page import PDFIUM_LOCK, read_page
 from reports.qr import draw_qr
+from workbench.certificates import tokens
 from workbench.certificates.printed import (
-    INSTITUTION_SIZE,
+    NAME_LAYOUTS,
     TOKEN_LINES,
     TOKEN_MARK,
     TOKEN_SIZE,
     TOKEN_STEP,
     TOKEN_TOP,
     TOKEN_WIDTH,
-    UNIT_NAME_SIZES,
     category_text,
     date_text,
     number_line,
+    page_problem,
     score_line,
     unit_line,
 )
 from workbench.certificates.service import Certificate, CertificateSettings
 from workbench.domain.values import file_name_part
+from workbench.errors import WorkbenchError
+from workbench.i18n import tr
 from workbench.progress import Cancelled, CancelToken, ProgressCallback, report
 
 PAGE = landscape(A4)
@@ -57,7 +61,7 @@ def _centered(canvas: Canvas | None, text: str, y: float, font: str, size: float
 
 
 def _body(canvas: Canvas | None, cert: Certificate, settings: CertificateSettings, top: float,
-          name_size: float) -> float:
+          sizes: tuple[float, float]) -> float:
     """The certificate's text from its title to its score; returns the y below it."""
     width = PAGE[0]
     if canvas is not None:
@@ -69,10 +73,10 @@ def _body(canvas: Canvas | None, cert: Certificate, settings: CertificateSetting
     y = _centered(canvas, settings.intro, y - 16, fonts.ITALIC, 14, width - 160)
     if canvas is not None:
         canvas.setFillColor(NAVY)
-    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, name_size, width - 160)
+    y = _centered(canvas, cert.unit_name, y - 10, fonts.BOLD, sizes[0], width - 160)
     if canvas is not None:
         canvas.setFillColorRGB(0.15, 0.15, 0.15)
-    y = _centered(canvas, cert.institution, y, fonts.REGULAR, INSTITUTION_SIZE, width - 160)
+    y = _centered(canvas, cert.institution, y, fonts.REGULAR, sizes[1], width - 160)
     y = _centered(canvas, unit_line(cert.unit, cert.period), y + 2, fonts.REGULAR, 10, width - 160)
     wording = settings.wording.replace("{label} ({category})", category_text(cert.label, cert.category))
     y = _centered(canvas, wording, y - 12, fonts.REGULAR, 14, width - 200)
@@ -84,7 +88,7 @@ def _body(canvas: Canvas | None, cert: Certificate, settings: CertificateSetting
 
 def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSettings,
                      draw_code: QrDrawer = draw_qr) -> None:
-    """Draw one certificate on the current page of `canvas`."""
+    """Draw one certificate on the current page of `canvas` (see `layout_problem` for what must fit)."""
     fonts.register()
     width, height = PAGE
     canvas.setStrokeColor(NAVY)
@@ -93,41 +97,109 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(1.5)
     canvas.rect(34, 34, width - 68, height - 68)
-    top = height - 70
+    top = _top(settings)
     if settings.logo and Path(settings.logo).is_file():
-        canvas.drawImage(settings.logo, width / 2 - 32, top - 64, 64, 64, preserveAspectRatio=True, mask="auto")
-        top -= 76
-    # a long name is set smaller, so that the text ends above the signature block
-    name_size = next((size for size in UNIT_NAME_SIZES if _body(None, cert, settings, top, size) >= BODY_BOTTOM),
-                     UNIT_NAME_SIZES[-1])
-    _body(canvas, cert, settings, top, name_size)
-    # signature block, bottom right
-    x = width - 300
-    canvas.setFont(fonts.REGULAR, 12)
-    canvas.drawString(x, 190, f"{settings.place}, {date_text(cert.issued_on)}")
-    line_y = 174
-    for line in simpleSplit(settings.signatory_title + ",", fonts.REGULAR, 11, 250):
-        canvas.setFont(fonts.REGULAR, 11)
-        canvas.drawString(x, line_y, line)
-        line_y -= 14
-    canvas.setFont(fonts.BOLD, 12)
-    canvas.drawString(x, 80, settings.signatory_name or "(............................................)")
-    if settings.signatory_nip:
-        canvas.setFont(fonts.REGULAR, 10)
-        canvas.drawString(x, 66, f"NIP {settings.signatory_nip}")
+        canvas.drawImage(settings.logo, width / 2 - 32, top + 12, 64, 64, preserveAspectRatio=True, mask="auto")
+    _body(canvas, cert, settings, top, _name_sizes(cert, settings))
+    canvas.setFillColorRGB(0.15, 0.15, 0.15)
+    _signature(canvas, settings, cert.issued_on)
     # verification, bottom left: QR with the signed token, and the token as text
     draw_code(canvas, cert.token, 60, 60, 110)
     canvas.setFont(fonts.REGULAR, 7.5)
     canvas.drawString(TOKEN_LEFT, 100, "Pindai kode QR untuk memeriksa keaslian piagam ini.")
-    canvas.drawString(TOKEN_LEFT, 90, "Scan the QR code to check that this certificate is genuine.")
     canvas.setFont(fonts.REGULAR, TOKEN_SIZE)
     for n, line in enumerate(token_lines(cert.token)):
         canvas.drawString(TOKEN_LEFT, TOKEN_TOP - n * TOKEN_STEP, line)
 
 
+def _top(settings: CertificateSettings) -> float:
+    """Where the text begins: below the logo when there is one."""
+    return PAGE[1] - 70 - (76 if settings.logo and Path(settings.logo).is_file() else 0)
+
+
+def _name_sizes(cert: Certificate, settings: CertificateSettings) -> tuple[float, float]:
+    """The largest sizes of the unit's name and institution at which the text ends above the signature block
+    (long names are set smaller), or the smallest."""
+    top = _top(settings)
+    return next((sizes for sizes in NAME_LAYOUTS if _body(None, cert, settings, top, sizes) >= BODY_BOTTOM),
+                NAME_LAYOUTS[-1])
+
+
+SIGNATURE_LEFT, SIGNATURE_WIDTH = PAGE[0] - 300, 250.0  # the block's right edge stays 50 points inside the page
+SIGNATURE_ROOM = 34.0  # between the signatory's title and name: where the pen goes
+
+
+def _fitted(text: str, font: str, size: float, smallest: float) -> tuple[list[str], float]:
+    """`text` on one line of the signature block, as large as fits from `size` down to `smallest`, else
+    wrapped at `smallest`: (lines, size)."""
+    while size > smallest and stringWidth(text, font, size) > SIGNATURE_WIDTH:
+        size -= 0.5
+    return simpleSplit(text, font, size, SIGNATURE_WIDTH), size
+
+
+def _signature(canvas: Canvas | None, settings: CertificateSettings, issued_on: str) -> str | None:
+    """The signature block, bottom right: place and date, the signatory's title, room to sign, the name
+    (titles and degrees included) and NIP, each within the block's width, shrunk or wrapped to fit. Returns
+    why it cannot fit above the page's frame, or None (draws only when `canvas` is given)."""
+    place, place_size = _fitted(f"{settings.place}, {date_text(issued_on)}", fonts.REGULAR, 12, 9)
+    name, name_size = _fitted(settings.signatory_name or "(............................................)",
+                              fonts.BOLD, 12, 9)
+    below = [(line, fonts.BOLD, name_size) for line in name]
+    if settings.signatory_nip:
+        below.append((f"NIP {settings.signatory_nip}", fonts.REGULAR, 10.0))
+    first = (66.0 if settings.signatory_nip else 80.0) + sum(size + 3 for _, _, size in below[1:])
+    top = 190.0 - len(place) * (place_size + 3)  # the title's first baseline
+    for title_size in (11.0, 10.0, 9.0):  # the largest that leaves room to sign above the name
+        title = simpleSplit(settings.signatory_title + ",", fonts.REGULAR, title_size, SIGNATURE_WIDTH)
+        if len(name) <= 2 and top - (len(title) - 1) * (title_size + 3) - first - name_size >= SIGNATURE_ROOM:
+            break
+    else:
+        return tr("nama dan jabatan penanda tangan terlalu panjang untuk blok tanda tangan; singkatkan jabatannya "
+                  "atau gelarnya")
+    if canvas is not None:
+        lines = [(line, fonts.REGULAR, place_size) for line in place] + [
+            (line, fonts.REGULAR, title_size) for line in title]
+        y = 190.0
+        for text, font, size in lines:
+            canvas.setFont(font, size)
+            canvas.drawString(SIGNATURE_LEFT, y, text)
+            y -= size + 3
+        for text, font, size in below:
+            canvas.setFont(font, size)
+            canvas.drawString(SIGNATURE_LEFT, first, text)
+            first -= size + 3
+    return None
+
+
+def settings_problem(settings: CertificateSettings) -> str | None:
+    """Why certificates with these settings would not print whole even for a unit of short names (the
+    title, the wording, the signature block), or None."""
+    sample = Certificate("001/PP/2026", "UNIT", "Unit Pelayanan", "Pemerintah Kota", "Periode", 2026, "A-",
+                         "Sangat Baik", 4.2, settings.issued_on or "2026-01-01", "", "")
+    return layout_problem(sample, settings)
+
+
+def layout_problem(cert: Certificate, settings: CertificateSettings) -> str | None:
+    """Why a certificate would not print whole inside the page's frame, or None: its text above the
+    signature block even with the unit's name at its smallest size, and the signature block. (A token too
+    long to print under the QR code is carried by the code alone.)"""
+    fonts.register()
+    if _body(None, cert, settings, _top(settings), NAME_LAYOUTS[-1]) < BODY_BOTTOM:
+        return tr("judul, nama unit, instansi dan kalimat piagam tidak muat di atas blok tanda tangan; singkatkan "
+                  "salah satunya")
+    return _signature(None, settings, cert.issued_on)
+
+
+def printed_problem(pdf: Path, token: str) -> str | None:
+    """Why a verifier would refuse a certificate's page for its token (it reads the page as a reader sees it
+    and compares what it prints with what was signed), or None."""
+    return page_problem(tokens.read(token)[0], read_page(pdf), token)
+
+
 def token_lines(token: str) -> list[str]:
     """The token as printed under the QR code: after its mark, as many letters on each line as TOKEN_WIDTH
-    holds (the widths of the embedded font, so a line never reaches the signature block)."""
+    holds (the widths of the embedded font, so a line never reaches the signature block); none when it takes
+    more than TOKEN_LINES lines, for a page then carries its token in the QR code alone."""
     fonts.register()
     width = {ch: stringWidth(ch, fonts.REGULAR, TOKEN_SIZE) for ch in set(TOKEN_MARK + token)}
     lines, line, used = [], TOKEN_MARK, sum(width[ch] for ch in TOKEN_MARK)
@@ -137,12 +209,8 @@ def token_lines(token: str) -> list[str]:
             line, used = "", 0.0
         line += ch
         used += width[ch]
-    return [*lines, line]
-
-
-def token_fits(token: str) -> bool:
-    """Whether the token's printed lines stay above the page's frame (see `token_lines`)."""
-    return len(token_lines(token)) <= TOKEN_LINES
+    lines.append(line)
+    return lines if len(lines) <= TOKEN_LINES else []
 
 
 def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code: QrDrawer = draw_qr) -> bytes:
@@ -206,7 +274,11 @@ def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, ou
             cancel.check()
         if _stop is not None and _stop.is_set():
             raise Cancelled()
-        (out / safe_name(cert.number)).write_bytes(certificate_pdf(cert, settings))
+        path = out / safe_name(cert.number)
+        path.write_bytes(certificate_pdf(cert, settings))
+        if problem := printed_problem(path, cert.token):  # as a verifier will read it: never a page that fails
+            raise WorkbenchError("Piagam {number}: halaman yang ditulis tidak lolos pemeriksaan ({problem}); "
+                                 "piagam ini tidak dicetak", number=cert.number, problem=problem)
         draw_certificate(combined, cert, settings)
         combined.showPage()
         report(progress, n + 1, total, cert.number)
@@ -252,6 +324,11 @@ def _write_in_processes(chunks: list[list[Certificate]], settings: CertificateSe
 def _join(parts: list[Path], target: Path) -> None:
     """The parts as one PDF, in order: the first with the pages of the others added (pdfium copies pages,
     fonts and all, without drawing again; the first part's title stays)."""
+    with PDFIUM_LOCK:
+        _join_parts(parts, target)
+
+
+def _join_parts(parts: list[Path], target: Path) -> None:
     joined = pdfium.PdfDocument(str(parts[0]))
     try:
         for part in parts[1:]:

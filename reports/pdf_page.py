@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import io
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +50,18 @@ class _Run:
     hidden: str | None
 
 
+# pdfium is not safe to call from two threads at once: every use of it in this process holds this lock
+PDFIUM_LOCK = threading.RLock()
+
+
 def read_page(path: str | Path) -> PrintedPage:
     """The first page of a PDF as printed text, with the token kept in its metadata; WorkbenchError when the
     file is not a PDF that can be read."""
+    with PDFIUM_LOCK:
+        return _read_page(path)
+
+
+def _read_page(path: str | Path) -> PrintedPage:
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as exc:

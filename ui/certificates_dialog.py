@@ -39,7 +39,13 @@ from workbench.domain.values import file_name_part
 from workbench.events import Changes
 from workbench.i18n import tr
 from workbench.progress import CancelToken, ProgressCallback
-from workbench.usecases.certificates import Issued, certificate_file, issue_certificates, verify
+from workbench.usecases.certificates import (
+    Issued,
+    certificate_file,
+    issue_certificates,
+    save_certificate_settings,
+    verify,
+)
 
 NumberRole = Qt.ItemDataRole.UserRole + 1
 SHOWN_ELIGIBLE = 24  # unit codes listed as eligible; the count says how many in all
@@ -65,6 +71,8 @@ class CertificatesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(close)
+        for button in self.findChildren(QPushButton):  # Enter in a field is that field's (a token checks), not a
+            button.setAutoDefault(False)                # click on whichever button had the focus last
         self.load()
         self.show_certificates()
         self.db.changed.connect(self._on_db_changed)
@@ -135,7 +143,7 @@ class CertificatesDialog(QDialog):
     def save(self) -> None:
         """Store the form as the period's settings; says what is wrong when it cannot."""
         settings, period = self.form_settings(), self.period
-        self.db.write(lambda wb, progress, cancel: wb.certificates.save_settings(settings, period), parent=self,
+        self.db.write(lambda wb, progress, cancel: save_certificate_settings(wb, settings, period), parent=self,
                       on_success=lambda _: self.settings_message.setText(tr("Tersimpan")),
                       on_failure=lambda exc: self.settings_message.setText(str(exc)))
 
@@ -368,6 +376,7 @@ class CertificatesDialog(QDialog):
         self.token.setPlaceholderText(tr("Tempel token PP2:… di sini, atau buka PDF piagam"))
         check = QPushButton(tr("Periksa"))
         check.clicked.connect(lambda: self.verify(self.token.text()))
+        self.token.returnPressed.connect(check.click)  # Enter checks, as the button does
         open_pdf = QPushButton(tr("Buka PDF…"))
         open_pdf.clicked.connect(self._on_open_pdf_clicked)
         self.verdict = QLabel()

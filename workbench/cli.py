@@ -399,6 +399,19 @@ def cmd_certificates(args: argparse.Namespace) -> None:
     _print_left_out(statuses)
 
 
+def cmd_certificate_settings(args: argparse.Namespace) -> None:
+    from workbench.usecases.certificates import change_certificate_settings
+
+    changes = dict(assignment.partition("=")[::2] for assignment in args.set or [])
+    if args.logo:
+        changes["logo"] = str(Path(args.logo).resolve())
+    with _open(args) as wb:
+        shown = asdict(change_certificate_settings(wb, changes, args.period))
+    if args.json:
+        return _json(shown)
+    _print_table([(key, value) for key, value in shown.items()], [tr("pengaturan"), tr("nilai")])
+
+
 def _print_left_out(statuses: list[UnitStatus]) -> None:
     """Each unit that gets no certificate, and why."""
     for s in statuses:
@@ -804,6 +817,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=tr("sebutkan saja yang akan terbit dan yang tidak"))
     period_option(p)
 
+    p = command("certificates settings", cmd_certificate_settings,
+                tr("Pengaturan piagam periode: lihat atau ubah (judul, penanda tangan, NIP, tempat, nomor, logo)"))
+    db_argument(p)
+    period_option(p)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help=tr("ubah satu pengaturan (boleh berulang), mis. signatory_name=\"Dr. Rini, M.Si.\"; diaudit"))
+    p.add_argument("--logo", metavar="FILE", help=tr("gambar logo di atas judul"))
+    json_option(p)
+
     p = command("verify", cmd_verify, tr("Periksa keaslian piagam tanpa jaringan"))
     p.add_argument("target", metavar="PDF_OR_TOKEN", help=tr("berkas PDF piagam, atau token PP2:…"))
     source = p.add_mutually_exclusive_group(required=True)
@@ -856,6 +878,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 bad input or data, 2 usage)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["certificates", "settings"]:  # a command of two words beside `certificates DB`
+        argv = ["certificates settings", *argv[2:]]
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args) or 0

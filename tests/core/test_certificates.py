@@ -1,6 +1,7 @@
 """Certificates and reports read back: pypdf for text, pypdfium2 + zxing-cpp for the QR code."""
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -9,7 +10,7 @@ import segno
 import zxingcpp
 from pypdf import PdfReader
 
-from reports.certificate import CHUNK, certificate_pdf, safe_name, token_fits, token_lines, write_certificates
+from reports.certificate import CHUNK, certificate_pdf, safe_name, token_lines, write_certificates
 from reports.evaluation import write_recap, write_unit_report
 from reports.pdf_page import read_page
 from tests.conftest import score_all
@@ -21,6 +22,7 @@ from workbench.certificates.tokens import key_id, load_private, load_public, new
 from workbench.certificates.verify import verify_token
 from workbench.errors import WorkbenchError
 from workbench.progress import Cancelled, CancelToken
+from workbench.usecases.certificates import issue_certificates
 
 PASS = "kunci-rahasia-kantor"
 
@@ -281,20 +283,84 @@ def test_what_a_token_cannot_carry_is_refused_with_a_clear_error_and_nothing_iss
     assert office.certificates.issued() == []
 
 
-def test_the_longest_token_that_prints_verifies_from_its_page(office, tmp_path):
-    name, institution = "Dinas " + "Pelayanan Terpadu " * 13, "Pemerintah Kabupaten " + "Sukamaju Raya " * 12
-    office.registry.add_unit("PANJANG", name.strip(), institution.strip())
+def inside_frame(pdf):
+    """Every character of the page inside the inner frame (34 points in) and at least 1 cm from the edges."""
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        text = page.get_textpage()
+        outside = []
+        for index in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(index)
+            if not text.get_text_range(index, 1).isspace() and not (
+                    max(34, CM) <= left and max(34, CM) <= bottom and right <= width - max(34, CM)
+                    and top <= height - max(34, CM)):
+                outside.append(text.get_text_range(index, 1))
+        return "".join(outside)
+    finally:
+        document.close()
+
+
+CM = 72 / 2.54
+LONG_NAME = ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu " * 5)[:250].strip()
+LONG_INSTITUTION = ("Pemerintah Kabupaten Bolaang Mongondow Timur Provinsi Sulawesi Utara " * 4)[:250].strip()
+SIGNATORY = "Prof. Dr. Ir. Hendra Wijaya Kusumadinata Suryaningrat, S.H., M.Si., M.P.A., Ph.D."
+OFFICE = ("Deputi Bidang Pelayanan Publik Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi "
+          "Republik Indonesia selaku Ketua Tim Evaluasi Nasional")  # three lines at the block's width
+
+
+def test_the_longest_content_prints_inside_the_frame_and_verifies(office, tmp_path):
+    """The longest unit and institution names the workbench takes, a signatory with every title and degree, a
+    three-line office title: issued, written, verified from the page, every letter inside the frame and at
+    least 1 cm from the edges (the token then rides in the QR code alone)."""
+    office.registry.add_unit("PANJANG", LONG_NAME, LONG_INSTITUTION)
     score_all(office, "PANJANG", "Ani", lambda i: 5)
     office.observations.set_status(unit="PANJANG", evaluator="Ani", status="final")
-    cert = next(c for c in office.certificates.issue(PASS, fits=token_fits) if c.unit == "PANJANG")
-    assert TOKEN_LINES - 1 <= len(token_lines(cert.token)) <= TOKEN_LINES  # (seven or) eight lines
-    pdf = write_certificates([cert], office.certificates.settings(), tmp_path)[0]
-    assert office.certificates.verify(cert.token, page=read_page(pdf)).valid  # every line on the page, clear
-    longer = institution.strip() + " Kecamatan Timur Laut Kepulauan Seribu Raya Utara Jauh Sekali"  # 250 letters
-    office.registry.add_unit("LEBIH", name.strip(), longer)
-    score_all(office, "LEBIH", "Ani", lambda i: 5)
-    office.observations.set_status(unit="LEBIH", evaluator="Ani", status="final")
-    issued = len(office.certificates.issued())
-    with pytest.raises(WorkbenchError, match="terlalu panjang untuk token piagam"):
-        office.certificates.issue(PASS, fits=token_fits)  # one line more than the page holds: none issued
-    assert len(office.certificates.issued()) == issued
+    settings = office.certificates.settings()
+    office.certificates.save_settings(dataclasses.replace(settings, signatory_name=SIGNATORY, signatory_title=OFFICE,
+                                                          signatory_nip="197001012000031001",
+                                                          place="Kota Administrasi Jakarta Selatan"))
+    issued = issue_certificates(office, PASS, tmp_path)
+    for cert in issued.certificates:
+        pdf = tmp_path / safe_name(cert.number)
+        assert office.certificates.verify(cert.token, page=read_page(pdf)).valid, cert.unit
+        assert inside_frame(pdf) == "", cert.unit
+    longest = next(c for c in issued.certificates if c.unit == "PANJANG")
+    assert token_lines(longest.token) == [] and len(token_lines(issued.certificates[0].token)) <= TOKEN_LINES
+    text = " ".join(PdfReader(tmp_path / safe_name(longest.number)).pages[0].extract_text().split())
+    assert SIGNATORY.replace(" ", "") in text.replace(" ", "") and "Scan" not in text  # one language on the page
+
+
+def test_what_would_not_fit_is_refused_before_anything_is_issued(office, tmp_path):
+    settings = office.certificates.settings()
+    office.certificates.save_settings(dataclasses.replace(settings, signatory_title=OFFICE * 3))
+    with pytest.raises(WorkbenchError, match="tidak muat di halaman: nama dan jabatan penanda tangan terlalu panjang"):
+        issue_certificates(office, PASS, tmp_path)
+    assert office.certificates.issued() == [] and not list(tmp_path.glob("*.pdf"))
+    office.certificates.save_settings(dataclasses.replace(settings, title="PIAGAM PENGHARGAAN " * 8))
+    with pytest.raises(WorkbenchError, match="tidak muat di atas blok tanda tangan"):
+        issue_certificates(office, PASS, tmp_path)
+    assert office.certificates.issued() == []
+
+
+def test_certificate_settings_from_the_command_line_audited_and_checked(office, capsys, tmp_path):
+    db = office.path
+    office.close()
+    code, out, err = run(capsys, "certificates", "settings", db, "--set", f"signatory_name={SIGNATORY}",
+                         "--set", "signatory_nip=197001012000031001", "--set", "show_score=ya", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert (shown["signatory_name"], shown["show_score"], shown["title"]) == (SIGNATORY, True, "PIAGAM PENGHARGAAN")
+    code, _, err = run(capsys, "certificates", "settings", db, "--set", "signatory_title=" + OFFICE * 3)
+    assert code == 1 and "Pengaturan piagam tidak disimpan: nama dan jabatan penanda tangan terlalu panjang" in err
+    code, _, err = run(capsys, "certificates", "settings", db, "--set", "warna=merah")
+    assert code == 1 and "Pengaturan warna tidak dikenal" in err
+    code, out, _ = run(capsys, "certificates", db, "--out", tmp_path / "piagam")
+    assert code == 0
+    code, out, _ = run(capsys, "verify", tmp_path / "piagam" / "piagam-001-PP-2021.pdf", "--db", db)
+    assert code == 0 and out.startswith("SAH")
+    with Workbook(db) as wb:
+        assert wb.settings is not None and wb.maintenance.check() == []
+        changes = [e for e in wb.audit.entries() if e["entity"] == "certificate_settings"]
+        assert changes and SIGNATORY in changes[-1]["new"]

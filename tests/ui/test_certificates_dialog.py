@@ -1,3 +1,4 @@
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from tests.conftest import score_all
@@ -20,7 +21,13 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     dialog = window.open_certificates()
     dialog.set_folder(tmp_path / "piagam")
     assert settings.text("persist/certificate_folder") == str(tmp_path / "piagam")  # remembered
-    dialog.fields["signatory_name"].setText("Tjahjo Kumolo")
+    dialog.fields["signatory_name"].setText("Dr. Hendra Wijaya Kusumadinata, S.H., M.Si.")  # a real name, titled
+    dialog.fields["signatory_title"].setText("Menteri " * 60)
+    dialog.save()  # a title that leaves no room to sign: refused before anything is stored
+    wait_ops(qtbot)
+    assert "terlalu panjang untuk blok tanda tangan" in dialog.settings_message.text()
+    dialog.fields["signatory_title"].setText("Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi "
+                                             "Republik Indonesia")
     dialog.fields["numbering"].setText("{seq:03d}/PP/{tahun}")
     dialog.save()  # an unknown placeholder
     wait_ops(qtbot)
@@ -29,7 +36,7 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     dialog.save()
     wait_ops(qtbot)
     assert dialog.settings_message.text() == "Tersimpan"
-    assert window.wb.certificates.settings().signatory_name == "Tjahjo Kumolo"
+    assert window.wb.certificates.settings().signatory_name == "Dr. Hendra Wijaya Kusumadinata, S.H., M.Si."
     assert "PRIMA" in dialog.eligible.text()
 
     dialog.passphrase.setText("salah-sandi")
@@ -56,6 +63,9 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     pdf = dialog.pdf_of("001/PPP/2021")
     assert dialog.verify_pdf(pdf) and "SAH: piagam 001/PPP/2021" in dialog.verdict.text()
     token = window.wb.certificates.issued()[0].token
+    dialog.token.setText(token)
+    qtbot.keyClick(dialog.token, Qt.Key.Key_Return)  # Enter checks, as the button does
+    assert dialog.verdict.text().startswith("<p><b style='color:#1b7e3c'>SAH")
     assert dialog.verify(token) and not dialog.verify(token[:-2] + "xx") and "TIDAK SAH" in dialog.verdict.text()
     dialog.revoke("001/PPP/2021", "Salah cetak")
     wait_ops(qtbot)

@@ -15,13 +15,16 @@ from workbench.domain.values import indonesian_date
 from workbench.i18n import tr
 
 TOKEN_MARK = "Token verifikasi: "
-UNIT_NAME_SIZES = (24.0, 20.0, 17.0)  # the unit's name, smaller when long: no other text has these sizes
-INSTITUTION_SIZE = 16.0
-TOKEN_SIZE = 4.2
+# the unit's name and its institution, smaller when long (tried in this order): no other text has these sizes
+NAME_LAYOUTS = ((24.0, 16.0), (20.0, 16.0), (17.0, 16.0), (15.0, 16.0), (15.0, 13.5), (12.5, 13.5))
+UNIT_NAME_SIZES = tuple(sorted({name for name, _ in NAME_LAYOUTS}, reverse=True))
+INSTITUTION_SIZES = tuple(sorted({institution for _, institution in NAME_LAYOUTS}, reverse=True))
+TOKEN_SIZE = 6.0  # legible on paper; certificates printed before 2026-12 have it at 4.2 points
+TOKEN_SIZES = (TOKEN_SIZE, 4.2)  # what a verifier takes for the printed token
 # the token is printed under the QR code's caption in lines TOKEN_STEP apart from TOKEN_TOP down, each as
 # wide as TOKEN_WIDTH allows (the signature block begins to their right); TOKEN_LINES of them stay above the
-# page's inner frame (at 34 points), so a longer token is not issued
-TOKEN_TOP, TOKEN_STEP, TOKEN_WIDTH, TOKEN_LINES = 78.0, 5.5, 350.0, 8
+# page's inner frame (at 34 points): a longer token is carried by the QR code alone
+TOKEN_TOP, TOKEN_STEP, TOKEN_WIDTH, TOKEN_LINES = 88.0, 7.0, 350.0, 7
 SIZE_TOLERANCE = 0.05
 _CODE_IN_BRACKETS = re.compile(r"\(([A-F][+-]?)\)")  # how a category code is printed: "(A-)"
 
@@ -73,7 +76,7 @@ class PrintedPage:
 
     def printed_token(self) -> str | None:
         """The token as printed under the QR code (its lines joined), if any."""
-        runs = [t.text for t in self.visible() if abs(t.size - TOKEN_SIZE) < SIZE_TOLERANCE]
+        runs = [t.text for t in self.visible() if any(abs(t.size - size) < SIZE_TOLERANCE for size in TOKEN_SIZES)]
         joined = "".join("".join(runs).split())
         mark = "".join(TOKEN_MARK.split())
         return joined[len(mark):] if joined.startswith(mark) else None
@@ -130,8 +133,8 @@ def page_problem(claims: dict[str, object], page: PrintedPage, token: str) -> st
     checks = [one_line("number", "Nomor:", number_line(number))]
     if not _same(sized(*UNIT_NAME_SIZES), str(claims.get("unit_name", ""))):
         checks.append(_mismatch("unit_name", sized(*UNIT_NAME_SIZES), str(claims.get("unit_name", ""))))
-    if not _same(sized(INSTITUTION_SIZE), str(claims.get("institution", ""))):
-        checks.append(_mismatch("institution", sized(INSTITUTION_SIZE), str(claims.get("institution", ""))))
+    if not _same(sized(*INSTITUTION_SIZES), str(claims.get("institution", ""))):
+        checks.append(_mismatch("institution", sized(*INSTITUTION_SIZES), str(claims.get("institution", ""))))
     if "Kode unit:" in everything or claims.get("label") is not None:  # printed on certificates since labels
         checks.append(one_line("unit", "Kode unit:", unit_line(unit, period)))
     category = str(claims.get("category", ""))
@@ -154,7 +157,7 @@ def page_problem(claims: dict[str, object], page: PrintedPage, token: str) -> st
 
 def _named(text: PrintedText) -> bool:
     """Whether the text is the unit's or the institution's name (which may hold anything, brackets too)."""
-    return any(abs(text.size - size) < SIZE_TOLERANCE for size in (*UNIT_NAME_SIZES, INSTITUTION_SIZE))
+    return any(abs(text.size - size) < SIZE_TOLERANCE for size in (*UNIT_NAME_SIZES, *INSTITUTION_SIZES))
 
 
 def _mismatch(field_name: str, printed: str, expected: str) -> str:

@@ -212,11 +212,11 @@ class Certificates:
         return [s.unit for s in self.readiness(period, min_category=min_category) if s.ready]
 
     def issue(self, passphrase: str, period: str | None = None, *, min_category: str | None = None,
-              fits: Callable[[str], bool] | None = None) -> list[Certificate]:
+              layout: Callable[[Certificate], str | None] | None = None) -> list[Certificate]:
         """Sign and record a certificate for every eligible unit; a unit issued before keeps its number.
 
-        `fits` (from the PDF layout) says whether a token can be printed; none is issued if one cannot.
-        Returns every certificate of the period, revoked ones included.
+        `layout` (from the PDF) says why a certificate would not print whole, or None; none is issued if one
+        would not. Returns every certificate of the period, revoked ones included.
         """
         p = self._registry.period(period)
         settings = self.settings(p.name)
@@ -244,8 +244,13 @@ class Certificates:
                                      "institution": unit.institution, "period": p.name, "category": result.category,
                                      "label": labels[str(result.category)], "score": result.ipp, "date": issued_on},
                                     private)
-                if fits is not None and not fits(token):
-                    raise tokens.too_long(number)
+                problem = layout(Certificate(number, unit.code, unit.name, unit.institution, p.name, year,
+                                             str(result.category), labels[str(result.category)], float(result.ipp or 0),
+                                             issued_on, token, tokens.key_id(private.public_key()))) \
+                    if layout is not None else None
+                if problem is not None:
+                    raise WorkbenchError("Piagam {number} ({unit}) tidak muat di halaman: {problem}. Tidak ada piagam "
+                                         "yang diterbitkan", number=number, unit=unit.code, problem=problem)
                 self._store.conn.execute(
                     "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
                     "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",

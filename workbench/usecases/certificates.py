@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 
-from reports.certificate import certificate_pdf, token_fits, write_certificates
+from reports.certificate import certificate_pdf, layout_problem, settings_problem, write_certificates
 from reports.pdf_page import read_page
 from workbench.certificates import tokens
-from workbench.certificates.service import Certificate
+from workbench.certificates.service import Certificate, CertificateSettings
 from workbench.certificates.verify import Verdict, verify_token
 from workbench.errors import NotFound, WorkbenchError
 from workbench.progress import CancelToken, ProgressCallback
@@ -27,10 +28,45 @@ def issue_certificates(wb: Workbook, passphrase: str, out_dir: str | Path, *, pe
                        min_category: str | None = None, progress: ProgressCallback | None = None,
                        cancel: CancelToken | None = None) -> Issued:
     """Sign every eligible unit's certificate (numbers kept for those issued before) and write the PDFs."""
-    certificates = wb.certificates.issue(passphrase, period, min_category=min_category, fits=token_fits)
-    files = write_certificates([c for c in certificates if not c.revoked], wb.certificates.settings(period),
-                               out_dir, progress=progress, cancel=cancel)
+    settings = wb.certificates.settings(period)
+    certificates = wb.certificates.issue(passphrase, period, min_category=min_category,
+                                         layout=partial(layout_problem, settings=settings))
+    files = write_certificates([c for c in certificates if not c.revoked], settings, out_dir, progress=progress,
+                               cancel=cancel)
     return Issued(certificates, files)
+
+
+def save_certificate_settings(wb: Workbook, settings: CertificateSettings, period: str | None = None) -> None:
+    """Store a period's certificate settings (audited), refused when certificates with them would not print
+    whole (a signatory's title and name too long for the signature block, a title that pushes the text down)."""
+    problem = settings_problem(settings)
+    if problem is not None:
+        raise WorkbenchError("Pengaturan piagam tidak disimpan: {problem}", problem=problem)
+    wb.certificates.save_settings(settings, period)
+
+
+def change_certificate_settings(wb: Workbook, changes: dict[str, str], period: str | None = None
+                                ) -> CertificateSettings:
+    """A period's certificate settings with some changed as typed (key -> text: `show_score` takes ya/tidak,
+    `logo` a path to an image), stored as `save_certificate_settings` stores them; returns them as stored."""
+    settings = wb.certificates.settings(period)
+    known = {f.name for f in fields(settings)}
+    for key, value in ((k.strip(), v.strip()) for k, v in changes.items()):
+        if key not in known:
+            raise WorkbenchError("Pengaturan {name} tidak dikenal (pilihan: {choices})", name=key,
+                                 choices=", ".join(sorted(known)))
+        if key == "show_score":
+            if value.lower() not in ("ya", "tidak", "true", "false", "1", "0"):
+                raise WorkbenchError("Pengaturan {name} tidak boleh '{value}' (pilihan: {choices})", name=key,
+                                     value=value, choices="ya, tidak")
+            settings.show_score = value.lower() in ("ya", "true", "1")
+        elif key == "logo" and value and not Path(value).is_file():
+            raise WorkbenchError("{file}: berkas tidak ditemukan", file=value)
+        else:
+            setattr(settings, key, value)
+    if changes:
+        save_certificate_settings(wb, settings, period)
+    return wb.certificates.settings(period)
 
 
 def certificate_file(wb: Workbook, number: str, out_dir: str | Path, *, period: str | None = None) -> Path:
