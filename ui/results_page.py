@@ -294,7 +294,8 @@ class ResultsPage(QWidget):
         self.title.setText(f"<b>{result.unit} · {result.name}</b><br>{result.institution}<br>"
                            f"IPP {ipp} · {category} · {rank}")
         inst = self.instrument
-        self.chart.set_bars([(f"{a.code} {pick(a.name, a.name_en)}", result.aspects.get(a.code, 0.0) / a.weight)
+        within = self.db.reader.results.aspect_scores(code, self.period)  # as the export and the PDF report them
+        self.chart.set_bars([(f"{a.code} {pick(a.name, a.name_en)}", within.get(a.code, 0.0))
                              for a in inst.aspects if a.weight > 0])
         scores: dict[str, list[str]] = defaultdict(list)
         notes: dict[str, list[str]] = defaultdict(list)

@@ -11,6 +11,7 @@ English translation, or when the compiled catalogue is older than its source.
 from __future__ import annotations
 
 import gettext
+import math
 import os
 from functools import cache
 from pathlib import Path
@@ -45,10 +46,13 @@ def language() -> str:
 
 
 def decimal(value: float | None, places: int = 2, *, language: str | None = None) -> str:
-    """A number as a reader of the language writes it, "–" for none: 4,67 in Indonesian, 4.67 in English."""
+    """A number as a reader of the language writes it, "–" for none: 4,67 in Indonesian, 4.67 in English;
+    rounded half up, as scores are published (3,745 -> 3,75), whatever the float's last bits say."""
     if value is None:
         return "–"
-    text = f"{value:.{places}f}"
+    scale = 10**places
+    rounded = math.copysign(math.floor(round(abs(value) * scale, 6) + 0.5) / scale, value)
+    text = f"{rounded:.{places}f}"
     return text.replace(".", ",") if (language or _language) == "id" else text
 
 

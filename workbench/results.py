@@ -33,7 +33,7 @@ class UnitScore:
     evaluator: str | None = None  # set for per-evaluator results
     rank: int | None = None
     conflicts: int = 0  # open disagreements between evaluators
-    raw_aspects: dict[str, float] = field(default_factory=dict)  # aspect code -> 0-5 within the aspect
+    raw_aspects: dict[str, float] = field(default_factory=dict)  # aspect code -> 0-5 within it, unrounded
 
     @property
     def complete(self) -> bool:
@@ -132,10 +132,20 @@ class Results:
         with self._store.snapshot():
             return self._scores(period, by_evaluator, progress, cancel, exact=exact)
 
+    def aspect_scores(self, unit: str, period: str | None = None) -> dict[str, float]:
+        """One unit's score within each aspect, 0-5 (aspect code -> Σ indicator weight × score), computed as
+        `scores` computes it for every unit (so that a chart, a table, the export and the PDF agree), rounded
+        only when shown."""
+        unit_id = self._registry.unit(unit).id
+        with self._store.snapshot():
+            found = self._scores(period, False, None, None, only_unit=unit_id)
+        return found[0].raw_aspects if found else {}
+
     def _scores(self, period: str | None, by_evaluator: bool, progress: ProgressCallback | None,
-                cancel: CancelToken | None, *, only_dirty: bool = False, exact: bool = False) -> list[UnitScore]:
-        """Every unit's result, or with `only_dirty` those of the units in dirty_results (ranked among
-        themselves only: the cache counts ranks when it is read)."""
+                cancel: CancelToken | None, *, only_dirty: bool = False, exact: bool = False,
+                only_unit: int | None = None) -> list[UnitScore]:
+        """Every unit's result, or with `only_dirty` those of the units in dirty_results, or one unit's (ranked
+        among themselves only: the cache counts ranks when it is read)."""
         p = self._registry.period(period)
         inst = self._registry.scored_instrument(p)
         weights = {a.code: a.weight for a in inst.aspects}
@@ -147,7 +157,8 @@ class Results:
                                                    (inst.id,)))
         per_indicator = _FROM_OBSERVATIONS if exact or by_evaluator else _FROM_TOTALS
         sql = _SCORES_SQL.format(
-            per_indicator=per_indicator.format(only_dirty=_ONLY_DIRTY if only_dirty else "",
+            per_indicator=per_indicator.format(only_dirty=_ONLY_DIRTY if only_dirty else
+                                               "AND unit_id = :unit" if only_unit is not None else "",
                                                evaluator="o.evaluator_id" if by_evaluator else "NULL"),
             by_evaluator=", e.evaluator_id" if by_evaluator else "",  # else in the totals' order: no sorting
             score="coalesce(c.score, p.score)" if use_consensus and not mean_only else "p.score",
@@ -160,7 +171,7 @@ class Results:
         counts: dict[_Key, tuple[int, int, int]] = {}  # scored, evaluators, conflicts
         threshold = self._settings.number("conflict_threshold", p)
         for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self._store.conn.execute(
-                sql, {"period": p.id, "threshold": threshold}):
+                sql, {"period": p.id, "threshold": threshold, "unit": only_unit}):
             key = (unit_id, evaluator_id)
             sums[key] = {code: total for code, total in zip(weights, aspect_sums, strict=True) if total is not None}
             counts[key] = (n_scored, n_evaluators, n_conflicts)
@@ -170,7 +181,8 @@ class Results:
         names = dict(self._store.conn.execute("SELECT id, name FROM evaluators"))
         share = min(self._settings.number("f03_weight", p), 100) / 100
         perception = self._perception(p.id, only_dirty) if share and not by_evaluator else {}
-        units = {u.id: u for u in (self._registry.units(dirty_in=p.id) if only_dirty else self._registry.units())}
+        units = {u.id: u for u in (self._registry.units(dirty_in=p.id) if only_dirty else self._registry.units())
+                 if only_unit is None or u.id == only_unit}
         keys = list(sums) if by_evaluator else [(unit_id, None) for unit_id in units]
         total = len(inst.scored_indicators)
         results = []
@@ -186,7 +198,7 @@ class Results:
                 unit.code, unit.name, unit.institution, score, band.code if band else None,
                 band.label if band else None, band.label_en if band else None, weighted, n_scored, total,
                 1 if by_evaluator else n_evaluators, names.get(evaluator_id) if evaluator_id is not None else None,
-                conflicts=n_conflicts, raw_aspects={code: round(v, 4) for code, v in (aspect_sums or {}).items()}))
+                conflicts=n_conflicts, raw_aspects=dict(aspect_sums or {})))
         for result, rank in zip(results, competition_ranks([r.ipp for r in results]), strict=True):
             result.rank = rank
         results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit))

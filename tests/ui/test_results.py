@@ -73,3 +73,62 @@ def test_entering_a_score_shows_on_hasil_at_once_and_f5_recomputes_in_full(qtbot
         next(a for a in window.findChildren(QAction) if a.shortcut().toString() == "F5").trigger()
     assert window.results.model.index(0, 4).data() == "4,40" and window.wb.maintenance.check() == []
     assert window.results.state.text() == "Hasil 3 unit dihitung ulang dari nilai"  # F5 says what it did
+
+
+def test_chart_table_export_pdf_and_command_line_agree_to_the_last_digit(qtbot, settings, tmp_path, capsys):
+    """Found walking the app: the Hasil chart said 3,80 where the export and the PDF said 3,75 (the chart
+    divided a rounded weighted score by its weight). Every place that shows a unit's aspect scores now takes
+    them from one computation and rounds once, at the end; this compares all five on the fixtures."""
+    import json
+    import re
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.conftest import DATA, UNITS
+    from ui.main_window import MainWindow
+    from workbench.cli import main
+    from workbench.i18n import decimal
+    from workbench.usecases.reports import write_reports
+
+    db = tmp_path / "ketua.sqlite"
+    with Workbook.create(db, period="PEKPPP 2026", actor="Ketua") as wb:
+        for code, name, institution in UNITS:
+            wb.registry.add_unit(code, name, institution)
+        assert wb.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx",
+                                                DATA / "evaluator-budi-long.ods"]).written
+        assert wb.exchange.import_observations([DATA / "evaluator-citra-wide.xls"], evaluator="Citra").written
+        inst = wb.registry.scored_instrument(wb.registry.period())
+        aspects = [a.code for a in inst.aspects if a.weight > 0]
+        wb.exchange.export_results(tmp_path / "rekap.xlsx")
+        write_reports(wb, tmp_path / "laporan")
+    assert main(["scores", str(db), "--json"]) == 0
+    cli = {r["unit"]: {a: decimal(r["aspects"][a], language="id") for a in aspects}
+           for r in json.loads(capsys.readouterr().out)}
+    book = load_workbook(tmp_path / "rekap.xlsx")
+    recap = {row[1]: dict(zip(aspects, (decimal(v, language="id") for v in row[4:4 + len(aspects)]), strict=True))
+             for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if row[1]}
+    within_book = {a: {row[0]: decimal(row[-1], language="id") for row in book[f"Aspek {a}"].iter_rows(
+        min_row=2, values_only=True) if row[0]} for a in aspects}
+    window = MainWindow(settings, db)
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(1)
+    page = window.results
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
+    column = {name: n for n, name in enumerate(page.model.columns)}
+    for row in range(3):
+        unit = page.model.index(row, column["unit"]).data()
+        table = {a: page.model.index(row, column[a]).data() for a in aspects}
+        page.select_row(row)
+        qtbot.waitUntil(lambda unit=unit: page.shown == unit, timeout=5000)
+        chart = {name.split()[0]: decimal(value, language="id") for name, value in page.chart.bars}
+        text = " ".join(PdfReader(tmp_path / "laporan" / f"laporan-{unit}.pdf").pages[0].extract_text().split())
+        pdf_within, pdf_weighted = {}, {}
+        for a in aspects:
+            found = re.search(rf"\b{a} [^%]+?\d+% (\d+,\d\d) (\d+,\d\d)", text)
+            assert found, (unit, a, text[:400])
+            pdf_within[a], pdf_weighted[a] = found.groups()
+        assert chart == pdf_within == {a: within_book[a][unit] for a in aspects}, unit
+        assert table == pdf_weighted == cli[unit] == recap[unit], unit
+    wait_ops(qtbot)
+    window.close()
