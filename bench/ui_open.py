@@ -38,6 +38,8 @@ from ui.settings import Settings
 app = QApplication(sys.argv)
 settings = Settings.from_file({ini!r})
 settings.set("persist/tab", 1)
+settings.set("setting/user", "Ketua")
+settings.set("persist/last_database", str(__import__("pathlib").Path({db!r}).resolve()))  # reopening: tab kept
 window = MainWindow(settings, __import__("pathlib").Path({db!r}))
 window.resize(1280, 800)
 window.show()

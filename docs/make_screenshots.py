@@ -47,7 +47,9 @@ def main() -> None:
                        period=DEMO_PERIOD)
         for name in (first, second):
             wb.kits.export(folder / f"{name}.wbkit", evaluator=name, passphrase="contoh-kunci-kit", period=DEMO_PERIOD)
-    window = MainWindow(Settings.from_file(folder / "s.ini"), folder / "demo.sqlite", demo=True)
+    settings = Settings.from_file(folder / "s.ini")
+    settings.set("setting/user", "Evaluator Contoh A")
+    window = MainWindow(settings, folder / "demo.sqlite", demo=True)
     window.setGeometry(window.screen().availableGeometry())
     window.show()
     docs = ROOT / "docs"

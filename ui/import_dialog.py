@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -123,6 +124,7 @@ class ImportDialog(QDialog):
         self.mapping_table = QTableWidget(0, 2)
         self.mapping_table.setHorizontalHeaderLabels([tr("Judul kolom di berkas"), tr("Kolom baku")])
         self.mapping_table.horizontalHeader().setStretchLastSection(True)
+        self.mapping_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel(tr("2. Periksa pratinjau dan cocokkan kolom (diingat untuk impor berikutnya):")))
         layout.addWidget(self.file_box)
@@ -148,7 +150,8 @@ class ImportDialog(QDialog):
         row.addStretch()
         row.addWidget(save)
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(tr("3. Laporan pemeriksaan; belum ada yang disimpan:")))
+        self.report_title = QLabel()
+        layout.addWidget(self.report_title)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 1)
         layout.addLayout(row)
@@ -213,22 +216,26 @@ class ImportDialog(QDialog):
     def _load_previews(self) -> None:
         self.file_box.blockSignals(True)
         self.file_box.clear()
+        self.previews.clear()
+        unreadable = []
         for path in self.paths():
             if is_package(path):
                 continue  # a package needs no columns matched
             try:
                 self.previews[path] = self.db.reader.exchange.preview(path)
             except WorkbenchError as exc:
-                self.status.setText(str(exc))
+                unreadable.append(str(exc))
                 continue
             self.file_box.addItem(Path(path).name, path)
         self.file_box.blockSignals(False)
         self._show_preview()
+        if unreadable:  # said last, so that nothing covers it; the check names them again
+            self.status.setText("\n".join(unreadable))
 
     def _show_preview(self) -> None:
         shown = self.previews.get(self.file_box.currentData())
         if shown is None:
-            if not self.previews:
+            if self.paths() and all(is_package(p) for p in self.paths()):
                 self.status.setText(tr("Paket tidak perlu dicocokkan kolomnya; lanjut periksa."))
             return
         self.preview_table.clear()
@@ -238,6 +245,7 @@ class ImportDialog(QDialog):
         for r, row in enumerate(shown.rows):
             for c, value in enumerate(row[: len(shown.headers)]):
                 self.preview_table.setItem(r, c, QTableWidgetItem(value))
+        self.preview_table.resizeColumnsToContents()
         self.mapping_table.setRowCount(0)
         for header, guessed in shown.guessed.items():
             at = self.mapping_table.rowCount()
@@ -284,6 +292,7 @@ class ImportDialog(QDialog):
             for c, value in enumerate(row):
                 self.problems.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
         self.problems.resizeColumnsToContents()
+        self.report_title.setText(tr("3. Laporan pemeriksaan; belum ada yang disimpan:"))
         self.stack.setCurrentIndex(2)
         self.status.setText(tr("{n} masalah ditemukan", n=len(rows)) if rows else tr("Tidak ada masalah."))
         self._update_buttons()
@@ -291,7 +300,9 @@ class ImportDialog(QDialog):
     def _finished(self, report: ImportReport) -> None:
         self.report = report
         self.summary.setText("\n".join(summary_lines(report)))
-        self.status.setText(tr("Impor selesai."))
+        self.report_title.setText(tr("3. Hasil impor:") if report.written else
+                                  tr("3. Hasil impor; tidak ada yang disimpan:"))
+        self.status.setText(tr("Impor selesai.") if report.written else tr("Tidak ada yang disimpan."))
         self.next.setEnabled(False)
         self.imported.emit(report)
         if report.written and report.units:

@@ -30,14 +30,16 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from ui import identity as identities
 from ui import qt_language
 from ui.conflicts_page import ConflictsPage
 from ui.database import Database
 from ui.entry_page import EntryPage
+from ui.identity import HOME_TAB, Identity, remember, remembered
 from ui.ops import run_op
 from ui.period_settings import PeriodSettingsDialog
 from ui.results_page import ResultsPage
-from ui.settings import Settings, default_database, default_user
+from ui.settings import Settings, default_database
 from ui.survey_page import SurveyPage
 from ui.team_page import TeamPage
 from workbench import WorkbenchError, Workbook, i18n
@@ -73,26 +75,33 @@ def take_lock(path: Path) -> QLockFile | None:
 class MainWindow(QMainWindow):
     """One open workbook at a time; language switches rebuild the widgets in place."""
 
-    def __init__(self, settings: Settings, path: Path, *, demo: bool = False, passphrase: str | None = None) -> None:
+    def __init__(self, settings: Settings, path: Path, *, demo: bool = False, passphrase: str | None = None,
+                 identify: Callable[..., Identity | None] | None = None) -> None:
         super().__init__()
         self.settings = settings
         # replaceable so that tests can answer without a modal dialog
         self.ask_passphrase: Callable[[Path], str | None] = self._ask_passphrase
+        # asks who the user is in a database someone else owns; replaceable so that tests can answer
+        self.identify = identify or (lambda *question: identities.ask(*question))
+        self.identity = Identity("")
+        self.chosen_read_only = False
+        reopening = settings.text("persist/last_database") == str(path.resolve())
         i18n.set_language(settings.text("setting/language"))
         qt_language.apply(i18n.language())
         create_if_missing(path, demo=demo)
         self.lock = take_lock(path)
         try:
-            opened = Database(path, passphrase=passphrase, read_only=self.lock is None, actor=self.app_user)
+            opened = Database(path, passphrase=passphrase, read_only=self.lock is None)
         except ForeignSchema as exc:  # changed outside the app: open the example data, then offer a backup
             if self.lock is not None:
                 self.lock.unlock()
             fallback = default_database()
             create_if_missing(fallback, demo=True)
             self.lock = take_lock(fallback)
-            opened = Database(fallback, read_only=self.lock is None, actor=self.app_user)
+            opened = Database(fallback, read_only=self.lock is None)
             QTimer.singleShot(0, partial(self.offer_backup, path, exc))
-        self.db = self._connect(self._owned(opened))
+        opened, self.lock = self._identified(opened, self.lock)
+        self.db = self._connect(opened)
         self.settings.add_recent(self.db.path)
         self.db_label = QLabel()
         self.save_label = QLabel()
@@ -100,6 +109,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self.score_history = QUndoStack(self)  # kept when the screens are rebuilt (another language, user name)
         self._build()
+        if not reopening:  # where this person's work starts; a restart comes back to the screen left
+            self.tabs.setCurrentIndex(HOME_TAB[self.identity.role])
         if not self.restoreGeometry(settings.state("persist/geometry")):
             available = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
             self.resize(min(1440, available.width()), min(900, available.height()))  # a laptop's whole screen
@@ -121,29 +132,56 @@ class MainWindow(QMainWindow):
             self.move(available.topLeft())
 
     @property
-    def app_user(self) -> str:
-        """The name given in this app (or the system's), for databases that do not name their owner."""
-        return self.settings.text("setting/user") or default_user()
+    def example(self) -> bool:
+        """Whether the open database is the example data (made by "Coba data contoh")."""
+        return self.db.path.resolve() == default_database().resolve()
 
     @property
     def user(self) -> str:
-        """Who works in this window, for the audit log: the database's owner, else the app's user."""
+        """Who works in this window, for the audit log (see ui.identity)."""
         return self.db.actor
 
     def _evaluator(self) -> str:
         """Whose scores the entry screen shows first: the last evaluator of this app when this database knows
-        them, else the database's owner (named in the new-evaluation wizard), else the app's user."""
+        them, else the person working here."""
         last = self.settings.text("setting/evaluator")
         if last and last in self.db.reader.registry.evaluators():
             return last
-        return self.db.reader.settings.get("owner") or self.app_user
+        return self.identity.name
 
-    def _owned(self, db: Database) -> Database:
-        """The database with its owner (named in the new-evaluation wizard) as the actor of its writes."""
+    def _identified(self, db: Database, lock: QLockFile | None) -> tuple[Database, QLockFile | None]:
+        """Who works in the database just opened: remembered, or its owner when that is this app's user, or
+        asked (once); the database comes back read-only when the user chose only to look."""
+        path, app_user = db.path, self.settings.text("setting/user")
         owner = db.reader.settings.get("owner")
-        if owner:
-            db.actor = owner
-        return db
+        role = db.reader.settings.get("owner_role") or "evaluator"
+        known = remembered(self.settings, path)
+        if known is None and path.resolve() == default_database().resolve():
+            known = Identity(app_user or tr("Pengguna contoh"))  # the example data is nobody's: not remembered
+        elif known is None and db.read_only:
+            known = Identity(app_user or owner, role)
+        elif known is None and app_user and app_user == owner:
+            known = Identity(owner, role)
+            remember(self.settings, path, known)
+        elif known is None and app_user and not owner:
+            known = Identity(app_user)
+            remember(self.settings, path, known)
+        elif known is None:
+            guess = Identity(app_user, "lead" if owner else "evaluator") if app_user else None
+            known = self.identify(self, path.name, owner, db.reader.registry.evaluators(), guess)
+            if known is None:  # only to look: no name is needed, nothing is written
+                passphrase = db.passphrase
+                db.close()
+                if lock is not None:
+                    lock.unlock()
+                db, lock = Database(path, passphrase=passphrase, read_only=True), None
+                self.chosen_read_only = True
+                known = Identity(app_user or owner, role)
+            else:
+                remember(self.settings, path, known)
+        self.identity = known
+        db.actor = known.name
+        return db, lock
 
     @property
     def wb(self) -> Workbook:
@@ -161,7 +199,8 @@ class MainWindow(QMainWindow):
     def _build(self, keep: tuple[str | None, str | None] = (None, None)) -> None:
         """(Re)create menus and screens in the current language for the open workbook; `keep` is the unit and
         evaluator to show again (a language switch), else the database's own default evaluator."""
-        self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}")
+        example = f" · {tr('DATA CONTOH, bukan evaluasi sungguhan')}" if self.example else ""
+        self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}{example}")
         old = self.centralWidget()
         self.entry = EntryPage(self.db, evaluator=keep[1] or self._evaluator(), undo_stack=self.score_history,
                                current=lambda: self.entry)
@@ -189,7 +228,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.db_label.setText(tr("Basis data:") + f" {self.db.path}"
                               + (" · " + tr("hanya baca") if self.db.read_only else "")
-                              + " · " + tr("Pengguna: {name}", name=self.user))
+                              + " · " + tr("Pengguna: {name}", name=self.user)
+                              + (" (" + tr("Ketua tim") + ")" if self.identity.role == "lead" else ""))
         self.entry.setEnabled(not self.db.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
         if keep[0] is not None:  # a language switch keeps the unit in view
@@ -219,19 +259,27 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu(tr("Buka &terakhir"))
         self._fill_recent()
         file.addSeparator()
-        self._action(file, tr("Impor daftar &unit…"), self._on_import_units_triggered, writes=True)
+        self._action(file, tr("Imp&or daftar unit…"), self._on_import_units_triggered, writes=True)
         self._action(file, tr("&Impor lembar penilaian dan paket…"), self.import_sheets, "Ctrl+I", writes=True)
-        self._action(file, tr("&Kirim paket…"), self.send_package, "Ctrl+K")
-        self._action(file, tr("&Templat evaluator…"), self.write_template)
+        self._action(file, tr("Kirim &paket…"), self.send_package, "Ctrl+K")
+        self._action(file, tr("Templat e&valuator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
         self._action(file, tr("&Laporan evaluasi (PDF)…"), self.write_reports, "Ctrl+L")
-        self._action(file, tr("&Piagam penghargaan…"), self.open_certificates, "Ctrl+P", writes=True)
+        self._action(file, tr("Pia&gam penghargaan…"), self.open_certificates, "Ctrl+P", writes=True)
         file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)
-        self._action(file, tr("&Pulihkan cadangan…"), self.restore_backup, writes=True)
+        self._action(file, tr("Pulihkan ca&dangan…"), self.restore_backup, writes=True)
         file.addSeparator()
-        self._action(file, tr("Nama &pengguna…"), self.ask_user_name)
-        self._action(file, tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, tr("&Nama pengguna…"), self.ask_user_name)
+        roles = file.addMenu(tr("Pe&ran"))
+        group = QActionGroup(self)
+        for role, text in (("evaluator", tr("&Evaluator: menilai unit")),
+                           ("lead", tr("&Ketua tim atau pejabat: menggabungkan, hasil, piagam"))):
+            action = self._action(roles, text, partial(self.set_role, role))
+            action.setCheckable(True)
+            action.setChecked(self.identity.role == role)
+            group.addAction(action)
+        self._action(file, tr("Kelu&ar"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Sunting"))
         # one Undo for the screen in front: scores on Entri, questionnaires on Survei
         self.undo_group = QUndoGroup(self)
@@ -312,6 +360,8 @@ class MainWindow(QMainWindow):
                 self._warn(tr("Tidak dapat membuka basis data"), str(exc))
             return False
         self._save_state()
+        self.chosen_read_only = False
+        db, lock = self._identified(db, lock)
         self.db.close()
         if self.lock is not None:
             self.lock.unlock()
@@ -320,18 +370,19 @@ class MainWindow(QMainWindow):
         self.settings.set("persist/last_folder", str(path.parent))
         self.score_history.clear()  # the scores of another workbook
         self._build()
+        self.tabs.setCurrentIndex(HOME_TAB[self.identity.role])
         self._after_open()
         return True
 
     def _open(self, path: Path, read_only: bool) -> Database:
         """A plain workbook, or an encrypted one after asking for its passphrase."""
         try:
-            return self._owned(Database(path, read_only=read_only, actor=self.app_user))
+            return Database(path, read_only=read_only)
         except NotAWorkbench:
             passphrase = self.ask_passphrase(path)
             if passphrase is None:
                 raise
-            return self._owned(Database(path, passphrase=passphrase, read_only=read_only, actor=self.app_user))
+            return Database(path, passphrase=passphrase, read_only=read_only)
 
     def offer_backup(self, path: Path, problem: WorkbenchError) -> QMessageBox:
         """A database changed outside the app (a trigger, a view of its own) is not opened: say what is wrong,
@@ -364,10 +415,15 @@ class MainWindow(QMainWindow):
 
     def _after_open(self) -> None:
         """Keep a rolling backup of a database opened for writing; say so when it is read-only."""
+        if self.chosen_read_only:
+            self.statusBar().showMessage(tr("Dibuka hanya baca: tidak ada yang dapat diubah di sini"), 15000)
+            return
         if self.db.read_only:
             self._warn(tr("Hanya baca"), tr("Basis data ini sedang dibuka untuk ditulis di jendela lain; "
                                             "di sini hanya dapat dibaca."))
             return
+        if not self.example and self.wb.audit.strangers():
+            QTimer.singleShot(0, self.offer_keys)
         # the first job of the writer, so the copy is taken before any write of this session; it waits for the
         # event loop to start (the window is up by then) rather than slow the opening down
         started = self.db.started
@@ -377,6 +433,27 @@ class MainWindow(QMainWindow):
             return wb.maintenance.rolling_backup(min_interval=600)
 
         self.db.write(backup, parent=self)
+
+    def offer_keys(self) -> QMessageBox:
+        """The database was changed on another computer (an official on the lead's file, say): its log carries
+        keys this computer does not know. Say so, and accept them when the user knows why."""
+        strangers = self.wb.audit.strangers()
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Diubah di komputer lain"), tr(
+            "Log audit basis data ini memuat perubahan yang ditandatangani {count} kunci yang belum dikenal "
+            "komputer ini ({keys}): berkas ini pernah dibuka dan diubah di komputer lain.", count=len(strangers),
+            keys=", ".join(k[:12] for k in strangers)), QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(tr("Terima kunci itu bila Anda memang menyerahkan berkas ini kepada orang lain. "
+                                  "Bila tidak, jangan terima: periksa dulu siapa yang mengubahnya (workbench check)."))
+        accept = box.addButton(tr("&Terima kunci"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("&Nanti"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(accept)
+        box.accepted.connect(lambda: self.db.write(
+            lambda wb, progress, cancel: wb.audit.accept_keys(), parent=self,
+            on_success=lambda keys: self.statusBar().showMessage(tr("{count} kunci diterima", count=len(keys)), 8000),
+            on_failure=lambda exc: self._warn(tr("Kunci tidak diterima"), str(exc))))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def restore_backup(self) -> None:
         """Choose one of the rolling backups and put it in place of the database (undoable: see backups)."""
@@ -432,24 +509,29 @@ class MainWindow(QMainWindow):
         """The wizard for a new evaluation; the window then works in the database it made."""
         from ui.new_evaluation import NewEvaluationWizard
 
-        wizard = NewEvaluationWizard(self._folder(), self.app_user, self)
+        wizard = NewEvaluationWizard(self._folder(), self.settings.text("setting/user"), self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.accepted.connect(lambda: self._on_evaluation_created(wizard.created, wizard.plan().passphrase))
+        wizard.accepted.connect(lambda: self._on_evaluation_created(wizard.created, wizard.plan().passphrase,
+                                                                    Identity(wizard.plan().owner, wizard.plan().role)))
         wizard.open()
         return wizard
 
-    def _on_evaluation_created(self, path: Path | None, passphrase: str | None) -> None:
+    def _on_evaluation_created(self, path: Path | None, passphrase: str | None, identity: Identity) -> None:
         if path is None:
             return
+        remember(self.settings, path, identity)  # the wizard asked who works in it
         known = self.ask_passphrase
         if passphrase:
             self.ask_passphrase = lambda _: passphrase
         try:
             if self.switch_database(path):
-                self.tabs.setCurrentIndex(0)
-                self.entry.navigator.setFocus()
+                if identity.role == "evaluator":
+                    self.entry.navigator.setFocus()
                 units = len(self.wb.registry.units())
-                self.statusBar().showMessage(tr("Evaluasi baru siap: {count} unit. Pilih unit di kiri untuk mulai "
+                self.statusBar().showMessage(tr("Evaluasi baru siap: {count} unit. Langkah berikutnya: tugaskan unit "
+                                                "kepada evaluator di Progres tim, lalu kirim kit.", count=units)
+                                             if units and identity.role == "lead" else
+                                             tr("Evaluasi baru siap: {count} unit. Pilih unit di kiri untuk mulai "
                                                 "menilai.", count=units) if units else
                                              tr("Evaluasi baru siap. Langkah berikutnya: Berkas → Impor daftar "
                                                 "unit."), 20000)
@@ -492,6 +574,9 @@ class MainWindow(QMainWindow):
 
     def _on_kit_opened(self, path: Path, done: object) -> None:
         assert isinstance(done, KitApplied)
+        remember(self.settings, path, Identity(done.evaluator))  # the kit names whose laptop this is
+        if path.resolve() == self.db.path.resolve():
+            self._become(Identity(done.evaluator))
         if path.resolve() == self.db.path.resolve() or self.switch_database(path):
             self.tabs.setCurrentIndex(0)
             self.entry.navigator.setFocus()
@@ -597,12 +682,28 @@ class MainWindow(QMainWindow):
             self.set_user(name.strip())
 
     def set_user(self, name: str) -> None:
-        """Name who works here: kept in the database (its owner) and as the app's default for others."""
-        self.settings.set("setting/user", name)
-        self.db.actor = name
-        if not self.db.read_only:
-            self.db.write(lambda wb, progress, cancel: wb.settings.set("owner", name), parent=self)
-        self._build()
+        """Say who works here from now on (this computer's user, in this database); the database's owner stays."""
+        self._become(Identity(name, self.identity.role))
+
+    def set_role(self, role: str) -> None:
+        """Work here as an evaluator or as the team lead: the role's first screen is shown; when the person is
+        the database's owner, the database says so too (the reports name the lead)."""
+        self._become(Identity(self.identity.name, role))
+        if (not self.db.read_only and self.identity.name == self.wb.settings.get("owner")
+                and self.wb.settings.get("owner_role") != role):
+            self.db.write(lambda wb, progress, cancel: wb.settings.set("owner_role", role), parent=self)
+        self.tabs.setCurrentIndex(HOME_TAB[role])
+
+    def _become(self, identity: Identity) -> None:
+        if self.example:
+            self.settings.set("setting/user", identity.name)  # the example data is nobody's
+        else:
+            remember(self.settings, self.db.path, identity)
+        evaluator = identity.name if self.entry.evaluator == self.identity.name else self.entry.evaluator
+        self.identity = identity
+        self.db.actor = identity.name
+        self._save_state()
+        self._build(keep=(self.entry.unit, evaluator))
 
     def _on_import_units_triggered(self) -> None:
         kind = tr("Lembar kerja")
@@ -649,26 +750,46 @@ class MainWindow(QMainWindow):
                      on_success=lambda _: self.statusBar().showMessage(tr("Hasil diekspor: {path}", path=path),
                                                                        8000))
 
-    def write_reports(self, folder: Path | None = None) -> None:
+    def write_reports(self, folder: Path | None = None) -> QFileDialog | None:
         """Each scored unit's evaluation report (with its Berita Acara) and the period's recap, as PDFs in a
-        folder chosen once (beside the certificates), written on the reader thread with progress and cancel."""
+        folder chosen once (beside the certificates), written on the reader thread with progress and cancel.
+        Without `folder`, the folder is asked: the one proposed exists (made now, removed again if unused)."""
         from ui.certificates_dialog import output_folder
+
+        if folder is not None:
+            self._write_reports(folder)
+            return None
+        proposed = output_folder(self.settings) / file_name_part(self.results.period)
+        made = [p for p in (*reversed(proposed.parents), proposed) if not p.exists()]
+        try:
+            proposed.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a folder that cannot be made here: start from the documents
+            proposed, made = Path(self._folder()), []
+
+        def forget_unused(_: int) -> None:
+            for leftover in reversed(made):
+                if leftover.is_dir() and not any(leftover.iterdir()):
+                    leftover.rmdir()
+
+        dialog = QFileDialog(self, tr("Folder laporan"), str(proposed))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        dialog.fileSelected.connect(lambda chosen: self._write_reports(Path(chosen)))
+        dialog.finished.connect(forget_unused)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _write_reports(self, folder: Path) -> None:
         from workbench.usecases.reports import write_reports
 
         period = self.results.period
-        if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, tr("Folder laporan"),
-                                                      str(output_folder(self.settings) / file_name_part(period)))
-            if not chosen:
-                return
-            folder = Path(chosen)
-        target = folder
-        self.db.read(lambda wb, progress, cancel: write_reports(wb, target, period=period, progress=progress,
+        self.db.read(lambda wb, progress, cancel: write_reports(wb, folder, period=period, progress=progress,
                                                                 cancel=cancel),
                      parent=self, label=tr("Menulis laporan…"),
                      on_failure=lambda e: self._warn(tr("Laporan gagal"), str(e)),
                      on_success=lambda files: self.statusBar().showMessage(
-                         tr("{count} laporan PDF di {folder}", count=len(files), folder=target), 15000))
+                         tr("{count} laporan PDF di {folder}", count=len(files), folder=folder), 15000))
 
     def _folder(self) -> str:
         """Where file dialogs open: the last folder used, else the database's own folder, except for the example

@@ -112,7 +112,7 @@ class NewEvaluationWizard(QWizard):
         page.setSubTitle(tr("Nama Anda tercatat pada setiap perubahan di basis data ini (log audit)."))
         self.owner = QLineEdit(user)
         self.evaluator_role = QRadioButton(tr("&Evaluator: saya menilai unit"))
-        self.lead_role = QRadioButton(tr("&Ketua tim: saya menggabungkan penilaian tim dan menerbitkan hasil"))
+        self.lead_role = QRadioButton(tr("Ketua &tim: saya menggabungkan penilaian tim dan menerbitkan hasil"))
         self.evaluator_role.setChecked(True)
         roles = QButtonGroup(page)
         roles.addButton(self.evaluator_role)

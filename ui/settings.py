@@ -25,7 +25,7 @@ class Option:
 OPTIONS: dict[str, Option] = {o.key: o for o in (
     Option("setting/language", "id", str),
     Option("setting/evaluator", "", str),
-    Option("setting/user", "", str),  # who works in this app: named in the audit log of every change
+    Option("setting/user", "", str),  # the name last given in this app: the first guess for another database
     Option("persist/geometry", QByteArray(), QByteArray),
     Option("persist/window_state", QByteArray(), QByteArray),
     Option("persist/entry_splitter", QByteArray(), QByteArray),
@@ -36,6 +36,7 @@ OPTIONS: dict[str, Option] = {o.key: o for o in (
     Option("persist/certificate_folder", "", str),  # where certificates and reports are written
     Option("persist/last_database", "", str),
     Option("persist/tab", 0, int),
+    Option("persist/identities", "", str),  # who works in each database, as JSON (see ui.identity)
 )}
 
 
@@ -92,16 +93,6 @@ class Settings:
         self.set("persist/recent_files", recent)
         self.set("persist/last_database", path)
         return recent
-
-
-def default_user() -> str:
-    """The system's name for the person logged in, until they give their own."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in the environment or the system's list
-        return "operator"
 
 
 def default_database() -> Path:

@@ -119,7 +119,7 @@ class SurveyPage(QWidget):
         self.sample = QLabel()
         self.sample.setMinimumWidth(self.sample.fontMetrics().horizontalAdvance("sampel 9999 · terkumpul 99999 ✓"))
         bar = QHBoxLayout()
-        for text, widget in ((tr("Pe&riode"), self.period_box), (tr("&Unit"), self.unit_box),
+        for text, widget in ((tr("Pe&riode"), self.period_box), (tr("U&nit"), self.unit_box),
                              (tr("&Formulir"), self.form_box), (tr("P&opulasi"), self.population)):
             label = QLabel(text)
             label.setBuddy(widget)

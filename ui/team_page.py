@@ -99,7 +99,7 @@ class TeamPage(QWidget):
         for text, tip, slot in (
                 (tr("Tugaskan dari &lembar…"), tr("Lembar dengan kolom kode_unit dan evaluator"),
                  self._on_assign_sheet_clicked),
-                (tr("&Tugaskan unit terpilih…"), tr("Pilih unit di tabel bawah (Ctrl+klik), lalu nama evaluatornya"),
+                (tr("Tugaskan unit te&rpilih…"), tr("Pilih unit di tabel bawah (Ctrl+klik), lalu nama evaluatornya"),
                  self._on_assign_selected_clicked),
                 (tr("&Cabut penugasan…"), tr("Nilai yang sudah dibuat tetap ada"), self._on_unassign_clicked),
                 (tr("Kirim &kit…"), tr("Satu kit terkunci sandi per evaluator terpilih (atau semua)"),

@@ -4,7 +4,7 @@ import pytest
 
 from PySide6.QtCore import QStandardPaths
 
-from ui import process
+from ui import identity, process
 from ui.main_window import MainWindow
 from ui.ops import busy, pool
 from ui.settings import Settings
@@ -16,7 +16,18 @@ process.tune()  # as main.py does
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings.from_file(tmp_path / "settings.ini")
+    settings = Settings.from_file(tmp_path / "settings.ini")
+    settings.set("setting/user", "Penguji")  # the name given once in this app; databases it opens are not asked
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def _never_asked_unawares(monkeypatch):
+    """A window that asks who the user is when the test did not expect it fails instead of waiting forever."""
+    def ask(*question):
+        raise AssertionError(f"asked who the user is: {question[1:]}")
+
+    monkeypatch.setattr(identity, "ask", ask)
 
 
 @pytest.fixture(autouse=True)

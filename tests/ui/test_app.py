@@ -1,8 +1,11 @@
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from tests.conftest import write_xlsx
 from tests.ui.conftest import wait_ops
+from ui.certificates_dialog import output_folder
 from ui.main_window import MainWindow
 from ui.ops import run_op
 from ui.settings import Settings, default_database
@@ -120,7 +123,7 @@ def test_a_second_window_on_the_same_database_is_read_only(qtbot, window, settin
     qtbot.addWidget(second)
     assert second.db.read_only and not second.entry.isEnabled()
     assert "hanya baca" in second.db_label.text()
-    assert [a for a in second.menuBar().actions()[0].menu().actions() if a.text() == "&Pulihkan cadangan…"][
+    assert [a for a in second.menuBar().actions()[0].menu().actions() if a.text() == "Pulihkan ca&dangan…"][
         0].isEnabled() is False
     second.close()
     window.close()  # the writer leaves: the next window may write
@@ -222,4 +225,14 @@ def test_evaluation_reports_are_written_from_the_app(qtbot, settings, tmp_path):
     wait_ops(qtbot)
     assert sorted(p.name for p in (tmp_path / "laporan").iterdir()) == ["laporan-U1.pdf", "rekapitulasi.pdf"]
     assert "2 laporan PDF" in window.statusBar().currentMessage()
+    settings.set("persist/certificate_folder", str(tmp_path / "Dokumen" / "Piagam"))  # never the real documents
+    proposed = output_folder(settings) / "PEKPPP-2026"
+    dialog = window.write_reports()  # Ctrl+L: the folder proposed exists, so that Enter takes it
+    assert proposed.is_dir() and Path(dialog.directory().absolutePath()) == proposed
+    dialog.reject()  # cancelled: a folder made only to be proposed is not left behind
+    assert not (tmp_path / "Dokumen").exists()
+    dialog = window.write_reports()
+    dialog.accept()
+    wait_ops(qtbot)
+    assert sorted(p.name for p in proposed.iterdir()) == ["laporan-U1.pdf", "rekapitulasi.pdf"]
     window.close()

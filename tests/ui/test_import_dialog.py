@@ -42,6 +42,8 @@ def test_wizard_previews_maps_reports_and_imports(qtbot, settings, tmp_path):
     wait_ops(qtbot)
     assert dialog.stack.currentIndex() == 2 and dialog.problems.rowCount() == 1
     assert dialog.problems.item(0, 5).text() == "9 di luar skala 0-5" and dialog.problems.item(0, 2).text() == "4"
+    assert dialog.report_title.text() == "3. Laporan pemeriksaan; belum ada yang disimpan:"
+    assert dialog.summary.text().startswith("evaluator-budi-long.ods (Penilaian Budi, satu baris per nilai): ")
     assert not dialog.next.isEnabled()  # a problem blocks the import...
     with Workbook(window.wb.path) as other:
         assert other.observations.find() == []  # ...and nothing was written by the check
@@ -50,10 +52,25 @@ def test_wizard_previews_maps_reports_and_imports(qtbot, settings, tmp_path):
     with qtbot.waitSignal(dialog.imported, timeout=10000) as done:
         dialog.next.click()
     assert done.args[0].added == 63 and done.args[0].written
-    assert "konflik terbuka: 0" in dialog.summary.text()
+    assert "konflik terbuka: 0" in dialog.summary.text() and "disimpan" in dialog.summary.text()
+    assert dialog.report_title.text() == "3. Hasil impor:" and dialog.status.text() == "Impor selesai."
     wait_ops(qtbot)
     assert sorted(window.wb.registry.evaluators()) == ["Budi", "Dedi"]
     assert window.wb.exchange.column_mapping()["skorakhir"] == "nilai"  # remembered for next time
+    dialog.close()
+    window.close()
+
+
+def test_a_damaged_workbook_is_named_with_what_is_wrong(qtbot, settings, tmp_path):
+    window = lead_window(qtbot, settings, tmp_path)
+    damaged = tmp_path / "rusak.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 bukan lembar kerja")
+    dialog = window.import_sheets()
+    dialog.add_files([str(damaged)])
+    dialog.next.click()
+    assert "rusak.xlsx" in dialog.status.text() and "Paket" not in dialog.status.text()
+    header = dialog.mapping_table.horizontalHeader()  # the column titles are whole
+    assert header.sectionSize(0) >= header.sectionSizeFromContents(0).width()
     dialog.close()
     window.close()
 

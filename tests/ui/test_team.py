@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel
 
 from tests.conftest import UNITS, write_xlsx
 from tests.ui.conftest import wait_ops
+from ui.identity import Identity
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from workbench import Workbook
@@ -23,10 +24,11 @@ def test_kits_out_packages_back_and_a_ready_unit_at_the_lead(qtbot, tmp_path, mo
         for code, name, institution in UNITS:
             wb.registry.add_unit(code, name, institution)
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "kunci-ketua"))
-    lead = MainWindow(Settings.from_file(tmp_path / "ketua.ini"), lead_db)
+    lead = MainWindow(Settings.from_file(tmp_path / "ketua.ini"), lead_db,
+                      identify=lambda *question: Identity("Bu Ketua", "lead"))  # asked once, on first open
     qtbot.addWidget(lead)
     lead.show()
-    lead.set_user("Bu Ketua")
+    assert lead.tabs.currentWidget() is lead.team  # a lead starts on Progres tim
     lead.tabs.setCurrentIndex(3)
     team = lead.team
     sheet = write_xlsx(tmp_path / "penugasan.xlsx", [["Kode Unit", "Evaluator"], ["DPMPTSP-KTA", "Ani"],
@@ -50,7 +52,8 @@ def test_kits_out_packages_back_and_a_ready_unit_at_the_lead(qtbot, tmp_path, mo
     lead.close()
 
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "kunci-ani"))  # her laptop
-    evaluator = MainWindow(Settings.from_file(tmp_path / "ani.ini"), tmp_path / "contoh.sqlite", demo=True)
+    evaluator = MainWindow(Settings.from_file(tmp_path / "ani.ini"), tmp_path / "contoh.sqlite", demo=True,
+                           identify=lambda *question: Identity("Ani"))
     qtbot.addWidget(evaluator)
     evaluator.show()
     mine = tmp_path / "laptop-ani" / "evaluasi-ani.sqlite"

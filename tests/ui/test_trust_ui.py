@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import UNITS
 from tests.ui.conftest import wait_ops
+from ui.identity import Identity
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from workbench import Workbook
@@ -33,7 +34,8 @@ def test_two_versions_of_one_score_wait_on_konflik_until_the_lead_picks_one(qtbo
     with Workbook(lead_db, actor="Ketua") as lead:
         assert lead.packages.import_(packages).conflicted == 1
 
-    window = MainWindow(Settings.from_file(tmp_path / "ketua.ini"), lead_db)
+    window = MainWindow(Settings.from_file(tmp_path / "ketua.ini"), lead_db,
+                        identify=lambda *question: Identity("Ketua", "lead"))
     qtbot.addWidget(window)
     window.show()
     window.tabs.setCurrentIndex(2)

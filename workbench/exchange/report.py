@@ -14,6 +14,9 @@ from workbench.i18n import N_, tr
 from workbench.observations import MergeCounts
 
 PROBLEM_COLUMNS = (N_("berkas"), N_("lembar"), N_("baris"), N_("kolom"), N_("nilai"), N_("alasan"))
+# how a file was read, as a person calls it (FileCheck.layout)
+LAYOUT_NAMES = {"template": N_("templat evaluator"), "long": N_("satu baris per nilai"),
+                "wide": N_("satu kolom per indikator"), "package": N_("paket")}
 
 
 @dataclass
@@ -101,7 +104,8 @@ def summary_lines(result: ImportReport) -> list[str]:
     for f in result.files:
         state = (tr("sudah pernah diimpor, tidak ada yang ditambahkan") if f.already_imported
                  else tr("{rows} baris, {problems} masalah", rows=len(f.rows), problems=len(f.problems)))
-        lines.append(f"{f.name} [{f.sheet}, {f.layout}]: {state}")
+        how = ", ".join(p for p in (f.sheet, tr(LAYOUT_NAMES[f.layout]) if f.layout in LAYOUT_NAMES else f.layout) if p)
+        lines.append(f"{f.name} ({how}): {state}" if how else f"{f.name}: {state}")
     verb = (tr("uji coba, tidak disimpan") if result.dry_run
             else tr("disimpan") if result.written else tr("TIDAK disimpan"))
     lines.append(tr("{added} baru, {updated} diperbarui, {unchanged} sama, {skipped} baris dilewati; {verb}",
