@@ -766,7 +766,7 @@ class MainWindow(QMainWindow):
         except OSError:  # a folder that cannot be made here: start from the documents
             proposed, made = Path(self._folder()), []
 
-        def forget_unused(_: int) -> None:
+        def forget_unused() -> None:
             for leftover in reversed(made):
                 if leftover.is_dir() and not any(leftover.iterdir()):
                     leftover.rmdir()
@@ -775,7 +775,7 @@ class MainWindow(QMainWindow):
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
         dialog.fileSelected.connect(lambda chosen: self._write_reports(Path(chosen)))
-        dialog.finished.connect(forget_unused)
+        dialog.rejected.connect(forget_unused)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
