@@ -1,5 +1,5 @@
 """Render what a new user sees, on the demo database, to docs/*.png: offscreen, on a 1366 x 768 screen
-(Mulai, the new-evaluation wizard, Entri, Hasil, Survei, the certificates dialog and Progres tim)."""
+(Mulai, the new-evaluation wizard, Entri, Hasil, Konflik, Survei, the certificates dialog and Progres tim)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,11 @@ def main() -> None:
     window.results.select_row(1)
     settle(app)
     window.grab().save(str(ROOT / "docs" / "results.png"))
+    window.tabs.setCurrentWidget(window.conflicts)
+    settle(app)
+    window.conflicts.table.selectRow(0)
+    settle(app)
+    window.grab().save(str(docs / "conflicts.png"))
     window.tabs.setCurrentWidget(window.surveys)
     window.surveys.select("DEMO-01")
     settle(app)

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # arguments that pass on a message marked with N_ where it is declared (an error's own, column names, reasons)
 PASSED_ON = {"self.message", "problem", "c", "label", "exc.message"}
 MARKED_TABLES = {"REASONS", "STATUS_LABELS", "FIELDS", "PROFILE_LABELS", "SETTING_LABELS", "CHOICE_LABELS",
-                 "SETTING_HELP"}
+                 "SETTING_HELP", "LAYOUT_NAMES"}
 
 
 def ids(message):
@@ -75,5 +75,15 @@ def test_messages_and_errors_show_in_the_current_language():
         i18n.set_language("en")
         assert str(error) == "Unknown period: 1999"  # rendered when shown, not when raised
         assert i18n.tr("{n} unit", n=3) == "3 units"
+    finally:
+        i18n.set_language("id")
+
+
+def test_file_sizes_read_as_people_write_them():
+    assert [i18n.file_size(n) for n in (0, 1023, 1045, 734_003, 5 * 1024**2, 3 * 1024**3)] == [
+        "0 B", "1023 B", "1,0 KB", "717 KB", "5,0 MB", "3,0 GB"]
+    try:
+        i18n.set_language("en")
+        assert i18n.file_size(1045) == "1.0 KB"
     finally:
         i18n.set_language("id")

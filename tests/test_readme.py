@@ -5,7 +5,7 @@ import shlex
 import shutil
 from pathlib import Path
 
-from tests.conftest import DATA, UNITS, write_xlsx
+from tests.conftest import DATA, write_xlsx
 from tests.core.test_instruments import HEAD, LEVELS
 from tests.core.test_scoring import skm_responses
 from workbench.cli import main
@@ -30,9 +30,8 @@ def files(folder: Path) -> None:
     shutil.copyfile(DATA / "evaluator-ani-libreoffice.xlsx", folder / "ani.xlsx")
     shutil.copyfile(DATA / "evaluator-budi-long.ods", folder / "budi.ods")
     shutil.copyfile(DATA / "evaluator-citra-wide.xls", folder / "citra.xls")
-    write_xlsx(folder / "lokus.xlsx", [["Kode Unit", "Nama Unit", "Instansi"], *UNITS])
-    write_xlsx(folder / "penugasan.xlsx", [["Kode Unit", "Evaluator"], *([u[0], "Ani"] for u in UNITS),
-                                           ["DPMPTSP-KTA", "Budi"], ["DUKCAPIL-KTA", "Budi"]])
+    shutil.copyfile(DATA / "daftar-unit.xlsx", folder / "lokus.xlsx")
+    shutil.copyfile(DATA / "penugasan.xlsx", folder / "penugasan.xlsx")
     write_xlsx(folder / "salah.xlsx", [["kode_unit", "kode_indikator", "nilai", "evaluator"],
                                        ["DPMPTSP-KTA", "1.a.Ak", 9, "Dedi"]])
     order = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]

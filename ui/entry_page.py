@@ -41,6 +41,7 @@ from workbench.i18n import pick, tr
 from workbench.observations import Observation, UnitProgress
 
 CodeRole = Qt.ItemDataRole.UserRole + 1
+LeftRole = Qt.ItemDataRole.UserRole + 2  # how many indicators of a unit are still unscored
 
 
 @dataclass(frozen=True)
@@ -162,10 +163,19 @@ class EntryPage(QWidget):
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
 
+        self.notice = QLabel()  # when N finds nothing left to score anywhere: above the form, not the lists,
+        self.notice.setWordWrap(True)  # whose relayout (thousands of units) would stall the window
+        self.notice.setStyleSheet("background: #fff3c4; color: black; padding: 6px;")
+        self.notice.hide()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.notice)
+        right_layout.addWidget(scroll, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.navigator)
         self.splitter.addWidget(self.indicators)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(right)
         self.splitter.setSizes([300, 330, 570])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -245,7 +255,8 @@ class EntryPage(QWidget):
             self.navigator.setCurrentItem(current)
 
     def _show_progress(self, item: QTreeWidgetItem, progress: UnitProgress) -> None:
-                item.setText(1, f"{progress.scored}/{progress.total} · {tr(STATUS_LABELS[progress.status])}")
+        item.setData(1, LeftRole, progress.total - progress.scored)  # N looks here for a unit with work left
+        item.setText(1, f"{progress.scored}/{progress.total} · {tr(STATUS_LABELS[progress.status])}")
 
     def select_unit(self, code: str) -> None:
         """Make a unit current (as a click in the navigator would)."""
@@ -261,6 +272,7 @@ class EntryPage(QWidget):
         if not code or code == self.unit:
             return
         self.form.commit_pending()
+        self.notice.hide()
         self.unit = code
         self._load_unit()
         self.indicators.blockSignals(True)
@@ -309,17 +321,43 @@ class EntryPage(QWidget):
         self.form.show_score(self._scores.get(self.indicator))
 
     def next_unscored(self) -> None:
-        """Move to the next scored indicator of the unit without a score (wrapping around)."""
+        """Move to the next scored indicator of the unit without a score (wrapping around); when the unit has
+        none left, to the first one of the next unit that has (or say that every unit is scored)."""
+        if self.unit is not None and self._go_to_unscored(after=self.indicator):
+            return
+        items = list(_items(self.navigator))
+        if not items:
+            return
+        units = [item.data(0, CodeRole) for item in items]
+        start = units.index(self.unit) if self.unit in units else -1
+        for offset in range(1, len(units) + 1):
+            code = units[(start + offset) % len(units)]
+            if code != self.unit and items[(start + offset) % len(units)].data(1, LeftRole):
+                done = self.unit
+                self.select_unit(code)
+                self._go_to_unscored(after=None)
+                self._say(tr("Unit {done} sudah dinilai semua; lanjut ke {unit}.", done=done, unit=code) if done
+                          else tr("Mulai dari unit {unit}.", unit=code))
+                return
+        if self.unit is None:
+            self.select_unit(units[0])
+        self.notice.setText(tr("Semua indikator dari semua unit Anda sudah dinilai. Angka berikutnya mengubah nilai "
+                               "indikator yang terpilih. Tandai unit final dengan Ctrl+Shift+F bila sudah diperiksa."))
+        self.notice.show()
+        self._say(self.notice.text())
+
+    def _go_to_unscored(self, after: str | None) -> bool:
+        """Select the first unscored indicator of the current unit after `after` (wrapping); False if none."""
         codes = list(self._indicator_items)  # in form order
         scored_codes = {i.code for i in self.instrument.scored_indicators}
-        start = codes.index(self.indicator) if self.indicator in codes else -1
+        start = codes.index(after) if after in codes else -1
         for offset in range(1, len(codes) + 1):
             code = codes[(start + offset) % len(codes)]
             if self._scores.get(code) is None and code in scored_codes:
                 self.indicators.setCurrentItem(self._indicator_items[code])
                 self.form.rubric.setFocus()
-                return
-        self._say(tr("Semua indikator unit ini sudah dinilai."))
+                return True
+        return False
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.labels import buddy
 from ui.settings import Settings
 from workbench.i18n import tr
 
@@ -85,8 +86,7 @@ class IdentityDialog(QDialog):
         self.name.setCurrentText(guess.name if guess else "")
         if (edit := self.name.lineEdit()) is not None:
             edit.setPlaceholderText(tr("Nama lengkap Anda"))
-        label = QLabel(tr("&Nama"))
-        label.setBuddy(self.name)
+        label = buddy(tr("&Nama"), self.name)
         self.evaluator_role = QRadioButton(tr("&Evaluator: saya menilai unit"))
         self.lead_role = QRadioButton(tr("Ketua &tim atau pejabat: saya menggabungkan, melihat hasil, menerbitkan"))
         roles = QButtonGroup(self)

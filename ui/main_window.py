@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
     def _build(self, keep: tuple[str | None, str | None] = (None, None)) -> None:
         """(Re)create menus and screens in the current language for the open workbook; `keep` is the unit and
         evaluator to show again (a language switch), else the database's own default evaluator."""
-        example = f" · {tr('DATA CONTOH, bukan evaluasi sungguhan')}" if self.example else ""
+        mark = tr("DATA CONTOH, bukan evaluasi sungguhan")
+        example = f" · {mark}" if self.example else ""
         self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}{example}")
         old = self.centralWidget()
         self.entry = EntryPage(self.db, evaluator=keep[1] or self._evaluator(), undo_stack=self.score_history,
@@ -793,13 +794,13 @@ class MainWindow(QMainWindow):
 
     def _folder(self) -> str:
         """Where file dialogs open: the last folder used, else the database's own folder, except for the example
-        data, which lives in a hidden data folder: then the user's documents."""
-        if self.settings.text("persist/last_folder"):
-            return self.settings.text("persist/last_folder")
-        if self.db.path.resolve() == default_database().resolve():
-            documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            return documents or str(Path.home())
-        return str(self.db.path.parent)
+        data, which lives in a hidden data folder: then the user's documents; always a folder that exists (a
+        dialog given a missing one offers its name as a file name)."""
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        candidates = [self.settings.text("persist/last_folder"),
+                      documents if self.db.path.resolve() == default_database().resolve() else str(self.db.path.parent),
+                      str(Path.home()), "."]
+        return next(folder for folder in candidates if folder and Path(folder).is_dir())
 
     def show_guide(self) -> QDialog:
         from ui.help_dialog import GuideDialog

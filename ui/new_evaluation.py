@@ -4,6 +4,7 @@ who works in it (named in every audit entry)."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain, count
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -143,6 +144,7 @@ class NewEvaluationWizard(QWizard):
             self.encrypt.toggled.connect(field.setEnabled)
         self.file_note = QLabel()
         self.file_note.setWordWrap(True)
+        self.path.textChanged.connect(self._on_path_edited)
         form = QFormLayout(page)
         form.addRow(tr("Berkas"), _with_button(self.path, choose))
         form.addRow("", self.encrypt)
@@ -197,9 +199,17 @@ class NewEvaluationWizard(QWizard):
         return True
 
     def _suggest_file(self) -> None:
+        """Propose a file in the folder, named for the period, that does not exist yet (-2, -3, ... if it does)."""
         if not self.path.text():
-            name = f"evaluasi-{file_name_part(self.period.text().strip().lower())}.sqlite"
-            self.path.setText(str(Path(self.folder) / name))
+            stem = Path(self.folder) / f"evaluasi-{file_name_part(self.period.text().strip().lower())}"
+            names = (stem.with_name(f"{stem.name}{n}.sqlite") for n in chain([""], (f"-{i}" for i in count(2))))
+            self.path.setText(str(next(path for path in names if not path.exists())))
+
+    def _on_path_edited(self, text: str) -> None:
+        """Say at once that a file is taken, not only when Selesai is pressed."""
+        path = Path(text.strip())
+        self.file_note.setText(tr("Berkas {path} sudah ada; pilih nama lain.", path=path)
+                               if text.strip() and path.exists() else "")
 
     def _on_choose_file_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("Berkas basis data"), self.path.text(),

@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.file_drop_list import FileDropList
+from ui.labels import buddy
 from workbench.domain import values
 from workbench.domain.instrument import Indicator
 from workbench.domain.values import METHODS, STATUS_LABELS
 from workbench.evidence import Evidence
-from workbench.i18n import tr
+from workbench.i18n import file_size, tr
 from workbench.observations import Observation
 
 ShaRole = Qt.ItemDataRole.UserRole + 1
@@ -129,7 +131,9 @@ class ObservationForm(QWidget):
 
         self.rubric = QListWidget()
         self.rubric.setWordWrap(True)
-        self.rubric.setMinimumHeight(170)
+        # six levels of one line show without scrolling; longer rubrics take the room left (1366×698 fits all)
+        self.rubric.setMinimumHeight(self.rubric.fontMetrics().lineSpacing() * 7)
+        self.rubric.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.rubric.setAccessibleName(tr("Tingkat rubrik"))
         self.rubric.itemActivated.connect(self._on_rubric_activated)
         self.rubric.itemClicked.connect(self._on_rubric_activated)
@@ -165,20 +169,29 @@ class ObservationForm(QWidget):
         open_.clicked.connect(lambda: self._with_selected_evidence(self.evidence_opened.emit))
         remove = QPushButton(tr("Hapus"))
         remove.clicked.connect(lambda: self._with_selected_evidence(self.evidence_removed.emit))
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # beside the list, so that the whole form fits a laptop's screen
         for button in (add, open_, remove):
             buttons.addWidget(button)
         buttons.addStretch()
-
+        evidence = QHBoxLayout()
+        evidence.addWidget(self.evidence, 1)
+        evidence.addLayout(buttons)
         # Alt+letter reaches each field (the label's buddy); the letters are not those of the menus
-        fields = QFormLayout()
-        for label, widget in ((tr("&Klaim unit (F-01)"), self.claim), (tr("&Metode"), self.method),
-                              (tr("Tan&ggal"), self.date), (tr("&Catatan"), self.notes),
-                              (tr("&Rekomendasi"), self.recommendation), (tr("Bukt&i dukung"), self.evidence)):
-            fields.addRow(label, widget)
+        labels = {self.claim: tr("&Klaim unit (F-01)"), self.method: tr("&Metode"), self.date: tr("Tan&ggal"),
+                  self.notes: tr("&Catatan"), self.recommendation: tr("&Rekomendasi"),
+                  self.evidence: tr("Bukt&i dukung")}
+        for widget, label in labels.items():
             key = f"Alt+{label[label.index('&') + 1].upper()}"
             widget.setToolTip(f"{widget.toolTip()} ({key})" if widget.toolTip() else key)
-        fields.addRow("", buttons)
+        claim = QHBoxLayout()  # the claim and the method share a row
+        claim.addWidget(self.claim)
+        claim.addSpacing(12)
+        claim.addWidget(buddy(labels[self.method], self.method))
+        claim.addWidget(self.method, 1)
+        fields = QFormLayout()
+        for widget, row in ((self.claim, claim), (self.date, self.date), (self.notes, self.notes),
+                            (self.recommendation, self.recommendation), (self.evidence, evidence)):
+            fields.addRow(buddy(labels[widget], widget), row)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -236,7 +249,7 @@ class ObservationForm(QWidget):
     def show_evidence(self, evidence: list[dict]) -> None:
         self.evidence.clear()
         for entry in evidence:
-            item = QListWidgetItem(f"{entry['original_name']}  ({entry['size'] // 1024 + 1} KB)")
+            item = QListWidgetItem(f"{entry['original_name']}  ({file_size(entry['size'])})")
             item.setData(ShaRole, entry["sha256"])
             self.evidence.addItem(item)
 

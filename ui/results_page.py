@@ -58,8 +58,8 @@ class ResultsPage(QWidget):
         self.category.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.count = QLabel()
         self.state = QLabel()  # "menghitung ulang…" while results are being recomputed, and what a button did
-        self.state.setWordWrap(True)
-        self.state.setMaximumWidth(320)  # a long message takes lines, not the search box's room
+        self.state.setWordWrap(True)  # on a line of its own below the bar, as wide as the window; always there,
+        self.state.setMinimumHeight(self.state.fontMetrics().height())  # so that the table does not jump
         self.finalize_button = QPushButton(tr("Finalkan terpilih"))
         self.finalize_button.setToolTip(tr("Tandai final semua penilaian yang lengkap dari unit yang dipilih "
                                            "(Ctrl+klik untuk memilih beberapa)"))
@@ -74,7 +74,6 @@ class ResultsPage(QWidget):
         bar.addWidget(self.search, 2)
         bar.addWidget(self.category)
         bar.addWidget(self.count)
-        bar.addWidget(self.state)
         bar.addStretch()
         bar.addWidget(self.finalize_button)
         bar.addWidget(recompute)
@@ -110,6 +109,7 @@ class ResultsPage(QWidget):
         self.splitter.setSizes([430, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.state)
         layout.addWidget(self.splitter, 1)
         self.model: ResultsTableModel | None = None
         self._computing = False
@@ -203,7 +203,7 @@ class ResultsPage(QWidget):
             self._again = True
             return
         self._computing, self._again = True, False
-        self.state.setText(tr("menghitung ulang…"))
+        self.tell(tr("menghitung ulang…"))
         period = self.period
 
         def compute(wb: Workbook, progress: object, cancel: object) -> Computed | None:
@@ -223,7 +223,7 @@ class ResultsPage(QWidget):
 
     def _done(self, error: str = "", *, message: str = "") -> None:
         self._computing = False
-        self.state.setText(error or message)
+        self.tell(error or message)
         if self._again:
             self._recompute_if_stale()
         else:
@@ -261,17 +261,29 @@ class ResultsPage(QWidget):
         """Mark final every complete scoring of the selected units (all evaluators), through the writer."""
         units, period = self.selected_units(), self.period
         if not units:
-            self.state.setText(tr("Pilih unit di tabel lebih dahulu"))
+            self.tell(tr("Pilih unit di tabel lebih dahulu"))
             return
         self.db.write(lambda wb, progress, cancel: wb.observations.finalize(period=period, units=units), parent=self,
-                      on_success=self._finalized, on_failure=lambda exc: self.state.setText(str(exc)),
+                      on_success=self._finalized, on_failure=lambda exc: self.tell(str(exc)),
                       label=tr("Memfinalkan…"))
 
     def _finalized(self, done: Finalized) -> None:
-        text = tr("{count} observasi final ({pairs} unit × evaluator); {refused} belum lengkap",
-                  count=done.observations, pairs=done.pairs, refused=len(done.refused))
-        if done.refused:
-            text += ": " + ", ".join(f"{r.unit} / {r.evaluator}" for r in done.refused[:6])
+        unfinished = ", ".join(f"{r.unit} / {r.evaluator}" for r in done.refused[:6])
+        if done.observations:
+            text = tr("{count} observasi final ({pairs} unit × evaluator); {refused} belum lengkap",
+                      count=done.observations, pairs=done.pairs, refused=len(done.refused))
+            text += f": {unfinished}" if done.refused else ""
+        elif done.refused:
+            text = tr("Belum ada yang dapat difinalkan: {refused} penilaian belum lengkap: {which}",
+                      refused=len(done.refused), which=unfinished)
+        elif done.pairs:
+            text = tr("Tidak ada yang perlu difinalkan: penilaian unit terpilih sudah final.")
+        else:
+            text = tr("Tidak ada yang difinalkan: unit terpilih belum dinilai.")
+        self.tell(text)
+
+    def tell(self, text: str) -> None:
+        """Say on the line below the bar what is going on or what a button did."""
         self.state.setText(text)
 
     def select_row(self, row: int) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.aspect_chart import AspectChart
 from ui.database import Database
+from ui.labels import buddy
 from ui.period_box import PeriodBox
 from workbench import Workbook
 from workbench.domain.instrument import Questionnaire
@@ -121,9 +122,7 @@ class SurveyPage(QWidget):
         bar = QHBoxLayout()
         for text, widget in ((tr("Pe&riode"), self.period_box), (tr("U&nit"), self.unit_box),
                              (tr("&Formulir"), self.form_box), (tr("P&opulasi"), self.population)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            bar.addWidget(label)
+            bar.addWidget(buddy(text, widget))
             bar.addWidget(widget, 1 if widget is self.unit_box else 0)
         bar.addWidget(self.sample)
         import_button = QPushButton(tr("&Impor kuesioner…"))

@@ -306,17 +306,21 @@ def cmd_period_settings(args: argparse.Namespace) -> None:
 
 def cmd_conflicts(args: argparse.Namespace) -> None:
     with _open(args) as wb:
-        conflicts = wb.conflicts.open(args.period)
+        conflicts = wb.conflicts.listed(args.period, which="all" if args.all else "open")
         versions = wb.observations.version_conflicts(args.period)
     if args.json:
         return _json([{"kind": "scores", "unit": c.unit, "indicator": c.indicator, "scores": c.scores,
-                       "spread": c.spread, "notes": c.notes} for c in conflicts]
+                       "spread": c.spread, "notes": c.notes, "agreed": c.agreed and asdict(c.agreed)}
+                      for c in conflicts]
                      + [{"kind": "version", "unit": v.unit, "indicator": v.indicator, "evaluator": v.evaluator,
                          "version": v.version, "here": v.here, "incoming": v.incoming, "package": v.package,
                          "received_at": v.received_at} for v in versions])
     _print_table([(c.unit, c.indicator, ", ".join(f"{e}: {s}" for e, s in c.scores.items()), c.spread,
+                   *([tr("{score} ({who}: {reason})", score=c.agreed.score, who=c.agreed.decided_by,
+                         reason=c.agreed.reason[:40]) if c.agreed else "-"] if args.all else []),
                    " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n)[:80]) for c in conflicts],
-                 [tr("unit"), tr("indikator"), tr("nilai"), tr("selisih"), tr("catatan")])
+                 [tr("unit"), tr("indikator"), tr("nilai"), tr("selisih"), *([tr("disepakati")] if args.all else []),
+                  tr("catatan")])
     if versions:
         print()
         print(tr("Versi bersaing dari paket (putuskan dengan workbench resolve ... --evaluator NAMA):"))
@@ -776,6 +780,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("conflicts", cmd_conflicts, tr("Perbedaan nilai antar-evaluator yang belum disepakati"))
     db_argument(p)
     period_option(p)
+    p.add_argument("--all", action="store_true",
+                   help=tr("juga yang sudah disepakati, dengan nilai, alasan, siapa dan kapan"))
     json_option(p)
 
     p = command("resolve", cmd_resolve, tr("Catat nilai kesepakatan satu indikator"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from workbench.db.audit import AuditLog, Change
 from workbench.db.settings import Settings
@@ -18,13 +18,25 @@ from workbench.registry import Registry
 
 
 @dataclass(frozen=True)
+class Agreed:
+    """The score the team agreed on for a conflict, why, who decided and when (UTC, ISO 8601)."""
+
+    score: int
+    reason: str
+    decided_by: str
+    decided_at: str
+
+
+@dataclass(frozen=True)
 class Conflict:
-    """Evaluators whose scores of one indicator of one unit differ by at least the threshold."""
+    """Evaluators whose scores of one indicator of one unit differ by at least the threshold, and the agreed
+    score once there is one."""
 
     unit: str
     indicator: str
     scores: dict[str, int]  # evaluator -> score
     notes: dict[str, str]  # evaluator -> notes
+    agreed: Agreed | None = None
 
     @property
     def spread(self) -> int:
@@ -42,15 +54,20 @@ class Agreement:
     items: int
 
 
-# (unit, indicator) pairs scored by several evaluators whose spread reaches the threshold, with no consensus
-# the per-indicator totals every write keeps hold how many evaluators scored and how far apart they are; an
-# indicator that does not count in the index (weight 0, such as additional information) has no conflict
-_OPEN_SQL = """
+# (unit, indicator) pairs scored by several evaluators whose spread reaches the threshold: the per-indicator
+# totals every write keeps hold how many evaluators scored and how far apart they are; an indicator that does
+# not count in the index (weight 0, such as additional information) has no conflict
+_DIFFER_SQL = """
 SELECT o.unit_id, o.indicator_id FROM indicator_totals o JOIN indicators i ON i.id = o.indicator_id AND i.scored
-WHERE o.period_id = :period AND o.scores > 1 AND o.spread >= :threshold
-   AND NOT EXISTS (SELECT 1 FROM consensus c WHERE c.period_id = :period AND c.unit_id = o.unit_id
-                   AND c.indicator_id = o.indicator_id)
-"""
+WHERE o.period_id = :period AND o.scores > 1 AND o.spread >= :threshold"""
+_SETTLED_SQL = "SELECT c.unit_id, c.indicator_id FROM consensus c WHERE c.period_id = :period"
+Which = Literal["open", "settled", "all"]
+_PAIRS: dict[str, str] = {  # which conflicts: open (no agreed score yet), settled (agreed), or both
+    "open": _DIFFER_SQL + " AND NOT EXISTS (SELECT 1 FROM consensus c WHERE c.period_id = :period "
+                          "AND c.unit_id = o.unit_id AND c.indicator_id = o.indicator_id)",
+    "settled": _SETTLED_SQL,
+    "all": f"{_DIFFER_SQL} UNION {_SETTLED_SQL}",
+}
 
 
 class Conflicts:
@@ -62,29 +79,40 @@ class Conflicts:
         self._settings = settings
         self._audit = audit
 
-    def count(self, period: str | None = None) -> int:
-        """How many (unit, indicator) conflicts of a period are open."""
+    def count(self, period: str | None = None, *, which: Which = "open") -> int:
+        """How many (unit, indicator) conflicts of a period are open, settled or either (`which`)."""
         p = self._registry.period(period)
-        return int(self._store.value(f"SELECT count(*) FROM ({_OPEN_SQL})", {
+        return int(self._store.value(f"SELECT count(*) FROM ({_PAIRS[which]})", {
             "period": p.id, "threshold": self._settings.number("conflict_threshold", p)}))
 
     def open(self, period: str | None = None, *, unit: str | None = None, limit: int | None = None
              ) -> list[Conflict]:
         """Open conflicts of a period (newest by default), optionally of one unit, in unit and form order;
         at most `limit` of them when given."""
+        return self.listed(period, which="open", unit=unit, limit=limit)
+
+    def listed(self, period: str | None = None, *, which: Which = "all", unit: str | None = None,
+               limit: int | None = None) -> list[Conflict]:
+        """Conflicts of a period that are open, settled (with the agreed score) or either, optionally of one
+        unit, in unit and form order; at most `limit` of them when given."""
         p = self._registry.period(period)
-        pairs = _OPEN_SQL + (f" ORDER BY o.unit_id, o.indicator_id LIMIT {int(limit)}" if limit else "")
-        sql = ("SELECT u.code, i.code, e.name, o.score, o.notes FROM observations o "
-               "JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
-               "JOIN evaluators e ON e.id = o.evaluator_id "
+        pairs = f"SELECT unit_id, indicator_id FROM ({_PAIRS[which]})" + (
+            f" ORDER BY unit_id, indicator_id LIMIT {int(limit)}" if limit else "")
+        sql = ("SELECT u.code, i.code, e.name, o.score, o.notes, c.score, c.reason, c.decided_by, c.decided_at "
+               "FROM observations o JOIN units u ON u.id = o.unit_id JOIN indicators i ON i.id = o.indicator_id "
+               "JOIN evaluators e ON e.id = o.evaluator_id LEFT JOIN consensus c ON c.period_id = o.period_id "
+               "AND c.unit_id = o.unit_id AND c.indicator_id = o.indicator_id "
                f"WHERE o.period_id = :period AND o.score IS NOT NULL AND (o.unit_id, o.indicator_id) IN ({pairs})")
         params: dict[str, object] = {"period": p.id, "threshold": self._settings.number("conflict_threshold", p)}
         if unit is not None:
             sql, params["unit"] = sql + " AND o.unit_id = :unit", self._registry.unit(unit).id
         grouped: dict[tuple[str, str], Conflict] = {}
-        for unit_code, indicator, evaluator, score, notes in self._store.conn.execute(
+        for unit_code, indicator, evaluator, score, notes, *agreed in self._store.conn.execute(
                 sql + " ORDER BY u.code, i.position, e.name", params):
-            conflict = grouped.setdefault((unit_code, indicator), Conflict(unit_code, indicator, {}, {}))
+            conflict = grouped.get((unit_code, indicator))
+            if conflict is None:
+                settled = Agreed(*agreed) if agreed[0] is not None else None
+                conflict = grouped[(unit_code, indicator)] = Conflict(unit_code, indicator, {}, {}, settled)
             conflict.scores[evaluator] = score
             conflict.notes[evaluator] = notes
         return list(grouped.values())

@@ -56,6 +56,18 @@ def decimal(value: float | None, places: int = 2, *, language: str | None = None
     return text.replace(".", ",") if (language or _language) == "id" else text
 
 
+def file_size(size: int) -> str:
+    """A file's size for a person: 1045 bytes is "1,0 KB", 734003 bytes "717 KB", 5 MB "5,0 MB" (KB = 1024)."""
+    if size < 1024:
+        return f"{size} B"
+    value, unit = size / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{decimal(value, 1 if value < 100 else 0)} {unit}"
+
+
 def tr(message: str, /, **params: object) -> str:
     """`message` (Indonesian) in the current language, with its {placeholders} filled in.
 

@@ -116,6 +116,10 @@ def test_template_import_conflicts_resolve_export(capsys, tmp_path):
                        "--reason", "Dibahas bersama")
     assert code == 0
     assert json.loads(run(capsys, "conflicts", db, "--json")[1]) == []
+    settled = json.loads(run(capsys, "conflicts", db, "--all", "--json")[1])
+    assert [(c["indicator"], c["agreed"]["score"], c["agreed"]["reason"]) for c in settled] == [
+        ("1.a.Ak", 4, "Dibahas bersama")]
+    assert "4 (" in run(capsys, "conflicts", db, "--all")[1]  # the table shows the agreed score and who
     code, out, _ = run(capsys, "export", db, "--out", tmp_path / "rekap.xlsx")
     assert code == 0 and (tmp_path / "rekap.xlsx").exists()
 

@@ -193,6 +193,8 @@ def test_export_writes_recap_aspects_conflicts_and_never_a_formula(lead, tmp_pat
     lead.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"])
     lead.observations.save(unit="SAMSAT-PRV", indicator="1.a.Ak", evaluator="Ani", notes="=HYPERLINK(\"x\")")
     lead.registry.add_unit("@EVIL", "+cmd|' /C calc'!A0", "-Instansi")
+    lead.settings.set("conflict_threshold", 1, lead.registry.period())  # 2.a.P (5 and 4) stays open
+    lead.conflicts.resolve(unit="DPMPTSP-KTA", indicator="1.a.Ak", score=3, reason="Rapat panel", actor="Sari")
     out = lead.exchange.export_results(tmp_path / "rekap.xlsx")
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Rekap", "Aspek I", "Aspek II", "Aspek III", "Aspek IV", "Aspek V", "Aspek VI",
@@ -205,6 +207,12 @@ def test_export_writes_recap_aspects_conflicts_and_never_a_formula(lead, tmp_pat
     evil = rows["@EVIL"]
     assert [(c.value, c.data_type) for c in evil[1:4]] == [("@EVIL", "s"), ("+cmd|' /C calc'!A0", "s"),
                                                           ("-Instansi", "s")]
-    assert book["Konflik"]["A2"].value == "DPMPTSP-KTA" and book["Konflik"]["D2"].value == 4
+    conflicts = [[c.value for c in row] for row in book["Konflik"].iter_rows(min_row=1)]
+    assert conflicts[0][5:] == ["Nilai kesepakatan", "Alasan", "Disepakati oleh", "Waktu (UTC)"]
+    agreed = next(r for r in conflicts if r[:2] == ["DPMPTSP-KTA", "1.a.Ak"])
+    assert agreed[2:4] == ["Ani: 5; Budi: 1", 4] and agreed[5:8] == [3, "Rapat panel", "Sari"]
+    assert agreed[8].startswith("20")  # when, to the second
+    still_open = next(r for r in conflicts if r[:2] == ["DPMPTSP-KTA", "2.a.P"])
+    assert still_open[5:] == [None, "belum disepakati", None, None]
     assert book["Aspek I"]["C1"].value == "1.a.Ak"
     assert book["Kesepakatan"]["A2"].value == "Keseluruhan"

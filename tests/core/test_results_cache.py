@@ -21,6 +21,21 @@ def test_conflicts_need_the_threshold_and_close_with_consensus(wb):
     assert wb.results.scores()[0].conflicts == 1 == wb.results.page()[0].conflicts
 
 
+def test_settled_conflicts_stay_listed_with_the_agreed_score_reason_who_and_when(wb):
+    score_all(wb, "U1", "Ani", lambda ind: 4)
+    score_all(wb, "U1", "Budi", lambda ind: {"1.a.Ak": 1, "2.a.P": 1}.get(ind.code, 4))
+    wb.conflicts.resolve(unit="U1", indicator="2.a.P", score=3, reason="Bukti dilihat bersama", actor="Sari")
+    assert [(c.indicator, c.agreed) for c in wb.conflicts.open()] == [("1.a.Ak", None)]
+    settled = wb.conflicts.listed(which="settled")
+    assert [(c.indicator, c.scores, c.agreed.score, c.agreed.reason, c.agreed.decided_by)
+            for c in settled] == [("2.a.P", {"Ani": 4, "Budi": 1}, 3, "Bukti dilihat bersama", "Sari")]
+    assert settled[0].agreed.decided_at.startswith("20")
+    assert [(c.indicator, c.agreed is not None) for c in wb.conflicts.listed()] == [("1.a.Ak", False),
+                                                                                   ("2.a.P", True)]
+    assert [wb.conflicts.count(which=w) for w in ("open", "settled", "all")] == [1, 1, 2]
+    assert len(wb.conflicts.listed(which="all", limit=1)) == 1
+
+
 def cached(wb, period=None):
     return [(r.unit, r.rank, r.ipp, r.category, r.scored, r.conflicts, r.aspects)
             for r in wb.results.page(period, limit=10_000)]

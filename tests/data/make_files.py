@@ -130,6 +130,28 @@ def survey_f03a(work: Path) -> Path:
     return path
 
 
+def register(work: Path) -> Path:
+    """The unit register a lead imports (Berkas → Impor daftar unit), as the ministry's list comes."""
+    return sheet(work / "daftar-unit.xlsx", "Lokus", [["Kode Unit", "Nama Unit", "Instansi"], *UNITS])
+
+
+def assignments(work: Path) -> Path:
+    """Who visits which unit (Progres tim → Tugaskan dari lembar): Ani all three, Budi two of them."""
+    return sheet(work / "penugasan.xlsx", "Penugasan", [["Kode Unit", "Evaluator"], *([u[0], "Ani"] for u in UNITS),
+                                                        ["DPMPTSP-KTA", "Budi"], ["DUKCAPIL-KTA", "Budi"]])
+
+
+def sheet(path: Path, title: str, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    active = book.active
+    assert active is not None
+    active.title = title
+    for row in rows:
+        active.append(row)
+    book.save(path)
+    return path
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp())
     makers = {
@@ -138,6 +160,8 @@ def main() -> None:
         "evaluator-citra-wide.xls": lambda: soffice(citra_wide(work), "xls:MS Excel 97", work / "lo"),
         "dilindungi-sandi.xlsx": lambda: protected(work),
         "survei-f03a.ods": lambda: soffice(survey_f03a(work), "ods", work / "lo"),
+        "daftar-unit.xlsx": lambda: register(work),
+        "penugasan.xlsx": lambda: assignments(work),
     }
     wanted = sys.argv[1:] or list(makers)  # names of the files to make again, or all of them
     outputs = {name: makers[name]() for name in wanted}

@@ -55,10 +55,11 @@ def test_score_with_keyboard_attach_undo_close_and_find_everything(qtbot, window
     assert entry.navigator.currentItem().text(1) == "2/30 · draf"
 
     photo = tmp_path / "papan-maklumat.jpg"
-    photo.write_bytes(b"\xff\xd8\xff foto papan maklumat")
+    photo.write_bytes(b"\xff\xd8\xff foto papan maklumat".ljust(1045))
     drop_files(entry.form.evidence, [photo])
     qtbot.waitUntil(lambda: entry.form.evidence.count() == 1)
-    assert entry.form.evidence.count() == 1 and "papan-maklumat.jpg" in entry.form.evidence.item(0).text()
+    assert entry.form.evidence.count() == 1
+    assert entry.form.evidence.item(0).text() == "papan-maklumat.jpg  (1,0 KB)"  # 1,045 bytes, not "2 KB"
 
     entry.form.notes.setFocus()
     qtbot.keyClicks(entry.form.notes, "Papan maklumat belum terpasang")
@@ -190,3 +191,46 @@ def test_a_date_typed_as_indonesians_write_it_is_saved(qtbot, window):
     wait_ops(qtbot)
     assert window.wb.observations.get(unit="U1", indicator=entry.indicator, evaluator="Ani").observed_on == \
         date.today().isoformat()
+
+
+def test_n_moves_on_from_a_scored_unit_starts_without_one_and_says_when_all_are_scored(qtbot, window, db):
+    from tests.conftest import score_all
+
+    with Workbook(db) as wb:
+        last = wb.registry.scored_instrument(wb.registry.period()).scored_indicators[-1].code
+        score_all(wb, "U1", "Ani", lambda ind: 4)
+        score_all(wb, "U2", "Ani", lambda ind: None if ind.code == last else 3)
+    entry = window.entry
+    entry.evaluator_box.setCurrentText("Ani")
+    entry.reload()
+    entry.navigator.setFocus()
+    assert entry.unit is None
+    press(qtbot, entry.navigator, Qt.Key.Key_N)  # no unit chosen yet: the first with something left to score
+    assert (entry.unit, entry.indicator) == ("U2", last) and entry.form.rubric.hasFocus()
+    press(qtbot, entry.form.rubric, Qt.Key.Key_4)
+    press(qtbot, entry.form.rubric, Qt.Key.Key_N)  # the unit is done: on to the next one, said so
+    assert (entry.unit, entry.indicator) == ("U3", "1.a.Ak")
+    assert entry.last_message == "Unit U2 sudah dinilai semua; lanjut ke U3."
+    wait_ops(qtbot)
+    with Workbook(db) as wb:
+        assert wb.observations.get(unit="U2", indicator=last, evaluator="Ani").score == 4
+        score_all(wb, "U3", "Ani", lambda ind: 2)
+    qtbot.waitUntil(lambda: entry.navigator.topLevelItem(1).child(0).text(1).startswith("30/30"))  # heard
+    entry.select_unit("U1")
+    assert not entry.notice.isVisible()
+    press(qtbot, entry.form.rubric, Qt.Key.Key_N)  # nothing left anywhere: said above the lists, cursor stays
+    assert entry.notice.isVisible() and "sudah dinilai" in entry.notice.text() and entry.unit == "U1"
+    entry.select_unit("U2")
+    assert not entry.notice.isVisible()
+
+
+def test_the_whole_form_fits_a_maximised_window_on_a_1366x768_laptop(qtbot, window):
+    window.showNormal()
+    window.setFixedSize(1366, 668)  # 1366×768 less the taskbar and the title bar
+    window.entry.select_unit("U1")
+    qtbot.waitUntil(lambda: window.entry.form.isEnabled())
+    scroll = window.entry.form.parentWidget().parentWidget()
+    qtbot.waitUntil(lambda: window.entry.form.height() <= scroll.viewport().height())
+    remove = window.entry.form.tab_order[-1]  # the last of the evidence buttons
+    corner = remove.mapTo(scroll.viewport(), remove.rect().bottomRight())
+    assert scroll.viewport().rect().contains(corner) and not scroll.verticalScrollBar().isVisible()

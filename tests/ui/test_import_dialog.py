@@ -99,6 +99,36 @@ def test_conflicts_page_shows_scores_side_by_side_and_records_the_agreement(qtbo
     window.close()
 
 
+def test_conflicts_show_the_rubric_beside_each_score_and_settled_ones_stay_listed(qtbot, settings, tmp_path):
+    window = lead_window(qtbot, settings, tmp_path)
+    with Workbook(window.db.path) as other:
+        other.exchange.import_observations([DATA / "evaluator-ani-libreoffice.xlsx",
+                                            DATA / "evaluator-budi-long.ods"])
+    indicator = window.wb.registry.scored_instrument(window.wb.registry.period()).indicator("1.a.Ak")
+    window.tabs.setCurrentIndex(2)
+    page = window.conflicts
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=5000)
+    shown = page.detail.toPlainText()
+    assert indicator.text in shown  # the indicator's text, not only its code
+    lines = shown.splitlines()
+    for level, who in ((5, "Ani"), (1, "Budi")):  # each level of the rubric, with who gave it
+        line = next(n for n, text in enumerate(lines) if indicator.levels[level][:40] in text)
+        assert who in " ".join(lines[line - 1:line + 2])
+    page.reason.setText("Dibahas di rapat tim")
+    page.score.setValue(3)
+    qtbot.keyClick(page.reason, Qt.Key.Key_Return)
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=5000)
+    qtbot.keyClick(page, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Ta&mpilkan: the filter
+    assert page.filter.hasFocus()
+    page.filter.setCurrentIndex(page.filter.findData("settled"))
+    assert page.table.rowCount() == 1 and page.table.item(0, 4).text() == "3 oleh Penguji"
+    assert "Dibahas di rapat tim" in page.detail.toPlainText() and page.score.value() == 3
+    page.filter.setCurrentIndex(page.filter.findData("all"))
+    assert page.table.rowCount() == 1 and "1 dari 1 konflik" in page.count.text()
+    window.close()
+
+
 def test_an_import_that_changes_a_certified_unit_offers_to_revoke_its_certificate(qtbot, settings, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 

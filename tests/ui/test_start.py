@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWizard
 
-from tests.conftest import UNITS, write_xlsx
+from tests.conftest import DATA, UNITS, write_xlsx
 from tests.ui.conftest import wait_ops
 from ui.main_window import MainWindow
 from ui.new_evaluation import NewEvaluationWizard
@@ -35,7 +35,8 @@ def test_from_mulai_to_a_new_evaluation_with_its_units_and_the_users_name(qtbot,
     wizard.year.setValue(2027)
     assert wizard.period.text() == "PEKPPP 2027"
     wizard.next()
-    assert wizard.set_units(register(tmp_path)) and wizard.units_note.text() == "3 unit siap diimpor."
+    assert wizard.set_units(DATA / "daftar-unit.xlsx")  # the register in tests/data, as the README uses it
+    assert wizard.units_note.text() == "3 unit siap diimpor."
     wizard.next()
     wizard.owner.setText("Sari Wulandari")
     wizard.lead_role.setChecked(True)
@@ -96,3 +97,26 @@ def test_an_encrypted_evaluation_opens_without_asking_again(qtbot, window, tmp_p
     qtbot.waitUntil(lambda: window.db.path == target)
     assert window.db.passphrase == "sandi lapangan 2027" and b"SQLite format 3" not in target.read_bytes()[:16]
     assert "Langkah berikutnya: Berkas → Impor daftar unit" in window.statusBar().currentMessage()
+
+
+def test_the_wizard_proposes_a_free_file_name_and_says_at_once_when_one_is_taken(qtbot, window, tmp_path):
+    folder = window.db.path.parent
+    for taken in ("evaluasi-pekppp-2027.sqlite", "evaluasi-pekppp-2027-2.sqlite"):
+        Workbook.create(folder / taken).close()
+    wizard = open_wizard(qtbot, window)
+    wizard.year.setValue(2027)
+    for _ in range(3):
+        wizard.next()
+    assert wizard.path.text() == str(folder / "evaluasi-pekppp-2027-3.sqlite") and wizard.file_note.text() == ""
+    wizard.path.setText(str(folder / "evaluasi-pekppp-2027.sqlite"))  # typed: told before Selesai
+    assert "sudah ada; pilih nama lain" in wizard.file_note.text()
+    wizard.path.setText(str(folder / "evaluasi-baru.sqlite"))
+    assert wizard.file_note.text() == ""
+    wizard.reject()
+
+
+def test_file_dialogs_open_in_a_folder_that_exists(window, tmp_path):
+    window.settings.set("persist/last_folder", str(tmp_path / "dihapus"))  # a folder used once, since removed
+    assert window._folder() == str(window.db.path.parent)
+    window.settings.set("persist/last_folder", str(tmp_path))
+    assert window._folder() == str(tmp_path)

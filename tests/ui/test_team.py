@@ -112,6 +112,10 @@ def test_kits_out_packages_back_and_a_ready_unit_at_the_lead(qtbot, tmp_path, mo
     results.finalize_selected()
     wait_ops(qtbot)
     assert "31 observasi final (1 unit × evaluator)" in results.state.text()
+    results.finalize_selected()  # again: nothing left to do, said in one line
+    wait_ops(qtbot)
+    assert results.state.text() == "Tidak ada yang perlu difinalkan: penilaian unit terpilih sudah final."
+    assert results.state.height() < 2 * results.state.fontMetrics().height()
 
     lead.tabs.setCurrentIndex(3)
     qtbot.waitUntil(lambda: team.table.rowCount() == 3 and team.team.item(0, 6) is not None

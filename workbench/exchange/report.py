@@ -73,7 +73,7 @@ def write_problem_report(result: ImportReport, out: str | Path) -> Path:
         return out
     from openpyxl import Workbook as XlsxWorkbook
 
-    from workbench.exchange.xlsx import header, write_rows
+    from workbench.exchange.xlsx import header, printable, write_rows
 
     book = XlsxWorkbook()
     sheet = book.active
@@ -81,6 +81,7 @@ def write_problem_report(result: ImportReport, out: str | Path) -> Path:
     sheet.title = tr("Masalah")
     header(sheet, headers, (28, 16, 10, 24, 20, 70))
     write_rows(sheet, rows, start=2)
+    printable(sheet, title=tr("Laporan masalah impor"))
     book.save(out)
     return out
 

@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.conflicts import Agreement, Conflict
 from workbench.domain.instrument import Instrument
-from workbench.exchange.xlsx import header, write_rows
+from workbench.exchange.xlsx import header, printable, write_rows
 from workbench.results import UnitScore
 
 
@@ -20,10 +20,11 @@ def _two_decimals(sheet: Worksheet, first_column: int, last_column: int) -> None
             cell.number_format = "0.00"
 
 
-def write_results_book(out: str | Path, *, instrument: Instrument, results: Sequence[UnitScore],
+def write_results_book(out: str | Path, *, period: str, instrument: Instrument, results: Sequence[UnitScore],
                        indicator_scores: dict[tuple[str, str], float], conflicts: Sequence[Conflict],
                        agreement: Agreement) -> Path:
-    """Write the results workbook; text is never written as a formula. Returns the path."""
+    """Write the results workbook, every sheet ready to print; text is never written as a formula. Returns the
+    path."""
     aspects = [a for a in instrument.aspects if a.weight > 0]
     book = XlsxWorkbook()
     recap = book.active
@@ -44,17 +45,25 @@ def write_results_book(out: str | Path, *, instrument: Instrument, results: Sequ
                             r.raw_aspects.get(aspect.code)] for r in results), start=2)
         _two_decimals(sheet, 3, 3 + len(codes))
     sheet = book.create_sheet("Konflik")
-    header(sheet, ("Kode Unit", "Indikator", "Nilai per evaluator", "Selisih", "Catatan"), (14, 14, 40, 9, 60))
+    header(sheet, ("Kode Unit", "Indikator", "Nilai per evaluator", "Selisih", "Catatan", "Nilai kesepakatan",
+                   "Alasan", "Disepakati oleh", "Waktu (UTC)"), (14, 11, 30, 8, 40, 14, 36, 18, 20))
     write_rows(sheet, ([c.unit, c.indicator, "; ".join(f"{e}: {s}" for e, s in c.scores.items()), c.spread,
-                        " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n)] for c in conflicts), start=2)
+                        " | ".join(f"{e}: {n}" for e, n in c.notes.items() if n),
+                        *((c.agreed.score, c.agreed.reason, c.agreed.decided_by, c.agreed.decided_at[:19])
+                          if c.agreed else (None, "belum disepakati", None, None))] for c in conflicts), start=2)
     sheet = book.create_sheet("Kesepakatan")
-    header(sheet, ("Cakupan", "Alpha Krippendorff (ordinal)"), (30, 28))
+    header(sheet, ("Cakupan", "Alpha Krippendorff (ordinal)"), (44, 28))
     write_rows(sheet, [("Keseluruhan", agreement.overall),
                        *((f"Aspek {a}", v) for a, v in agreement.aspects.items()),
                        *((f"Indikator {i}", v) for i, v in agreement.indicators.items()),
                        *((f"Evaluator {e} (selisih rata-rata)", d) for e, d in agreement.evaluators.items())],
                start=2)
     _two_decimals(sheet, 2, 2)
+    titles = {"Rekap": "Rekap hasil per unit", "Konflik": "Konflik antar-evaluator",
+              "Kesepakatan": "Kesepakatan antar-evaluator",
+              **{f"Aspek {a.code}": f"Aspek {a.code} · {a.name}" for a in aspects}}
+    for sheet in book.worksheets:
+        printable(sheet, title=titles[sheet.title], period=period)
     out = Path(out)
     book.save(out)
     return out

@@ -233,15 +233,16 @@ class Exchange:
                               units=[(u.code, u.name) for u in chosen], existing=existing)
 
     def export_results(self, out: str | Path, period: str | None = None) -> Path:
-        """The results workbook: recap per unit, a sheet per aspect with indicator scores, the open
-        conflicts and the agreement between evaluators."""
+        """The results workbook: recap per unit, a sheet per aspect with indicator scores, every conflict
+        (open, or settled with the agreed score, the reason, who and when) and the agreement between evaluators."""
         from workbench.exchange.results_book import write_results_book  # openpyxl, as above
 
         p = self._registry.period(period)
-        return write_results_book(out, instrument=self._registry.scored_instrument(p),
+        return write_results_book(out, period=p.name, instrument=self._registry.scored_instrument(p),
                                   results=self._results.scores(p.name),
                                   indicator_scores=self._results.indicator_scores(p.name),
-                                  conflicts=self._conflicts.open(p.name), agreement=self._conflicts.agreement(p.name))
+                                  conflicts=self._conflicts.listed(p.name, which="all"),
+                                  agreement=self._conflicts.agreement(p.name))
 
 
 class _Refused(Exception):

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workbench.db.store import now
 from workbench.domain.instrument import Instrument
 from workbench.exchange.observation_sheets import ENTRY_SHEET, META_SHEET, TEMPLATE_MARK
-from workbench.exchange.xlsx import header, put, write_rows
+from workbench.exchange.xlsx import header, printable, put, write_rows
 
 ENTRY_HEADERS = ("Kode Unit", "Nama Unit", "Kode Indikator", "Uraian Indikator", "Nilai", "Klaim Unit", "Catatan",
                  "Rekomendasi", "Metode", "Tanggal")
@@ -89,6 +89,9 @@ def write_template(path: str | Path, *, instrument: Instrument, period: str, eva
     for row in rubric.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    for sheet, title, rows in ((guide, "Petunjuk", 0), (entry, "Penilaian", 1), (rubric, "Rubrik", 1)):
+        printable(sheet, title=f"Templat evaluator {evaluator} · {title}", period=period, header_rows=rows)
 
     meta = book.create_sheet(META_SHEET)
     write_rows(meta, [("format", TEMPLATE_MARK), ("version", "1"), ("database", database), ("period", period),

@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.exchange.cells import is_formula_like
@@ -41,3 +43,22 @@ def header(sheet: Worksheet, names: Sequence[str], widths: Sequence[int], *, row
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{row + 1}"
+
+
+def printable(sheet: Worksheet, *, title: str, period: str = "", header_rows: int = 1) -> None:
+    """Print on A4 landscape, one page wide, the header rows on every page, the period and title in the page
+    header and "Halaman n dari m" in the footer, with margins of at least 1.3 cm."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)  # inches
+    if header_rows:
+        sheet.print_title_rows = f"1:{header_rows}"
+    # "&" starts a code in a page header (&P the page, &N the pages): doubled, it prints
+    top = " · ".join(p for p in (period, title) if p).replace("&", "&&")
+    for item, text in ((sheet.oddHeader, top), (sheet.evenHeader, top), (sheet.oddFooter, "Halaman &P dari &N"),
+                       (sheet.evenFooter, "Halaman &P dari &N")):
+        assert item is not None
+        item.center.text = text
