@@ -302,6 +302,23 @@ def inside_frame(pdf):
         document.close()
 
 
+def words_outside_frame(pdf):
+    """The same check by another reader: the words `pdftotext -bbox` finds outside the frame (poppler)."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: .ci/run installs it")
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    width, height = (float(v) for v in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html).groups())
+    inner = max(34, CM)
+    return [word for x0, y0, x1, y1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
+        if not (inner <= float(x0) and float(x1) <= width - inner and inner <= float(y0)
+                and float(y1) <= height - inner)]
+
+
 CM = 72 / 2.54
 LONG_NAME = ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu " * 5)[:250].strip()
 LONG_INSTITUTION = ("Pemerintah Kabupaten Bolaang Mongondow Timur Provinsi Sulawesi Utara " * 4)[:250].strip()
@@ -326,6 +343,7 @@ def test_the_longest_content_prints_inside_the_frame_and_verifies(office, tmp_pa
         pdf = tmp_path / safe_name(cert.number)
         assert office.certificates.verify(cert.token, page=read_page(pdf)).valid, cert.unit
         assert inside_frame(pdf) == "", cert.unit
+        assert words_outside_frame(pdf) == [], cert.unit
     longest = next(c for c in issued.certificates if c.unit == "PANJANG")
     assert token_lines(longest.token) == [] and len(token_lines(issued.certificates[0].token)) <= TOKEN_LINES
     text = " ".join(PdfReader(tmp_path / safe_name(longest.number)).pages[0].extract_text().split())
