@@ -84,3 +84,16 @@ def test_core_and_reports_import_no_qt_when_run():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def loaded_by(statement: str) -> set[str]:
+    """The top-level packages a fresh interpreter has loaded after `statement`."""
+    code = f"import sys; {statement}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(result.stdout.split())
+
+
+def test_the_pure_rules_load_no_database_no_cryptography_and_no_spreadsheets():
+    heavy = {"sqlite3", "_sqlite3", "cryptography", "openpyxl", "python_calamine", "sqlite_utils"}
+    assert loaded_by("import workbench.domain.scoring, workbench.domain.instrument") & heavy == set()
+    assert loaded_by("from workbench import Workbook") & heavy >= {"sqlite3", "cryptography"}  # the check sees them

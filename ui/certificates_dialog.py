@@ -35,6 +35,7 @@ from ui.settings import Settings
 from workbench import WorkbenchError, Workbook
 from workbench.certificates.service import REASONS, Certificate, CertificateSettings
 from workbench.certificates.tokens import FIRST_DATE, LAST_DATE
+from workbench.domain.passphrase import MIN_PASSPHRASE
 from workbench.domain.values import file_name_part
 from workbench.events import Changes
 from workbench.i18n import tr
@@ -312,8 +313,8 @@ class CertificatesDialog(QDialog):
         return item.data(NumberRole) if item else None
 
     def _on_make_key_clicked(self) -> None:
-        text, ok = QInputDialog.getText(self, tr("Buat kunci"), tr("Kata sandi baru (minimal 8 karakter):"),
-                                        QLineEdit.EchoMode.Password)
+        prompt = tr("Kata sandi baru (minimal {count} karakter):", count=MIN_PASSPHRASE)
+        text, ok = QInputDialog.getText(self, tr("Buat kunci"), prompt, QLineEdit.EchoMode.Password)
         if not ok:
             return
         again, ok = QInputDialog.getText(self, tr("Buat kunci"), tr("Ulangi kata sandi:"), QLineEdit.EchoMode.Password)

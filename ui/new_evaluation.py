@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.instrument import Instrument, load, shipped
+from workbench.domain.passphrase import MIN_PASSPHRASE
 from workbench.domain.values import file_name_part
 from workbench.errors import ValidationFailed, WorkbenchError
 from workbench.i18n import tr
@@ -238,9 +239,10 @@ class NewEvaluationWizard(QWizard):
         if self.currentPage() is not self.page(self.pageIds()[-1]):
             return super().validateCurrentPage()
         plan = self.plan()
-        if plan.passphrase is not None and (len(plan.passphrase) < 8
+        if plan.passphrase is not None and (len(plan.passphrase) < MIN_PASSPHRASE
                                             or plan.passphrase != self.passphrase_again.text()):
-            self.file_note.setText(tr("Kata sandi minimal 8 karakter dan kedua isian harus sama."))
+            self.file_note.setText(tr("Kata sandi minimal {count} karakter dan kedua isian harus sama.",
+                                      count=MIN_PASSPHRASE))
             return False
         if not plan.path.name or plan.path.exists():
             self.file_note.setText(tr("Berkas {path} sudah ada; pilih nama lain.", path=plan.path))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.database import Database
 from workbench import Workbook
-from workbench.db.sealing import check_passphrase
+from workbench.domain.passphrase import check_passphrase
 from workbench.errors import WorkbenchError
 from workbench.exchange.package import SUFFIX
 from workbench.exchange.packages import Exported, package_name

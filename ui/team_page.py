@@ -31,7 +31,7 @@ from ui.database import Database
 from ui.period_box import PeriodBox
 from workbench import Workbook
 from workbench.certificates.service import REASONS, UnitStatus
-from workbench.db.sealing import check_passphrase
+from workbench.domain.passphrase import MIN_PASSPHRASE, check_passphrase
 from workbench.domain.values import STATUS_LABELS
 from workbench.errors import WorkbenchError
 from workbench.events import Changes
@@ -294,9 +294,9 @@ class TeamPage(QWidget):
 
     def _ask_passphrase(self) -> str | None:
         """A new passphrase for kits, typed twice; None when cancelled or not usable (said why)."""
-        first, ok = QInputDialog.getText(self, tr("Kata sandi kit"), tr("Kata sandi untuk kit (minimal 8 karakter; "
-                                                                        "sampaikan kepada evaluator lewat telepon):"),
-                                         QLineEdit.EchoMode.Password)
+        prompt = tr("Kata sandi untuk kit (minimal {count} karakter; sampaikan kepada evaluator lewat telepon):",
+                    count=MIN_PASSPHRASE)
+        first, ok = QInputDialog.getText(self, tr("Kata sandi kit"), prompt, QLineEdit.EchoMode.Password)
         if not ok:
             return None
         again, ok = QInputDialog.getText(self, tr("Kata sandi kit"), tr("Ulangi kata sandi:"),

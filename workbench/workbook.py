@@ -15,6 +15,7 @@ from workbench.db.audit import AuditLog
 from workbench.db.settings import Settings
 from workbench.db.store import Store
 from workbench.domain import instrument as instruments
+from workbench.domain.passphrase import check_passphrase
 from workbench.events import Events
 from workbench.evidence import Evidence
 from workbench.exchange.container import Refused
@@ -96,6 +97,8 @@ class Workbook:
         is encrypted (SQLCipher). The file is built beside its final name and moved into place only when complete.
         """
         path = Path(path)
+        if passphrase is not None:
+            check_passphrase(passphrase)
         if path.exists():
             Store(path, create=True)  # raises: the file exists
         if Path(instrument).suffix:
@@ -119,6 +122,8 @@ class Workbook:
         lead's office made for the evaluator (so that the lead knows its packages), and the lead's key is
         trusted on this computer from now on. Returns the open workbook and what the kit brought."""
         path = Path(path)
+        if db_passphrase is not None:
+            check_passphrase(db_passphrase)
         if path.exists():
             Store(path, create=True)  # raises: the file exists
         partial = _partial(path)

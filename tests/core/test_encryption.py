@@ -73,3 +73,26 @@ def test_evidence_of_an_encrypted_database_is_unreadable_without_the_passphrase(
     stored[0].write_bytes(stored[0].read_bytes()[:-1] + b"\0")  # one byte changed in the backup's copy
     with Workbook(tmp_path / "cadangan.sqlite", passphrase=SECRET) as copy:
         assert copy.maintenance.check() == [f"bukti foto-loket.jpg: isi berubah ({sha[:12]})"]
+
+
+def test_one_passphrase_rule_for_everything_that_is_sealed(tmp_path, capsys, monkeypatch):
+    """Eight characters at least, enforced by the core whoever asks: the command line, the app or a script."""
+    from workbench.domain.passphrase import MIN_PASSPHRASE, WeakPassphrase
+
+    monkeypatch.setenv("WORKBENCH_DB_PASSPHRASE", "x")
+    code, _, err = run(capsys, "init", tmp_path / "t.sqlite", "--encrypt")
+    assert code == 1 and f"Kata sandi minimal {MIN_PASSPHRASE} karakter" in err
+    assert not (tmp_path / "t.sqlite").exists()
+    short = "x" * (MIN_PASSPHRASE - 1)
+    with pytest.raises(WeakPassphrase):
+        Workbook.create(tmp_path / "u.sqlite", passphrase=short)
+    with Workbook.create(tmp_path / "v.sqlite") as wb:
+        wb.registry.add_unit("U1", "Unit", "Instansi")
+        wb.team.assign([("U1", "Ani")])
+        score_all(wb, "U1", "Ani", lambda i: 4)
+        for seal in (lambda: wb.certificates.init_keys(short),
+                     lambda: wb.kits.export(tmp_path / "ani.wbkit", evaluator="Ani", passphrase=short),
+                     lambda: wb.packages.export(tmp_path / "ani.wbpkg", evaluator="Ani", passphrase=short)):
+            with pytest.raises(WeakPassphrase):
+                seal()
+    assert not any(p.suffix in (".wbkit", ".wbpkg") for p in tmp_path.iterdir())

@@ -103,10 +103,7 @@ class Certificates:
         existing = self._store.value("SELECT key_id FROM signing_keys")
         if existing:
             raise WorkbenchError("Kunci tanda tangan sudah ada ({key_id})", key_id=existing)
-        try:
-            pair = tokens.new_key_pair(passphrase)
-        except ValueError as exc:
-            raise WorkbenchError("Kata sandi minimal 8 karakter") from exc
+        pair = tokens.new_key_pair(passphrase)
         with self._store.transaction():
             self._store.conn.execute("INSERT INTO signing_keys (key_id, public_pem, private_pem, created_at) "
                                      "VALUES (?, ?, ?, ?)",

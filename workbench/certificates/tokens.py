@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from workbench.db.audit import key_id
+from workbench.domain.passphrase import check_passphrase
 from workbench.errors import WorkbenchError
 
 PREFIX, LEGACY = "PP2:", "PP1"
@@ -84,8 +85,7 @@ def _unb64(text: str) -> bytes:
 
 def new_key_pair(passphrase: str) -> KeyPair:
     """A fresh Ed25519 pair; the private half is encrypted with the passphrase (PKCS#8, best available)."""
-    if len(passphrase) < 8:
-        raise ValueError("passphrase too short")
+    check_passphrase(passphrase)
     private = Ed25519PrivateKey.generate()
     public = private.public_key()
     return KeyPair(

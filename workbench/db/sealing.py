@@ -16,24 +16,17 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from workbench.domain.passphrase import check_passphrase
 from workbench.errors import WorkbenchError
 
 MAGIC = b"PEKPPP-SEALED-1\n"
 BLOCK = 1 << 20
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # about 0.1 s and 32 MB: slow to guess, quick to open
 TAG = 16
-MIN_PASSPHRASE = 8  # characters: shorter ones are refused wherever a passphrase seals something
 
 
 class WrongPassphrase(WorkbenchError):
     """A sealed file whose passphrase is wrong, or which was changed or cut short."""
-
-
-def check_passphrase(passphrase: str) -> str:
-    """The passphrase, when it is long enough to seal with; WorkbenchError otherwise."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise WorkbenchError("Kata sandi minimal {count} karakter", count=MIN_PASSPHRASE)
-    return passphrase
 
 
 def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:

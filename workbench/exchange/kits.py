@@ -14,10 +14,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from workbench.db.audit import AuditLog, key_id
-from workbench.db.sealing import check_passphrase
 from workbench.db.settings import SETTINGS, Settings
 from workbench.db.store import Store, now
 from workbench.domain import instrument as instruments
+from workbench.domain.passphrase import check_passphrase
 from workbench.domain.values import file_name_part
 from workbench.errors import WorkbenchError
 from workbench.evidence import Evidence
