@@ -246,7 +246,7 @@ class Results:
         """Recompute the units the current transaction changed (noted in dirty_results), before it commits:
         the cache never lags behind the scores. Runs as a hook of every write transaction."""
         conn = self._store.conn
-        for (period_id,) in conn.execute("SELECT DISTINCT period_id FROM dirty_results").fetchall():
+        for period_id in self._store.dirty_periods():
             name = self._store.value("SELECT name FROM periods WHERE id = ?", (period_id,))
             generation = int(self._store.value("UPDATE results_state SET generation = generation + 1 "
                                                "WHERE period_id = ? RETURNING generation", (period_id,)) or 0)
@@ -254,7 +254,7 @@ class Results:
                                     "WHERE d.period_id = ?", (period_id,)))
             self._store_totals(period_id, only_dirty=True)
             self._store_rows(period_id, generation, self._scores(str(name), False, None, None, only_dirty=True), ids)
-            conn.execute("DELETE FROM dirty_results WHERE period_id = ?", (period_id,))
+            self._store.clear_dirty(period_id)
             self._store.changed(Changes(results=True))
 
     def _store_totals(self, period_id: int, *, only_dirty: bool) -> None:

@@ -19,6 +19,7 @@ from workbench.domain.passphrase import check_passphrase
 from workbench.events import Events
 from workbench.evidence import Evidence
 from workbench.exchange.container import Refused
+from workbench.exchange.import_log import ImportLog
 from workbench.exchange.kits import KitApplied, Kits
 from workbench.exchange.packages import Packages
 from workbench.exchange.service import Exchange
@@ -77,11 +78,12 @@ class Workbook:
         self.results = Results(store, self.registry, self.settings, self.observations)
         self.surveys = Surveys(store, self.registry, self.settings, self.audit)
         self.team = Team(store, self.registry, self.audit)
+        self.imports = ImportLog(store)
         self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
-                                 self.settings, self.surveys, self.team)
+                                 self.settings, self.surveys, self.team, self.imports)
         self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
         self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings,
-                                 self.team)
+                                 self.team, self.imports)
         self.kits = Kits(store, self.registry, self.observations, self.evidence, self.audit, self.settings, self.team)
         self.ledger = Ledger(store, self.audit, self.registry, self.observations, self.results, self.surveys)
         self.maintenance = Maintenance(store, self.audit, self.evidence, self.ledger)

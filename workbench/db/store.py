@@ -254,6 +254,14 @@ class Store:
         self.conn.executemany("INSERT OR IGNORE INTO dirty_results (period_id, unit_id) VALUES (?, ?)",
                               [(period_id, unit_id) for unit_id in unit_ids])
 
+    def dirty_periods(self) -> list[int]:
+        """The ids of the periods in which the current transaction changed units' results."""
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT period_id FROM dirty_results")]
+
+    def clear_dirty(self, period_id: int) -> None:
+        """Forget a period's changed units once their results are recomputed."""
+        self.conn.execute("DELETE FROM dirty_results WHERE period_id = ?", (period_id,))
+
     def data_version(self) -> int:
         """A number that changes when another connection (or process) commits to the file."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -24,6 +24,7 @@ from workbench.domain.values import file_name_part
 from workbench.errors import Location, NotFound, PeriodClosed, Problem, WorkbenchError
 from workbench.evidence import Evidence
 from workbench.exchange.container import Container, Refused, fingerprint, read_container, write_container
+from workbench.exchange.import_log import Imported, ImportLog
 from workbench.exchange.observation_sheets import FileCheck
 from workbench.exchange.package import FIELDS, PACKAGE, SUFFIX, check, field_value, sender
 from workbench.exchange.report import ImportReport
@@ -53,7 +54,7 @@ class Packages:
     workbook: by the version each observation carries, keeping statuses, history and evidence."""
 
     def __init__(self, store: Store, registry: Registry, observations: Observations, evidence: Evidence,
-                 audit: AuditLog, settings: Settings, team: Team) -> None:
+                 audit: AuditLog, settings: Settings, team: Team, imports: ImportLog) -> None:
         self._store = store
         self._registry = registry
         self._observations = observations
@@ -61,6 +62,7 @@ class Packages:
         self._audit = audit
         self._settings = settings
         self._team = team
+        self._imports = imports
 
     # --- out ---------------------------------------------------------------------------------
 
@@ -155,7 +157,7 @@ class Packages:
         with ExitStack() as stack:
             staging = None if dry_run else stack.enter_context(self._evidence.staging())
             opened: list[tuple[FileCheck, Container | None]] = []
-            imported = {r[0] for r in self._store.conn.execute("SELECT sha256 FROM imports")}
+            imported = self._imports.seen()
             limit = self._settings.number("evidence_max_bytes")
             result = ImportReport([], dry_run=dry_run)
             keys: dict[str, str] = {}  # evaluator -> the key their packages in this import are signed with
@@ -321,11 +323,8 @@ class Packages:
                                    last=last.sequence, when=last.received_at))
         self._team.record_received(found.sha256, evaluator, manifest["sequence"], p, package.signer, found.name,
                                    manifest["created_at"])
-        self._store.conn.execute(
-            "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
-            "skipped, imported_by, imported_at) VALUES (?, ?, '', 'package', ?, ?, ?, ?, ?, 0, ?, ?)",
-            (found.sha256, found.name, p.id, len(found.rows), counts.added, counts.updated, counts.unchanged,
-             self._store.actor, now()))
+        self._imports.note(Imported(found.sha256, found.name, "", "package", p.id, len(found.rows), counts.added,
+                                    counts.updated, counts.unchanged))
         result.add(counts)
 
 

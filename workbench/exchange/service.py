@@ -7,10 +7,11 @@ from pathlib import Path
 
 from workbench.conflicts import Conflicts
 from workbench.db.settings import Settings
-from workbench.db.store import Store, now
+from workbench.db.store import Store
 from workbench.domain.instrument import SkmInstrument
 from workbench.errors import Location, NotFound, Problem
 from workbench.evidence import file_sha256
+from workbench.exchange.import_log import Imported, ImportLog
 from workbench.exchange.observation_sheets import (
     FileCheck,
     Lookup,
@@ -40,7 +41,7 @@ class Exchange:
     """Reads files into the workbook through its services, and writes the workbook's data out as files."""
 
     def __init__(self, store: Store, registry: Registry, observations: Observations, conflicts: Conflicts,
-                 results: Results, settings: Settings, surveys: Surveys, team: Team) -> None:
+                 results: Results, settings: Settings, surveys: Surveys, team: Team, imports: ImportLog) -> None:
         self._store = store
         self._registry = registry
         self._observations = observations
@@ -49,6 +50,7 @@ class Exchange:
         self._settings = settings
         self._surveys = surveys
         self._team = team
+        self._imports = imports
 
     # --- column mappings -----------------------------------------------------------------------
 
@@ -78,7 +80,7 @@ class Exchange:
         given = parse_mapping(mapping) if isinstance(mapping, list) else dict(mapping or {})
         headers = {**self.column_mapping(), **{normalize_header(h): f for h, f in given.items()}}
         default = self._registry.period(period).name
-        imported = {r[0] for r in self._store.conn.execute("SELECT sha256 FROM imports")}
+        imported = self._imports.seen()
         units = self._registry.unit_ids()
         checks = []
         for n, path in enumerate(paths):
@@ -145,11 +147,8 @@ class Exchange:
         counts = self._observations.merge(p, check.rows, Source(check.sha256, check.name, check.sheet),
                                           reason=tr("impor {file}", file=check.name), progress=progress,
                                           cancel=cancel)
-        self._store.conn.execute(
-            "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
-            "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (check.sha256, check.name, check.sheet, check.layout, p.id, len(check.rows), counts.added,
-             counts.updated, counts.unchanged, len(check.invalid_rows), self._store.actor, now()))
+        self._imports.note(Imported(check.sha256, check.name, check.sheet, check.layout, p.id, len(check.rows),
+                                    counts.added, counts.updated, counts.unchanged, len(check.invalid_rows)))
         result.add(counts)
 
     # --- other sheets in ---------------------------------------------------------------------------
@@ -187,8 +186,8 @@ class Exchange:
         keys = {u.key for u in inst.unsur} | set(PROFILE) | {"kode_unit", "nomor"}
         remembered = {h: f for h, f in self.column_mapping().items() if f in keys}
         sha = file_sha256(Path(path))
-        result = SurveyImport(SurveyFile(Path(path)), form, sha, dry_run=dry_run, already_imported=self._store.value(
-            "SELECT 1 FROM imports WHERE sha256 = ?", (sha,)) is not None)
+        result = SurveyImport(SurveyFile(Path(path)), form, sha, dry_run=dry_run,
+                              already_imported=self._imports.has(sha))
         if result.already_imported:
             return result
         found = result.file
@@ -203,11 +202,8 @@ class Exchange:
                         result.added += len(part.rows)
                 if found.problems and not skip_invalid:
                     raise _Refused()
-                self._store.conn.execute(
-                    "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, "
-                    "unchanged, skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
-                    (sha, Path(path).name, found.sheet, f"survey-{form}", p.id, result.added, result.added,
-                     found.invalid_rows, self._store.actor, now()))
+                self._imports.note(Imported(sha, Path(path).name, found.sheet, f"survey-{form}", p.id,
+                                            result.added, result.added, skipped=found.invalid_rows))
         except _Refused:
             result.added = 0
             return result
