@@ -37,7 +37,7 @@ from workbench.domain.instrument import Instrument
 from workbench.domain.values import STATUS_LABELS
 from workbench.errors import WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import pick, tr
+from workbench.i18n import pick, source, tr
 from workbench.observations import Observation, UnitProgress
 
 CodeRole = Qt.ItemDataRole.UserRole + 1
@@ -376,7 +376,7 @@ class EntryPage(QWidget):
         self.undo_stack.push(ScoreCommand(self._current, key, self._scores.get(self.indicator), score, reason))
         if reason:  # a final score changed: its unit's certificate may no longer say what the scores give
             self.certified_box = offer_revocation(self, self.db, self.db.reader.certificates.standing(
-                [self.unit], self.period), tr("nilai {code} diubah: {reason}", code=self.indicator, reason=reason))
+                [self.unit], self.period), source("nilai {code} diubah: {reason}", code=self.indicator, reason=reason))
 
     def apply_score(self, key: ScoreKey, score: int | None, reason: str | None) -> None:
         """Show a score at once (from a command's redo or undo) and hand it to the writer."""

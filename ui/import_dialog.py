@@ -30,9 +30,9 @@ from workbench import WorkbenchError, Workbook
 from workbench.exchange.observation_sheets import Preview
 from workbench.exchange.package import SUFFIX
 from workbench.exchange.report import PROBLEM_COLUMNS, ImportReport, problem_rows, summary_lines, write_problem_report
-from workbench.i18n import N_, tr
+from workbench.i18n import N_, source, tr
 from workbench.progress import CancelToken, ProgressCallback
-from workbench.usecases.imports import import_files, is_package
+from workbench.usecases.imports import affected_certificates, import_files, is_package
 
 # the standard columns of an observation sheet, as the mapping list names them
 FIELDS = {"kode_unit": N_("kode unit"), "kode_indikator": N_("kode indikator"), "nilai": N_("nilai evaluator (0-5)"),
@@ -306,10 +306,8 @@ class ImportDialog(QDialog):
         self.next.setEnabled(False)
         self.imported.emit(report)
         if report.written and report.units:
-            periods = sorted({f.period for f in report.files if f.period})
-            standing = [c for p in periods for c in self.db.reader.certificates.standing(report.units, p)]
-            self.certified_box = offer_revocation(self, self.db, standing,
-                                                  tr("nilai berubah setelah impor; terbitkan ulang bila perlu"))
+            self.certified_box = offer_revocation(self, self.db, affected_certificates(self.db.reader, report),
+                                                  source("nilai berubah setelah impor; terbitkan ulang bila perlu"))
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(str(exc))

@@ -30,6 +30,7 @@ from workbench.exchange.report import ImportReport, as_data, summary_lines, writ
 from workbench.i18n import tr
 from workbench.progress import Cancelled
 from workbench.surveys import FORMS
+from workbench.usecases.imports import affected_certificates, import_files
 from workbench.workbook import Workbook
 
 Handler = Callable[[argparse.Namespace], int | None]
@@ -126,19 +127,11 @@ def cmd_template(args: argparse.Namespace) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _open(args) as wb:
-        result = wb.exchange.import_observations(args.files, period=args.period, evaluator=args.evaluator,
-                                                 mapping=args.map or None, skip_invalid=args.skip_invalid,
-                                                 dry_run=args.dry_run, final=args.final)
-        standing = _standing(wb, result)
+        result = import_files(wb, args.files, period=args.period, evaluator=args.evaluator,
+                              mapping=args.map or None, skip_invalid=args.skip_invalid, dry_run=args.dry_run,
+                              final=args.final)
+        standing = affected_certificates(wb, result)
     return _import_report(args, result, standing)
-
-
-def _standing(wb: Workbook, result: ImportReport) -> list[Certificate]:
-    """Valid certificates of the units an import changed."""
-    if not result.written or not result.units:
-        return []
-    return [c for period in sorted({f.period for f in result.files if f.period})
-            for c in wb.certificates.standing(result.units, period)]
 
 
 def _import_report(args: argparse.Namespace, result: ImportReport, standing: Sequence[Certificate] = ()) -> int:
@@ -189,10 +182,10 @@ def cmd_package_export(args: argparse.Namespace) -> None:
 
 def cmd_package_import(args: argparse.Namespace) -> int:
     with _open(args) as wb:
-        result = wb.packages.import_(args.files, passphrase=os.environ.get("WORKBENCH_PASSPHRASE") or None,
-                                     skip_invalid=args.skip_invalid, dry_run=args.dry_run,
-                                     trust_new_key=args.trust_new_key)
-        standing = _standing(wb, result)
+        result = import_files(wb, args.files, passphrase=os.environ.get("WORKBENCH_PASSPHRASE") or None,
+                              skip_invalid=args.skip_invalid, dry_run=args.dry_run, trust_new_key=args.trust_new_key,
+                              as_packages=True)
+        standing = affected_certificates(wb, result)
     return _import_report(args, result, standing)
 
 

@@ -83,6 +83,13 @@ def tr_n(singular: str, plural: str, count: int, /, **params: object) -> str:
     return translated.format(count=count, **params)
 
 
+def source(message: str, /, **params: object) -> str:
+    """`message` in the source language, Indonesian, with its {placeholders} filled in: for text that is
+    stored (an audit reason, a revocation), so that the hash-chained log reads the same whatever language the
+    screen or the command line spoke."""
+    return message.format(**params) if params else message
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
     """Mark a message for the catalogue without translating it now (it is translated where it is shown)."""
     return message

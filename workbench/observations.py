@@ -14,7 +14,7 @@ from workbench.db.store import Store, new_uuid, now
 from workbench.domain.values import METHODS, STATUSES, field_text
 from workbench.errors import Incomplete, ReasonRequired, WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import tr
+from workbench.i18n import source, tr
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Period, Registry
 
@@ -348,7 +348,7 @@ class Observations:
         with self._store.transaction():
             self._store.conn.executemany("UPDATE observations SET status = 'final', version = version + 1, "
                                          "updated_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
-            self._audit.append([Change("observation", uuid, "status", "draft", "final", reason or tr("finalisasi"))
+            self._audit.append([Change("observation", uuid, "status", "draft", "final", reason or source("finalisasi"))
                                 for _, uuid in rows], actor=actor)
             if rows:
                 self._store.changed(Changes(observation=True, units=frozenset(unit for unit, _ in ready)))
@@ -443,10 +443,10 @@ class Observations:
         with self._store.transaction():
             self.save(unit=unit, indicator=indicator, evaluator=evaluator, period=p.name, score=score, reason=reason,
                       actor=actor)
+            resolution = source("nilai {score}: {reason}", score=score, reason=reason)
             self._store.conn.executemany(
                 "UPDATE package_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
-                [(now(), actor or self._store.actor, tr("nilai {score}: {reason}", score=score, reason=reason), c.id)
-                 for c in open_])
+                [(now(), actor or self._store.actor, resolution, c.id) for c in open_])
             self._store.changed(Changes(observation=True, units=frozenset({open_[0].unit})))
         return len(open_)
 

@@ -14,7 +14,7 @@ from workbench.domain.instrument import AnyInstrument, Instrument, SkmInstrument
 from workbench.domain.values import field_text, optional_text
 from workbench.errors import NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import tr
+from workbench.i18n import source, tr
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class Registry:
             return p
         if self._store.one("SELECT 1 FROM periods WHERE name = ?", (new_name,)):
             raise WorkbenchError("Periode '{name}' sudah ada", name=new_name)
-        reason = tr("nama periode diganti dari {old}", old=p.name)
+        reason = source("nama periode diganti dari {old}", old=p.name)
         with self._store.transaction():
             self._store.conn.execute("UPDATE periods SET name = ? WHERE id = ?", (new_name, p.id))
             agreed = self._store.conn.execute(

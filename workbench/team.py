@@ -10,7 +10,7 @@ from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, now
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import tr
+from workbench.i18n import source
 from workbench.registry import Period, Registry
 
 
@@ -284,7 +284,7 @@ class Team:
                 "imported_at = excluded.imported_at", (self._registry.evaluator_id(evaluator), period.id, key,
                                                        lead_key, lead_pem, lead_workbook, sequence, now()))
             self._audit.append([Change("kit", "kit", "lead_key_id", before.lead_key_id if before else None, lead_key,
-                                       tr("kit {number}", number=sequence))])
+                                       source("kit {number}", number=sequence))])
             self._store.changed(Changes(team=True))
 
     def require_evaluator(self, evaluator: str) -> None:

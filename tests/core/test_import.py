@@ -216,3 +216,40 @@ def test_export_writes_recap_aspects_conflicts_and_never_a_formula(lead, tmp_pat
     assert still_open[5:] == [None, "belum disepakati", None, None]
     assert book["Aspek I"]["C1"].value == "1.a.Ak"
     assert book["Kesepakatan"]["A2"].value == "Keseluruhan"
+
+
+def test_the_command_line_and_the_app_write_the_same_audit_entries_in_either_language(tmp_path, capsys):
+    """One path for one job: `workbench import` (here in English) and the import wizard's use case (here in
+    Indonesian) store the same entries, in the source language, whatever the screen spoke."""
+    from tests.conftest import UNITS
+    from tests.core.test_cli import run
+    from workbench import Workbook, i18n
+    from workbench.usecases.imports import import_files
+
+    files = [DATA / "evaluator-ani-libreoffice.xlsx", DATA / "evaluator-budi-long.ods"]
+    made = []
+    for name in ("cli", "app"):
+        with Workbook.create(tmp_path / f"{name}.sqlite", period="PEKPPP 2026", actor="Sari") as wb:
+            for unit in UNITS:
+                wb.registry.add_unit(*unit)
+        made.append(tmp_path / f"{name}.sqlite")
+    i18n.set_language("en")  # as WORKBENCH_LANG=en sets it
+    try:
+        code, out, _ = run(capsys, "import", made[0], *files, "--as", "Sari")
+        assert code == 0 and "154 added" in out  # the command line spoke English
+    finally:
+        i18n.set_language("id")
+    with Workbook(made[1], actor="Sari") as wb:
+        assert import_files(wb, files).written
+    entries, merged = [], []
+    for path in made:
+        with Workbook(path) as wb:
+            # a batch's digest covers its observations' uuids, new in each database: compared below by content
+            entries.append(sorted((e["actor"], e["entity"], e["field"], e["old"] or "",
+                                   "" if e["entity"] == "observation_batch" else e["new"] or "", e["reason"] or "")
+                                  for e in wb.audit.entries() if e["entity"] != "setting"))
+            merged.append(sorted((o.unit, o.indicator, o.evaluator, o.score, o.notes, o.status, o.version)
+                                 for o in wb.observations.find()))
+    assert entries[0] == entries[1] and merged[0] == merged[1] and len(merged[0]) == 154
+    assert [e[5] for e in entries[0] if e[1] == "observation_batch"] == [
+        "impor evaluator-ani-libreoffice.xlsx", "impor evaluator-budi-long.ods"]  # not "import ..."

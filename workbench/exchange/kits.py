@@ -24,7 +24,7 @@ from workbench.evidence import Evidence
 from workbench.exchange.container import Container, Refused, public_pem, read_container, write_container
 from workbench.exchange.kit import KIT, SUFFIX, check
 from workbench.exchange.package import FIELDS, field_value
-from workbench.i18n import tr
+from workbench.i18n import source
 from workbench.observations import Incoming, Observations, Source
 from workbench.registry import Period, Registry
 from workbench.team import Team
@@ -102,7 +102,7 @@ class Kits:
                 key, pem = key_id(private.public_key()), public_pem(private.public_key())
                 private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                     serialization.BestAvailableEncryption(passphrase.encode())).decode()
-                self._team.register_key(evaluator, key, pem, how="kit", reason=tr("kit {number}", number=sequence))
+                self._team.register_key(evaluator, key, pem, how="kit", reason=source("kit {number}", number=sequence))
             else:
                 assert registered is not None
                 key, pem = registered.key_id, registered.public_pem
@@ -289,7 +289,7 @@ class Kits:
         rows = self._rows(kit, kit.data[part], evaluator, period, versioned=part == "observations")
         if rows:
             self._observations.merge(period, rows, Source(kit.sha256, kit.name, ""),
-                                     reason=tr("kit {file}", file=kit.name))
+                                     reason=source("kit {file}", file=kit.name))
         return len(rows)
 
     def _link_evidence(self, kit: Container, period: Period, evaluator: str) -> None:

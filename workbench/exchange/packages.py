@@ -28,7 +28,7 @@ from workbench.exchange.import_log import Imported, ImportLog
 from workbench.exchange.observation_sheets import FileCheck
 from workbench.exchange.package import FIELDS, PACKAGE, SUFFIX, check, field_value, sender
 from workbench.exchange.report import ImportReport
-from workbench.i18n import tr
+from workbench.i18n import source, tr
 from workbench.observations import Incoming, Observations, Source
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Registry
@@ -303,7 +303,7 @@ class Packages:
         history = [Change(e["entity"], e["entity_uuid"], e["field"], e["old"], e["new"], e["reason"], at=e["at"],
                           actor=evaluator, origin=e["hash"]) for e in package.data["audit"]]
         counts = self._observations.merge(p, found.rows, Source(found.sha256, found.name, ""), history=history,
-                                          reason=tr("paket {file}", file=found.name), progress=progress,
+                                          reason=source("paket {file}", file=found.name), progress=progress,
                                           cancel=cancel)
         known = {e["sha256"]: e for e in package.data["evidence"]}
         for o in package.data["observations"]:
@@ -314,7 +314,7 @@ class Packages:
                                         size=known[sha]["size"])
         if self._team.key_of(evaluator) is None:  # a first key, accepted by `_check_signer`
             self._team.register_key(evaluator, package.signer, package.signer_pem, how="trusted",
-                                    reason=tr("paket {file}", file=found.name))
+                                    reason=source("paket {file}", file=found.name))
         last = self._team.last_received(evaluator)
         if last is not None and last.sequence > manifest["sequence"]:
             result.notes.append(tr("{file}: paket nomor {number} dari {evaluator} lebih lama dari nomor {last} yang "

@@ -26,7 +26,7 @@ from workbench.exchange.sheets import Book, normalize_header
 from workbench.exchange.skm_sheet import Responses, read_responses
 from workbench.exchange.survey_sheet import SurveyFile, SurveyImport, read_survey, survey_mapping
 from workbench.exchange.units_sheet import read_assignments, read_units
-from workbench.i18n import tr
+from workbench.i18n import source, tr
 from workbench.observations import Observations, Source
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Registry, UnitsImport
@@ -145,7 +145,7 @@ class Exchange:
                cancel: CancelToken | None) -> None:
         p = self._registry.period(check.period)
         counts = self._observations.merge(p, check.rows, Source(check.sha256, check.name, check.sheet),
-                                          reason=tr("impor {file}", file=check.name), progress=progress,
+                                          reason=source("impor {file}", file=check.name), progress=progress,
                                           cancel=cancel)
         self._imports.note(Imported(check.sha256, check.name, check.sheet, check.layout, p.id, len(check.rows),
                                     counts.added, counts.updated, counts.unchanged, len(check.invalid_rows)))
