@@ -1,0 +1,157 @@
+"""Commands of the service users' surveys: skm, survey, sample."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+
+from workbench.cli.common import Commands, open_workbook, print_json, print_table
+from workbench.domain.scoring import SKM_WEIGHT_MODES, krejcie_morgan
+from workbench.errors import ValidationFailed
+from workbench.exchange.observation_sheets import FileCheck
+from workbench.exchange.report import ImportReport, write_problem_report
+from workbench.i18n import tr
+from workbench.surveys import FORMS
+
+
+def cmd_skm(args: argparse.Namespace) -> None:
+    with open_workbook(args) as wb:
+        results = wb.surveys.ikm(wb.exchange.skm_responses(args.file), mode=args.weight_mode)
+    if args.json:
+        return print_json([{"unit": unit, "respondents": r.respondents,
+                            "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
+                            "weight": r.weight, "ikm": round(r.ikm, 4), "nik": r.nik, "category": r.band.code,
+                            "label": r.band.label} for unit, r in results.items()])
+    print_table([(unit or "-", r.respondents, f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label)
+                 for unit, r in results.items()],
+                [tr("unit"), tr("responden"), "IKM (1-4)", "IKM (25-100)", tr("mutu"), tr("kinerja")])
+
+
+def cmd_survey_import(args: argparse.Namespace) -> int:
+    with open_workbook(args) as wb:
+        done = wb.exchange.import_survey(args.file, form=args.form, unit=args.unit, period=args.period,
+                                         mapping=args.map or None, skip_invalid=args.skip_invalid,
+                                         dry_run=args.dry_run)
+    if args.report:
+        write_problem_report(ImportReport([FileCheck(done.file.path, done.sha256, done.file.sheet,
+                                                     problems=done.problems)]), args.report)
+    for problem in done.problems[:200]:
+        print(f"  {problem}", file=sys.stderr)
+    if done.already_imported:
+        print(tr("{file}: sudah pernah diimpor; tidak ada yang ditambahkan", file=done.file.path.name))
+    else:
+        print(tr("{file}: {added} responden {form}{note}", file=done.file.path.name, added=done.added,
+                 form=args.form, note="" if done.written else tr("; TIDAK disimpan")))
+    if done.problems and not args.skip_invalid:
+        print(tr("galat: {message}", message=ValidationFailed(done.problems)), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_survey_results(args: argparse.Namespace) -> None:
+    with open_workbook(args) as wb:
+        if args.form != "skm":
+            f03 = wb.surveys.f03_results(args.period, form=args.form)
+            if args.json:
+                return print_json([asdict(r) for r in f03])
+            return print_table([(r.unit, r.respondents, f"{r.mean:.2f}" if r.mean is not None else "–",
+                                 *(f"{r.aspects[a]:.2f}" if a in r.aspects else "–" for a in ("I", "II", "III", "IV",
+                                                                                            "V"))) for r in f03],
+                               [tr("unit"), tr("responden"), tr("rata-rata"), "I", "II", "III", "IV", "V"])
+        inst = wb.surveys.instrument("skm")
+        results = wb.surveys.results(args.period, mode=args.weight_mode)
+        profiles = wb.surveys.profiles(args.period)
+    names = {u.key: u.name for u in inst.unsur}
+    if args.json:
+        return print_json([{"unit": unit, "respondents": r.respondents,
+                            "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
+                            "weighted_nrr": {k: round(v * r.weight, 4) for k, v in r.nrr.items()}, "weight": r.weight,
+                            "ikm": round(r.ikm, 4), "nik": r.nik, "mutu": r.band.code, "kinerja": r.band.label,
+                            "lowest": r.lowest[0], "lowest_all": r.lowest, "profile": profiles.get(unit, {})}
+                           for unit, r in results.items()])
+    print_table([(unit, r.respondents, f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label,
+                  ", ".join(names[k] for k in r.lowest)) for unit, r in results.items()],
+                [tr("unit"), tr("responden"), "IKM (1-4)", "IKM (25-100)", tr("mutu"), tr("kinerja"),
+                 tr("unsur terendah")])
+
+
+def cmd_survey_report(args: argparse.Namespace) -> None:
+    from workbench.usecases.reports import write_skm
+
+    with open_workbook(args) as wb:
+        path = write_skm(wb, args.unit, args.out, period=args.period)
+    print(tr("Laporan SKM disimpan: {path}", path=path))
+
+
+def cmd_survey_status(args: argparse.Namespace) -> None:
+    with open_workbook(args) as wb:
+        statuses = wb.surveys.status(args.period, form=args.form)
+    if args.json:
+        return print_json([asdict(s) | {"enough": s.enough} for s in statuses])
+    print_table([(s.unit, s.name, s.population or "–", s.sample or "–", s.collected,
+                  tr("cukup") if s.enough else tr("kurang") if s.sample else "–") for s in statuses],
+                [tr("unit"), tr("nama"), tr("populasi"), tr("sampel"), tr("terkumpul"), tr("keadaan")])
+
+
+def cmd_survey_population(args: argparse.Namespace) -> None:
+    with open_workbook(args) as wb:
+        wb.surveys.set_population(args.unit, args.population, form=args.form, period=args.period)
+    print(tr("{unit}: populasi {population}, sampel Krejcie-Morgan {sample}", unit=args.unit,
+             population=args.population, sample=krejcie_morgan(args.population)))
+
+
+def cmd_sample(args: argparse.Namespace) -> None:
+    print(krejcie_morgan(args.population))
+
+
+
+def register(cli: Commands) -> None:
+    """Add this group's commands to the parser."""
+    command, db_argument, period_option, json_option = cli.command, cli.db_argument, cli.period_option, cli.json_option
+    survey = command("survey", None, tr("Survei: kuesioner SKM dan F-03 para pengguna layanan"))
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
+    forms = list(FORMS)
+    p = command("import", cmd_survey_import, tr("Impor kuesioner (xlsx, xls, ods, csv): satu baris satu responden"),
+                survey_sub)
+    db_argument(p)
+    p.add_argument("file", metavar="FILE", help=tr("lembar kerja atau CSV kuesioner"))
+    p.add_argument("--unit", metavar="CODE", help=tr("unit yang disurvei (bila berkas tidak punya kolom kode_unit)"))
+    p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
+    p.add_argument("--map", action="append", metavar="HEADER=FIELD",
+                   help=tr("kolom berkas = kode butir atau data responden (boleh berulang)"))
+    p.add_argument("--skip-invalid", action="store_true", help=tr("lewati baris yang salah, impor sisanya"))
+    p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
+    p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
+    period_option(p)
+    p = command("results", cmd_survey_results, tr("IKM per unit (SKM) atau rata-rata F-03"), survey_sub)
+    db_argument(p)
+    p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
+    p.add_argument("--weight-mode", choices=SKM_WEIGHT_MODES, help=tr("bobot unsur (bawaan: pengaturan)"))
+    period_option(p)
+    json_option(p)
+    p = command("status", cmd_survey_status, tr("Responden terkumpul dibanding sampel Krejcie-Morgan"), survey_sub)
+    db_argument(p)
+    p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
+    period_option(p)
+    json_option(p)
+    p = command("report", cmd_survey_report, tr("Laporan SKM sebuah unit (PDF)"), survey_sub)
+    db_argument(p)
+    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+    p.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("berkas PDF yang ditulis"))
+    period_option(p)
+    p = command("population", cmd_survey_population, tr("Catat populasi pengguna layanan unit dalam periode"),
+                survey_sub)
+    db_argument(p)
+    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+    p.add_argument("population", type=int, metavar="N", help=tr("jumlah pengguna layanan dalam periode"))
+    p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
+    period_option(p)
+    p = command("skm", cmd_skm, tr("IKM dari lembar jawaban survei"))
+    db_argument(p)
+    p.add_argument("file", metavar="FILE", help=tr("lembar jawaban: satu baris per responden, kolom U1-U9"))
+    p.add_argument("--weight-mode", choices=SKM_WEIGHT_MODES,
+                   help=tr("bobot per unsur (bawaan: pengaturan basis data, awalnya exact)"))
+    json_option(p)
+    p = command("sample", cmd_sample, tr("Ukuran sampel Krejcie-Morgan untuk populasi"))
+    p.add_argument("population", type=int, metavar="POPULATION", help=tr("jumlah pengguna layanan"))
