@@ -29,7 +29,7 @@ STILL_READ_ELSEWHERE = {
     ("workbench.ledger", "consensus"), ("workbench.ledger", "evaluator_keys"), ("workbench.ledger", "kit"),
     ("workbench.ledger", "observations"), ("workbench.ledger", "period_settings"), ("workbench.ledger", "settings"),
     ("workbench.ledger", "signing_keys"), ("workbench.ledger", "survey_populations"),
-    ("workbench.observations", "audit_log"), ("workbench.registry", "consensus"),
+    ("workbench.observations.merge", "audit_log"), ("workbench.registry", "consensus"),
     ("workbench.registry", "dirty_results"), ("workbench.results", "consensus"),
     ("workbench.results", "observations"), ("workbench.results", "respondents"), ("workbench.team", "observations"),
     ("workbench.results", "dirty_results"),
@@ -50,12 +50,16 @@ def trespasses(module: str, source: str) -> tuple[set[str], set[tuple[str, str]]
     """The tables `module` writes without owning them, and the (module, table) it reads without owning them
     (the vocabulary aside)."""
     written, read = touches(source)
-    foreign = {t for t in written if t in OWNER_OF and OWNER_OF[t] != module}
-    return foreign, {(module, t) for t in read if t in OWNER_OF and OWNER_OF[t] != module and t not in VOCABULARY}
+
+    def foreign(table: str) -> bool:  # an owner may be a package: its modules share its tables
+        return table in OWNER_OF and module != OWNER_OF[table] and not module.startswith(OWNER_OF[table] + ".")
+
+    return {t for t in written if foreign(t)}, {(module, t) for t in read if foreign(t) and t not in VOCABULARY}
 
 
 def core_modules() -> dict[str, str]:
-    return {".".join(p.relative_to(ROOT).with_suffix("").parts): p.read_text(encoding="utf-8")
+    """Every module of the core by its name (a package by its own name, not "….__init__")."""
+    return {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p.read_text(encoding="utf-8")
             for p in sorted((ROOT / "workbench").rglob("*.py"))}
 
 
