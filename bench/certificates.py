@@ -13,15 +13,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportlab.graphics import renderPDF  # noqa: E402
-from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: E402
-from reportlab.graphics.shapes import Drawing  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.pdfgen.canvas import Canvas
 
-from reports.certificate import QrDrawer, certificate_pdf, write_certificates  # noqa: E402
-from reports.qr import draw_qr  # noqa: E402
-from workbench.certificates.service import Certificate, CertificateSettings  # noqa: E402
-from workbench.certificates.tokens import load_private, new_key_pair, sign  # noqa: E402
+from reports.certificate import QrDrawer, certificate_pdf, write_certificates
+from reports.qr import draw_qr
+from workbench.certificates.service import Certificate, CertificateSettings
+from workbench.certificates.tokens import load_private, new_key_pair, sign
 
 COUNT, BASELINE_COUNT = 1000, 200
 

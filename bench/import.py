@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import openpyxl  # noqa: E402
-from python_calamine import CalamineWorkbook  # noqa: E402
+import openpyxl
+from python_calamine import CalamineWorkbook
 
-from workbench import Workbook  # noqa: E402
-from workbench.domain.instrument import load  # noqa: E402
+from workbench import Workbook
+from workbench.domain.instrument import load
 
 ROWS = 100_000
 EVALUATORS = ("Ani", "Budi", "Citra")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._data import make_large_db, timed  # noqa: E402
-from workbench import Workbook  # noqa: E402
+from bench._data import make_large_db, timed
+from workbench import Workbook
 
 CHANGES = 1000
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench import Workbook  # noqa: E402
-from workbench.observations import Incoming, Source  # noqa: E402
-from workbench.usecases.kits import import_kit  # noqa: E402
+from workbench import Workbook
+from workbench.observations import Incoming, Source
+from workbench.usecases.kits import import_kit
 
 UNITS, EVALUATORS, PASS = 3000, 100, "sandi-kit-nasional"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._data import make_large_db  # noqa: E402
-from workbench import Workbook  # noqa: E402
+from bench._data import make_large_db
+from workbench import Workbook
 
 UNITS, FILES, SIZE = 1000, 1000, 100 * 1024
 

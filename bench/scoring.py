@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._data import count, make_large_db, timed  # noqa: E402
-from workbench import Workbook  # noqa: E402
-from workbench.domain.scoring import round2  # noqa: E402
+from bench._data import count, make_large_db, timed
+from workbench import Workbook
+from workbench.domain.scoring import round2
 
 
 def plain_python(wb: Workbook) -> dict[int, float]:

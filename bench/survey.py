@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import openpyxl  # noqa: E402
-from python_calamine import CalamineWorkbook  # noqa: E402
+import openpyxl
+from python_calamine import CalamineWorkbook
 
-from workbench import Workbook  # noqa: E402
+from workbench import Workbook
 
 ROWS = 100_000
 UNITS = 200

@@ -11,8 +11,8 @@ if os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") == "offscreen":
 os.environ["WORKBENCH_KEYS"] = tempfile.mkdtemp(prefix="workbench-keys-")  # never the user's own key folder
 os.environ["WORKBENCH_LANG"] = "id"
 
-from workbench import Workbook  # noqa: E402
-from workbench.domain.instrument import load  # noqa: E402
+from workbench import Workbook
+from workbench.domain.instrument import load
 
 DATA = Path(__file__).resolve().parent / "data"
 # the units of the spreadsheet fixtures in tests/data (made by tests/data/make_files.py)

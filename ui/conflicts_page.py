@@ -102,7 +102,7 @@ class ConflictsPage(QWidget):
         """The conflicts listed: "open", "settled" or "all"."""
         return cast(Which, self.filter.currentData())
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._dirty:
             self.reload()

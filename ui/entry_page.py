@@ -196,7 +196,7 @@ class EntryPage(QWidget):
         self.db.changed.connect(self._on_db_changed)
         self.loaded = False  # the navigator is filled when the page is first shown or asked for a unit
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self.loaded:
             self.reload()
@@ -395,13 +395,15 @@ class EntryPage(QWidget):
         if self.unit is None or self.indicator is None:
             return
         obs = self.current_observation()
+        # what is changed is fixed now: while the reason is asked, the screen may move to another indicator
+        unit, indicator, evaluator, period = self.unit, self.indicator, self.evaluator, self.period
         reason = None
         if obs and obs.status != "draft" and getattr(obs, field) != value:
-            reason = self.ask_reason(tr("Observasi {code} sudah final. Alasan perubahan:", code=self.indicator))
+            reason = self.ask_reason(tr("Observasi {code} sudah final. Alasan perubahan:", code=indicator))
             if not reason:
-                self._show_form()
+                if (self.unit, self.indicator) == (unit, indicator):
+                    self._show_form()
                 return
-        unit, indicator, evaluator, period = self.unit, self.indicator, self.evaluator, self.period
         labels = {"claim": tr("Klaim unit (F-01)"), "notes": tr("Catatan"), "recommendation": tr("Rekomendasi"),
                   "method": tr("Metode"), "observed_on": tr("Tanggal")}
         self._write(lambda wb: wb.observations.save(unit=unit, indicator=indicator, evaluator=evaluator,

@@ -842,11 +842,11 @@ class MainWindow(QMainWindow):
         self.settings.set("setting/evaluator", self.entry.evaluator)
         self.settings.set("persist/tab", self.tabs.currentIndex())
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_to_screen()  # the window system's frame is known once the window is shown
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.entry.form.commit_pending()
         self._save_state()
         self.db.close()  # waits for the writes still queued

@@ -229,7 +229,7 @@ class NewEvaluationWizard(QWizard):
             units=Path(self.units.text()) if self.units.text() else None,
             passphrase=self.passphrase.text() if self.encrypt.isChecked() else None)
 
-    def validateCurrentPage(self) -> bool:  # noqa: N802 - Qt override
+    def validateCurrentPage(self) -> bool:
         if self.currentPage() is self.page(self.pageIds()[0]) and not self.period.text().strip():
             self.period_note.setText(tr("Beri nama periode, mis. PEKPPP {year}", year=self.year.value()))
             return False

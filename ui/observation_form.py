@@ -57,7 +57,7 @@ class CommitTextEdit(QPlainTextEdit):
             self._shown = self.toPlainText()
             self.committed.emit(self._shown)
 
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         self.commit()
         super().focusOutEvent(event)
 

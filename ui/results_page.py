@@ -150,7 +150,7 @@ class ResultsPage(QWidget):
         if self.isVisible():
             self._recompute_if_stale()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._dirty:
             self._reload()

@@ -82,7 +82,7 @@ class Settings:
         return [str(p) for p in value] if isinstance(value, list) else []
 
     def set(self, key: str, value: object) -> None:
-        OPTIONS[key]  # noqa: B018 - only declared keys may be written
+        OPTIONS[key]
         self.store.setValue(key, value)
         self.store.sync()
 

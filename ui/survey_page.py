@@ -60,7 +60,7 @@ class AnswerGrid(QTableWidget):
         self.verticalHeader().hide()  # the "No" column numbers the questionnaires
         self.setTabKeyNavigation(False)  # Tab goes on to the next control, as everywhere else
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         row, column = self.currentRow(), self.currentColumn()
         text, key = event.text(), event.key()
         editing = self.state() == self.State.EditingState
@@ -191,7 +191,7 @@ class SurveyPage(QWidget):
     def draft_row(self) -> int:
         return len(self.respondents)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self.loaded:
             self.reload()

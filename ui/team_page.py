@@ -131,7 +131,7 @@ class TeamPage(QWidget):
     def period(self) -> str:
         return self.period_box.period
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._dirty:
             self.reload()

@@ -90,7 +90,7 @@ def source(message: str, /, **params: object) -> str:
     return message.format(**params) if params else message
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
+def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it now (it is translated where it is shown)."""
     return message
 

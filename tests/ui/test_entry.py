@@ -234,3 +234,29 @@ def test_the_whole_form_fits_a_maximised_window_on_a_1366x768_laptop(qtbot, wind
     remove = window.entry.form.tab_order[-1]  # the last of the evidence buttons
     corner = remove.mapTo(scroll.viewport(), remove.rect().bottomRight())
     assert scroll.viewport().rect().contains(corner) and not scroll.verticalScrollBar().isVisible()
+
+
+def test_a_field_of_a_final_observation_is_saved_where_it_was_typed_even_if_the_screen_moves(qtbot, window, db):
+    """Found walking the app: while the reason was asked, a reload moved the screen to 1.a.Ak, and the date
+    typed for another indicator was saved there."""
+    from tests.conftest import score_all
+
+    with Workbook(db) as wb:
+        score_all(wb, "U1", "Ani", lambda ind: 4)
+        wb.observations.finalize(evaluator="Ani")
+    entry = window.entry
+    entry.evaluator_box.setCurrentText("Ani")
+    entry.reload()
+    entry.select_unit("U1")
+    entry.select_indicator("2.a.P")
+
+    def answer(prompt):
+        entry.select_indicator("1.a.Ak")  # as a reload heard meanwhile would
+        return "Tanggal kunjungan dibetulkan"
+
+    entry.ask_reason = answer
+    entry.save_field("observed_on", "2026-11-27")
+    wait_ops(qtbot)
+    with Workbook(db) as wb:
+        assert wb.observations.get(unit="U1", indicator="2.a.P", evaluator="Ani").observed_on == "2026-11-27"
+        assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").observed_on is None

@@ -322,15 +322,6 @@ class Certificates:
             return Verdict(False, tr("TIDAK SAH: piagam {number} dalam register berisi lain", number=number),
                            verdict.claims)
         return verdict
-        number = str(verdict.claims["number"])
-        stored = self._store.value("SELECT token FROM certificates WHERE number = ?", (number,))
-        if stored is None:
-            return Verdict(False, tr("TIDAK SAH: nomor {number} tidak ada dalam register piagam", number=number),
-                           verdict.claims)
-        if stored != token.strip():
-            return Verdict(False, tr("TIDAK SAH: piagam {number} dalam register berisi lain", number=number),
-                           verdict.claims)
-        return verdict
 
 
 def _numbering_ok(pattern: str) -> bool:

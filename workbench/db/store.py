@@ -163,13 +163,13 @@ class Store:
         The changes noted inside are emitted once the outermost transaction has committed. A `dry_run`
         does everything and then rolls it all back (to count what a write would do).
         """
-        if self.conn.in_transaction:
+        if self._in_transaction():
             name = f"sp{id(object())}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
                 yield
             except BaseException:
-                if self.conn.in_transaction:  # SQLite ends the whole transaction itself on some errors (full disk)
+                if self._in_transaction():  # SQLite ends the whole transaction itself on some errors (full disk)
                     self.conn.execute(f"ROLLBACK TO {name}")
                     self.conn.execute(f"RELEASE {name}")
                 raise
@@ -180,7 +180,7 @@ class Store:
         try:
             yield
         except BaseException as exc:
-            if self.conn.in_transaction:
+            if self._in_transaction():
                 self.conn.execute("ROLLBACK")
             self._pending = Changes()
             if _disk_full(exc):
@@ -196,7 +196,7 @@ class Store:
                 hook()
             self.conn.execute("COMMIT")
         except BaseException as exc:
-            if self.conn.in_transaction:
+            if self._in_transaction():
                 self.conn.execute("ROLLBACK")
             self._pending = Changes()
             if _disk_full(exc):
@@ -228,22 +228,26 @@ class Store:
                     self.on_busy(tr("{file}: basis data sedang dipakai program lain; mencoba lagi…",
                                     file=self.path.name))
 
+    def _in_transaction(self) -> bool:
+        # a call, not the attribute: a type checker would take the attribute's first test for all later ones
+        return self.conn.in_transaction
+
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads that see one consistent state of the database (a read transaction; no lock in WAL mode)."""
-        if self.conn.in_transaction:
+        if self._in_transaction():
             yield
             return
         self.conn.execute("BEGIN")
         try:
             yield
         finally:
-            if self.conn.in_transaction:
+            if self._in_transaction():
                 self.conn.execute("COMMIT")
 
     def changed(self, changes: Changes) -> None:
         """Note what the current transaction changes; it is announced after the commit."""
-        if not self.conn.in_transaction:
+        if not self._in_transaction():
             raise RuntimeError("changes are noted inside a transaction")
         self._pending = self._pending | changes
 
