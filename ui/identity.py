@@ -109,7 +109,8 @@ class IdentityDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        self.setMinimumWidth(640)  # the roles' lines whole; the height follows the wrapped text
+        self.adjustSize()
 
     def identity(self) -> Identity:
         return Identity(self.name.currentText().strip(), "lead" if self.lead_role.isChecked() else "evaluator")

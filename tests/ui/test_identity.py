@@ -126,3 +126,16 @@ def test_changes_made_on_another_computer_are_said_and_their_keys_accepted_on_pu
     wait_ops(qtbot)
     assert window.wb.audit.strangers() == [] and window.wb.maintenance.check() == []
     window.close()
+
+
+def test_the_identity_question_shows_every_line_whole(qtbot):
+    """Walking the app found it squashed to 164 pixels: the name field cut, the lead's role cut mid-sentence."""
+    from ui.identity import Identity, IdentityDialog
+
+    dialog = IdentityDialog("tim.sqlite", "Sari", ["Ani", "Budi"], Identity("Rina", "lead"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for widget in (dialog.name, dialog.evaluator_role, dialog.lead_role):
+        assert widget.height() >= widget.minimumSizeHint().height(), widget
+        assert widget.width() >= widget.sizeHint().width(), widget
