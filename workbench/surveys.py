@@ -28,7 +28,6 @@ from workbench.i18n import N_, tr
 from workbench.registry import Period, Registry
 
 FORMS = {"skm": "skm-2017", "f03a": "f03a-2022", "f03b": "f03b-2022"}  # short name -> instrument id
-SKM_INSTRUMENT = FORMS["skm"]
 # the SKM respondent profile, with what a person calls each field
 PROFILE_LABELS = {"jenis_kelamin": N_("jenis kelamin"), "usia": N_("usia"), "pendidikan": N_("pendidikan"),
                   "pekerjaan": N_("pekerjaan"), "jenis_layanan": N_("jenis layanan")}

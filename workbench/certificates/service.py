@@ -113,9 +113,6 @@ class Certificates:
             self._store.changed(Changes(certificate=True))
         return pair.key_id
 
-    def has_key(self) -> bool:
-        return self._store.value("SELECT 1 FROM signing_keys") is not None
-
     def public_key(self) -> bytes:
         """The public key to publish, as PEM; refused when it is not the key the audit log recorded."""
         row = self._store.one("SELECT key_id, public_pem FROM signing_keys")
