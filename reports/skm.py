@@ -17,9 +17,9 @@ from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spac
 
 from reports import fonts, layout
 from workbench.domain.instrument import SkmInstrument
+from workbench.domain.respondents import profile_counts
 from workbench.domain.scoring import SkmResult
 from workbench.domain.values import indonesian_date
-from workbench.surveys import profile_counts
 
 
 @dataclass(frozen=True)

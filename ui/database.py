@@ -91,7 +91,7 @@ class Database(QObject):
     # --- running work -------------------------------------------------------------------------
 
     def write(self, job: Job, *, parent: QObject | None = None, on_success: Callable[[Any], None] | None = None,
-              on_failure: Callable[[BaseException], None] | None = None, label: str | None = None) -> CancelToken:
+              on_failure: Callable[[BaseException], object] | None = None, label: str | None = None) -> CancelToken:
         """Run `job(writer, progress, cancel)` on the writer thread; callbacks come on the GUI thread.
 
         Writes run one after the other in the order given. Without `on_failure`, a failure is sent to `failed`.
@@ -101,12 +101,12 @@ class Database(QObject):
         return self._run(job, self._writer, "writer", parent, on_success, on_failure, label)
 
     def read(self, job: Job, *, parent: QObject | None = None, on_success: Callable[[Any], None] | None = None,
-             on_failure: Callable[[BaseException], None] | None = None, label: str | None = None) -> CancelToken:
+             on_failure: Callable[[BaseException], object] | None = None, label: str | None = None) -> CancelToken:
         """Run `job(reader, progress, cancel)` on the background reader thread (it never delays a write)."""
         return self._run(job, self._background, "reader", parent, on_success, on_failure, label)
 
     def _run(self, job: Job, wb: Workbook, pool_name: PoolName, parent: QObject | None,
-             on_success: Callable[[Any], None] | None, on_failure: Callable[[BaseException], None] | None,
+             on_success: Callable[[Any], None] | None, on_failure: Callable[[BaseException], object] | None,
              label: str | None) -> CancelToken:
         self._jobs += 1
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -33,6 +32,7 @@ from ui.certified import offer_revocation
 from ui.database import Database
 from ui.observation_form import ObservationForm, open_evidence
 from ui.period_box import PeriodBox
+from ui.warning import warn
 from workbench.domain.instrument import Instrument
 from workbench.domain.values import STATUS_LABELS
 from workbench.errors import WorkbenchError
@@ -549,9 +549,7 @@ class EntryPage(QWidget):
 
     def _message(self, title: str, text: str) -> None:
         self.last_message = text
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()  # not exec(): the window stays responsive and tests are not blocked
+        warn(self, title, text)
 
     def _ask_reason(self, prompt: str) -> str | None:
         text, ok = QInputDialog.getText(self, tr("Alasan perubahan"), prompt)

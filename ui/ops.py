@@ -61,7 +61,7 @@ class _Running:
     """An operation on its way: its task, its dialog and its callbacks (delivered in the order started)."""
 
     def __init__(self, task: _Task, dialog: QProgressDialog | None, label: str | None, parent: QObject,
-                 on_success: Callable[[object], None] | None, on_failure: Callable[[BaseException], None] | None,
+                 on_success: Callable[[object], None] | None, on_failure: Callable[[BaseException], object] | None,
                  on_finished: Callable[[], None] | None) -> None:
         self.task, self.dialog, self.label, self.parent = task, dialog, label, parent
         self.on_success, self.on_failure, self.on_finished = on_success, on_failure, on_finished
@@ -110,7 +110,7 @@ def _poll() -> None:
 
 
 def run_op(parent: QObject, fn: Work, *, on_success: Callable[[object], None] | None = None,
-           on_failure: Callable[[BaseException], None] | None = None, label: str | None = None,
+           on_failure: Callable[[BaseException], object] | None = None, label: str | None = None,
            pool_name: PoolName = "writer", on_finished: Callable[[], None] | None = None) -> CancelToken:
     """Run `fn(progress, cancel)` in a worker; with a `label` (and a widget parent), show a progress dialog
     with Cancel after 400 ms.

@@ -9,85 +9,39 @@ the unit box.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.aspect_chart import AspectChart
 from ui.database import Database
 from ui.labels import buddy
 from ui.period_box import PeriodBox
+from ui.survey_grid import Added, Answer, AnswerGrid, DraftAnswer, Profile
+from ui.survey_outcome import FORM_NAMES, SurveyOutcome
+from ui.warning import warn
 from workbench import Workbook
 from workbench.domain.instrument import Questionnaire
+from workbench.domain.respondents import PROFILE_LABELS, profile_value
 from workbench.events import Changes
 from workbench.exchange.survey_sheet import SurveyImport
-from workbench.i18n import decimal, pick, tr
-from workbench.surveys import PROFILE_LABELS, Respondent, profile_value
+from workbench.i18n import pick, tr
+from workbench.surveys import Respondent
 
-FORM_NAMES = {"skm": "SKM (PermenPAN-RB 14/2017)", "f03a": "F-03 A (luring)", "f03b": "F-03 B (daring)"}
 SHORT_PROFILE = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")  # typed as short codes on paper forms
-SHOWN_PROBLEMS = 15  # of an import that failed, listed in its message
-
-
-class AnswerGrid(QTableWidget):
-    """The questionnaire grid: digits answer and move on, Enter ends a respondent, Backspace clears."""
-
-    answered = Signal(int, int, object)  # row, column, value (int, or None when cleared)
-    finished = Signal(int, bool)  # row, and whether a digit (not Enter) completed it
-    refused = Signal(str)  # a key that is no answer on the scale
-    left = Signal()  # Esc: back to the boxes above
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.first_answer = 1
-        self.scale = (1, 4)
-        self.verticalHeader().hide()  # the "No" column numbers the questionnaires
-        self.setTabKeyNavigation(False)  # Tab goes on to the next control, as everywhere else
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        row, column = self.currentRow(), self.currentColumn()
-        text, key = event.text(), event.key()
-        editing = self.state() == self.State.EditingState
-        if column >= self.first_answer and text.isdigit():
-            if not self.scale[0] <= int(text) <= self.scale[1]:
-                self.refused.emit(text)
-                return
-            self.answered.emit(row, column, int(text))
-            if column + 1 < self.columnCount():
-                self.setCurrentCell(row, column + 1)
-            else:
-                self.finished.emit(row, True)
-            return
-        if column >= self.first_answer and key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
-            cell = self.item(row, column)
-            if key == Qt.Key.Key_Backspace and not (cell and cell.text()) and column > self.first_answer:
-                column -= 1  # on an empty cell, Backspace takes back the answer before, as in a text field
-                self.setCurrentCell(row, column)
-            self.answered.emit(row, column, None)
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
-            self.finished.emit(row, False)
-            return
-        if key == Qt.Key.Key_Escape and not editing:
-            self.left.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class SurveyPage(QWidget):
@@ -117,8 +71,8 @@ class SurveyPage(QWidget):
         self.population.setSpecialValueText("–")
         self.population.setToolTip(tr("Jumlah pengguna layanan unit dalam periode: menentukan sampel"))
         self.population.editingFinished.connect(self.save_population)
-        self.sample = QLabel()
-        self.sample.setMinimumWidth(self.sample.fontMetrics().horizontalAdvance("sampel 9999 · terkumpul 99999 ✓"))
+        self.outcome = SurveyOutcome()
+        self.summary, self.chart, self.sample = self.outcome.summary, self.outcome.chart, self.outcome.sample
         bar = QHBoxLayout()
         for text, widget in ((tr("Pe&riode"), self.period_box), (tr("U&nit"), self.unit_box),
                              (tr("&Formulir"), self.form_box), (tr("P&opulasi"), self.population)):
@@ -145,14 +99,6 @@ class SurveyPage(QWidget):
         self.question.setWordWrap(True)
         self.message = QLabel()  # what the last action did, or why it could not
         self.message.setWordWrap(True)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chart = AspectChart(maximum=4)
-        self.chart.empty_text = tr("Belum ada kuesioner untuk unit ini")
-        lower = QHBoxLayout()
-        lower.addWidget(self.summary, 1)
-        lower.addWidget(self.chart, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         second = QHBoxLayout()
@@ -163,7 +109,7 @@ class SurveyPage(QWidget):
         layout.addWidget(self.question)
         layout.addWidget(self.grid, 3)
         layout.addWidget(self.message)
-        layout.addLayout(lower, 2)
+        layout.addWidget(self.outcome, 2)
         self.units_filled = False  # the unit box is filled when the page is first shown (thousands of units)
         self.db.changed.connect(self._on_db_changed)
         self.loaded = False
@@ -239,24 +185,15 @@ class SurveyPage(QWidget):
         profile = self._profile_fields()
         self.grid.blockSignals(True)
         self.grid.clear()
-        self.grid.first_answer = 1 + len(profile)
-        self.grid.scale = (inst.scale_min, inst.scale_max)
-        headers = [tr("No"), *(tr(PROFILE_LABELS[p]).capitalize() for p in profile),
-                   *(f"U{n}" if self.form == "skm" else u.key for n, u in enumerate(inst.unsur, start=1))]
-        self.grid.setColumnCount(len(headers))
-        self.grid.setHorizontalHeaderLabels(headers)
-        for n, u in enumerate(inst.unsur):
-            header = self.grid.horizontalHeaderItem(self.grid.first_answer + n)
-            if header is not None:
-                header.setToolTip(f"{pick(u.name, u.name_en)}: {u.question}")
+        self.grid.set_columns(inst, profile, numbered=self.form == "skm")
         self.respondents = self.db.reader.surveys.respondents(unit=self.unit, form=self.form, period=self.period) \
             if self.unit else []
         self.grid.setRowCount(self.draft_row + 1)
         for n, respondent in enumerate(self.respondents):
-            self._show_row(n, respondent.number, respondent.profile, respondent.answers, respondent)
+            self.grid.show_row(n, respondent.number, respondent.profile, respondent.answers, respondent.source)
         if self.draft is None:
             self.draft = {"number": self._next_number(), "answers": {}, "profile": {}}
-        self._show_row(self.draft_row, self.draft["number"], self.draft["profile"], self.draft["answers"], None)
+        self.grid.show_row(self.draft_row, self.draft["number"], self.draft["profile"], self.draft["answers"])
         self.grid.resizeColumnsToContents()
         self.grid.blockSignals(False)
         if on_draft:
@@ -270,67 +207,17 @@ class SurveyPage(QWidget):
     def _profile_fields(self) -> tuple[str, ...]:
         return SHORT_PROFILE if self.form == "skm" else ()
 
-    def _show_row(self, row: int, number: int | None, profile: dict[str, str], answers: dict[str, int],
-                  respondent: Respondent | None) -> None:
-        items = [u.key for u in self.instrument.unsur]
-        cells = [str(number or ""), *(profile.get(f, "") for f in self._profile_fields()),
-                 *(str(answers.get(i, "")) for i in items)]
-        for column, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if column >= self.grid.first_answer or column == 0:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)  # answers are typed as digits
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            if column == 0 and respondent is not None and respondent.source != "typed":
-                item.setToolTip(tr("diimpor dari {file}", file=respondent.source))
-            self.grid.setItem(row, column, item)
-
     def _next_number(self) -> int:
         """One past the highest number, and past the count (imported questionnaires carry none)."""
         return max(max((r.number or 0 for r in self.respondents), default=0), len(self.respondents)) + 1
 
     def show_results(self) -> None:
         """The unit's sample, and its IKM (SKM) or F-03 means, from what is stored."""
-        reader, unit = self.db.reader.surveys, self.unit
-        status = next((s for s in reader.status(self.period, form=self.form) if s.unit == unit), None)
-        short = ""
+        status = self.outcome.present(self.db.reader.surveys, self.period, self.unit, self.form)
         if status is not None:
             self.population.blockSignals(True)
             self.population.setValue(status.population or 0)
             self.population.blockSignals(False)
-            self.sample.setText(tr("sampel {sample} · terkumpul {collected}", sample=status.sample or "–",
-                                   collected=status.collected)
-                                + (" ✓" if status.enough else ""))
-            if status.sample and not status.enough:
-                short = "\n" + tr("Sampel belum tercapai ({collected} dari {sample}): hasil belum mewakili "
-                                  "pengguna layanan.", collected=status.collected, sample=status.sample)
-        inst = self.instrument
-        names = {u.key: pick(u.name, u.name_en) for u in inst.unsur}
-        if self.form == "skm":
-            result = reader.results(self.period).get(unit or "")
-            if result is None:
-                self.summary.setText(tr("Belum ada kuesioner SKM untuk unit ini."))
-                self.chart.set_bars([])
-                return
-            lowest = result.lowest
-            self.summary.setText(tr("IKM {nik} · mutu {mutu} ({kinerja}) · {count} responden\nIKM skala 1-4: "
-                                    "{ikm}\nUnsur terendah: {lowest} ({value})", nik=decimal(result.nik),
-                                    mutu=result.band.code, kinerja=result.band.label, count=result.respondents,
-                                    ikm=decimal(result.ikm, 3), lowest=", ".join(names[k] for k in lowest),
-                                    value=decimal(result.nrr[lowest[0]])) + short)
-            self.chart.maximum = 4
-            self.chart.set_bars([(names[k], v) for k, v in result.nrr.items()])
-            return
-        found = next((r for r in reader.f03_results(self.period, form=self.form) if r.unit == unit), None)
-        if found is None:
-            self.summary.setText(tr("Belum ada kuesioner {form} untuk unit ini.", form=FORM_NAMES[self.form]))
-            self.chart.set_bars([])
-            return
-        self.summary.setText(tr("Rata-rata {form}: {mean} (skala 0-5) · {count} responden", form=FORM_NAMES[self.form],
-                                mean=decimal(found.mean),
-                                count=found.respondents) + short)
-        aspect_names = {code: pick(name, name_en) for code, name, name_en in getattr(inst, "aspects", ())}
-        self.chart.maximum = 5
-        self.chart.set_bars([(f"{code} {aspect_names.get(code, '')}", value) for code, value in found.aspects.items()])
 
     def _on_current_cell_changed(self, row: int, column: int, *_: int) -> None:
         inst, fields = self.instrument, self._profile_fields()
@@ -362,19 +249,12 @@ class SurveyPage(QWidget):
             if column + 1 == self.grid.columnCount() and value is not None:
                 self.set_draft_answer(item, value)  # it completes the row: its save is what Ctrl+Z takes back
             else:
-                self.undo_stack.push(_DraftAnswer(self, item, old, value))
+                self.undo_stack.push(DraftAnswer(self, item, old, value))
             return
         stored = self.respondents[row]
         if stored.answers.get(item) != value:
-            self.set_cell(row, column, value)
-            self.undo_stack.push(_Answer(self, stored.uuid, item, stored.answers.get(item), value))
-
-    def set_cell(self, row: int, column: int, value: object) -> None:
-        cell = self.grid.item(row, column)
-        if cell is not None:
-            self.grid.blockSignals(True)
-            cell.setText("" if value is None else str(value))
-            self.grid.blockSignals(False)
+            self.grid.set_text(row, column, value)
+            self.undo_stack.push(Answer(self, stored.uuid, item, stored.answers.get(item), value))
 
     def set_draft_answer(self, item: str, value: int | None, *, cursor: bool = False) -> None:
         """Show an answer of the row being typed; with `cursor`, put the cursor on it (an undo)."""
@@ -384,14 +264,21 @@ class SurveyPage(QWidget):
         else:
             self.draft["answers"][item] = value
         column = self.grid.first_answer + [u.key for u in self.instrument.unsur].index(item)
-        self.set_cell(self.draft_row, column, value)
+        self.grid.set_text(self.draft_row, column, value)
         if cursor:
             self.grid.setCurrentCell(self.draft_row, column)
 
     def write_answer(self, uuid: str, item: str, value: int | None) -> None:
-        self.db.write(lambda wb, progress, cancel: wb.surveys.set_answer(uuid, item, value), parent=self,
+        self._change(lambda wb: wb.surveys.set_answer(uuid, item, value))
+
+    def write_profile(self, uuid: str, field: str, value: str) -> None:
+        self._change(lambda wb: wb.surveys.set_profile(uuid, field, value))
+
+    def _change(self, job: Callable[[Workbook], Respondent]) -> None:
+        """Change a stored questionnaire on the writer thread, and say so."""
+        self.db.write(lambda wb, progress, cancel: job(wb), parent=self,
                       on_success=lambda r: self._say(tr("Kuesioner {number} diubah", number=r.number or "–")),
-                      on_failure=lambda exc: self._say(str(exc), error=True))
+                      on_failure=self._failed)
 
     def finish_row(self, row: int, by_digit: bool) -> None:
         """Store the new row as a questionnaire (when it has answers) and start the next one."""
@@ -402,7 +289,7 @@ class SurveyPage(QWidget):
         if not self.draft["answers"] or self.unit is None:
             return
         last = list(self.draft["answers"])[-1] if by_digit else None
-        self.undo_stack.push(_Added(self, self.draft, last))  # stores it, and starts the next row
+        self.undo_stack.push(Added(self, self.draft, last))  # stores it, and starts the next row
         self.grid.setCurrentCell(self.draft_row, self.grid.first_answer)
 
     def _on_grid_refused(self, text: str) -> None:
@@ -423,33 +310,27 @@ class SurveyPage(QWidget):
         if cell.row() == self.draft_row:
             assert self.draft is not None
             if value is None:
-                self.set_cell(cell.row(), column, self.draft["profile"].get(field, ""))
+                self.grid.set_text(cell.row(), column, self.draft["profile"].get(field, ""))
             elif value:
                 self.draft["profile"][field] = value
-                self.set_cell(cell.row(), column, value)
+                self.grid.set_text(cell.row(), column, value)
             else:
                 self.draft["profile"].pop(field, None)
             return
         stored = self.respondents[cell.row()]
         old = stored.profile.get(field, "")
         if value is None or value == old:
-            self.set_cell(cell.row(), column, old)
+            self.grid.set_text(cell.row(), column, old)
             return
-        self.set_cell(cell.row(), column, value)
-        self.undo_stack.push(_Profile(self, stored.uuid, field, old, value))
-
-    def write_profile(self, uuid: str, field: str, value: str) -> None:
-        self.db.write(lambda wb, progress, cancel: wb.surveys.set_profile(uuid, field, value), parent=self,
-                      on_success=lambda r: self._say(tr("Kuesioner {number} diubah", number=r.number or "–")),
-                      on_failure=lambda exc: self._say(str(exc), error=True))
+        self.grid.set_text(cell.row(), column, value)
+        self.undo_stack.push(Profile(self, stored.uuid, field, old, value))
 
     def save_population(self) -> None:
         if self.unit is None or self.population.value() == 0:
             return
-        unit, form, period, population = self.unit, self.form, self.period, self.population.value()
-        self.db.write(lambda wb, progress, cancel: wb.surveys.set_population(unit, population, form=form,
-                                                                             period=period),
-                      parent=self, on_failure=lambda exc: self._say(str(exc), error=True))
+        unit, form, period, people = self.unit, self.form, self.period, self.population.value()
+        self.db.write(lambda wb, progress, cancel: wb.surveys.set_population(unit, people, form=form, period=period),
+                      parent=self, on_failure=self._failed)
 
     def _on_import_clicked(self) -> None:
         kind = tr("Kuesioner")
@@ -466,25 +347,18 @@ class SurveyPage(QWidget):
             if result.problems:
                 self._say(tr("{file}: {count} masalah, tidak ada yang disimpan. Pertama: {first}", file=path.name,
                              count=len(result.problems), first=result.problems[0]), error=True)
-                listed = [str(p) for p in result.problems[:SHOWN_PROBLEMS]]
-                if len(result.problems) > SHOWN_PROBLEMS:
-                    listed.append(tr("… dan {count} masalah lain", count=len(result.problems) - SHOWN_PROBLEMS))
-                box = QMessageBox(QMessageBox.Icon.Warning, tr("Impor kuesioner"), tr(
+                warn(self, tr("Impor kuesioner"), tr(
                     "{file}: {count} masalah, tidak ada yang disimpan. Perbaiki berkasnya lalu impor lagi.",
-                    file=path.name, count=len(result.problems)), QMessageBox.StandardButton.Ok, self)
-                box.setDetailedText("\n".join(listed))
-                box.setInformativeText("\n".join(listed[:5]))
-                box.open()
+                    file=path.name, count=len(result.problems)), result.problems)
             elif result.already_imported:
                 self._say(tr("{file}: sudah pernah diimpor; tidak ada yang ditambahkan", file=path.name))
             else:
                 self._say(tr("{file}: {added} responden {form}{note}", file=path.name, added=result.added, form=form,
                              note=""))
 
-        self.db.write(lambda wb, progress, cancel: wb.exchange.import_survey(path, form=form, unit=unit,
-                                                                             period=period),
+        self.db.write(lambda wb, progress, cancel: wb.exchange.import_survey(path, form=form, unit=unit, period=period),
                       parent=self, label=tr("Mengimpor kuesioner…"), on_success=done,
-                      on_failure=lambda exc: self._say(str(exc), error=True))
+                      on_failure=self._failed)
 
     def _on_report_clicked(self) -> None:
         if self.unit is None:
@@ -499,9 +373,11 @@ class SurveyPage(QWidget):
 
         unit, period = self.unit or "", self.period
         self.db.read(lambda wb, progress, cancel: write_skm(wb, unit, path, period=period), parent=self,
-                     label=tr("Menulis laporan…"), on_success=lambda out: self._say(
-                         tr("Laporan SKM disimpan: {path}", path=out)),
-                     on_failure=lambda exc: self._say(str(exc), error=True))
+                     label=tr("Menulis laporan…"), on_failure=self._failed,
+                     on_success=lambda out: self._say(tr("Laporan SKM disimpan: {path}", path=out)))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._say(str(exc), error=True)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.last_message = text
@@ -515,86 +391,3 @@ class SurveyPage(QWidget):
             return
         if changes.survey or changes.unit or changes.period or changes.external:
             self.reload()
-
-
-class _DraftAnswer(QUndoCommand):
-    """One answer typed into the row being typed (not stored yet)."""
-
-    def __init__(self, page: SurveyPage, item: str, old: int | None, new: int | None) -> None:
-        super().__init__(tr("jawaban {item}", item=item))
-        self.page, self.item, self.old, self.new = page, item, old, new
-
-    def redo(self) -> None:
-        self.page.set_draft_answer(self.item, self.new)
-
-    def undo(self) -> None:
-        self.page.set_draft_answer(self.item, self.old, cursor=True)
-
-
-class _Answer(QUndoCommand):
-    """One answer typed into a stored questionnaire."""
-
-    def __init__(self, page: SurveyPage, uuid: str, item: str, old: int | None, new: int | None) -> None:
-        super().__init__(tr("jawaban {item}", item=item))
-        self.page, self.uuid, self.item, self.old, self.new = page, uuid, item, old, new
-
-    def redo(self) -> None:
-        self.page.write_answer(self.uuid, self.item, self.new)
-
-    def undo(self) -> None:
-        self.page.write_answer(self.uuid, self.item, self.old)
-
-
-class _Profile(QUndoCommand):
-    """One profile field of a stored questionnaire changed."""
-
-    def __init__(self, page: SurveyPage, uuid: str, field: str, old: str, new: str) -> None:
-        super().__init__(tr(PROFILE_LABELS[field]))
-        self.page, self.uuid, self.field, self.old, self.new = page, uuid, field, old, new
-
-    def redo(self) -> None:
-        self.page.write_profile(self.uuid, self.field, self.new)
-
-    def undo(self) -> None:
-        self.page.write_profile(self.uuid, self.field, self.old)
-
-
-class _Added(QUndoCommand):
-    """A questionnaire stored from the grid. Undo removes it and puts its answers back into the row being
-    typed, less the digit that completed it (`last`), so that Ctrl+Z takes back one keystroke."""
-
-    def __init__(self, page: SurveyPage, draft: dict[str, Any], last: str | None) -> None:
-        super().__init__(tr("kuesioner {number}", number=draft["number"]))
-        self.page, self.last = page, last
-        self.draft = {"number": draft["number"], "answers": dict(draft["answers"]), "profile": dict(draft["profile"])}
-        self.unit, self.form, self.period = page.unit or "", page.form, page.period
-        self.uuid = ""  # set by the writer thread when stored, before any later write runs
-
-    def redo(self) -> None:
-        draft, page = self.draft, self.page
-        if page.draft is not None and page.draft["number"] == draft["number"]:  # the next row starts empty
-            page.draft = {"number": draft["number"] + 1, "answers": {}, "profile": {}}
-
-        def store(wb: Workbook, progress: object, cancel: object) -> Respondent:
-            stored = wb.surveys.add(unit=self.unit, form=self.form, answers=draft["answers"],
-                                    profile=draft["profile"], number=draft["number"], period=self.period)
-            self.uuid = stored.uuid
-            return stored
-
-        blank = len(page.instrument.unsur) - len(draft["answers"])
-
-        def stored(r: Respondent) -> None:
-            if blank:  # kept as typed (a respondent may skip a question), but said, so that a slip is seen
-                page._say(tr("Kuesioner {number} tersimpan dengan {count} pertanyaan tidak dijawab",
-                             number=r.number or "–", count=blank), error=True)
-            else:
-                page._say(tr("Kuesioner {number} tersimpan", number=r.number or "–"))
-
-        page.db.write(store, parent=page, on_success=stored, on_failure=lambda exc: page._say(str(exc), error=True))
-
-    def undo(self) -> None:
-        page = self.page
-        page.db.write(lambda wb, progress, cancel: wb.surveys.remove(self.uuid), parent=page)
-        answers = {k: v for k, v in self.draft["answers"].items() if k != self.last}
-        page.draft = {"number": self.draft["number"], "answers": answers, "profile": dict(self.draft["profile"])}
-        page._say(tr("Kuesioner {number} dibuka lagi untuk diketik", number=self.draft["number"]))

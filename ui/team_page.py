@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui.database import Database
 from ui.period_box import PeriodBox
+from ui.warning import warn
 from workbench import Workbook
 from workbench.certificates.service import REASONS, UnitStatus
 from workbench.domain.passphrase import MIN_PASSPHRASE, check_passphrase
@@ -220,7 +220,7 @@ class TeamPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             problems = getattr(exc, "problems", [])
-            self._warn(tr("Penugasan gagal"), "\n".join([str(exc), *(str(p) for p in problems[1:20])]))
+            warn(self, tr("Penugasan gagal"), "\n".join([str(exc), *(str(p) for p in problems[1:20])]))
 
         self.db.write(lambda wb, progress, cancel: wb.exchange.import_assignments(path, period=period), parent=self,
                       on_failure=failed, on_success=lambda done: self.message.emit(tr(
@@ -244,7 +244,7 @@ class TeamPage(QWidget):
         period = self.period
         self.db.write(lambda wb, progress, cancel: wb.team.assign([(u, evaluator) for u in units], period=period,
                                                                   remove=remove),
-                      parent=self, on_failure=lambda exc: self._warn(tr("Penugasan gagal"), str(exc)),
+                      parent=self, on_failure=lambda exc: warn(self, tr("Penugasan gagal"), str(exc)),
                       on_success=lambda done: self.message.emit(
                           tr("{count} unit dicabut dari {name}; nilai yang sudah ada tetap", count=done.added,
                              name=evaluator) if remove else
@@ -287,7 +287,7 @@ class TeamPage(QWidget):
             return done
 
         self.db.write(write, parent=self, label=tr("Menulis kit…"),
-                      on_failure=lambda exc: self._warn(tr("Kit tidak ditulis"), str(exc)),
+                      on_failure=lambda exc: warn(self, tr("Kit tidak ditulis"), str(exc)),
                       on_success=lambda done: self.message.emit(tr(
                           "{count} kit di {folder}; beri tahu kata sandinya kepada setiap evaluator lewat telepon",
                           count=len(done), folder=folder)))
@@ -306,10 +306,5 @@ class TeamPage(QWidget):
                 raise WorkbenchError("Kedua kata sandi tidak sama")
             return check_passphrase(first) if ok else None
         except WorkbenchError as exc:
-            self._warn(tr("Kata sandi kit"), str(exc))
+            warn(self, tr("Kata sandi kit"), str(exc))
             return None
-
-    def _warn(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()

@@ -20,20 +20,13 @@ from workbench.db.settings import Settings
 from workbench.db.store import Store, new_uuid, now
 from workbench.domain import instrument as instruments
 from workbench.domain.instrument import Questionnaire, SkmInstrument, SurveyInstrument
+from workbench.domain.respondents import checked_profile, packed, profile_counts
 from workbench.domain.scoring import SkmResult, krejcie_morgan, round2, skm
-from workbench.domain.values import bounded
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
-from workbench.i18n import N_, tr
 from workbench.registry import Period, Registry
 
 FORMS = {"skm": "skm-2017", "f03a": "f03a-2022", "f03b": "f03b-2022"}  # short name -> instrument id
-# the SKM respondent profile, with what a person calls each field
-PROFILE_LABELS = {"jenis_kelamin": N_("jenis kelamin"), "usia": N_("usia"), "pendidikan": N_("pendidikan"),
-                  "pekerjaan": N_("pekerjaan"), "jenis_layanan": N_("jenis layanan")}
-PROFILE = tuple(PROFILE_LABELS)
-AGE_GROUPS = ((0, 24, "< 25"), (25, 34, "25-34"), (35, 44, "35-44"), (45, 54, "45-54"), (55, 200, "≥ 55"))
-
 # a batch as the log records it: every respondent with its unit, period, form, number, profile and answers
 _BATCH_SQL = (
     "SELECT r.batch, r.uuid || '|' || u.uuid || '|' || p.uuid || '|' || r.form || '|' || coalesce(r.number, '') "
@@ -117,7 +110,8 @@ class Surveys:
     # --- questionnaires ----------------------------------------------------------------------
 
     def instrument(self, form: str = "skm") -> Questionnaire:
-        """The questionnaire of a form (skm, f03a, f03b), stored in this workbook (added on first use)."""
+        """The questionnaire of a form (skm, f03a, f03b) as this workbook stores it, else as shipped (a workbook
+        made before the F-03 forms shipped stores it with its first questionnaire: reading never writes)."""
         if form not in FORMS:
             raise WorkbenchError("Formulir survei tidak dikenal: {form} (pilihan: {choices})", form=form,
                                  choices=", ".join(FORMS))
@@ -125,11 +119,16 @@ class Surveys:
             inst = self._registry.instrument(FORMS[form])
         except NotFound:  # a workbook made before the F-03 forms shipped: stored when first written to
             inst = instruments.load(FORMS[form])
-            if not (self._store.query_only or self._store.read_only):
-                self._registry.add_instrument(inst)
         if not isinstance(inst, SkmInstrument | SurveyInstrument):
             raise WorkbenchError("Instrumen {id} tidak sah: {problem}", id=FORMS[form], problem="kind ipp")
         return inst
+
+    def _keep_instrument(self, form: str) -> None:
+        """Before a form's first questionnaire or population is written: its instrument stored (they refer to it)."""
+        try:
+            self._registry.instrument(FORMS[form])
+        except NotFound:
+            self._registry.add_instrument(self.instrument(form))
 
     def ikm(self, responses: Mapping[str | None, Sequence[Mapping[str, int]]], *, mode: str | None = None,
             period: str | None = None) -> dict[str | None, SkmResult]:
@@ -163,10 +162,11 @@ class Surveys:
         """Store one questionnaire typed from paper (its own batch, audited)."""
         p = self._open_period(period)
         checked = self.check_answers(form, answers)
-        clean = _profile(profile or {})
+        clean = checked_profile(profile or {})
         unit_row = self._registry.unit(unit)
         uuid = new_uuid()
         with self._store.transaction():
+            self._keep_instrument(form)
             self._store.conn.execute(
                 "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
                 "entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?)",
@@ -197,7 +197,7 @@ class Surveys:
         found = self.respondent(uuid)
         self._open_period(self._store.value("SELECT p.name FROM respondents r JOIN periods p ON p.id = r.period_id "
                                             "WHERE r.uuid = ?", (uuid,)))
-        profile = {k: v for k, v in found.profile.items() if k != field} | _profile({field: value})
+        profile = {k: v for k, v in found.profile.items() if k != field} | checked_profile({field: value})
         with self._store.transaction():
             self._store.conn.execute("UPDATE respondents SET profile = ? WHERE uuid = ?", (packed(profile), uuid))
             self._log_batches([self._batch_of(uuid)])
@@ -219,6 +219,7 @@ class Surveys:
     def merge(self, rows: Sequence[Incoming], *, form: str, period: Period, source: str, sheet: str) -> str:
         """Store checked respondents of one file as one batch (inside the caller's write); returns its id."""
         self._registry.require_open(period)
+        self._keep_instrument(form)
         batch, stamp, actor = new_uuid(), now(), self._store.actor
         records = [(new_uuid(), period.id, r.unit_id, FORMS[form], r.number, r.packed_profile or packed(r.profile),
                     r.packed_answers or packed(r.answers), batch, source, sheet, r.row, actor, stamp) for r in rows]
@@ -289,6 +290,7 @@ class Surveys:
         if old == population:
             return
         with self._store.transaction():
+            self._keep_instrument(form)
             self._store.conn.execute(
                 "INSERT INTO survey_populations (period_id, unit_id, form, population) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT DO UPDATE SET population = excluded.population",
@@ -296,22 +298,26 @@ class Surveys:
             self._audit.append([Change("survey_population", key, "population", old, population)])
             self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
 
-    def status(self, period: str | None = None, *, form: str = "skm") -> list[SampleStatus]:
-        """Every unit: its population, the Krejcie-Morgan sample, and the questionnaires collected."""
+    def status(self, period: str | None = None, *, form: str = "skm", unit: str | None = None) -> list[SampleStatus]:
+        """Every unit (or the one named): its population, the Krejcie-Morgan sample, the questionnaires collected."""
         p = self._registry.period(period)
+        units = self._registry.units() if unit is None else [self._registry.unit(unit)]
+        where, params = "period_id = ? AND form = ?", tuple[object, ...]((p.id, FORMS[form]))
+        if unit is not None:
+            where, params = where + " AND unit_id = ?", (*params, units[0].id)
         populations = dict(self._store.conn.execute(
-            "SELECT unit_id, population FROM survey_populations WHERE period_id = ? AND form = ?", (p.id, FORMS[form])))
+            f"SELECT unit_id, population FROM survey_populations WHERE {where}", params))
         collected = dict(self._store.conn.execute(
-            "SELECT unit_id, count(*) FROM respondents WHERE period_id = ? AND form = ? GROUP BY unit_id",
-            (p.id, FORMS[form])))
+            f"SELECT unit_id, count(*) FROM respondents WHERE {where} GROUP BY unit_id", params))
         return [SampleStatus(u.code, u.name, form, populations.get(u.id),
                              krejcie_morgan(populations[u.id]) if u.id in populations else None,
-                             collected.get(u.id, 0)) for u in self._registry.units()]
+                             collected.get(u.id, 0)) for u in units]
 
-    def results(self, period: str | None = None, *, mode: str | None = None) -> dict[str, SkmResult]:
-        """IKM of every unit that has SKM questionnaires in the period."""
+    def results(self, period: str | None = None, *, mode: str | None = None,
+                unit: str | None = None) -> dict[str, SkmResult]:
+        """IKM of every unit (or the one named) that has SKM questionnaires in the period."""
         grouped: dict[str | None, list[Mapping[str, int]]] = defaultdict(list)
-        for respondent in self.respondents(form="skm", period=period):
+        for respondent in self.respondents(form="skm", period=period, unit=unit):
             grouped[respondent.unit].append(respondent.answers)
         return {str(unit): result for unit, result in self.ikm(grouped, mode=mode, period=period).items()}
 
@@ -322,13 +328,14 @@ class Surveys:
             grouped[respondent.unit].append(respondent.profile)
         return {unit: profile_counts(profiles) for unit, profiles in grouped.items()}
 
-    def f03_results(self, period: str | None = None, *, form: str = "f03a") -> list[F03Result]:
-        """The F-03 means of every unit that has questionnaires of the form in the period."""
+    def f03_results(self, period: str | None = None, *, form: str = "f03a",
+                    unit: str | None = None) -> list[F03Result]:
+        """The F-03 means of every unit (or the one named) with questionnaires of the form in the period."""
         inst = self.instrument(form)
         grouped: dict[str, list[dict[str, int]]] = defaultdict(list)
-        for respondent in self.respondents(form=form, period=period):
+        for respondent in self.respondents(form=form, period=period, unit=unit):
             grouped[respondent.unit].append(respondent.answers)
-        names = {u.code: u.name for u in self._registry.units()}
+        names = {u.code: u.name for u in (self._registry.units() if unit is None else [self._registry.unit(unit)])}
         results = []
         for unit, answers in sorted(grouped.items()):
             items = {u.key: _mean([a[u.key] for a in answers if u.key in a]) for u in inst.unsur}
@@ -368,69 +375,6 @@ class Surveys:
         return p
 
 
-def packed(values: Mapping[str, object]) -> str:
-    """Answers or a profile as stored: compact JSON with sorted keys (one spelling for the digest)."""
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-
-GENDERS = {"l": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "pria": "L", "male": "L", "m": "L",
-           "p": "P", "perempuan": "P", "wanita": "P", "female": "P", "f": "P"}
-
-
-def profile_value(field: str, raw: object) -> str:
-    """A respondent's profile field as stored: jenis kelamin as L or P, usia in whole years (10-120), the
-    others as clean text ("" when blank); ValueError saying what was expected."""
-    text = bounded(raw, "person")
-    if not text:
-        return ""
-    if field == "jenis_kelamin":
-        if text.casefold() not in GENDERS:
-            raise ValueError(tr("'{value}' bukan jenis kelamin (L atau P)", value=text))
-        return GENDERS[text.casefold()]
-    if field == "usia":
-        try:
-            years = float(text.replace(",", "."))
-        except ValueError:
-            years = -1.0
-        if not (years.is_integer() and 10 <= years <= 120):
-            raise ValueError(tr("'{value}' bukan usia dalam tahun (10-120)", value=text))
-        return str(int(years))
-    return text
-
-
-def _profile(profile: Mapping[str, object]) -> dict[str, str]:
-    unknown = set(profile) - set(PROFILE)
-    if unknown:
-        raise WorkbenchError("Data responden tidak dikenal: {fields} (pilihan: {choices})",
-                             fields=", ".join(sorted(unknown)), choices=", ".join(PROFILE))
-    checked = {}
-    for key, raw in profile.items():
-        try:
-            checked[key] = profile_value(key, raw)
-        except ValueError as exc:
-            raise WorkbenchError("{field}: {reason}", field=tr(PROFILE_LABELS[key]), reason=str(exc)) from exc
-    return {key: value for key, value in checked.items() if value}
-
 
 def _mean(values: list[int]) -> float | None:
     return round2(sum(values) / len(values)) if values else None
-
-
-def profile_counts(profiles: list[dict[str, str]]) -> dict[str, Counter[str]]:
-    """How many respondents per value of each profile field, in reading order: ages in the usual groups from
-    the youngest, the other fields most common first; "(tidak diisi)" (left blank) last."""
-    counts: dict[str, Counter[str]] = {}
-    blank = "(tidak diisi)"
-    for key in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
-        found: Counter[str] = Counter()
-        for profile in profiles:
-            value = profile.get(key, "").strip()
-            if key == "usia" and value.isdigit():
-                value = next(label for lo, hi, label in AGE_GROUPS if lo <= int(value) <= hi)
-            elif key == "jenis_kelamin":
-                value = {"l": "Laki-laki", "p": "Perempuan"}.get(value.lower(), value.title())
-            found[value or blank] += 1
-        order = [label for _, _, label in AGE_GROUPS] if key == "usia" else [v for v, _ in found.most_common()]
-        counts[key] = Counter({v: found[v] for v in [*(v for v in order if v != blank), blank] if found[v]})
-    return counts

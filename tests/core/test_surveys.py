@@ -214,3 +214,20 @@ def test_f03_stays_beside_the_ipp_unless_the_setting_blends_it_in(office):
         assert wb.results.page()[0].ipp == 3.96 and wb.maintenance.check() == []  # the cache follows at once
         wb.exchange.import_survey(DATA / "survei-f03a.ods", form="f03a", unit="SAMSAT-PRV")
         assert [(r.unit, r.ipp) for r in wb.results.page()] == [(r.unit, r.ipp) for r in wb.results.scores()]
+
+
+def test_reading_a_form_never_writes_its_first_questionnaire_stores_it(office):
+    """A workbook made before the F-03 forms shipped: reading the form uses the shipped questionnaire and writes
+    nothing; the first questionnaire stores the form with it (a respondent refers to it)."""
+    with sqlite3.connect(office) as conn:
+        conn.execute("DELETE FROM instruments WHERE id = 'f03b-2022'")
+    before = office.read_bytes()
+    with Workbook(office) as wb:
+        assert len(wb.surveys.instrument("f03b").unsur) == len(load("f03b-2022").unsur)
+        assert wb.surveys.status(form="f03b", unit="SAMSAT-PRV")[0].collected == 0
+        assert wb.surveys.f03_results(form="f03b") == []
+    assert office.read_bytes() == before
+    with Workbook(office) as wb:
+        wb.surveys.add(unit="SAMSAT-PRV", form="f03b", answers={"1.a.K1": 4})
+        assert wb.registry.instrument("f03b-2022").id == "f03b-2022"
+        assert wb.surveys.f03_results(form="f03b", unit="SAMSAT-PRV")[0].respondents == 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QStandardPaths, Qt
+from PySide6.QtCore import QLockFile, QStandardPaths
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from ui.conflicts_page import ConflictsPage
 from ui.database import Database
@@ -16,6 +16,7 @@ from ui.results_page import ResultsPage
 from ui.settings import Settings, default_database
 from ui.survey_page import SurveyPage
 from ui.team_page import TeamPage
+from ui.warning import warn
 from workbench import Workbook
 
 DB_FILTER = "SQLite (*.sqlite *.db);;*"
@@ -62,9 +63,7 @@ class WindowBase(QMainWindow):
         self.statusBar().showMessage(text, milliseconds)
 
     def _warn(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        warn(self, title, text)
 
     def _folder(self) -> str:
         """Where file dialogs open: the last folder used, else the database's own folder, except for the example

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
+from ui.warning import warn
 from ui.window.base import DB_FILTER, WindowBase
 from workbench.domain.values import file_name_part
 from workbench.i18n import tr
@@ -64,8 +65,7 @@ class FileActions(WindowBase):
     def import_units(self, path: Path) -> None:
         """Register institutions and units from a sheet; every problem is shown, nothing is half-done."""
         def failed(exc: BaseException) -> None:
-            problems = getattr(exc, "problems", [])
-            self._warn(tr("Impor unit gagal"), "\n".join([str(exc), *(str(p) for p in problems[1:20])]))
+            warn(self, tr("Impor unit gagal"), str(exc), getattr(exc, "problems", [])[1:])
 
         self.db.write(lambda wb, progress, cancel: wb.exchange.import_units(path), parent=self, on_failure=failed,
                       on_success=lambda done: self.statusBar().showMessage(tr(

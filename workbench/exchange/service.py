@@ -9,6 +9,7 @@ from workbench.conflicts import Conflicts
 from workbench.db.settings import Settings
 from workbench.db.store import Store
 from workbench.domain.instrument import SkmInstrument
+from workbench.domain.respondents import PROFILE
 from workbench.errors import Location, NotFound, Problem
 from workbench.evidence import file_sha256
 from workbench.exchange.import_log import Imported, ImportLog
@@ -31,7 +32,7 @@ from workbench.observations import Observations, Source
 from workbench.progress import CancelToken, ProgressCallback, report
 from workbench.registry import Registry, UnitsImport
 from workbench.results import Results
-from workbench.surveys import PROFILE, Surveys
+from workbench.surveys import Surveys
 from workbench.team import Assigned, Team
 
 Mapping = dict[str, str] | list[str] | None

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from workbench.domain import values
 from workbench.domain.instrument import Questionnaire, Unsur
+from workbench.domain.respondents import PROFILE, packed, profile_value
 from workbench.errors import Location, NotFound, Problem, SheetError, WorkbenchError
 from workbench.exchange.sheets import SYNONYMS, Book, column_letter, display, normalize_header
 from workbench.i18n import tr
 from workbench.registry import Registry
-from workbench.surveys import PROFILE, Incoming, packed, profile_value
+from workbench.surveys import Incoming
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
 CHUNK = 20_000  # respondents checked and stored at a time

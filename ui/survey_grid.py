@@ -1,0 +1,185 @@
+"""The Survei grid and its undo steps: digits answer and move on, Enter ends a respondent, Backspace clears;
+each answer, profile field and stored questionnaire is one step of Ctrl+Z."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QUndoCommand
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+
+from workbench import Workbook
+from workbench.domain.instrument import Questionnaire
+from workbench.domain.respondents import PROFILE_LABELS
+from workbench.i18n import pick, tr
+from workbench.surveys import Respondent
+
+if TYPE_CHECKING:
+    from ui.survey_page import SurveyPage
+
+
+class AnswerGrid(QTableWidget):
+    """The questionnaire grid: digits answer and move on, Enter ends a respondent, Backspace clears."""
+
+    answered = Signal(int, int, object)  # row, column, value (int, or None when cleared)
+    finished = Signal(int, bool)  # row, and whether a digit (not Enter) completed it
+    refused = Signal(str)  # a key that is no answer on the scale
+    left = Signal()  # Esc: back to the boxes above
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.first_answer = 1
+        self.scale = (1, 4)
+        self.verticalHeader().hide()  # the "No" column numbers the questionnaires
+        self.setTabKeyNavigation(False)  # Tab goes on to the next control, as everywhere else
+        self.item_keys: list[str] = []
+        self.profile: tuple[str, ...] = ()
+
+    def set_columns(self, inst: Questionnaire, profile: tuple[str, ...], *, numbered: bool) -> None:
+        """The number, the profile fields typed on paper, then one column per item (U1… when `numbered`)."""
+        self.item_keys, self.profile = [u.key for u in inst.unsur], profile
+        self.first_answer = 1 + len(profile)
+        self.scale = (inst.scale_min, inst.scale_max)
+        headers = [tr("No"), *(tr(PROFILE_LABELS[p]).capitalize() for p in profile),
+                   *(f"U{n}" if numbered else u.key for n, u in enumerate(inst.unsur, start=1))]
+        self.setColumnCount(len(headers))
+        self.setHorizontalHeaderLabels(headers)
+        for n, u in enumerate(inst.unsur):
+            header = self.horizontalHeaderItem(self.first_answer + n)
+            if header is not None:
+                header.setToolTip(f"{pick(u.name, u.name_en)}: {u.question}")
+
+    def set_text(self, row: int, column: int, value: object) -> None:
+        """Show a value in a cell without it counting as typed."""
+        cell = self.item(row, column)
+        if cell is not None:
+            self.blockSignals(True)
+            cell.setText("" if value is None else str(value))
+            self.blockSignals(False)
+
+    def show_row(self, row: int, number: int | None, profile: dict[str, str], answers: dict[str, int],
+                 source: str = "typed") -> None:
+        """One questionnaire in a row; one imported says from which file."""
+        cells = [str(number or ""), *(profile.get(f, "") for f in self.profile),
+                 *(str(answers.get(i, "")) for i in self.item_keys)]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column >= self.first_answer or column == 0:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)  # answers are typed as digits
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if column == 0 and source != "typed":
+                item.setToolTip(tr("diimpor dari {file}", file=source))
+            self.setItem(row, column, item)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        row, column = self.currentRow(), self.currentColumn()
+        text, key = event.text(), event.key()
+        editing = self.state() == self.State.EditingState
+        if column >= self.first_answer and text.isdigit():
+            if not self.scale[0] <= int(text) <= self.scale[1]:
+                self.refused.emit(text)
+                return
+            self.answered.emit(row, column, int(text))
+            if column + 1 < self.columnCount():
+                self.setCurrentCell(row, column + 1)
+            else:
+                self.finished.emit(row, True)
+            return
+        if column >= self.first_answer and key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            cell = self.item(row, column)
+            if key == Qt.Key.Key_Backspace and not (cell and cell.text()) and column > self.first_answer:
+                column -= 1  # on an empty cell, Backspace takes back the answer before, as in a text field
+                self.setCurrentCell(row, column)
+            self.answered.emit(row, column, None)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
+            self.finished.emit(row, False)
+            return
+        if key == Qt.Key.Key_Escape and not editing:
+            self.left.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DraftAnswer(QUndoCommand):
+    """One answer typed into the row being typed (not stored yet)."""
+
+    def __init__(self, page: SurveyPage, item: str, old: int | None, new: int | None) -> None:
+        super().__init__(tr("jawaban {item}", item=item))
+        self.page, self.item, self.old, self.new = page, item, old, new
+
+    def redo(self) -> None:
+        self.page.set_draft_answer(self.item, self.new)
+
+    def undo(self) -> None:
+        self.page.set_draft_answer(self.item, self.old, cursor=True)
+
+
+class Answer(QUndoCommand):
+    """One answer typed into a stored questionnaire."""
+
+    def __init__(self, page: SurveyPage, uuid: str, item: str, old: int | None, new: int | None) -> None:
+        super().__init__(tr("jawaban {item}", item=item))
+        self.page, self.uuid, self.item, self.old, self.new = page, uuid, item, old, new
+
+    def redo(self) -> None:
+        self.page.write_answer(self.uuid, self.item, self.new)
+
+    def undo(self) -> None:
+        self.page.write_answer(self.uuid, self.item, self.old)
+
+
+class Profile(QUndoCommand):
+    """One profile field of a stored questionnaire changed."""
+
+    def __init__(self, page: SurveyPage, uuid: str, field: str, old: str, new: str) -> None:
+        super().__init__(tr(PROFILE_LABELS[field]))
+        self.page, self.uuid, self.field, self.old, self.new = page, uuid, field, old, new
+
+    def redo(self) -> None:
+        self.page.write_profile(self.uuid, self.field, self.new)
+
+    def undo(self) -> None:
+        self.page.write_profile(self.uuid, self.field, self.old)
+
+
+class Added(QUndoCommand):
+    """A questionnaire stored from the grid. Undo removes it and puts its answers back into the row being
+    typed, less the digit that completed it (`last`), so that Ctrl+Z takes back one keystroke."""
+
+    def __init__(self, page: SurveyPage, draft: dict[str, Any], last: str | None) -> None:
+        super().__init__(tr("kuesioner {number}", number=draft["number"]))
+        self.page, self.last = page, last
+        self.draft = {"number": draft["number"], "answers": dict(draft["answers"]), "profile": dict(draft["profile"])}
+        self.unit, self.form, self.period = page.unit or "", page.form, page.period
+        self.uuid = ""  # set by the writer thread when stored, before any later write runs
+
+    def redo(self) -> None:
+        draft, page = self.draft, self.page
+        if page.draft is not None and page.draft["number"] == draft["number"]:  # the next row starts empty
+            page.draft = {"number": draft["number"] + 1, "answers": {}, "profile": {}}
+
+        def store(wb: Workbook, progress: object, cancel: object) -> Respondent:
+            stored = wb.surveys.add(unit=self.unit, form=self.form, answers=draft["answers"],
+                                    profile=draft["profile"], number=draft["number"], period=self.period)
+            self.uuid = stored.uuid
+            return stored
+
+        blank = len(page.instrument.unsur) - len(draft["answers"])
+
+        def stored(r: Respondent) -> None:
+            if blank:  # kept as typed (a respondent may skip a question), but said, so that a slip is seen
+                page._say(tr("Kuesioner {number} tersimpan dengan {count} pertanyaan tidak dijawab",
+                             number=r.number or "–", count=blank), error=True)
+            else:
+                page._say(tr("Kuesioner {number} tersimpan", number=r.number or "–"))
+
+        page.db.write(store, parent=page, on_success=stored, on_failure=lambda exc: page._say(str(exc), error=True))
+
+    def undo(self) -> None:
+        page = self.page
+        page.db.write(lambda wb, progress, cancel: wb.surveys.remove(self.uuid), parent=page)
+        answers = {k: v for k, v in self.draft["answers"].items() if k != self.last}
+        page.draft = {"number": self.draft["number"], "answers": answers, "profile": dict(self.draft["profile"])}
+        page._say(tr("Kuesioner {number} dibuka lagi untuk diketik", number=self.draft["number"]))
