@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -15,6 +16,11 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import N_, tr
 
 STATUSES = ("draft", "final", "verified")
+
+
+def lowest_status(statuses: Iterable[str]) -> str:
+    """A unit's status: the lowest of its observations' (draft before final before verified); draft when none."""
+    return min(statuses, key=STATUSES.index, default="draft")
 STATUS_LABELS = {"draft": N_("draf"), "final": N_("final"), "verified": N_("terverifikasi")}
 METHODS = ("desk", "field", "interview")
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
