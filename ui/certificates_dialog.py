@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
-from PySide6.QtGui import QPageLayout, QPainter, QPixmap
+from PySide6.QtGui import QPageLayout, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.certificate_check import CertificateCheck
 from ui.database import Database
 from ui.observation_form import open_file
-from ui.pdf_preview import page_count, page_image
+from ui.pdf_preview import page_image, print_pdf
 from ui.settings import Settings
 from workbench import WorkbenchError, Workbook
 from workbench.certificates.service import REASONS, Certificate, CertificateSettings
@@ -45,7 +45,6 @@ from workbench.usecases.certificates import (
     certificate_file,
     issue_certificates,
     save_certificate_settings,
-    verify,
 )
 
 NumberRole = Qt.ItemDataRole.UserRole + 1
@@ -65,7 +64,8 @@ class CertificatesDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._settings_tab(), tr("Pengaturan"))
         tabs.addTab(self._issue_tab(), tr("Terbitkan"))
-        tabs.addTab(self._verify_tab(), tr("Verifikasi"))
+        self.check = CertificateCheck(db, lambda: self.folder)
+        tabs.addTab(self.check, tr("Verifikasi"))
         self.tabs = tabs
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -305,8 +305,11 @@ class CertificatesDialog(QDialog):
     def preview(self, number: str | None) -> None:
         if number is None:
             return
-        image = page_image(self.pdf_of(number), scale=0.8)
-        self.preview_label.setPixmap(QPixmap.fromImage(image))
+        folder, period = self.folder, self.period  # drawn (when issued earlier) and rendered off the GUI thread
+        self.db.read(lambda wb, progress, cancel: page_image(certificate_file(wb, number, folder, period=period),
+                                                             scale=0.8),
+                     parent=self, on_success=lambda image: self.preview_label.setPixmap(QPixmap.fromImage(image)),
+                     on_failure=lambda exc: self.issue_message.setText(str(exc)))
 
     def selected(self) -> str | None:
         item = self.list.currentItem()
@@ -369,54 +372,6 @@ class CertificatesDialog(QDialog):
         self.db.write(lambda wb, progress, cancel: wb.certificates.revoke(number, reason), parent=self,
                       on_failure=lambda exc: self.issue_message.setText(str(exc)))
 
-    # --- verify ----------------------------------------------------------------------------
-
-    def _verify_tab(self) -> QWidget:
-        page = QWidget()
-        self.token = QLineEdit()
-        self.token.setPlaceholderText(tr("Tempel token PP2:… di sini, atau buka PDF piagam"))
-        check = QPushButton(tr("Periksa"))
-        check.clicked.connect(lambda: self.verify(self.token.text()))
-        self.token.returnPressed.connect(check.click)  # Enter checks, as the button does
-        open_pdf = QPushButton(tr("Buka PDF…"))
-        open_pdf.clicked.connect(self._on_open_pdf_clicked)
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.token, 1)
-        row.addWidget(check)
-        row.addWidget(open_pdf)
-        layout = QVBoxLayout(page)
-        layout.addLayout(row)
-        layout.addWidget(self.verdict)
-        layout.addStretch()
-        return page
-
-    def verify(self, target: str) -> bool:
-        """Check a token, or a certificate PDF with its printed text, against this database; shows the verdict."""
-        try:
-            verdict = verify(target, wb=self.db.reader)
-        except WorkbenchError as exc:
-            self.verdict.setText(str(exc))
-            return False
-        colour = "#1b7e3c" if verdict.valid else "#c62828"
-        facts = "".join(f"<tr><td>{escape(label)}</td><td><b>{escape(value)}</b></td></tr>"
-                        for label, value in verdict.facts())
-        if facts:
-            facts = f"<p>{escape(tr('Token menyatakan (bandingkan dengan kertasnya):'))}</p><table>{facts}</table>"
-        self.verdict.setText(f"<p><b style='color:{colour}'>{escape(verdict.message)}</b></p>{facts}")
-        return verdict.valid
-
-    def verify_pdf(self, path: str | Path) -> bool:
-        self.token.setText(str(path))
-        return self.verify(str(path))
-
-    def _on_open_pdf_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Buka PDF piagam"), str(self.folder), "PDF (*.pdf)")
-        if path and page_count(path):
-            self.verify_pdf(path)
-
-
 def output_folder(settings: Settings) -> Path:
     """Where certificates and reports go: the folder last chosen, else Piagam in the user's documents."""
     chosen = settings.text("persist/certificate_folder")
@@ -424,25 +379,3 @@ def output_folder(settings: Settings) -> Path:
         return Path(chosen)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(documents or Path.home()) / "Piagam"
-
-
-def print_pdf(pdf: Path, printer: QPrinter) -> None:
-    """Print a PDF. Printed to a PDF file, the file is the PDF itself, byte for byte, so that it still carries
-    its signed token and verifies; on paper each page is rendered at 300 dpi (the QR code carries the token)."""
-    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
-        Path(printer.outputFileName()).write_bytes(pdf.read_bytes())
-        return
-    painter = QPainter(printer)
-    try:
-        for page in range(page_count(pdf)):
-            if page:
-                printer.newPage()
-            image = page_image(pdf, scale=300 / 72, page=page)
-            area = painter.viewport()
-            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(area.x(), area.y(), size.width(), size.height())
-            painter.setWindow(image.rect())
-            painter.drawImage(0, 0, image)
-            painter.setViewport(area)
-    finally:
-        painter.end()

@@ -1,4 +1,4 @@
-"""A PDF page as a QImage, for previews and printing (rendered by pdfium)."""
+"""A PDF page as a QImage, for previews and printing (rendered by pdfium), and a PDF printed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter
 
 from reports.pdf_page import PDFIUM_LOCK
 
@@ -30,3 +32,25 @@ def page_count(path: str | Path) -> int:
             return len(document)
         finally:
             document.close()
+
+
+def print_pdf(pdf: Path, printer: QPrinter) -> None:
+    """Print a PDF. Printed to a PDF file, the file is the PDF itself, byte for byte, so that it still carries
+    its signed token and verifies; on paper each page is rendered at 300 dpi (the QR code carries the token)."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        Path(printer.outputFileName()).write_bytes(pdf.read_bytes())
+        return
+    painter = QPainter(printer)
+    try:
+        for page in range(page_count(pdf)):
+            if page:
+                printer.newPage()
+            image = page_image(pdf, scale=300 / 72, page=page)
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(area.x(), area.y(), size.width(), size.height())
+            painter.setWindow(image.rect())
+            painter.drawImage(0, 0, image)
+            painter.setViewport(area)
+    finally:
+        painter.end()

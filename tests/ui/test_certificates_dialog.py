@@ -9,6 +9,13 @@ from workbench import Workbook
 PASS = "kunci-rahasia-kantor"
 
 
+def checked(qtbot, dialog, target) -> bool:
+    """Check a token or a PDF as Periksa does (on the reader thread) and wait for the verdict."""
+    with qtbot.waitSignal(dialog.check.checked, timeout=10000) as verdict:
+        dialog.check.verify_pdf(target)
+    return verdict.args[0]
+
+
 def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_path):
     path = tmp_path / "kantor.sqlite"
     with Workbook.create(path, period="PEKPPP 2021") as wb:
@@ -47,6 +54,7 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     dialog.issue()
     wait_ops(qtbot)
     assert dialog.list.count() == 1 and dialog.list.item(0).text().startswith("001/PPP/2021 · Dinas Prima")
+    wait_ops(qtbot)  # the preview is rendered on the reader thread
     image = dialog.preview_label.pixmap().toImage()
     assert image.width() > 600 and image.width() > image.height()  # A4 landscape preview
     colours = {image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)}
@@ -55,21 +63,23 @@ def test_settings_issue_preview_print_revoke_and_verify(qtbot, settings, tmp_pat
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "cetak.pdf"))
     dialog.print_certificate("001/PPP/2021", printer)
-    assert dialog.verify_pdf(tmp_path / "cetak.pdf")  # printed to a file, it is the certificate: it verifies
+    assert checked(qtbot, dialog, tmp_path / "cetak.pdf")  # printed to a file, it is the certificate: it verifies
     assert (tmp_path / "piagam" / "piagam-semua.pdf").is_file()
     key = tmp_path / "kunci-publik.pem"
     assert dialog.export_key(key) and b"PUBLIC KEY" in key.read_bytes()
 
     pdf = dialog.pdf_of("001/PPP/2021")
-    assert dialog.verify_pdf(pdf) and "SAH: piagam 001/PPP/2021" in dialog.verdict.text()
+    assert checked(qtbot, dialog, pdf) and "SAH: piagam 001/PPP/2021" in dialog.check.verdict.text()
     token = window.wb.certificates.issued()[0].token
-    dialog.token.setText(token)
-    qtbot.keyClick(dialog.token, Qt.Key.Key_Return)  # Enter checks, as the button does
-    assert dialog.verdict.text().startswith("<p><b style='color:#1b7e3c'>SAH")
-    assert dialog.verify(token) and not dialog.verify(token[:-2] + "xx") and "TIDAK SAH" in dialog.verdict.text()
+    dialog.check.token.setText(token)
+    with qtbot.waitSignal(dialog.check.checked):
+        qtbot.keyClick(dialog.check.token, Qt.Key.Key_Return)  # Enter checks, as the button does
+    assert dialog.check.verdict.text().startswith("<p><b style='color:#1b7e3c'>SAH")
+    assert checked(qtbot, dialog, token) and not checked(qtbot, dialog, token[:-2] + "xx")
+    assert "TIDAK SAH" in dialog.check.verdict.text()
     dialog.revoke("001/PPP/2021", "Salah cetak")
     wait_ops(qtbot)
     assert "DICABUT" in dialog.list.item(0).text()  # the dialog heard the revocation
-    assert not dialog.verify_pdf(pdf) and "dicabut: Salah cetak" in dialog.verdict.text()
+    assert not checked(qtbot, dialog, pdf) and "dicabut: Salah cetak" in dialog.check.verdict.text()
     dialog.close()
     window.close()
