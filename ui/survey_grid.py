@@ -3,7 +3,8 @@ each answer, profile field and stored questionnaire is one step of Ctrl+Z."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoCommand
@@ -15,8 +16,25 @@ from workbench.domain.respondents import PROFILE_LABELS
 from workbench.i18n import pick, tr
 from workbench.surveys import Respondent
 
-if TYPE_CHECKING:
-    from ui.survey_page import SurveyPage
+
+class Typist(Protocol):
+    """What the undo steps need of the Survei page (ui.survey_page.SurveyPage)."""
+
+    draft: dict[str, Any] | None  # the new row being typed: number, answers, profile
+
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def instrument(self) -> Questionnaire: ...
+    def set_draft_answer(self, item: str, value: int | None, *, cursor: bool = False) -> None: ...
+    def write_answer(self, uuid: str, item: str, value: int | None) -> None: ...
+    def write_profile(self, uuid: str, field: str, value: str) -> None: ...
+    def say(self, text: str, *, error: bool = False) -> None: ...
+    def store(self, job: Callable[[Workbook], Any], on_success: Callable[[Any], None] | None = None) -> None: ...
 
 
 class AnswerGrid(QTableWidget):
@@ -105,7 +123,7 @@ class AnswerGrid(QTableWidget):
 class DraftAnswer(QUndoCommand):
     """One answer typed into the row being typed (not stored yet)."""
 
-    def __init__(self, page: SurveyPage, item: str, old: int | None, new: int | None) -> None:
+    def __init__(self, page: Typist, item: str, old: int | None, new: int | None) -> None:
         super().__init__(tr("jawaban {item}", item=item))
         self.page, self.item, self.old, self.new = page, item, old, new
 
@@ -119,7 +137,7 @@ class DraftAnswer(QUndoCommand):
 class Answer(QUndoCommand):
     """One answer typed into a stored questionnaire."""
 
-    def __init__(self, page: SurveyPage, uuid: str, item: str, old: int | None, new: int | None) -> None:
+    def __init__(self, page: Typist, uuid: str, item: str, old: int | None, new: int | None) -> None:
         super().__init__(tr("jawaban {item}", item=item))
         self.page, self.uuid, self.item, self.old, self.new = page, uuid, item, old, new
 
@@ -133,7 +151,7 @@ class Answer(QUndoCommand):
 class Profile(QUndoCommand):
     """One profile field of a stored questionnaire changed."""
 
-    def __init__(self, page: SurveyPage, uuid: str, field: str, old: str, new: str) -> None:
+    def __init__(self, page: Typist, uuid: str, field: str, old: str, new: str) -> None:
         super().__init__(tr(PROFILE_LABELS[field]))
         self.page, self.uuid, self.field, self.old, self.new = page, uuid, field, old, new
 
@@ -148,7 +166,7 @@ class Added(QUndoCommand):
     """A questionnaire stored from the grid. Undo removes it and puts its answers back into the row being
     typed, less the digit that completed it (`last`), so that Ctrl+Z takes back one keystroke."""
 
-    def __init__(self, page: SurveyPage, draft: dict[str, Any], last: str | None) -> None:
+    def __init__(self, page: Typist, draft: dict[str, Any], last: str | None) -> None:
         super().__init__(tr("kuesioner {number}", number=draft["number"]))
         self.page, self.last = page, last
         self.draft = {"number": draft["number"], "answers": dict(draft["answers"]), "profile": dict(draft["profile"])}
@@ -160,7 +178,7 @@ class Added(QUndoCommand):
         if page.draft is not None and page.draft["number"] == draft["number"]:  # the next row starts empty
             page.draft = {"number": draft["number"] + 1, "answers": {}, "profile": {}}
 
-        def store(wb: Workbook, progress: object, cancel: object) -> Respondent:
+        def store(wb: Workbook) -> Respondent:
             stored = wb.surveys.add(unit=self.unit, form=self.form, answers=draft["answers"],
                                     profile=draft["profile"], number=draft["number"], period=self.period)
             self.uuid = stored.uuid
@@ -170,16 +188,16 @@ class Added(QUndoCommand):
 
         def stored(r: Respondent) -> None:
             if blank:  # kept as typed (a respondent may skip a question), but said, so that a slip is seen
-                page._say(tr("Kuesioner {number} tersimpan dengan {count} pertanyaan tidak dijawab",
+                page.say(tr("Kuesioner {number} tersimpan dengan {count} pertanyaan tidak dijawab",
                              number=r.number or "–", count=blank), error=True)
             else:
-                page._say(tr("Kuesioner {number} tersimpan", number=r.number or "–"))
+                page.say(tr("Kuesioner {number} tersimpan", number=r.number or "–"))
 
-        page.db.write(store, parent=page, on_success=stored, on_failure=lambda exc: page._say(str(exc), error=True))
+        page.store(store, on_success=stored)
 
     def undo(self) -> None:
         page = self.page
-        page.db.write(lambda wb, progress, cancel: wb.surveys.remove(self.uuid), parent=page)
+        page.store(lambda wb: wb.surveys.remove(self.uuid))
         answers = {k: v for k, v in self.draft["answers"].items() if k != self.last}
         page.draft = {"number": self.draft["number"], "answers": answers, "profile": dict(self.draft["profile"])}
-        page._say(tr("Kuesioner {number} dibuka lagi untuk diketik", number=self.draft["number"]))
+        page.say(tr("Kuesioner {number} dibuka lagi untuk diketik", number=self.draft["number"]))

@@ -177,7 +177,7 @@ class SurveyPage(QWidget):
         if view != self.view:  # what Ctrl+Z would take back is not on screen any more
             self.view, self.draft = view, None
             self.undo_stack.clear()
-            self._say("")
+            self.say("")
         on_draft = self.grid.currentRow() in (-1, self.draft_row)
         row, column = self.grid.currentRow(), self.grid.currentColumn()
         inst = self.instrument
@@ -276,8 +276,11 @@ class SurveyPage(QWidget):
 
     def _change(self, job: Callable[[Workbook], Respondent]) -> None:
         """Change a stored questionnaire on the writer thread, and say so."""
-        self.db.write(lambda wb, progress, cancel: job(wb), parent=self,
-                      on_success=lambda r: self._say(tr("Kuesioner {number} diubah", number=r.number or "–")),
+        self.store(job, lambda r: self.say(tr("Kuesioner {number} diubah", number=r.number or "–")))
+
+    def store(self, job: Callable[[Workbook], Any], on_success: Callable[[Any], None] | None = None) -> None:
+        """Hand a write to the writer thread; what fails is said under the grid."""
+        self.db.write(lambda wb, progress, cancel: job(wb), parent=self, on_success=on_success,
                       on_failure=self._failed)
 
     def finish_row(self, row: int, by_digit: bool) -> None:
@@ -294,7 +297,7 @@ class SurveyPage(QWidget):
 
     def _on_grid_refused(self, text: str) -> None:
         lo, hi = self.grid.scale
-        self._say(tr("{value} bukan jawaban: skala {lo}-{hi}", value=text, lo=lo, hi=hi), error=True)
+        self.say(tr("{value} bukan jawaban: skala {lo}-{hi}", value=text, lo=lo, hi=hi), error=True)
         QApplication.beep()
 
     def _on_profile_edited(self, cell: QTableWidgetItem) -> None:
@@ -305,7 +308,7 @@ class SurveyPage(QWidget):
         try:
             value = profile_value(field, text)
         except ValueError as exc:
-            self._say(f"{tr(PROFILE_LABELS[field]).capitalize()}: {exc}", error=True)
+            self.say(f"{tr(PROFILE_LABELS[field]).capitalize()}: {exc}", error=True)
             value = None
         if cell.row() == self.draft_row:
             assert self.draft is not None
@@ -345,15 +348,15 @@ class SurveyPage(QWidget):
 
         def done(result: SurveyImport) -> None:
             if result.problems:
-                self._say(tr("{file}: {count} masalah, tidak ada yang disimpan. Pertama: {first}", file=path.name,
+                self.say(tr("{file}: {count} masalah, tidak ada yang disimpan. Pertama: {first}", file=path.name,
                              count=len(result.problems), first=result.problems[0]), error=True)
                 warn(self, tr("Impor kuesioner"), tr(
                     "{file}: {count} masalah, tidak ada yang disimpan. Perbaiki berkasnya lalu impor lagi.",
                     file=path.name, count=len(result.problems)), result.problems)
             elif result.already_imported:
-                self._say(tr("{file}: sudah pernah diimpor; tidak ada yang ditambahkan", file=path.name))
+                self.say(tr("{file}: sudah pernah diimpor; tidak ada yang ditambahkan", file=path.name))
             else:
-                self._say(tr("{file}: {added} responden {form}{note}", file=path.name, added=result.added, form=form,
+                self.say(tr("{file}: {added} responden {form}{note}", file=path.name, added=result.added, form=form,
                              note=""))
 
         self.db.write(lambda wb, progress, cancel: wb.exchange.import_survey(path, form=form, unit=unit, period=period),
@@ -374,12 +377,12 @@ class SurveyPage(QWidget):
         unit, period = self.unit or "", self.period
         self.db.read(lambda wb, progress, cancel: write_skm(wb, unit, path, period=period), parent=self,
                      label=tr("Menulis laporan…"), on_failure=self._failed,
-                     on_success=lambda out: self._say(tr("Laporan SKM disimpan: {path}", path=out)))
+                     on_success=lambda out: self.say(tr("Laporan SKM disimpan: {path}", path=out)))
 
     def _failed(self, exc: BaseException) -> None:
-        self._say(str(exc), error=True)
+        self.say(str(exc), error=True)
 
-    def _say(self, text: str, *, error: bool = False) -> None:
+    def say(self, text: str, *, error: bool = False) -> None:
         self.last_message = text
         self.message.setText(text)
         self.message.setStyleSheet("color: #b00020;" if error else "")
