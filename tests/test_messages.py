@@ -4,7 +4,7 @@ import ast
 import re
 from pathlib import Path
 
-from tools.messages import EN_MO, QT_TS, SOURCES, compiled, english, extract, keywords, qt_compiled
+from tools.messages import EN_MO, QT_QM, SOURCES, compiled, english, extract, keywords, qt_compiled
 from workbench import i18n
 from workbench.errors import NotFound
 
@@ -44,7 +44,7 @@ def test_placeholders_survive_translation():
 
 def test_the_compiled_catalogue_is_up_to_date():
     assert EN_MO.read_bytes() == compiled(english()), "run `make messages`"
-    assert QT_TS.with_suffix(".qm").read_bytes() == qt_compiled(), "run `make messages`"
+    assert QT_QM.read_bytes() == qt_compiled(), "run `make messages`"
 
 
 def test_every_message_is_written_where_it_is_used():

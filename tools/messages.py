@@ -1,6 +1,6 @@
 """The message catalogue's upkeep (`make messages`): extract every message from the code with Babel,
 merge them into the English catalogue, and compile it to the .mo file the app reads; and compile the
-Indonesian for Qt's own dialogs (`ui/translations/qtbase_id.ts`) with Qt's lrelease.
+Indonesian for Qt's own dialogs (`tools/qtbase_id.ts`, compiled into ui/translations/) with Qt's lrelease.
 
 New messages arrive in `workbench.po` with an empty translation; fill them in and run again.
 """
@@ -32,7 +32,8 @@ SOURCES = ("workbench", "ui", "reports")
 EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
 EN_MO = EN_PO.with_suffix(".mo")
 PROJECT = "pekppp-workbench"
-QT_TS = ROOT / "ui" / "translations" / "qtbase_id.ts"
+QT_TS = ROOT / "tools" / "qtbase_id.ts"
+QT_QM = ROOT / "ui" / "translations" / "qtbase_id.qm"  # what the app loads (ui.qt_language)
 
 
 def _error_classes(cls: type[WorkbenchError] = WorkbenchError) -> set[str]:
@@ -40,7 +41,7 @@ def _error_classes(cls: type[WorkbenchError] = WorkbenchError) -> set[str]:
 
 
 def keywords() -> dict[str, tuple[int, ...]]:
-    """Calls whose first string argument is a message: tr, tr_n, N_ and every WorkbenchError class
+    """Calls whose first string argument is a message: tr, N_ and every WorkbenchError class
     (but ValidationFailed, which takes a list of problems), wherever in the core it is declared."""
     import workbench
 
@@ -95,7 +96,7 @@ def main() -> None:
     with EN_PO.open("wb") as handle:
         write_po(handle, catalog, width=120, sort_output=True, omit_header=False)
     EN_MO.write_bytes(compiled(english()))
-    QT_TS.with_suffix(".qm").write_bytes(qt_compiled())
+    QT_QM.write_bytes(qt_compiled())
     missing = [m.id for m in english() if m.id and not m.string]
     print(f"{EN_PO.relative_to(ROOT)}: {len(template)} messages, {len(missing)} without English")
 

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from ui.labels import buddy
 from ui.settings import Settings
 from workbench.i18n import tr
+from workbench.usecases.new_evaluation import ROLES
 
-ROLES = ("evaluator", "lead")
 HOME_TAB = {"evaluator": 0, "lead": 3}  # Entri penilaian; Progres tim
 
 

@@ -36,6 +36,14 @@ from workbench.usecases.new_evaluation import NewEvaluation, check_units, create
 SHEETS = "*.xlsx *.xlsm *.xls *.ods"
 
 
+def _page(title: str, subtitle: str) -> QWizardPage:
+    """A page of the wizard with its title and the sentence that says what it asks."""
+    page = QWizardPage()
+    page.setTitle(title)
+    page.setSubTitle(subtitle)
+    return page
+
+
 def _with_button(field: QLineEdit, button: QPushButton) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)
@@ -64,10 +72,9 @@ class NewEvaluationWizard(QWizard):
     # --- pages -----------------------------------------------------------------------------
 
     def _period_page(self) -> QWizardPage:
-        page = QWizardPage()
-        page.setTitle(tr("Periode dan instrumen"))
-        page.setSubTitle(tr("Nama periode evaluasi dan instrumen penilaiannya. Periode lain dapat ditambahkan "
-                            "nanti (Periode → Tambah periode)."))
+        page = _page(tr("Periode dan instrumen"),
+                     tr("Nama periode evaluasi dan instrumen penilaiannya. Periode lain dapat ditambahkan nanti "
+                        "(Periode → Tambah periode)."))
         this_year = date.today().year
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -91,10 +98,9 @@ class NewEvaluationWizard(QWizard):
         return page
 
     def _units_page(self) -> QWizardPage:
-        page = QWizardPage()
-        page.setTitle(tr("Daftar unit"))
-        page.setSubTitle(tr("Lembar kerja dengan kolom kode_unit, nama_unit dan instansi. Boleh dilewati: unit "
-                            "dapat diimpor nanti (Berkas → Impor daftar unit)."))
+        page = _page(tr("Daftar unit"),
+                     tr("Lembar kerja dengan kolom kode_unit, nama_unit dan instansi. Boleh dilewati: unit dapat "
+                        "diimpor nanti (Berkas → Impor daftar unit)."))
         self.units = QLineEdit()
         self.units.setPlaceholderText(tr("(tanpa daftar unit untuk sekarang; ketik atau pilih berkasnya)"))
         self.units.editingFinished.connect(self._on_units_typed)
@@ -109,9 +115,8 @@ class NewEvaluationWizard(QWizard):
         return page
 
     def _person_page(self, user: str) -> QWizardPage:
-        page = QWizardPage()
-        page.setTitle(tr("Anda"))
-        page.setSubTitle(tr("Nama Anda tercatat pada setiap perubahan di basis data ini (log audit)."))
+        page = _page(tr("Anda"),
+                     tr("Nama Anda tercatat pada setiap perubahan di basis data ini (log audit)."))
         self.owner = QLineEdit(user)
         self.evaluator_role = QRadioButton(tr("&Evaluator: saya menilai unit"))
         self.lead_role = QRadioButton(tr("Ketua &tim: saya menggabungkan penilaian tim dan menerbitkan hasil"))
@@ -128,10 +133,8 @@ class NewEvaluationWizard(QWizard):
         return page
 
     def _file_page(self) -> QWizardPage:
-        page = QWizardPage()
-        page.setTitle(tr("Berkas basis data"))
-        page.setSubTitle(tr("Satu berkas menyimpan seluruh evaluasi ini; bukti dukung disimpan di folder di "
-                            "sebelahnya."))
+        page = _page(tr("Berkas basis data"),
+                     tr("Satu berkas menyimpan seluruh evaluasi ini; bukti dukung disimpan di folder di sebelahnya."))
         self.path = QLineEdit()
         choose = QPushButton(tr("P&ilih…"))
         choose.clicked.connect(self._on_choose_file_clicked)

@@ -20,7 +20,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "workbench"
 LANGUAGES = ("id", "en")
 # functions whose first argument is a message; error classes are added by the extractor (tests, make messages)
-KEYWORDS = {"tr": (1,), "tr_n": (1, 2), "N_": (1,)}
+KEYWORDS = {"tr": (1,), "N_": (1,)}
 
 _language = os.environ.get("WORKBENCH_LANG", "id") if os.environ.get("WORKBENCH_LANG") in LANGUAGES else "id"
 
@@ -75,12 +75,6 @@ def tr(message: str, /, **params: object) -> str:
     """
     translated = _catalogue(_language).gettext(message)
     return translated.format(**params) if params else translated
-
-
-def tr_n(singular: str, plural: str, count: int, /, **params: object) -> str:
-    """A message that changes with a number in English ("1 unit", "2 units"); Indonesian uses `singular`."""
-    translated = _catalogue(_language).ngettext(singular, plural, count)
-    return translated.format(count=count, **params)
 
 
 def source(message: str, /, **params: object) -> str:

@@ -33,18 +33,6 @@ class Period:
 
 
 @dataclass(frozen=True)
-class Unit:
-    id: int
-    code: str
-    name: str
-    institution: str
-    institution_kind: str | None = None
-    region: str | None = None
-    address: str | None = None
-    uuid: str = ""
-
-
-@dataclass(frozen=True)
 class UnitRecord:
     """A unit as a register sheet gives it: code, name and institution, the rest optional."""
 
@@ -54,6 +42,14 @@ class UnitRecord:
     institution_kind: str | None = None
     region: str | None = None
     address: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unit(UnitRecord):
+    """A registered unit: its record, with its row id and the uuid that names it in packages and logs."""
+
+    id: int
+    uuid: str = ""
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class Results:
         self._registry = registry
         self._settings = settings
         self._observations = observations
-        store.before_commit.append(self.settle)
+        store.on_commit("settle results", self.settle)
 
     def scores(self, period: str | None = None, *, by_evaluator: bool = False, exact: bool = False,
                progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[UnitScore]:

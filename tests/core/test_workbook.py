@@ -5,6 +5,7 @@ import pytest
 from tests.conftest import score_all
 from workbench import Workbook
 from workbench.db.schema import SCHEMA_VERSION
+from workbench.db.store import Store
 from workbench.errors import Incomplete, NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 
 
@@ -238,3 +239,22 @@ def test_the_owner_of_a_database_is_stored_in_it_and_audited(wb):
     with pytest.raises(WorkbenchError, match="owner_role"):
         wb.settings.set("owner_role", "menteri")
     assert wb.maintenance.check() == []
+
+
+def test_commit_phases_run_in_their_order_once_each_whoever_registers_first(tmp_path):
+    """Results are recomputed before the audit anchor is signed over them, whichever service was made first; a
+    second service registering the same phase replaces the first instead of running twice."""
+    path = tmp_path / "fase.sqlite"
+    Workbook.create(path).close()
+    store = Store(path)
+    calls: list[str] = []
+    store.on_commit("remember audit end", lambda: calls.append("remember"))
+    store.on_commit("sign audit", lambda: calls.append("sign"))
+    store.on_commit("settle results", lambda: calls.append("settle"))
+    store.on_commit("settle results", lambda: calls.append("settle by a second Results"))
+    with store.transaction():
+        store.conn.execute("CREATE TEMP TABLE scratch (x)")
+    assert calls == ["settle by a second Results", "sign", "remember"]
+    with pytest.raises(ValueError, match="unknown commit phase"):
+        store.on_commit("afterwards", lambda: None)
+    store.close()

@@ -2,9 +2,8 @@
 
 import subprocess
 import sys
-import time
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 
 from bench._data import make_large_db
 from tests.conftest import DATA, UNITS, score_all
@@ -82,7 +81,9 @@ def test_an_import_from_the_command_line_shows_in_the_open_app(qtbot, settings, 
     window.close()
 
 
-def test_typing_scores_while_results_are_recomputed_never_stalls_the_window(qtbot, settings, tmp_path):
+def test_every_score_typed_while_results_are_recomputed_is_saved(qtbot, settings, tmp_path):
+    """Scores typed while the results of 2,500 units are recomputed beside them are all saved, and the
+    recomputing goes on meanwhile (how long the window may stall is measured by bench/ui_typing.py)."""
     path = make_large_db(tmp_path / "besar.sqlite", units=2500, evaluators=2, unscored=1)
     window = MainWindow(settings, path)
     qtbot.addWidget(window)
@@ -93,36 +94,19 @@ def test_typing_scores_while_results_are_recomputed_never_stalls_the_window(qtbo
     entry.evaluator_box.setCurrentText("Evaluator 1")
     entry.reload()
     entry.select_unit("U00001")  # no scores yet: every key below saves one
-    recomputed = []
-    window.results.recomputed.connect(lambda: recomputed.append(time.perf_counter()))
-
-    beat, gaps = QElapsedTimer(), []
-    heartbeat = QTimer()
-    heartbeat.setInterval(2)
-    heartbeat.timeout.connect(lambda: (gaps.append(beat.restart())))
-    beat.start()
-    heartbeat.start()
-    longest_key = 0.0
-    started = time.perf_counter()
+    recomputed: list[int] = []
     typed = 0
-    while time.perf_counter() - started < 3.0 and typed < 30:
+    window.results.recomputed.connect(lambda: recomputed.append(typed))
+    while typed < 30:
         if not window.results._computing:
             window.results.recompute(force=True)  # the long work: 2,500 units, 155,000 observations
         entry.form.rubric.setFocus()
         for key in (Qt.Key.Key_3, Qt.Key.Key_N):
-            began = time.perf_counter()
             qtbot.keyClick(entry.form.rubric, key)
-            longest_key = max(longest_key, time.perf_counter() - began)
         typed += 1
         qtbot.wait(40)
-    heartbeat.stop()
     wait_ops(qtbot)
-    assert recomputed and recomputed[0] < time.perf_counter()  # results were recomputed while typing
-    assert typed >= 25 and len(gaps) > 200
-    longest_stall = max(gaps[1:])
-    print(f"longest event-loop stall {longest_stall} ms, longest key {longest_key * 1000:.1f} ms, "
-          f"{len(recomputed)} recomputes while typing {typed} scores")
-    assert longest_stall < 50 and longest_key < 0.05
+    assert recomputed and recomputed[0] < typed  # a recompute finished while scores were still being typed
     with Workbook(path) as wb:
         assert len([o for o in wb.observations.find(unit="U00001", evaluator="Evaluator 1")
                     if o.score == 3]) == typed  # every typed score was saved

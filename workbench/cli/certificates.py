@@ -109,8 +109,7 @@ def cmd_revocations(args: argparse.Namespace) -> None:
 def register(cli: Commands) -> None:
     """Add this group's commands to the parser."""
     command, db_argument, period_option, json_option = cli.command, cli.db_argument, cli.period_option, cli.json_option
-    keys = command("keys", None, tr("Kunci tanda tangan kantor"))
-    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_sub = cli.group("keys", tr("Kunci tanda tangan kantor"))
     p = command("init", cmd_keys_init, tr("Buat pasangan kunci Ed25519"), keys_sub)
     db_argument(p)
     p.add_argument("--public-out", metavar="FILE", help=tr("tulis juga kunci publik ke berkas ini"))

@@ -117,6 +117,18 @@ class Commands:
         p.set_defaults(handler=handler)
         return p
 
+    def group(self, name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+        """A top-level command whose actions are commands of their own (`workbench NAME ACTION`)."""
+        return self.command(name, None, help_text).add_subparsers(dest=f"{name}_command", required=True,
+                                                                  metavar="ACTION")
+
+    @staticmethod
+    def checking_options(p: argparse.ArgumentParser, skip_help: str) -> None:
+        """--skip-invalid, --dry-run and --report: how an import treats what it refuses."""
+        p.add_argument("--skip-invalid", action="store_true", help=skip_help)
+        p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
+        p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
+
     @staticmethod
     def db_argument(p: argparse.ArgumentParser) -> None:
         p.add_argument("db", metavar="DB", help=tr("berkas basis data (.sqlite)"))

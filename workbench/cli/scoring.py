@@ -145,9 +145,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--period", help=tr("nama periode (bawaan: terbaru; templat membawa periodenya sendiri)"))
     p.add_argument("--map", action="append", metavar="HEADER=FIELD",
                    help=tr("petakan judul kolom ke kolom baku, mis. \"Skor Akhir=nilai\" (diingat)"))
-    p.add_argument("--skip-invalid", action="store_true", help=tr("lewati baris yang salah, impor sisanya"))
-    p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
-    p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
+    cli.checking_options(p, tr("lewati baris yang salah, impor sisanya"))
     json_option(p)
     p = command("status", cmd_status, tr("Progres tim: setiap unit, evaluatornya, dan siap tidaknya untuk piagam"))
     db_argument(p)

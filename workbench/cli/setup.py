@@ -119,8 +119,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--encrypt", action="store_true",
                    help=tr("enkripsi basis data (SQLCipher); kata sandi dari prompt atau WORKBENCH_DB_PASSPHRASE"))
     json_option(command("instruments", cmd_instruments, tr("Daftar instrumen bawaan")))
-    units = command("units", None, tr("Unit yang dievaluasi"))
-    units_sub = units.add_subparsers(dest="units_command", required=True, metavar="ACTION")
+    units_sub = cli.group("units", tr("Unit yang dievaluasi"))
     p = command("import", cmd_units_import, tr("Daftarkan instansi dan unit dari lembar kerja (kode_unit, "
                                                "nama_unit, instansi)"), units_sub)
     db_argument(p)
@@ -134,8 +133,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--evaluator", metavar="NAME", help=tr("nama evaluator (diisi otomatis saat impor)"))
     p.add_argument("--unit", action="append", metavar="CODE", help=tr("hanya unit ini (boleh berulang)"))
     period_option(p)
-    period = command("period", None, tr("Periode evaluasi"))
-    period_sub = period.add_subparsers(dest="period_command", required=True, metavar="ACTION")
+    period_sub = cli.group("period", tr("Periode evaluasi"))
     for name, handler, help_text in (("close", cmd_period_close, tr("Tutup periode setelah sidang: nilai dibekukan")),
                                      ("reopen", cmd_period_reopen, tr("Buka kembali periode yang ditutup"))):
         p = command(name, handler, help_text, period_sub)

@@ -109,8 +109,7 @@ def cmd_sample(args: argparse.Namespace) -> None:
 def register(cli: Commands) -> None:
     """Add this group's commands to the parser."""
     command, db_argument, period_option, json_option = cli.command, cli.db_argument, cli.period_option, cli.json_option
-    survey = command("survey", None, tr("Survei: kuesioner SKM dan F-03 para pengguna layanan"))
-    survey_sub = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
+    survey_sub = cli.group("survey", tr("Survei: kuesioner SKM dan F-03 para pengguna layanan"))
     forms = list(FORMS)
     p = command("import", cmd_survey_import, tr("Impor kuesioner (xlsx, xls, ods, csv): satu baris satu responden"),
                 survey_sub)
@@ -120,9 +119,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
     p.add_argument("--map", action="append", metavar="HEADER=FIELD",
                    help=tr("kolom berkas = kode butir atau data responden (boleh berulang)"))
-    p.add_argument("--skip-invalid", action="store_true", help=tr("lewati baris yang salah, impor sisanya"))
-    p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
-    p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
+    cli.checking_options(p, tr("lewati baris yang salah, impor sisanya"))
     period_option(p)
     p = command("results", cmd_survey_results, tr("IKM per unit (SKM) atau rata-rata F-03"), survey_sub)
     db_argument(p)

@@ -112,8 +112,7 @@ def cmd_kit_import(args: argparse.Namespace) -> None:
 def register(cli: Commands) -> None:
     """Add this group's commands to the parser."""
     command, db_argument, period_option, json_option = cli.command, cli.db_argument, cli.period_option, cli.json_option
-    package = command("package", None, tr("Paket evaluasi: pekerjaan evaluator beserta bukti dan riwayatnya"))
-    package_sub = package.add_subparsers(dest="package_command", required=True, metavar="ACTION")
+    package_sub = cli.group("package", tr("Paket evaluasi: pekerjaan evaluator beserta bukti dan riwayatnya"))
     p = command("export", cmd_package_export, tr("Tulis paket (.wbpkg) untuk dikirim ke ketua tim"), package_sub)
     db_argument(p)
     p.add_argument("--out", required=True, metavar="FILE.wbpkg", help=tr("berkas paket yang ditulis"))
@@ -126,14 +125,11 @@ def register(cli: Commands) -> None:
     p = command("import", cmd_package_import, tr("Gabungkan paket evaluator ke basis data ini"), package_sub)
     db_argument(p)
     p.add_argument("files", nargs="+", metavar="FILE", help=tr("berkas .wbpkg"))
-    p.add_argument("--skip-invalid", action="store_true", help=tr("lewati paket yang ditolak, gabungkan sisanya"))
     p.add_argument("--trust-new-key", action="store_true",
                    help=tr("terima kunci yang belum terdaftar untuk evaluatornya, setelah sidik jarinya dicocokkan"))
-    p.add_argument("--dry-run", action="store_true", help=tr("periksa saja, jangan simpan"))
-    p.add_argument("--report", metavar="OUT", help=tr("tulis semua masalah ke .xlsx atau .csv"))
+    cli.checking_options(p, tr("lewati paket yang ditolak, gabungkan sisanya"))
     json_option(p)
-    team = command("team", None, tr("Tim: siapa menilai unit mana, kunci, kit dan paket"))
-    team_sub = team.add_subparsers(dest="team_command", required=True, metavar="ACTION")
+    team_sub = cli.group("team", tr("Tim: siapa menilai unit mana, kunci, kit dan paket"))
     p = command("assign", cmd_team_assign, tr("Tugaskan unit kepada evaluator: dari lembar (kode_unit, evaluator) "
                                               "atau --evaluator --unit"), team_sub)
     db_argument(p)
@@ -146,8 +142,7 @@ def register(cli: Commands) -> None:
     db_argument(p)
     period_option(p)
     json_option(p)
-    kit = command("kit", None, tr("Kit penugasan: yang dibutuhkan laptop evaluator"))
-    kit_sub = kit.add_subparsers(dest="kit_command", required=True, metavar="ACTION")
+    kit_sub = cli.group("kit", tr("Kit penugasan: yang dibutuhkan laptop evaluator"))
     p = command("export", cmd_kit_export, tr("Tulis kit (.wbkit) untuk evaluator; kata sandi dari prompt atau "
                                              "WORKBENCH_PASSPHRASE"), kit_sub)
     db_argument(p)

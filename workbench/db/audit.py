@@ -78,8 +78,8 @@ class AuditLog:
         self._keyring: Keyring | None = None
         self._mark: tuple[int, str] | None = None
         if not store.read_only and not store.query_only:
-            store.before_commit.append(self._anchor)
-            store.after_commit.append(self._remember_mark)
+            store.on_commit("sign audit", self._anchor)
+            store.on_commit("remember audit end", self._remember_mark)
 
     @property
     def keyring(self) -> Keyring:

@@ -81,6 +81,13 @@ def busy_wait() -> float:
 BUSY_STEP_MS = 1000  # SQLite's own wait between two notes to the user that the file is busy
 
 
+# What runs around the COMMIT of every outermost write, in this order, whichever service registered first: the
+# results the writes made stale are recomputed, then the audit log's anchor is signed over all that was written;
+# once committed, the log remembers where it ends.
+BEFORE_COMMIT = ("settle results", "sign audit")
+AFTER_COMMIT = ("remember audit end",)
+
+
 class Store:
     """Owns one connection to a workbook database; every write of the core goes through `transaction()`.
 
@@ -114,9 +121,7 @@ class Store:
         self.on_busy: Callable[[str], None] | None = None
         self.events = Events()
         self._pending = Changes()
-        # called inside every outermost write just before COMMIT, and after it: the audit log seals itself here
-        self.before_commit: list[Callable[[], None]] = []
-        self.after_commit: list[Callable[[], None]] = []
+        self._commit_hooks: dict[str, Callable[[], None]] = {}  # by phase (see COMMIT_PHASES)
         try:
             self.conn = connect(self.path, passphrase, read_only=read_only)
         except Exception as exc:  # sqlite3 and sqlcipher3 raise their own DatabaseError types
@@ -180,31 +185,19 @@ class Store:
         try:
             yield
         except BaseException as exc:
-            if self._in_transaction():
-                self.conn.execute("ROLLBACK")
-            self._pending = Changes()
-            if _disk_full(exc):
-                raise DiskFull("{file}: disk penuh; tidak ada yang ditulis. Kosongkan ruang lalu ulangi",
-                               file=self.path.name) from exc
+            self._abandon(exc)
             raise
         if dry_run:
             self.conn.execute("ROLLBACK")
             self._pending = Changes()
             return
         try:
-            for hook in self.before_commit:
-                hook()
+            self._run_phases(BEFORE_COMMIT)
             self.conn.execute("COMMIT")
         except BaseException as exc:
-            if self._in_transaction():
-                self.conn.execute("ROLLBACK")
-            self._pending = Changes()
-            if _disk_full(exc):
-                raise DiskFull("{file}: disk penuh; tidak ada yang ditulis. Kosongkan ruang lalu ulangi",
-                               file=self.path.name) from exc
+            self._abandon(exc)
             raise
-        for hook in self.after_commit:
-            hook()
+        self._run_phases(AFTER_COMMIT)
         changes, self._pending = self._pending, Changes()
         self.events.emit(changes)
 
@@ -227,6 +220,28 @@ class Store:
                 if self.on_busy is not None:
                     self.on_busy(tr("{file}: basis data sedang dipakai program lain; mencoba lagi…",
                                     file=self.path.name))
+
+    def on_commit(self, phase: str, hook: Callable[[], None]) -> None:
+        """Run `hook` in its phase of every outermost write (see COMMIT_PHASES); registering a phase again
+        replaces its hook, so that a second service on the same store does not run twice."""
+        if phase not in (*BEFORE_COMMIT, *AFTER_COMMIT):
+            raise ValueError(f"unknown commit phase: {phase}")
+        self._commit_hooks[phase] = hook
+
+    def _run_phases(self, phases: tuple[str, ...]) -> None:
+        for phase in phases:
+            hook = self._commit_hooks.get(phase)
+            if hook is not None:
+                hook()
+
+    def _abandon(self, exc: BaseException) -> None:
+        """A transaction that failed is rolled back and its changes forgotten; a full disk is said as such."""
+        if self._in_transaction():
+            self.conn.execute("ROLLBACK")
+        self._pending = Changes()
+        if _disk_full(exc):
+            raise DiskFull("{file}: disk penuh; tidak ada yang ditulis. Kosongkan ruang lalu ulangi",
+                           file=self.path.name) from exc
 
     def _in_transaction(self) -> bool:
         # a call, not the attribute: a type checker would take the attribute's first test for all later ones

@@ -13,21 +13,20 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from workbench.db.audit import AuditLog, key_id
-from workbench.db.settings import SETTINGS, Settings
-from workbench.db.store import Store, now
+from workbench.db.audit import key_id
+from workbench.db.settings import SETTINGS
+from workbench.db.store import now
 from workbench.domain import instrument as instruments
 from workbench.domain.passphrase import check_passphrase
 from workbench.domain.values import file_name_part
 from workbench.errors import WorkbenchError
-from workbench.evidence import Evidence
 from workbench.exchange.container import Container, Refused, public_pem, read_container, write_container
 from workbench.exchange.kit import KIT, SUFFIX, check
 from workbench.exchange.package import FIELDS, field_value
+from workbench.exchange.team_parts import TeamParts
 from workbench.i18n import source
-from workbench.observations import Incoming, Observations, Source
-from workbench.registry import Period, Registry
-from workbench.team import Team
+from workbench.observations import Incoming, Source
+from workbench.registry import Period
 
 
 @dataclass(frozen=True)
@@ -56,18 +55,8 @@ class KitApplied:
     key_id: str
 
 
-class Kits:
+class Kits(TeamParts):
     """Writes an evaluator's kit from the lead's workbook, and applies one to an evaluator's workbook."""
-
-    def __init__(self, store: Store, registry: Registry, observations: Observations, evidence: Evidence,
-                 audit: AuditLog, settings: Settings, team: Team) -> None:
-        self._store = store
-        self._registry = registry
-        self._observations = observations
-        self._evidence = evidence
-        self._audit = audit
-        self._settings = settings
-        self._team = team
 
     # --- out (the lead's office) -----------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from workbench.exchange.import_log import Imported, ImportLog
 from workbench.exchange.observation_sheets import FileCheck
 from workbench.exchange.package import FIELDS, PACKAGE, SUFFIX, check, field_value, sender
 from workbench.exchange.report import ImportReport
+from workbench.exchange.team_parts import TeamParts
 from workbench.i18n import source, tr
 from workbench.observations import Incoming, Observations, Source
 from workbench.progress import CancelToken, ProgressCallback, report
@@ -49,19 +50,13 @@ class Exported:
     sequence: int
 
 
-class Packages:
+class Packages(TeamParts):
     """Writes one evaluator's observations (or some units' of them) into a package, and merges packages into a
     workbook: by the version each observation carries, keeping statuses, history and evidence."""
 
     def __init__(self, store: Store, registry: Registry, observations: Observations, evidence: Evidence,
                  audit: AuditLog, settings: Settings, team: Team, imports: ImportLog) -> None:
-        self._store = store
-        self._registry = registry
-        self._observations = observations
-        self._evidence = evidence
-        self._audit = audit
-        self._settings = settings
-        self._team = team
+        super().__init__(store, registry, observations, evidence, audit, settings, team)
         self._imports = imports
 
     # --- out ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from workbench.exchange.units_sheet import read_units
 from workbench.registry import UnitRecord, UnitsImport
 from workbench.workbook import Workbook
 
-ROLES = ("evaluator", "lead")
+ROLES = ("evaluator", "lead")  # who works in a database: evaluators score, the lead merges and issues
 
 
 @dataclass(frozen=True)
