@@ -51,7 +51,9 @@ def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     folder = Path(tempfile.mkdtemp(prefix="workbench-typing-"))
     path = make_large_db(folder / "besar.sqlite", units=2500, evaluators=2, unscored=1)
-    window = MainWindow(Settings.from_file(str(folder / "bench.ini")), path)
+    settings = Settings.from_file(str(folder / "bench.ini"))
+    settings.set("setting/user", "Evaluator 1")  # the app's user: nobody is asked who they are
+    window = MainWindow(settings, path)
     window.show()
     QTest.qWait(1500)  # the first reads and the rolling backup
     process.settle()

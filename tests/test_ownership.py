@@ -91,3 +91,9 @@ def test_a_planted_trespass_is_caught():
     planted = 'SQL = "UPDATE consensus SET score = 1"\nQ = f"SELECT * FROM respondents r JOIN units u ON 1"'
     assert trespasses("workbench.team", planted) == ({"consensus"}, {("workbench.team", "respondents")})
     assert trespasses("workbench.conflicts", 'X = "DELETE FROM consensus WHERE 1"') == (set(), set())
+
+
+def test_the_architecture_document_lists_every_owner_as_the_code_declares():
+    document = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([\w.]+)` \| ([\w, ]+) \|$", document, re.M))
+    assert {module: tuple(tables.split(", ")) for module, tables in listed.items()} == OWNERS

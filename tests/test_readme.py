@@ -5,9 +5,7 @@ import shlex
 import shutil
 from pathlib import Path
 
-from tests.conftest import DATA, write_xlsx
-from tests.core.test_instruments import HEAD, LEVELS
-from tests.core.test_scoring import skm_responses
+from tests.helpers import DATA, HEAD, LEVELS, skm_responses, write_xlsx
 from workbench.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +36,7 @@ def files(folder: Path) -> None:
     write_xlsx(folder / "jawaban-skm.xlsx", [["kode_unit", *[f"U{n}" for n in range(1, 10)]],
                                              *[["SAMSAT-PRV", *[r[k] for k in order]] for r in skm_responses()]])
     shutil.copyfile(DATA / "survei-f03a.ods", folder / "f03a.ods")
-    from tests.core.test_surveys import excel_csv, published_example
+    from tests.helpers import excel_csv, published_example
 
     excel_csv(folder / "skm-loket.csv", published_example())
     write_xlsx(folder / "instrumen.xlsx", [HEAD, ["K", "Kebijakan", "60%", "K1", "Standar pelayanan", 1, *LEVELS],

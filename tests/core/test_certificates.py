@@ -13,8 +13,7 @@ from pypdf import PdfReader
 from reports.certificate import CHUNK, certificate_pdf, safe_name, token_lines, write_certificates
 from reports.evaluation import write_recap, write_unit_report
 from reports.pdf_page import read_page
-from tests.conftest import score_all
-from tests.core.test_cli import run
+from tests.helpers import run, score_all
 from workbench import Workbook
 from workbench.certificates.printed import TOKEN_LINES
 from workbench.certificates.service import Certificate, CertificateSettings
@@ -202,7 +201,7 @@ def test_a_long_name_in_many_scripts_wraps_and_still_verifies(office, tmp_path):
 
 
 def test_an_import_that_changes_a_certified_unit_names_its_certificate(office, capsys, tmp_path):
-    from tests.conftest import write_xlsx
+    from tests.helpers import write_xlsx
 
     office.certificates.issue(PASS)
     db = office.path

@@ -4,16 +4,9 @@ import sys
 
 import pytest
 
-from tests.conftest import score_all, write_xlsx
-from tests.core.test_scoring import skm_responses
+from tests.helpers import run, score_all, skm_responses, write_xlsx
 from workbench import Workbook
 from workbench.cli import build_parser, main
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_every_command_has_help_text():
@@ -92,7 +85,7 @@ def test_sample_size_and_module_entry_point(capsys):
 
 
 def test_template_import_conflicts_resolve_export(capsys, tmp_path):
-    from tests.conftest import DATA, UNITS
+    from tests.helpers import DATA, UNITS
 
     db = tmp_path / "ketua.sqlite"
     run(capsys, "init", db, "--period", "PEKPPP 2026")
@@ -143,7 +136,7 @@ def test_import_with_problems_exits_1_writes_nothing_and_reports(capsys, tmp_pat
 
 
 def test_from_the_command_line_alone_to_a_certificate_for_every_qualifying_unit(capsys, tmp_path, monkeypatch):
-    from tests.conftest import DATA, UNITS
+    from tests.helpers import DATA, UNITS
 
     monkeypatch.setenv("WORKBENCH_PASSPHRASE", "kunci-rahasia-kantor")
     db = tmp_path / "ketua.sqlite"

@@ -3,8 +3,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import score_all
-from tests.core.test_cli import run
+from tests.helpers import run, score_all
 from workbench import Workbook
 from workbench.errors import WorkbenchError
 

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from reports.certificate import write_certificates
 from reports.pdf_page import read_page
-from tests.conftest import score_all
-from tests.core.test_cli import run
+from tests.helpers import run, score_all
 from workbench import Workbook
 from workbench.certificates import tokens
 from workbench.certificates.verify import verify_token

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from tests.conftest import dump, write_xlsx
+from tests.helpers import dump, write_xlsx
 from workbench.errors import SheetError
 
 HEAD = ["kode_unit", "kode_indikator", "nilai", "evaluator", "catatan", "tanggal"]

@@ -13,8 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from tests.conftest import dump, score_all, write_xlsx
-from tests.core.test_cli import run
+from tests.helpers import dump, run, score_all, write_xlsx
 from workbench import Workbook
 from workbench.domain import values
 from workbench.errors import DiskFull, ValidationFailed, WorkbenchError

@@ -6,7 +6,7 @@ import shutil
 import openpyxl
 import pytest
 
-from tests.conftest import DATA, dump, write_xlsx
+from tests.helpers import DATA, dump, write_xlsx
 from workbench.errors import SheetError
 from workbench.observations import KEY_SQL
 
@@ -221,8 +221,7 @@ def test_export_writes_recap_aspects_conflicts_and_never_a_formula(lead, tmp_pat
 def test_the_command_line_and_the_app_write_the_same_audit_entries_in_either_language(tmp_path, capsys):
     """One path for one job: `workbench import` (here in English) and the import wizard's use case (here in
     Indonesian) store the same entries, in the source language, whatever the screen spoke."""
-    from tests.conftest import UNITS
-    from tests.core.test_cli import run
+    from tests.helpers import UNITS, run
     from workbench import Workbook, i18n
     from workbench.usecases.imports import import_files
 

@@ -2,7 +2,7 @@ import copy
 
 import pytest
 
-from tests.conftest import write_xlsx
+from tests.helpers import HEAD, LEVELS, write_xlsx
 from workbench.domain.instrument import from_dict, load, parse_weight, shipped
 from workbench.errors import InstrumentError, SheetError
 from workbench.exchange.instrument_sheet import from_sheet, load_path
@@ -71,11 +71,6 @@ def test_tolerance_is_stated_per_instrument():
                                              ("0,25", 0.25)])
 def test_parse_weight(value, expected):
     assert parse_weight(value) == pytest.approx(expected)
-
-
-HEAD = ["Kode Aspek", "Nama Aspek", "Bobot Aspek", "Kode Indikator", "Nama Indikator", "Bobot Indikator",
-        "Level 0", "Level 1", "Level 2", "Level 3", "Level 4", "Level 5"]
-LEVELS = ["tidak ada", "sedikit", "sebagian", "cukup", "hampir", "penuh"]
 
 
 def test_instrument_from_sheet(tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import UNITS, dump, write_xlsx
+from tests.helpers import UNITS, dump, write_xlsx
 from workbench import Workbook
 
 PASS = "sandi-kit-tim-2026"

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import UNITS, dump, score_all
+from tests.helpers import UNITS, dump, score_all
 from workbench import Workbook
 from workbench.domain.instrument import load
 from workbench.evidence import file_sha256

@@ -5,8 +5,7 @@ import pytest
 from pypdf import PdfReader
 
 from reports.certificate import write_certificates
-from tests.conftest import DATA, score_all
-from tests.core.test_surveys import excel_csv, published_example
+from tests.helpers import DATA, excel_csv, published_example, score_all
 from workbench import Workbook
 from workbench.usecases.reports import write_reports, write_skm
 

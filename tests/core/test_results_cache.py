@@ -1,4 +1,4 @@
-from tests.conftest import score_all
+from tests.helpers import score_all
 
 
 def test_conflicts_need_the_threshold_and_close_with_consensus(wb):

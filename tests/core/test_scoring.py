@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import score_all
+from tests.helpers import score_all, skm_responses
 from workbench.domain.instrument import load
 from workbench.domain.scoring import competition_ranks, krejcie_morgan, round2, skm
 from workbench.errors import WorkbenchError
@@ -49,21 +49,6 @@ def test_round_half_up_to_two_decimals():
 
 def test_competition_ranks_share_ties():
     assert competition_ranks([4.2, 4.6, 4.2, None, 3.0]) == [2, 1, 2, None, 4]
-
-
-# the published SKM example of docs/rules.md: 29 respondents, sums per unsur 105/101/100/116/102/105/106/105/115
-SKM_SUMS = {"persyaratan": 105, "prosedur": 101, "waktu": 100, "biaya": 116, "produk": 102, "kompetensi": 105,
-            "perilaku": 106, "pengaduan": 105, "sarana": 115}
-
-
-def skm_responses(n=29, sums=SKM_SUMS):
-    """n respondents whose answers add up to `sums` per unsur."""
-    responses = [{} for _ in range(n)]
-    for key, total in sums.items():
-        base, extra = divmod(total, n)
-        for i, response in enumerate(responses):
-            response[key] = base + (1 if i < extra else 0)
-    return responses
 
 
 @pytest.mark.parametrize("mode, nik, code", [("exact", 91.48, "A"), ("0.11", 90.56, "A"), ("0.111", 91.38, "A")])

@@ -1,27 +1,17 @@
 """The respondents' side: questionnaires from real files (CSV from Indonesian Excel, Google Forms, ods made
 by LibreOffice), checked, stored once, and reported as IKM, sample adequacy and F-03 means."""
 
-import csv
 import json
 import sqlite3
 
 import openpyxl
 import pytest
 
-from tests.conftest import DATA, dump, write_xlsx
-from tests.core.test_cli import run
+from tests.helpers import DATA, dump, excel_csv, published_example, run, write_xlsx
 from workbench import Workbook
 from workbench.domain.instrument import load
 
 SKM = load("skm-2017")
-# the published example (29 respondents): these sums per unsur give IKM 91,48 (weight 1/9) and 90,56 (0,11)
-SUMS = {"persyaratan": 105, "prosedur": 101, "waktu": 100, "biaya": 116, "produk": 102, "kompetensi": 105,
-        "perilaku": 106, "pengaduan": 105, "sarana": 115}
-
-
-def published_example() -> list[dict[str, int]]:
-    """29 respondents whose answers add up to SUMS: so many 4s, the rest 3s."""
-    return [{key: 4 if n < total - 3 * 29 else 3 for key, total in SUMS.items()} for n in range(29)]
 
 
 @pytest.fixture
@@ -30,19 +20,6 @@ def office(tmp_path):
         wb.registry.add_unit("DPMPTSP-KTA", "DPMPTSP Kota Arga", "Pemerintah Kota Arga")
         wb.registry.add_unit("SAMSAT-PRV", "Samsat Induk", "Pemerintah Provinsi Bahari")
     return tmp_path / "kantor.sqlite"
-
-
-def excel_csv(path, respondents, *, encoding="cp1252", bom=False):
-    """A CSV as Indonesian Excel saves it: ';' between cells, decimal commas, Windows-1252."""
-    with path.open("w", encoding=encoding, newline="") as handle:
-        if bom:
-            handle.write("\ufeff")
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["No", "Nama responden", "Jenis Kelamin", "Umur", *(f"U{n}" for n in range(1, 10))])
-        for n, answers in enumerate(respondents, start=1):
-            writer.writerow([n, "Désiré" if n == 1 else f"Responden {n}", "L" if n % 2 else "P", 30 + n,
-                             *(f"{answers[u.key]},0" for u in SKM.unsur)])
-    return path
 
 
 def test_the_published_example_from_an_excel_csv_gives_91_48_and_90_56(office, tmp_path, capsys):
@@ -179,7 +156,7 @@ def test_answers_changed_outside_the_app_are_named_by_check(office, capsys):
 def test_the_skm_report_and_f03_in_the_evaluation_report(office, tmp_path, capsys):
     from pypdf import PdfReader
 
-    from tests.conftest import score_all
+    from tests.helpers import score_all
 
     sheet = excel_csv(tmp_path / "skm.csv", published_example())
     with Workbook(office) as wb:
@@ -203,7 +180,7 @@ def test_the_skm_report_and_f03_in_the_evaluation_report(office, tmp_path, capsy
 
 
 def test_f03_stays_beside_the_ipp_unless_the_setting_blends_it_in(office):
-    from tests.conftest import score_all
+    from tests.helpers import score_all
 
     with Workbook(office) as wb:
         score_all(wb, "DPMPTSP-KTA", "Ani", lambda i: 4)

@@ -10,8 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.conftest import score_all, write_xlsx
-from tests.core.test_cli import run
+from tests.helpers import run, score_all, write_xlsx
 from workbench import Workbook
 from workbench.certificates.tokens import load_private, new_key_pair, read, sign
 from workbench.db.audit import key_id, link_hash

@@ -18,8 +18,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.conftest import UNITS, dump, write_xlsx
-from tests.core.test_cli import run
+from tests.helpers import UNITS, dump, run, write_xlsx
 from workbench import Workbook
 from workbench.db.audit import key_id
 from workbench.domain.instrument import load

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import write_xlsx
+from tests.helpers import write_xlsx
 from workbench.errors import SheetError, ValidationFailed
 
 

@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import score_all
+from tests.helpers import score_all
 from workbench import Workbook
 from workbench.db.schema import SCHEMA_VERSION
 from workbench.db.store import Store

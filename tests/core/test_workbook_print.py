@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import score_all
+from tests.helpers import score_all
 from workbench import Workbook
 
 CM = 72 / 2.54

@@ -4,9 +4,9 @@ import pytest
 
 from PySide6.QtCore import QStandardPaths
 
+from tests.ui.helpers import wait_ops
 from ui import identity, process
 from ui.main_window import MainWindow
-from ui.ops import busy, pool
 from ui.settings import Settings
 from workbench import Workbook, i18n
 
@@ -57,7 +57,3 @@ def window(qtbot, settings, db):
     wait_ops(qtbot)
 
 
-def wait_ops(qtbot):
-    """Let background operations finish and deliver their callbacks."""
-    qtbot.waitUntil(lambda: pool().activeThreadCount() == 0 and pool("reader").activeThreadCount() == 0
-                    and not busy(), timeout=10000)

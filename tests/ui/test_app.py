@@ -3,8 +3,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
-from tests.conftest import write_xlsx
-from tests.ui.conftest import wait_ops
+from tests.helpers import write_xlsx
+from tests.ui.helpers import wait_ops
 from ui.certificates_dialog import output_folder
 from ui.main_window import MainWindow
 from ui.ops import run_op
@@ -213,7 +213,7 @@ def test_help_shows_the_guide_in_the_apps_language_and_about_names_version_datab
 
 
 def test_evaluation_reports_are_written_from_the_app(qtbot, settings, tmp_path):
-    from tests.conftest import score_all
+    from tests.helpers import score_all
 
     path = tmp_path / "kantor.sqlite"
     with Workbook.create(path, period="PEKPPP 2026") as wb:

@@ -1,8 +1,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from tests.conftest import score_all
-from tests.ui.conftest import wait_ops
+from tests.helpers import score_all
+from tests.ui.helpers import wait_ops
 from ui.main_window import MainWindow
 from workbench import Workbook
 

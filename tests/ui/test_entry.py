@@ -4,7 +4,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.conftest import wait_ops
+from tests.ui.helpers import wait_ops
 from ui.main_window import MainWindow
 from workbench import Workbook
 
@@ -194,7 +194,7 @@ def test_a_date_typed_as_indonesians_write_it_is_saved(qtbot, window):
 
 
 def test_n_moves_on_from_a_scored_unit_starts_without_one_and_says_when_all_are_scored(qtbot, window, db):
-    from tests.conftest import score_all
+    from tests.helpers import score_all
 
     with Workbook(db) as wb:
         last = wb.registry.scored_instrument(wb.registry.period()).scored_indicators[-1].code
@@ -239,7 +239,7 @@ def test_the_whole_form_fits_a_maximised_window_on_a_1366x768_laptop(qtbot, wind
 def test_a_field_of_a_final_observation_is_saved_where_it_was_typed_even_if_the_screen_moves(qtbot, window, db):
     """Found walking the app: while the reason was asked, a reload moved the screen to 1.a.Ak, and the date
     typed for another indicator was saved there."""
-    from tests.conftest import score_all
+    from tests.helpers import score_all
 
     with Workbook(db) as wb:
         score_all(wb, "U1", "Ani", lambda ind: 4)

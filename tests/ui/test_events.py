@@ -6,8 +6,8 @@ import sys
 from PySide6.QtCore import Qt
 
 from bench._data import make_large_db
-from tests.conftest import DATA, UNITS, score_all
-from tests.ui.conftest import wait_ops
+from tests.helpers import DATA, UNITS, score_all
+from tests.ui.helpers import wait_ops
 from ui import process
 from ui.main_window import MainWindow
 from workbench import Workbook

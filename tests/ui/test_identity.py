@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from main import opening
-from tests.ui.conftest import wait_ops
+from tests.ui.helpers import wait_ops
 from ui.identity import Identity
 from ui.main_window import MainWindow
 from ui.settings import Settings, default_database

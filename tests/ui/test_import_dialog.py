@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
-from tests.conftest import DATA, UNITS, write_xlsx
-from tests.ui.conftest import wait_ops
+from tests.helpers import DATA, UNITS, write_xlsx
+from tests.ui.helpers import wait_ops
 from ui.import_dialog import ImportDialog
 from ui.main_window import MainWindow
 from workbench import Workbook
@@ -132,7 +132,7 @@ def test_conflicts_show_the_rubric_beside_each_score_and_settled_ones_stay_liste
 def test_an_import_that_changes_a_certified_unit_offers_to_revoke_its_certificate(qtbot, settings, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
-    from tests.conftest import score_all
+    from tests.helpers import score_all
 
     path = tmp_path / "kantor.sqlite"
     with Workbook.create(path, period="PEKPPP 2026") as wb:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from tests.ui.conftest import wait_ops
+from tests.ui.helpers import wait_ops
 from ui.identity import Identity, IdentityDialog
 from ui.start_dialog import StartDialog
 

@@ -2,8 +2,8 @@
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QMenu, QTableWidget, QTabWidget, QWidget
 
-from tests.conftest import DATA
-from tests.ui.conftest import wait_ops
+from tests.helpers import DATA
+from tests.ui.helpers import wait_ops
 from tools.messages import english
 
 # messages whose English is the same word, or which are names rather than words

@@ -4,8 +4,8 @@ closed period shows its settings frozen."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 
-from tests.conftest import score_all
-from tests.ui.conftest import wait_ops
+from tests.helpers import score_all
+from tests.ui.helpers import wait_ops
 from ui.period_settings import PeriodSettingsDialog
 
 

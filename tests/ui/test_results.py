@@ -1,8 +1,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor
 
-from tests.conftest import score_all
-from tests.ui.conftest import wait_ops
+from tests.helpers import score_all
+from tests.ui.helpers import wait_ops
 from ui.results_model import BAND_COLOURS, UnitCodeRole
 from workbench import Workbook
 
@@ -85,7 +85,7 @@ def test_chart_table_export_pdf_and_command_line_agree_to_the_last_digit(qtbot, 
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from tests.conftest import DATA, UNITS
+    from tests.helpers import DATA, UNITS
     from ui.main_window import MainWindow
     from workbench.cli import main
     from workbench.i18n import decimal

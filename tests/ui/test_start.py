@@ -5,8 +5,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWizard
 
-from tests.conftest import DATA, UNITS, write_xlsx
-from tests.ui.conftest import wait_ops
+from tests.helpers import DATA, UNITS, write_xlsx
+from tests.ui.helpers import wait_ops
 from ui.main_window import MainWindow
 from ui.new_evaluation import NewEvaluationWizard
 from workbench import Workbook

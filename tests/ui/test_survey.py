@@ -4,8 +4,8 @@ import json
 
 from PySide6.QtCore import Qt
 
-from tests.core.test_cli import run
-from tests.ui.conftest import wait_ops
+from tests.helpers import run
+from tests.ui.helpers import wait_ops
 
 
 def test_three_questionnaires_typed_with_the_keyboard_give_the_ikm(qtbot, window, capsys):
@@ -78,7 +78,7 @@ def test_ctrl_z_takes_back_one_keystroke_even_the_one_that_stored_a_questionnair
 
 
 def test_a_survey_file_is_imported_and_the_skm_report_written_from_the_screen(qtbot, window, tmp_path):
-    from tests.core.test_surveys import excel_csv, published_example
+    from tests.helpers import excel_csv, published_example
 
     page = window.surveys
     window.tabs.setCurrentIndex(4)

@@ -7,8 +7,8 @@ import os
 
 from PySide6.QtCore import QItemSelectionModel
 
-from tests.conftest import UNITS, write_xlsx
-from tests.ui.conftest import wait_ops
+from tests.helpers import UNITS, write_xlsx
+from tests.ui.helpers import wait_ops
 from ui.identity import Identity
 from ui.main_window import MainWindow
 from ui.settings import Settings

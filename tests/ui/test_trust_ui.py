@@ -5,8 +5,8 @@ import sqlite3
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tests.conftest import UNITS
-from tests.ui.conftest import wait_ops
+from tests.helpers import UNITS
+from tests.ui.helpers import wait_ops
 from ui.identity import Identity
 from ui.main_window import MainWindow
 from ui.settings import Settings
