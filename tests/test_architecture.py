@@ -97,3 +97,19 @@ def test_the_pure_rules_load_no_database_no_cryptography_and_no_spreadsheets():
     heavy = {"sqlite3", "_sqlite3", "cryptography", "openpyxl", "python_calamine", "sqlite_utils"}
     assert loaded_by("import workbench.domain.scoring, workbench.domain.instrument") & heavy == set()
     assert loaded_by("from workbench import Workbook") & heavy >= {"sqlite3", "cryptography"}  # the check sees them
+
+
+def connection_users(sources: dict[str, str]) -> list[str]:
+    """The modules outside the storage layer (workbench.db) that reach for the store's connection itself."""
+    import re
+
+    return sorted(name for name, text in sources.items()
+                  if not name.startswith("workbench.db.") and re.search(r"\.conn\b", text))
+
+
+def test_only_the_storage_layer_holds_the_connection_and_a_module_that_reaches_for_it_is_caught():
+    sources = {".".join(path.relative_to(ROOT).with_suffix("").parts): path.read_text(encoding="utf-8")
+               for package in ("workbench", "ui", "reports") for path in (ROOT / package).rglob("*.py")}
+    assert connection_users(sources) == []
+    planted = {**sources, "workbench.planted": "rows = self._store.conn.execute('SELECT 1')"}
+    assert connection_users(planted) == ["workbench.planted"]

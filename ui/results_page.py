@@ -184,9 +184,7 @@ class ResultsPage(QWidget):
 
     def _show_again(self) -> None:
         """The unit in the detail panel as it is now (its scores, agreed scores and result may have changed)."""
-        found = [r for r in self.db.reader.results.page(self.period, search=self.shown or "", limit=50)
-                 if r.unit == self.shown]
-        self.show_unit(found[0] if found else None)
+        self.show_unit(self.db.reader.results.unit_result(self.shown, self.period) if self.shown else None)
 
     def _recompute_if_stale(self) -> None:
         if self.db.closed:  # a timer of a window that is closing

@@ -107,7 +107,7 @@ class Conflicts:
         if unit is not None:
             sql, params["unit"] = sql + " AND o.unit_id = :unit", self._registry.unit(unit).id
         grouped: dict[tuple[str, str], Conflict] = {}
-        for unit_code, indicator, evaluator, score, notes, *agreed in self._store.conn.execute(
+        for unit_code, indicator, evaluator, score, notes, *agreed in self._store.execute(
                 sql + " ORDER BY u.code, i.position, e.name", params):
             conflict = grouped.get((unit_code, indicator))
             if conflict is None:
@@ -134,7 +134,7 @@ class Conflicts:
         with self._store.transaction():
             old = self._store.value("SELECT score FROM consensus WHERE period_id = ? AND unit_id = ? "
                                     "AND indicator_id = ?", (p.id, unit_row.id, indicator_id))
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO consensus (period_id, unit_id, indicator_id, score, decided_by, reason, decided_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET score = excluded.score, "
                 "decided_by = excluded.decided_by, reason = excluded.reason, decided_at = excluded.decided_at",
@@ -156,7 +156,7 @@ class Conflicts:
         """Krippendorff's alpha (ordinal) overall, per aspect and per indicator, and each evaluator's mean
         distance from the others' mean on the indicators they share."""
         p = self._registry.period(period)
-        rows = self._store.conn.execute(
+        rows = self._store.execute(
             "SELECT o.unit_id, i.code, a.code, e.name, o.score FROM observations o "
             "JOIN indicators i ON i.id = o.indicator_id JOIN aspects a ON a.id = i.aspect_id "
             "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicator_totals t ON t.period_id = o.period_id "

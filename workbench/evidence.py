@@ -132,9 +132,9 @@ class Evidence:
         name = field_text(file.name, "name", tr("Nama berkas"), required=True)
         sha, size = self._copy_in(file)
         with self._store.transaction():
-            self._store.conn.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
+            self._store.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
                                      "VALUES (?, ?, ?, ?)", (sha, name, size, now()))
-            self._store.conn.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) "
+            self._store.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) "
                                      "VALUES (?, ?)", (observation[0], sha))
             self._store.changed(Changes(evidence=True, units=frozenset({observation[1]})))
         return sha
@@ -175,7 +175,7 @@ class Evidence:
                 raise NotFound("Bukti terenkripsi belum ada di basis data ini")
             if stored is None:
                 with self._store.transaction():
-                    self._store.conn.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('evidence_key', ?)",
+                    self._store.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('evidence_key', ?)",
                                              (AESGCM.generate_key(bit_length=256),))
                 stored = self._store.value("SELECT value FROM secrets WHERE name = 'evidence_key'")
             self._key = bytes(stored)
@@ -192,9 +192,9 @@ class Evidence:
             "AND i.instrument_id = p.instrument_id", (period, unit, evaluator, indicator))
         if found is None:
             raise NotFound("Observasi tidak dikenal: {code}", code=f"{unit}/{indicator}/{evaluator}")
-        self._store.conn.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
+        self._store.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
                                  "VALUES (?, ?, ?, ?)", (sha256, original_name, size, now()))
-        self._store.conn.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) VALUES (?, ?)",
+        self._store.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) VALUES (?, ?)",
                                  (found, sha256))
         self._store.changed(Changes(evidence=True, units=frozenset({unit})))
 
@@ -208,10 +208,10 @@ class Evidence:
     def remove(self, observation_uuid: str, sha256: str) -> None:
         """Unlink evidence from an observation; the stored file stays for other links and backups."""
         with self._store.transaction():
-            self._store.conn.execute("DELETE FROM observation_evidence WHERE sha256 = ? AND observation_id = "
+            self._store.execute("DELETE FROM observation_evidence WHERE sha256 = ? AND observation_id = "
                                      "(SELECT id FROM observations WHERE uuid = ?)", (sha256, observation_uuid))
             self._store.changed(Changes(evidence=True))
 
     def files(self) -> list[tuple[str, str]]:
         """(sha256, original name) of every stored file."""
-        return [(r[0], r[1]) for r in self._store.conn.execute("SELECT sha256, original_name FROM evidence")]
+        return [(r[0], r[1]) for r in self._store.execute("SELECT sha256, original_name FROM evidence")]

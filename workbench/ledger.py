@@ -59,75 +59,75 @@ class Ledger:
         self._surveys = surveys
 
     def _accounts(self) -> list[Account]:
-        conn = self._store.conn
-        periods = dict(conn.execute("SELECT uuid, name FROM periods"))
-        evaluators = dict(conn.execute("SELECT uuid, name FROM evaluators"))
-        batched = dict(conn.execute("SELECT o.uuid, a.id FROM observations o JOIN audit_log a ON a.entity = "
+        store = self._store
+        periods = dict(store.execute("SELECT uuid, name FROM periods"))
+        evaluators = dict(store.execute("SELECT uuid, name FROM evaluators"))
+        batched = dict(store.execute("SELECT o.uuid, a.id FROM observations o JOIN audit_log a ON a.entity = "
                                     "'observation_batch' AND a.entity_uuid = o.batch"))
-        period_settings = {f"{u}/{k}": v for u, k, v in conn.execute(
+        period_settings = {f"{u}/{k}": v for u, k, v in store.execute(
             "SELECT p.uuid, s.key, s.value FROM period_settings s JOIN periods p ON p.id = s.period_id")}
         return [
-            Account("observation", "key", dict(conn.execute(KEY_SQL)),
+            Account("observation", "key", dict(store.execute(KEY_SQL)),
                     tr("observasi {key}: dipindah ke unit, indikator, evaluator atau periode lain di luar aplikasi"),
                     tr("observasi {key}: dihapus di luar aplikasi"), new_kind=True, batched=batched),
             Account("observation", "score", {u: None if s is None else str(s)
-                                             for u, s in conn.execute("SELECT uuid, score FROM observations")},
+                                             for u, s in store.execute("SELECT uuid, score FROM observations")},
                     tr("observasi {key}: nilai {value} tidak sesuai log audit ({logged})"),
                     tr("observasi {key}: dihapus di luar aplikasi (nilainya {logged} menurut log audit)"),
                     batched=batched),
-            Account("observation", "status", dict(conn.execute("SELECT uuid, status FROM observations")),
+            Account("observation", "status", dict(store.execute("SELECT uuid, status FROM observations")),
                     tr("observasi {key}: status {value} tidak sesuai log audit ({logged})"), default="draft",
                     batched=batched),
-            Account("consensus", "score", {k: str(s) for k, s in conn.execute(
+            Account("consensus", "score", {k: str(s) for k, s in store.execute(
                 "SELECT p.name || '/' || u.code || '/' || i.code, c.score FROM consensus c JOIN periods p "
                 "ON p.id = c.period_id JOIN units u ON u.id = c.unit_id JOIN indicators i ON i.id = c.indicator_id")},
                     tr("kesepakatan {key}: nilai {value} tidak sesuai log audit ({logged})"),
                     tr("kesepakatan {key}: dihapus di luar aplikasi (nilainya {logged} menurut log audit)")),
-            Account("unit", "record", dict(conn.execute(RECORD_SQL)),
+            Account("unit", "record", dict(store.execute(RECORD_SQL)),
                     tr("unit {value}: tidak sesuai log audit ({logged})"),
                     tr("unit {logged}: dihapus di luar aplikasi"), new_kind=True),
-            Account("evaluator", "name", dict(conn.execute("SELECT uuid, name FROM evaluators")),
+            Account("evaluator", "name", dict(store.execute("SELECT uuid, name FROM evaluators")),
                     tr("evaluator {value}: tidak sesuai log audit ({logged})"),
                     tr("evaluator {logged}: dihapus di luar aplikasi"), new_kind=True),
-            Account("instrument", "definition", {i: digest(d) for i, d in conn.execute(
+            Account("instrument", "definition", {i: digest(d) for i, d in store.execute(
                 "SELECT id, definition FROM instruments")},
                     tr("instrumen {key}: definisinya diubah di luar aplikasi"),
                     tr("instrumen {key}: dihapus di luar aplikasi"), new_kind=True),
-            Account("signing_key", "public_pem", {k: digest(p) for k, p in conn.execute(
+            Account("signing_key", "public_pem", {k: digest(p) for k, p in store.execute(
                 "SELECT key_id, public_pem FROM signing_keys")},
                     tr("kunci tanda tangan {key}: tidak tercatat di log audit (dipasang di luar aplikasi?)"),
                     tr("kunci tanda tangan {key}: dihapus di luar aplikasi"), new_kind=True),
-            Account("certificate", "issued", {n: c for n, c in conn.execute(
+            Account("certificate", "issued", {n: c for n, c in store.execute(
                 "SELECT c.number, u.code FROM certificates c JOIN units u ON u.id = c.unit_id")},
                     tr("piagam {key}: tidak tercatat di log audit"),
                     tr("piagam {key}: dihapus dari register di luar aplikasi")),
-            Account("certificate", "token", {n: digest(t) for n, t in conn.execute(
+            Account("certificate", "token", {n: digest(t) for n, t in store.execute(
                 "SELECT number, token FROM certificates")},
                     tr("piagam {key}: isi token tidak sesuai log audit"), new_kind=True),
-            Account("certificate", "revoked", {n: str(r) for n, r in conn.execute(
+            Account("certificate", "revoked", {n: str(r) for n, r in store.execute(
                 "SELECT number, revoked FROM certificates")},
                     tr("piagam {key}: status pencabutan tidak sesuai log audit"), default="0"),
             Account("period", "name", periods, tr("periode {value}: nama tidak sesuai log audit ({logged})"),
                     tr("periode {logged}: dihapus di luar aplikasi"), new_kind=True),
-            Account("period", "closed", {u: str(c) for u, c in conn.execute("SELECT uuid, closed FROM periods")},
+            Account("period", "closed", {u: str(c) for u, c in store.execute("SELECT uuid, closed FROM periods")},
                     tr("periode {key}: status tutup tidak sesuai log audit"), default="0", names=periods),
             Account("survey_batch", "digest", dict(self._surveys.digests()),
                     tr("survei {key}: responden atau jawaban diubah di luar aplikasi"),
                     tr("survei {key}: responden dihapus di luar aplikasi")),
-            Account("survey_population", "population", {k: str(v) for k, v in conn.execute(
+            Account("survey_population", "population", {k: str(v) for k, v in store.execute(
                 "SELECT p.uuid || '/' || u.uuid || '/' || s.form, s.population FROM survey_populations s "
                 "JOIN periods p ON p.id = s.period_id JOIN units u ON u.id = s.unit_id")},
                     tr("populasi survei {key}: {value} tidak sesuai log audit ({logged})"),
                     tr("populasi survei {key}: dihapus di luar aplikasi")),
-            Account("certificate_settings", "settings", dict(conn.execute(
+            Account("certificate_settings", "settings", dict(store.execute(
                 "SELECT p.uuid, c.settings FROM certificate_settings c JOIN periods p ON p.id = c.period_id")),
                     tr("pengaturan piagam periode {key} diubah di luar aplikasi"),
                     tr("pengaturan piagam periode {key} dihapus di luar aplikasi"), names=periods),
-            Account("evaluator_key", "key_id", dict(conn.execute(
+            Account("evaluator_key", "key_id", dict(store.execute(
                 "SELECT e.uuid, k.key_id FROM evaluator_keys k JOIN evaluators e ON e.id = k.evaluator_id")),
                     tr("kunci evaluator {key}: {value} tidak sesuai log audit ({logged})"),
                     tr("kunci evaluator {key}: dihapus di luar aplikasi"), names=evaluators),
-            Account("kit", "lead_key_id", dict(conn.execute("SELECT 'kit', lead_key_id FROM kit")),
+            Account("kit", "lead_key_id", dict(store.execute("SELECT 'kit', lead_key_id FROM kit")),
                     tr("kit laptop ini: kunci ketua tim {value} tidak sesuai log audit ({logged})"),
                     tr("kit laptop ini: dihapus di luar aplikasi")),
             Account("period_setting", "value", period_settings,
@@ -147,7 +147,7 @@ class Ledger:
         whole = self._audit.latest("workbook", "version").get("ledger") == LEDGER_VERSION
         for account in self._accounts():
             logged = self._audit.latest(account.entity, account.field)
-            since = dict(self._store.conn.execute(
+            since = dict(self._store.execute(
                 "SELECT entity_uuid, max(id) FROM audit_log WHERE entity = ? AND field = ? GROUP BY entity_uuid",
                 (account.entity, account.field))) if account.batched else {}
             for key, value in account.current.items():
@@ -170,20 +170,20 @@ class Ledger:
 
     def _settings_unaccounted(self) -> list[str]:
         logged = self._audit.latest("setting", "value")
-        stored = dict(self._store.conn.execute("SELECT key, value FROM settings"))
+        stored = dict(self._store.execute("SELECT key, value FROM settings"))
         return [tr("pengaturan {name}: '{value}' tidak sesuai log audit", name=key, value=stored.get(key, s.default))
                 for key, s in SETTINGS.items() if stored.get(key, s.default) != logged.get(key, s.default)]
 
     def _instruments_unaccounted(self) -> list[str]:
         """Indicators and aspects stored as their instrument's definition says (results read their weights)."""
         problems = []
-        conn = self._store.conn
-        for ident, definition in conn.execute("SELECT id, definition FROM instruments WHERE kind = 'ipp'"):
+        store = self._store
+        for ident, definition in store.execute("SELECT id, definition FROM instruments WHERE kind = 'ipp'"):
             inst = from_dict(json.loads(definition))
             assert isinstance(inst, Instrument)
             expected = {(a.code, round(a.weight, 9), i.code, round(i.weight, 9), round(i.global_weight, 9),
                          int(i.scored)) for a in inst.aspects for i in a.indicators}
-            stored = {(a, round(aw, 9), i, round(w, 9), round(gw, 9), s) for a, aw, i, w, gw, s in conn.execute(
+            stored = {(a, round(aw, 9), i, round(w, 9), round(gw, 9), s) for a, aw, i, w, gw, s in store.execute(
                 "SELECT a.code, a.weight, i.code, i.weight, i.global_weight, i.scored FROM indicators i "
                 "JOIN aspects a ON a.id = i.aspect_id WHERE i.instrument_id = ?", (ident,))}
             if stored != expected:
@@ -192,12 +192,13 @@ class Ledger:
         return problems
 
     def _observations_unaccounted(self) -> list[str]:
-        conn = self._store.conn
-        problems = [tr("observasi {uuid}: indikator bukan milik instrumen periode", uuid=r[0]) for r in conn.execute(
+        store = self._store
+        problems = [tr("observasi {uuid}: indikator bukan milik instrumen periode", uuid=r[0]) for r in store.execute(
             "SELECT o.uuid FROM observations o JOIN periods p ON p.id = o.period_id "
             "JOIN indicators i ON i.id = o.indicator_id WHERE i.instrument_id <> p.instrument_id")]
-        problems += [tr("observasi {uuid}: status {status} tanpa nilai", uuid=uuid, status=status) for uuid, status
-                     in conn.execute("SELECT uuid, status FROM observations WHERE status <> 'draft' AND score IS NULL")]
+        unscored = store.execute("SELECT uuid, status FROM observations WHERE status <> 'draft' AND score IS NULL")
+        problems += [tr("observasi {uuid}: status {status} tanpa nilai", uuid=uuid, status=status)
+                     for uuid, status in unscored]
         return problems
 
     def _batches_unaccounted(self) -> list[str]:
@@ -205,7 +206,7 @@ class Ledger:
         digest says: none changed without its own entry, none removed, none slipped in."""
         logged = self._audit.latest("observation_batch", "digest")
         members = self._observations.batch_members()
-        names = dict(self._store.conn.execute("SELECT a.entity_uuid, a.reason FROM audit_log a "
+        names = dict(self._store.execute("SELECT a.entity_uuid, a.reason FROM audit_log a "
                                               "WHERE a.entity = 'observation_batch'"))
         problems = [tr("observasi dari {source}: diubah, ditambah atau dihapus di luar aplikasi",
                        source=names.get(batch) or batch) for batch, found in sorted(members.items())

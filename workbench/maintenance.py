@@ -35,7 +35,7 @@ class Maintenance:
         partial = out.with_name(out.name + ".part")
         target = connect(partial, self._store.passphrase)  # a backup of an encrypted database stays encrypted
         try:
-            self._store.conn.backup(target)
+            self._store.copy_to(target)
         finally:
             target.close()
         partial.replace(out)
@@ -102,7 +102,7 @@ class Maintenance:
                 source.backup(staged)
                 migrate(staged)
                 self.rolling_backup(keep=len(self.backups()) + 1)
-                staged.backup(self._store.conn)
+                self._store.replace_with(staged)
             finally:
                 staged.close()
         except WorkbenchError:
@@ -121,12 +121,12 @@ class Maintenance:
         scores, certificates, closed periods, settings changed outside the workbench), and evidence files
         missing or altered. [] when the workbook is sound; a damaged file is reported, never raised."""
         try:
-            problems = [r[0] for r in self._store.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-            if strange := foreign_objects(self._store.conn):
+            problems = [r[0] for r in self._store.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            if strange := self._store.foreign_objects():
                 problems.append(tr("skema: {objects} tidak dibuat aplikasi versi ini (diubah di luar aplikasi)",
                                    objects=", ".join(strange)))
             problems += [tr("kunci asing: {table} baris {row} -> {parent}", table=r[0], row=r[1], parent=r[2])
-                         for r in self._store.conn.execute("PRAGMA foreign_key_check")]
+                         for r in self._store.execute("PRAGMA foreign_key_check")]
             problems += self._audit.verify()
             problems += self._ledger.unaccounted()
             problems += self._evidence_problems()

@@ -89,21 +89,21 @@ class Registry:
         """Store an instrument (nothing happens when one with this id is stored already)."""
         if self._store.one("SELECT 1 FROM instruments WHERE id = ?", (inst.id,)):
             return
-        conn = self._store.conn
+        store = self._store
         definition = json.dumps(inst.definition, ensure_ascii=False)
         with self._store.transaction():
-            conn.execute("INSERT INTO instruments (id, kind, name, version, definition, added_at) "
+            store.execute("INSERT INTO instruments (id, kind, name, version, definition, added_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)", (inst.id, inst.kind, inst.name, inst.version, definition, now()))
             self._audit.append([Change("instrument", inst.id, "definition", None, digest(definition))])
             if isinstance(inst, SkmInstrument | SurveyInstrument):  # questionnaires: no aspects or indicators
                 return
             position = 0
             for aspect_position, aspect in enumerate(inst.aspects):
-                aspect_id = conn.execute(
+                aspect_id = store.execute(
                     "INSERT INTO aspects (instrument_id, code, name, weight, position) VALUES (?, ?, ?, ?, ?)",
                     (inst.id, aspect.code, aspect.name, aspect.weight, aspect_position)).lastrowid
                 for ind in aspect.indicators:
-                    conn.execute("INSERT INTO indicators (instrument_id, aspect_id, code, text, weight, global_weight,"
+                    store.execute("INSERT INTO indicators (instrument_id, aspect_id, code, text, weight, global_weight,"
                                  " scored, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                  (inst.id, aspect_id, ind.code, ind.text, ind.weight, ind.global_weight,
                                   int(ind.scored), position))
@@ -120,7 +120,7 @@ class Registry:
         return self._instruments[ident]
 
     def instrument_ids(self) -> list[str]:
-        return [r[0] for r in self._store.conn.execute("SELECT id FROM instruments ORDER BY id")]
+        return [r[0] for r in self._store.execute("SELECT id FROM instruments ORDER BY id")]
 
     def scored_instrument(self, period: Period) -> Instrument:
         """The IPP instrument a period is scored with."""
@@ -131,7 +131,7 @@ class Registry:
 
     def indicator_ids(self, instrument_id: str) -> dict[str, int]:
         """Indicator code -> row id for one instrument."""
-        return dict(self._store.conn.execute("SELECT code, id FROM indicators WHERE instrument_id = ?",
+        return dict(self._store.execute("SELECT code, id FROM indicators WHERE instrument_id = ?",
                                              (instrument_id,)))
 
     def indicator_id(self, period: Period, code: str) -> int:
@@ -153,7 +153,7 @@ class Registry:
         self.instrument(instrument_id)
         uuid = uuid or new_uuid()
         with self._store.transaction():
-            self._store.conn.execute("INSERT INTO periods (uuid, name, year, instrument_id, demo, created_at) "
+            self._store.execute("INSERT INTO periods (uuid, name, year, instrument_id, demo, created_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?)", (uuid, name, year, instrument_id, int(demo), now()))
             self._audit.append([Change("period", uuid, "name", None, name)])
             self._store.changed(Changes(period=True))
@@ -184,8 +184,8 @@ class Registry:
             raise WorkbenchError("Periode '{name}' sudah ada", name=new_name)
         reason = source("nama periode diganti dari {old}", old=p.name)
         with self._store.transaction():
-            self._store.conn.execute("UPDATE periods SET name = ? WHERE id = ?", (new_name, p.id))
-            agreed = self._store.conn.execute(
+            self._store.execute("UPDATE periods SET name = ? WHERE id = ?", (new_name, p.id))
+            agreed = self._store.execute(
                 "SELECT u.code, i.code, c.score FROM consensus c JOIN units u ON u.id = c.unit_id "
                 "JOIN indicators i ON i.id = c.indicator_id WHERE c.period_id = ? ORDER BY c.rowid", (p.id,))
             moved = [(f"{p.name}/{unit}/{indicator}", f"{new_name}/{unit}/{indicator}", score)
@@ -214,7 +214,7 @@ class Registry:
         if p.closed == closed:
             return p
         with self._store.transaction():
-            self._store.conn.execute("UPDATE periods SET closed = ? WHERE id = ?", (int(closed), p.id))
+            self._store.execute("UPDATE periods SET closed = ? WHERE id = ?", (int(closed), p.id))
             self._audit.append([Change("period", p.uuid, "closed", int(p.closed), int(closed), reason)], actor=actor)
             self._store.changed(Changes(period=True))
         return self.period(p.name)
@@ -231,10 +231,10 @@ class Registry:
         found = self._store.value("SELECT id FROM institutions WHERE name = ?", (name,))
         if found is not None:
             if kind or region:
-                self._store.conn.execute("UPDATE institutions SET kind = coalesce(?, kind), "
+                self._store.execute("UPDATE institutions SET kind = coalesce(?, kind), "
                                          "region = coalesce(?, region) WHERE id = ?", (kind, region, found))
             return int(found)
-        cursor = self._store.conn.execute("INSERT INTO institutions (uuid, name, kind, region) VALUES (?, ?, ?, ?)",
+        cursor = self._store.execute("INSERT INTO institutions (uuid, name, kind, region) VALUES (?, ?, ?, ?)",
                                           (new_uuid(), name, kind, region))
         return int(cursor.lastrowid or 0)
 
@@ -251,7 +251,7 @@ class Registry:
         with self._store.transaction():
             before = self._store.one(RECORD_SQL + " WHERE u.code = ? COLLATE NOCASE", (code,))
             institution_id = self._institution_id(institution, institution_kind, region)
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO units (uuid, code, name, institution_id, address) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (code) DO UPDATE SET name = excluded.name, institution_id = excluded.institution_id, "
                 "address = coalesce(excluded.address, address)",
@@ -265,7 +265,7 @@ class Registry:
 
     def register_units(self, records: Sequence[UnitRecord]) -> UnitsImport:
         """Add or update many units in one transaction; a unit whose fields are all the same is left alone."""
-        existing = {r[0].casefold(): r[1:] for r in self._store.conn.execute(
+        existing = {r[0].casefold(): r[1:] for r in self._store.execute(
             "SELECT u.code, u.name, i.name, u.address FROM units u JOIN institutions i ON i.id = u.institution_id")}
         added = updated = unchanged = 0
         with self._store.transaction():
@@ -291,13 +291,13 @@ class Registry:
         """A unit by code (any case); NotFound suggests the closest code."""
         found = self._store.rows(Unit, _UNIT_SQL + " WHERE u.code = ? COLLATE NOCASE", (code.strip(),))
         if not found:
-            known = [r[0] for r in self._store.conn.execute("SELECT code FROM units")]
+            known = [r[0] for r in self._store.execute("SELECT code FROM units")]
             raise NotFound("Kode unit tidak dikenal: {code}{hint}", code=code, hint=did_you_mean(code, known))
         return found[0]
 
     def unit_ids(self) -> dict[str, int]:
         """Unit code -> row id."""
-        return dict(self._store.conn.execute("SELECT code, id FROM units"))
+        return dict(self._store.execute("SELECT code, id FROM units"))
 
     def evaluator_id(self, name: str, *, uuid: str | None = None) -> int:
         """The id of an evaluator by name, registering a new one on first use (inside the caller's write), with
@@ -308,11 +308,11 @@ class Registry:
             return int(found)
         uuid = uuid or new_uuid()
         with self._store.transaction():
-            cursor = self._store.conn.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (uuid, name))
+            cursor = self._store.execute("INSERT INTO evaluators (uuid, name) VALUES (?, ?)", (uuid, name))
             self._audit.append([Change("evaluator", uuid, "name", None, name)])
             self._store.changed(Changes(evaluator=True))
         return int(cursor.lastrowid or 0)
 
     def evaluators(self) -> list[str]:
         """Names of everyone who has scored in this workbook, by name."""
-        return [r[0] for r in self._store.conn.execute("SELECT name FROM evaluators ORDER BY name")]
+        return [r[0] for r in self._store.execute("SELECT name FROM evaluators ORDER BY name")]

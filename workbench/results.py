@@ -153,7 +153,7 @@ class Results:
         has_consensus = self._store.one("SELECT 1 FROM consensus WHERE period_id = ? LIMIT 1", (p.id,)) is not None
         use_consensus = not by_evaluator and has_consensus
         mean_only = self._settings.get("unit_score_rule", p) == "mean"
-        aspect_ids = dict(self._store.conn.execute("SELECT code, id FROM aspects WHERE instrument_id = ?",
+        aspect_ids = dict(self._store.execute("SELECT code, id FROM aspects WHERE instrument_id = ?",
                                                    (inst.id,)))
         per_indicator = _FROM_OBSERVATIONS if exact or by_evaluator else _FROM_TOTALS
         sql = _SCORES_SQL.format(
@@ -170,7 +170,7 @@ class Results:
         sums: dict[_Key, dict[str, float]] = {}
         counts: dict[_Key, tuple[int, int, int]] = {}  # scored, evaluators, conflicts
         threshold = self._settings.number("conflict_threshold", p)
-        for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self._store.conn.execute(
+        for unit_id, evaluator_id, n_scored, n_evaluators, n_conflicts, *aspect_sums in self._store.execute(
                 sql, {"period": p.id, "threshold": threshold, "unit": only_unit}):
             key = (unit_id, evaluator_id)
             sums[key] = {code: total for code, total in zip(weights, aspect_sums, strict=True) if total is not None}
@@ -178,7 +178,7 @@ class Results:
         if cancel:
             cancel.check()
         report(progress, 1, 2, "menyusun")
-        names = dict(self._store.conn.execute("SELECT id, name FROM evaluators"))
+        names = dict(self._store.execute("SELECT id, name FROM evaluators"))
         share = min(self._settings.number("f03_weight", p), 100) / 100
         perception = self._perception(p.id, only_dirty) if share and not by_evaluator else {}
         units = {u.id: u for u in (self._registry.units(dirty_in=p.id) if only_dirty else self._registry.units())
@@ -207,7 +207,7 @@ class Results:
 
     def _perception(self, period_id: int, only_dirty: bool) -> dict[int, float]:
         """The F-03 mean of each unit (the mean of its items' means over both forms), from the stored answers."""
-        return dict(self._store.conn.execute(
+        return dict(self._store.execute(
             "SELECT unit_id, avg(item_mean) FROM (SELECT r.unit_id, j.key, avg(j.value) AS item_mean "
             "FROM respondents r, json_each(r.answers) j WHERE r.period_id = :period AND r.form IN ('f03a-2022', "
             f"'f03b-2022') {_ONLY_DIRTY.replace('unit_id', 'r.unit_id', 1) if only_dirty else ''} "
@@ -237,7 +237,7 @@ class Results:
         with self._store.transaction():
             self._store_totals(computed.period_id, only_dirty=False)
             self._store_rows(computed.period_id, computed.generation, computed.results, self._registry.unit_ids())
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO results_state (period_id, fresh, computed_at) VALUES (?, 1, ?) "
                 "ON CONFLICT DO UPDATE SET fresh = 1, computed_at = excluded.computed_at", (computed.period_id, now()))
             self._store.changed(Changes(results=True))
@@ -245,12 +245,12 @@ class Results:
     def settle(self) -> None:
         """Recompute the units the current transaction changed (noted in dirty_results), before it commits:
         the cache never lags behind the scores. Runs as a hook of every write transaction."""
-        conn = self._store.conn
+        store = self._store
         for period_id in self._store.dirty_periods():
             name = self._store.value("SELECT name FROM periods WHERE id = ?", (period_id,))
             generation = int(self._store.value("UPDATE results_state SET generation = generation + 1 "
                                                "WHERE period_id = ? RETURNING generation", (period_id,)) or 0)
-            ids = dict(conn.execute("SELECT u.code, u.id FROM units u JOIN dirty_results d ON d.unit_id = u.id "
+            ids = dict(store.execute("SELECT u.code, u.id FROM units u JOIN dirty_results d ON d.unit_id = u.id "
                                     "WHERE d.period_id = ?", (period_id,)))
             self._store_totals(period_id, only_dirty=True)
             self._store_rows(period_id, generation, self._scores(str(name), False, None, None, only_dirty=True), ids)
@@ -260,22 +260,22 @@ class Results:
     def _store_totals(self, period_id: int, *, only_dirty: bool) -> None:
         """Sum a period's scores per unit and indicator again (of the dirty units only, or all)."""
         where = _ONLY_DIRTY if only_dirty else ""
-        self._store.conn.execute(f"DELETE FROM indicator_totals WHERE period_id = :period {where}",
+        self._store.execute(f"DELETE FROM indicator_totals WHERE period_id = :period {where}",
                                  {"period": period_id})
-        self._store.conn.execute("INSERT INTO indicator_totals " + _TOTALS.format(only_dirty=where),
+        self._store.execute("INSERT INTO indicator_totals " + _TOTALS.format(only_dirty=where),
                                  {"period": period_id})
 
     def totals_unaccounted(self, period: str | None = None) -> list[str]:
         """Codes of the units whose kept per-indicator totals differ from their observations."""
         p = self._registry.period(period)
-        kept = set(self._store.conn.execute("SELECT * FROM indicator_totals WHERE period_id = :period",
+        kept = set(self._store.execute("SELECT * FROM indicator_totals WHERE period_id = :period",
                                             {"period": p.id}))
-        summed = set(self._store.conn.execute(_TOTALS.format(only_dirty=""), {"period": p.id}))
+        summed = set(self._store.execute(_TOTALS.format(only_dirty=""), {"period": p.id}))
         codes = {unit_id: code for code, unit_id in self._registry.unit_ids().items()}
         return sorted({codes.get(row[1], str(row[1])) for row in kept ^ summed})
 
     def _store_rows(self, period_id: int, generation: int, results: list[UnitScore], ids: dict[str, int]) -> None:
-        self._store.conn.executemany(
+        self._store.executemany(
             "INSERT INTO unit_results (period_id, unit_id, ipp, category, scored, total, evaluators, conflicts, "
             "aspects, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period_id, unit_id) DO UPDATE "
             "SET ipp = excluded.ipp, category = excluded.category, scored = excluded.scored, total = excluded.total, "
@@ -292,9 +292,13 @@ class Results:
         self.cache(computed)
         return len(computed.results)
 
-    def _where(self, period_id: int, search: str, category: str | None) -> tuple[str, list[object]]:
+    def _where(self, period_id: int, search: str, category: str | None,
+               unit: str | None = None) -> tuple[str, list[object]]:
         params: list[object] = [period_id]
         where = " WHERE r.period_id = ?"
+        if unit is not None:
+            where += " AND u.code = ? COLLATE NOCASE"
+            params.append(unit)
         if search.strip():
             # the text itself, not a pattern: % and _ typed by the user match only themselves
             literal = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -311,11 +315,18 @@ class Results:
         where, params = self._where(self._registry.period(period).id, search, category)
         return int(self._store.value("SELECT count(*)" + _RESULT_FROM + where, params))
 
+    def unit_result(self, unit: str, period: str | None = None) -> UnitScore | None:
+        """One unit's cached result with its rank in the period (a screen showing one unit reads just that)."""
+        found = self.page(period, unit=unit, limit=1)
+        return found[0] if found else None
+
     def page(self, period: str | None = None, *, search: str = "", category: str | None = None,
-             order: str = "rank", descending: bool = False, offset: int = 0, limit: int = 200) -> list[UnitScore]:
+             order: str = "rank", descending: bool = False, offset: int = 0, limit: int = 200,
+             unit: str | None = None) -> list[UnitScore]:
         """One page of cached results, filtered and sorted in SQLite (for tables over large databases).
 
-        `order` is rank, unit, name, institution, ipp, category, evaluators, conflicts, scored or an aspect code.
+        `order` is rank, unit, name, institution, ipp, category, evaluators, conflicts, scored or an aspect code;
+        `unit`, a unit code, keeps that unit's row alone.
         """
         p = self._registry.period(period)
         inst = self._registry.scored_instrument(p)
@@ -324,7 +335,7 @@ class Results:
                    "evaluators": "r.evaluators", "conflicts": "r.conflicts", "scored": "r.scored"}
         columns |= {a.code: f"json_extract(r.aspects, '$.\"{a.code}\"')" for a in inst.aspects}
         sort = columns[order] + (" DESC" if descending else "")
-        where, params = self._where(p.id, search, category)
+        where, params = self._where(p.id, search, category, unit)
         bands = {b.code: b for b in inst.bands}
         rows = self._store.dicts(
             "SELECT u.code AS unit, u.name AS name, i.name AS institution, r.ipp AS ipp, r.category AS category, "
@@ -346,7 +357,7 @@ class Results:
         p = self._registry.period(period)
         unit_id = self._registry.unit(unit).id if unit is not None else None
         rule = self._settings.get("unit_score_rule", p)
-        rows = self._store.conn.execute(
+        rows = self._store.execute(
             "SELECT u.code, i.code, avg(o.score), c.score FROM observations o JOIN units u ON u.id = o.unit_id "
             "JOIN indicators i ON i.id = o.indicator_id LEFT JOIN consensus c ON c.period_id = o.period_id "
             "AND c.unit_id = o.unit_id AND c.indicator_id = o.indicator_id WHERE o.period_id = ? "

@@ -167,7 +167,7 @@ class Surveys:
         uuid = new_uuid()
         with self._store.transaction():
             self._keep_instrument(form)
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
                 "entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?)",
                 (uuid, p.id, unit_row.id, FORMS[form], number, packed(clean), packed(checked), uuid,
@@ -186,7 +186,7 @@ class Surveys:
         checked = self.check_answers(form, {item: value})
         answers = {k: v for k, v in found.answers.items() if k != item} | checked
         with self._store.transaction():
-            self._store.conn.execute("UPDATE respondents SET answers = ? WHERE uuid = ?", (packed(answers), uuid))
+            self._store.execute("UPDATE respondents SET answers = ? WHERE uuid = ?", (packed(answers), uuid))
             self._log_batches([self._batch_of(uuid)])
             self._touched_by(uuid)
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
@@ -199,7 +199,7 @@ class Surveys:
                                             "WHERE r.uuid = ?", (uuid,)))
         profile = {k: v for k, v in found.profile.items() if k != field} | checked_profile({field: value})
         with self._store.transaction():
-            self._store.conn.execute("UPDATE respondents SET profile = ? WHERE uuid = ?", (packed(profile), uuid))
+            self._store.execute("UPDATE respondents SET profile = ? WHERE uuid = ?", (packed(profile), uuid))
             self._log_batches([self._batch_of(uuid)])
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
         return self.respondent(uuid)
@@ -210,7 +210,7 @@ class Surveys:
         batch = self._batch_of(uuid)
         with self._store.transaction():
             self._touched_by(uuid)
-            self._store.conn.execute("DELETE FROM respondents WHERE uuid = ?", (uuid,))
+            self._store.execute("DELETE FROM respondents WHERE uuid = ?", (uuid,))
             self._log_batches([batch])
             self._store.changed(Changes(survey=True, units=frozenset({found.unit})))
 
@@ -223,12 +223,12 @@ class Surveys:
         batch, stamp, actor = new_uuid(), now(), self._store.actor
         records = [(new_uuid(), period.id, r.unit_id, FORMS[form], r.number, r.packed_profile or packed(r.profile),
                     r.packed_answers or packed(r.answers), batch, source, sheet, r.row, actor, stamp) for r in rows]
-        self._store.conn.executemany(
+        self._store.executemany(
             "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
             "source_sheet, source_row, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             records)
         # the batch's digest from the rows just written, as `_BATCH_SQL` would read them back
-        unit_uuids = dict(self._store.conn.execute("SELECT id, uuid FROM units"))
+        unit_uuids = dict(self._store.execute("SELECT id, uuid FROM units"))
         lines = ((batch, f"{r[0]}|{unit_uuids[r[2]]}|{period.uuid}|{r[3]}|{'' if r[4] is None else r[4]}|{r[5]}|{r[6]}")
                  for r in records)
         self._audit.append([Change("survey_batch", batch, "digest", None, batch_digests(lines)[batch])])
@@ -273,7 +273,7 @@ class Surveys:
         if form is not None:
             where.append("r.form = ?")
             params.append(FORMS[form])
-        rows = self._store.conn.execute(
+        rows = self._store.execute(
             "SELECT r.uuid, u.code, r.form, r.number, r.profile, r.answers, r.source, r.entered_by FROM respondents r "
             f"JOIN units u ON u.id = r.unit_id WHERE {' AND '.join(where)} ORDER BY r.id", params)
         return [Respondent(uuid, unit_code, form_id, number, json.loads(profile), json.loads(answers), source, who)
@@ -291,7 +291,7 @@ class Surveys:
             return
         with self._store.transaction():
             self._keep_instrument(form)
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO survey_populations (period_id, unit_id, form, population) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT DO UPDATE SET population = excluded.population",
                 (p.id, unit_row.id, FORMS[form], population))
@@ -305,9 +305,9 @@ class Surveys:
         where, params = "period_id = ? AND form = ?", tuple[object, ...]((p.id, FORMS[form]))
         if unit is not None:
             where, params = where + " AND unit_id = ?", (*params, units[0].id)
-        populations = dict(self._store.conn.execute(
+        populations = dict(self._store.execute(
             f"SELECT unit_id, population FROM survey_populations WHERE {where}", params))
-        collected = dict(self._store.conn.execute(
+        collected = dict(self._store.execute(
             f"SELECT unit_id, count(*) FROM respondents WHERE {where} GROUP BY unit_id", params))
         return [SampleStatus(u.code, u.name, form, populations.get(u.id),
                              krejcie_morgan(populations[u.id]) if u.id in populations else None,
@@ -358,7 +358,7 @@ class Surveys:
         if batches is not None:
             sql += f" WHERE r.batch IN ({','.join('?' * len(batches))})"
             params = tuple(batches)
-        return batch_digests(self._store.conn.execute(sql, params))
+        return batch_digests(self._store.execute(sql, params))
 
     def _log_batches(self, batches: Sequence[str]) -> None:
         logged = self._audit.latest("survey_batch", "digest")

@@ -110,10 +110,10 @@ class Team:
                     unchanged += 1
                     continue
                 if remove:
-                    self._store.conn.execute("DELETE FROM assignments WHERE period_id = ? AND unit_id = ? AND "
+                    self._store.execute("DELETE FROM assignments WHERE period_id = ? AND unit_id = ? AND "
                                              "evaluator_id = ?", (p.id, unit.id, evaluator_id))
                 else:
-                    self._store.conn.execute("INSERT INTO assignments (period_id, unit_id, evaluator_id, assigned_at, "
+                    self._store.execute("INSERT INTO assignments (period_id, unit_id, evaluator_id, assigned_at, "
                                              "assigned_by) VALUES (?, ?, ?, ?, ?)",
                                              (p.id, unit.id, evaluator_id, now(), self._store.actor))
                 changes.append(Change("assignment", self._assignment_key(p, unit.id, evaluator_id), "assigned",
@@ -133,7 +133,7 @@ class Team:
     def assignments(self, period: str | None = None) -> dict[str, list[str]]:
         """Evaluator name -> the codes of the units assigned to them in the period, by name and code."""
         p = self._registry.period(period)
-        found = {name: sorted(str(codes).split("\x1f")) for name, codes in self._store.conn.execute(_MEMBERS_SQL,
+        found = {name: sorted(str(codes).split("\x1f")) for name, codes in self._store.execute(_MEMBERS_SQL,
                                                                                                   (p.id,))}
         return dict(sorted(found.items()))
 
@@ -147,7 +147,7 @@ class Team:
         if self.kit() is None:
             return None
         p = self._registry.period(period)
-        worked = {r[0] for r in self._store.conn.execute(
+        worked = {r[0] for r in self._store.execute(
             "SELECT DISTINCT u.code FROM observations o JOIN units u ON u.id = o.unit_id JOIN evaluators e "
             "ON e.id = o.evaluator_id WHERE o.period_id = ? AND e.name = ?", (p.id, evaluator))}
         return set(self.units_of(evaluator, p.name)) | worked
@@ -157,21 +157,21 @@ class Team:
         p = self._registry.period(period)
         scored = len(self._registry.scored_instrument(p).scored_indicators)
         assigned = self.assignments(p.name)
-        names = set(assigned) | {r[0] for r in self._store.conn.execute(
+        names = set(assigned) | {r[0] for r in self._store.execute(
             "SELECT e.name FROM evaluators e WHERE e.id IN (SELECT evaluator_id FROM evaluator_keys UNION "
             "SELECT evaluator_id FROM kits_issued WHERE period_id = ? UNION SELECT evaluator_id FROM packages_received "
             "WHERE period_id = ?)", (p.id, p.id))}
-        progress = {name: (done, final) for name, done, final in self._store.conn.execute(
+        progress = {name: (done, final) for name, done, final in self._store.execute(
             "SELECT e.name, count(o.score), count(CASE WHEN o.status <> 'draft' AND o.score IS NOT NULL THEN 1 END) "
             "FROM assignments a JOIN evaluators e ON e.id = a.evaluator_id JOIN observations o ON "
             "o.period_id = a.period_id AND o.unit_id = a.unit_id AND o.evaluator_id = a.evaluator_id "
             "JOIN indicators i ON i.id = o.indicator_id AND i.scored WHERE a.period_id = ? GROUP BY e.id", (p.id,))}
-        keys = {name: (key, how) for name, key, how in self._store.conn.execute(
+        keys = {name: (key, how) for name, key, how in self._store.execute(
             "SELECT e.name, k.key_id, k.how FROM evaluator_keys k JOIN evaluators e ON e.id = k.evaluator_id")}
-        kits = {name: (seq, at) for name, seq, at in self._store.conn.execute(
+        kits = {name: (seq, at) for name, seq, at in self._store.execute(
             "SELECT e.name, k.sequence, k.issued_at FROM kits_issued k JOIN evaluators e ON e.id = k.evaluator_id "
             "WHERE k.sequence = (SELECT max(sequence) FROM kits_issued WHERE evaluator_id = k.evaluator_id)")}
-        received = {name: (seq, at, count) for name, seq, at, count in self._store.conn.execute(
+        received = {name: (seq, at, count) for name, seq, at, count in self._store.execute(
             "SELECT e.name, max(r.sequence), max(r.received_at), count(*) FROM packages_received r "
             "JOIN evaluators e ON e.id = r.evaluator_id GROUP BY e.id")}
         members = []
@@ -206,7 +206,7 @@ class Team:
             before = self.key_of(evaluator)
             if before is not None and before.key_id == key and before.how == how:
                 return
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO evaluator_keys (evaluator_id, key_id, public_pem, how, registered_at, registered_by) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (evaluator_id) DO UPDATE SET key_id = excluded.key_id, "
                 "public_pem = excluded.public_pem, how = excluded.how, registered_at = excluded.registered_at, "
@@ -227,7 +227,7 @@ class Team:
     def record_kit(self, evaluator: str, sequence: int, period: Period, key: str, units: int, file_name: str) -> None:
         """Note a kit issued, inside the caller's write."""
         with self._store.transaction():
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO kits_issued (evaluator_id, sequence, period_id, key_id, units, file_name, issued_at, "
                 "issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (self._registry.evaluator_id(evaluator), sequence,
                                                               period.id, key, units, file_name, now(),
@@ -244,7 +244,7 @@ class Team:
     def record_received(self, sha256: str, evaluator: str, sequence: int, period: Period, key: str, file_name: str,
                         created_at: str) -> None:
         """Note a package received, inside the caller's write."""
-        self._store.conn.execute(
+        self._store.execute(
             "INSERT OR IGNORE INTO packages_received (sha256, evaluator_id, sequence, period_id, key_id, file_name, "
             "created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (sha256, self._registry.evaluator_id(evaluator), sequence, period.id, key, file_name, created_at, now()))
@@ -256,7 +256,7 @@ class Team:
         evaluator_id = self._registry.evaluator_id(evaluator)
         sequence = int(self._store.value("SELECT coalesce(max(sequence), 0) + 1 FROM packages_sent WHERE "
                                          "evaluator_id = ?", (evaluator_id,)))
-        self._store.conn.execute("INSERT INTO packages_sent (evaluator_id, sequence, period_id, file_name, "
+        self._store.execute("INSERT INTO packages_sent (evaluator_id, sequence, period_id, file_name, "
                                  "observations, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                                  (evaluator_id, sequence, period.id, file_name, observations, now()))
         return sequence
@@ -275,7 +275,7 @@ class Team:
         """Note the kit this laptop now follows (audited), inside the caller's write."""
         before = self.kit()
         with self._store.transaction():
-            self._store.conn.execute(
+            self._store.execute(
                 "INSERT INTO kit (id, evaluator_id, period_id, key_id, lead_key_id, lead_public_pem, lead_workbook, "
                 "sequence, imported_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "evaluator_id = excluded.evaluator_id, period_id = excluded.period_id, key_id = excluded.key_id, "

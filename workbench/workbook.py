@@ -154,7 +154,7 @@ class Workbook:
 
     def _finish(self, path: Path) -> None:
         """Move a database built beside `path` (and its evidence folder) into place, whole."""
-        self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         built = self.evidence.folder
         if built.is_dir():
             target = path.with_name(path.name + ".evidence")

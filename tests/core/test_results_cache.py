@@ -75,3 +75,16 @@ def test_every_write_keeps_the_results_cache_current_and_it_pages_in_sqlite(wb):
     assert [r.unit for r in wb.results.page(category="B")] == ["U1"]
     assert wb.results.count(search="contoh") == 3 and wb.results.count(category="B") == 1
     assert [r.unit for r in wb.results.page(offset=1, limit=1)] == ["U2"]
+
+
+def test_one_units_result_is_found_among_many_whose_names_contain_its_code(wb):
+    """A screen showing one unit reads that unit's row: found even when sixty better units contain its code."""
+    with wb.transaction():
+        for n in range(60):
+            wb.registry.add_unit(f"U1-{n:02d}", f"Cabang U1 nomor {n}", "Pemerintah Kota Contoh")
+            score_all(wb, f"U1-{n:02d}", "Ani", lambda ind: 5)
+        score_all(wb, "U1", "Ani", lambda ind: 4)
+    assert "U1" not in [r.unit for r in wb.results.page(search="U1", limit=50)]  # a search misses it
+    found = wb.results.unit_result("u1")
+    assert (found.unit, found.ipp, found.rank) == ("U1", 4.0, 61)
+    assert wb.results.unit_result("TIDAK-ADA") is None

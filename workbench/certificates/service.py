@@ -105,7 +105,7 @@ class Certificates:
             raise WorkbenchError("Kunci tanda tangan sudah ada ({key_id})", key_id=existing)
         pair = tokens.new_key_pair(passphrase)
         with self._store.transaction():
-            self._store.conn.execute("INSERT INTO signing_keys (key_id, public_pem, private_pem, created_at) "
+            self._store.execute("INSERT INTO signing_keys (key_id, public_pem, private_pem, created_at) "
                                      "VALUES (?, ?, ?, ?)",
                                      (pair.key_id, pair.public_pem.decode(), pair.private_pem.decode(), now()))
             self._audit.append([Change("signing_key", pair.key_id, "public_pem", None,
@@ -164,7 +164,7 @@ class Certificates:
         if old == stored:
             return
         with self._store.transaction():
-            self._store.conn.execute("INSERT INTO certificate_settings (period_id, settings) VALUES (?, ?) "
+            self._store.execute("INSERT INTO certificate_settings (period_id, settings) VALUES (?, ?) "
                                      "ON CONFLICT (period_id) DO UPDATE SET settings = excluded.settings",
                                      (p.id, stored))
             self._audit.append([Change("certificate_settings", p.uuid, "settings", old, stored)])
@@ -185,7 +185,7 @@ class Certificates:
         or two versions of one evaluator's score from packages); else why not."""
         p = self._registry.period(period)
         limit = self._band_index(p, min_category or self.settings(p.name).min_category)
-        drafts = {r[0] for r in self._store.conn.execute(
+        drafts = {r[0] for r in self._store.execute(
             "SELECT DISTINCT u.code FROM observations o JOIN units u ON u.id = o.unit_id "
             "WHERE o.period_id = ? AND o.status = 'draft' AND o.score IS NOT NULL", (p.id,))}
         issued = {c.unit: c.number for c in self.issued(p.name) if not c.revoked}
@@ -245,7 +245,7 @@ class Certificates:
                 if problem is not None:
                     raise WorkbenchError("Piagam {number} ({unit}) tidak muat di halaman: {problem}. Tidak ada piagam "
                                          "yang diterbitkan", number=number, unit=unit.code, problem=problem)
-                self._store.conn.execute(
+                self._store.execute(
                     "INSERT INTO certificates (number, period_id, unit_id, seq, category, score, issued_on, token, "
                     "key_id, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                     (number, p.id, unit.id, seq, result.category, result.ipp, issued_on, token,
@@ -283,14 +283,14 @@ class Certificates:
         with self._store.transaction():
             if self._store.one("SELECT 1 FROM certificates WHERE number = ?", (number,)) is None:
                 raise NotFound("Piagam tidak dikenal: {number}", number=number)
-            self._store.conn.execute("UPDATE certificates SET revoked = 1, revoked_reason = ?, revoked_at = ? "
+            self._store.execute("UPDATE certificates SET revoked = 1, revoked_reason = ?, revoked_at = ? "
                                      "WHERE number = ?", (reason, now(), number))
             self._audit.append([Change("certificate", number, "revoked", 0, 1, reason)])
             self._store.changed(Changes(certificate=True))
 
     def revocations(self) -> list[dict[str, str]]:
         """The revocation list to publish: number, reason, when."""
-        return [{"number": n, "reason": r, "revoked_at": at} for n, r, at in self._store.conn.execute(
+        return [{"number": n, "reason": r, "revoked_at": at} for n, r, at in self._store.execute(
             "SELECT number, revoked_reason, revoked_at FROM certificates WHERE revoked ORDER BY revoked_at")]
 
     def verify(self, token: str, *, page: PrintedPage | None = None) -> Verdict:
@@ -302,7 +302,7 @@ class Certificates:
             return Verdict(False, tr("TIDAK DAPAT DIPASTIKAN: log audit basis data ini tidak utuh ({problem}); "
                                      "periksa dengan `workbench check`", problem=problems[0]))
         logged = self._audit.latest("signing_key", "public_pem")  # a key put in by hand signs nothing here
-        stored_keys = self._store.conn.execute("SELECT key_id, public_pem FROM signing_keys")
+        stored_keys = self._store.execute("SELECT key_id, public_pem FROM signing_keys")
         keys = {key: pem.encode() for key, pem in stored_keys if logged.get(key) == digest(pem)}
         revoked = {r["number"]: r["reason"] for r in self.revocations()}
         revoked |= {n: tr("dicabut menurut log audit") for n, v in self._audit.latest("certificate", "revoked").items()

@@ -287,6 +287,26 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
 
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        """Run one statement on the workbook's connection (the storage layer's own: services go through here)."""
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> sqlite3.Cursor:
+        """Run one statement for each of `rows`."""
+        return self.conn.executemany(sql, rows)
+
+    def copy_to(self, target: sqlite3.Connection) -> None:
+        """Copy the whole database into `target` (SQLite's online backup: a consistent snapshot)."""
+        self.conn.backup(target)
+
+    def replace_with(self, source: sqlite3.Connection) -> None:
+        """Put the whole of `source` in place of this database (a restore), through this connection."""
+        source.backup(self.conn)
+
+    def foreign_objects(self) -> list[str]:
+        """Tables, indexes, triggers and views this schema version does not have (see schema.foreign_objects)."""
+        return foreign_objects(self.conn)
+
     def one(self, sql: str, params: Params = ()) -> tuple[Any, ...] | None:
         """The first row of a query, or None."""
         row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()

@@ -32,7 +32,7 @@ class ImportLog:
 
     def seen(self) -> set[str]:
         """The sha256 of every file imported so far."""
-        return {row[0] for row in self._store.conn.execute("SELECT sha256 FROM imports")}
+        return {row[0] for row in self._store.execute("SELECT sha256 FROM imports")}
 
     def has(self, sha256: str) -> bool:
         """Whether the file with this sha256 was imported before."""
@@ -40,7 +40,7 @@ class ImportLog:
 
     def note(self, entry: Imported) -> None:
         """Record a file's import (inside the transaction that merges it), in the current actor's name."""
-        self._store.conn.execute(
+        self._store.execute(
             "INSERT INTO imports (sha256, file_name, sheet, layout, period_id, rows, added, updated, unchanged, "
             "skipped, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (entry.sha256, entry.file_name, entry.sheet, entry.layout, entry.period_id, entry.rows, entry.added,

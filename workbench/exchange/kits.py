@@ -117,7 +117,7 @@ class Kits(TeamParts):
         linked to the observations that hold them."""
         marks = ",".join("?" * len(unit_ids))
         latest: dict[tuple[str, str], dict[str, Any]] = {}
-        for observation_id, unit, indicator, claim in self._store.conn.execute(
+        for observation_id, unit, indicator, claim in self._store.execute(
                 "SELECT o.id, u.code, i.code, o.claim FROM observations o JOIN units u ON u.id = o.unit_id "
                 "JOIN indicators i ON i.id = o.indicator_id WHERE o.period_id = ? AND o.claim IS NOT NULL "
                 f"AND o.unit_id IN ({marks}) ORDER BY o.updated_at, o.id", (period.id, *unit_ids)):
@@ -126,7 +126,7 @@ class Kits(TeamParts):
         return list(latest.values())
 
     def _evidence_of(self, observation_id: int) -> list[str]:
-        return [r[0] for r in self._store.conn.execute(
+        return [r[0] for r in self._store.execute(
             "SELECT sha256 FROM observation_evidence WHERE observation_id = ? ORDER BY sha256", (observation_id,))]
 
     # --- in (the evaluator's laptop) -----------------------------------------------------------------
@@ -248,7 +248,7 @@ class Kits(TeamParts):
         Refused when one is about a unit or indicator the kit does not bring."""
         units = {code.casefold(): unit_id for code, unit_id in self._registry.unit_ids().items()}
         indicators = self._registry.indicator_ids(period.instrument_id)
-        present = {(u, i) for u, i in self._store.conn.execute(
+        present = {(u, i) for u, i in self._store.execute(
             "SELECT o.unit_id, o.indicator_id FROM observations o JOIN evaluators e ON e.id = o.evaluator_id "
             "WHERE o.period_id = ? AND e.name = ?", (period.id, evaluator))}
         inst = self._registry.scored_instrument(period)

@@ -126,7 +126,7 @@ class Packages(TeamParts):
 
     def _links(self, period_id: int) -> dict[str, list[str]]:
         links: dict[str, list[str]] = {}
-        for uuid, sha in self._store.conn.execute(
+        for uuid, sha in self._store.execute(
                 "SELECT o.uuid, oe.sha256 FROM observation_evidence oe JOIN observations o ON o.id = oe.observation_id "
                 "WHERE o.period_id = ? ORDER BY oe.sha256", (period_id,)):
             links.setdefault(uuid, []).append(sha)
@@ -280,7 +280,7 @@ class Packages(TeamParts):
         uuids = list(mine)
         for start in range(0, len(uuids), 500):
             chunk = uuids[start:start + 500]
-            for uuid, *key, unit, indicator in self._store.conn.execute(
+            for uuid, *key, unit, indicator in self._store.execute(
                     "SELECT o.uuid, o.period_id, o.unit_id, e.name, o.indicator_id, u.code, i.code FROM observations o "
                     "JOIN evaluators e ON e.id = o.evaluator_id JOIN units u ON u.id = o.unit_id JOIN indicators i "
                     f"ON i.id = o.indicator_id WHERE o.uuid IN ({','.join('?' * len(chunk))})", chunk):

@@ -57,11 +57,11 @@ class Exchange:
 
     def column_mapping(self) -> dict[str, str]:
         """Header -> field mappings the user made before (remembered for the next import)."""
-        return dict(self._store.conn.execute("SELECT header, field FROM column_maps"))
+        return dict(self._store.execute("SELECT header, field FROM column_maps"))
 
     def remember_mapping(self, mapping: dict[str, str]) -> None:
         with self._store.transaction():
-            self._store.conn.executemany("INSERT INTO column_maps (header, field) VALUES (?, ?) ON CONFLICT (header) "
+            self._store.executemany("INSERT INTO column_maps (header, field) VALUES (?, ?) ON CONFLICT (header) "
                                          "DO UPDATE SET field = excluded.field",
                                          [(normalize_header(h), f) for h, f in mapping.items()])
 

@@ -72,7 +72,7 @@ class Entry(Base):
             current = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
             created = current is None
             if current is None:
-                self._store.conn.execute(
+                self._store.execute(
                     "INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)", (new_uuid(), p.id, unit_row.id, evaluator_id, indicator_id, now()))
                 current = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
@@ -89,7 +89,7 @@ class Entry(Base):
                 raise ReasonRequired("Observasi {code} sudah final; perubahan memerlukan alasan",
                                      code=f"{unit_row.code}/{indicator}")
             assignments = ", ".join(f"{k} = ?" for k in changed)
-            self._store.conn.execute(f"UPDATE observations SET {assignments}, version = version + ?, updated_at = ? "
+            self._store.execute(f"UPDATE observations SET {assignments}, version = version + ?, updated_at = ? "
                                      "WHERE uuid = ?", (*changed.values(), 0 if created else 1, now(), current.uuid))
             if "score" in changed:
                 self._store.mark_results_dirty(p.id, [unit_row.id])
@@ -165,7 +165,7 @@ class Entry(Base):
         if evaluator is not None:
             sql, params = sql + " AND e.name = ?", [*params, evaluator]
         present: dict[tuple[str, str], set[str]] = {}
-        for unit, name, indicator in self._store.conn.execute(sql, params):
+        for unit, name, indicator in self._store.execute(sql, params):
             present.setdefault((unit, name), set()).add(indicator)
         if units is not None and evaluator is not None:  # a unit asked for by name and not scored at all
             for code in codes:
@@ -175,12 +175,12 @@ class Entry(Base):
         ready = [key for key, done in present.items() if len(done) == len(scored)]
         rows = []
         for unit, name in ready:
-            rows += self._store.conn.execute(
+            rows += self._store.execute(
                 "SELECT o.id, o.uuid FROM observations o JOIN units u ON u.id = o.unit_id JOIN evaluators e "
                 "ON e.id = o.evaluator_id WHERE o.period_id = ? AND u.code = ? AND e.name = ? AND o.status = 'draft' "
                 "AND o.score IS NOT NULL", (p.id, unit, name)).fetchall()
         with self._store.transaction():
-            self._store.conn.executemany("UPDATE observations SET status = 'final', version = version + 1, "
+            self._store.executemany("UPDATE observations SET status = 'final', version = version + 1, "
                                          "updated_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
             self._audit.append([Change("observation", uuid, "status", "draft", "final", reason or source("finalisasi"))
                                 for _, uuid in rows], actor=actor)

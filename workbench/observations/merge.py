@@ -48,7 +48,7 @@ class Merging(Entry):  # a settled version is saved as an entry is
             "JOIN indicators i ON i.id = o.indicator_id JOIN evaluators e ON e.id = o.evaluator_id "
             "WHERE o.period_id = ? AND e.name = ? ORDER BY o.id", (period.id, evaluator))
         fresh = [r for r in rows if r["origin_uuid"] is None]
-        self._store.conn.executemany(
+        self._store.executemany(
             "UPDATE observations SET origin_uuid = uuid, origin_version = version, origin_digest = ? WHERE id = ?",
             [(content_digest(r), r["id"]) for r in fresh])
         return [{"id": r["id"], "uuid": r["origin_uuid"] or r["uuid"], "unit": r["unit"], "indicator": r["indicator"],
@@ -65,7 +65,7 @@ class Merging(Entry):  # a settled version is saved as an entry is
         if unit is not None:
             sql, params = sql + " AND o.unit_id = ?", [*params, self._registry.unit(unit).id]
         found = []
-        for row in self._store.conn.execute(sql + " ORDER BY u.code, i.position, c.id", params):
+        for row in self._store.execute(sql + " ORDER BY u.code, i.position, c.id", params):
             ident, unit_code, indicator, evaluator = row[:4]
             here = dict(zip(MERGED, row[4:4 + len(MERGED)], strict=True))
             incoming, version, package, received = row[4 + len(MERGED):]
@@ -90,7 +90,7 @@ class Merging(Entry):  # a settled version is saved as an entry is
             self.save(unit=unit, indicator=indicator, evaluator=evaluator, period=p.name, score=score, reason=reason,
                       actor=actor)
             resolution = source("nilai {score}: {reason}", score=score, reason=reason)
-            self._store.conn.executemany(
+            self._store.executemany(
                 "UPDATE package_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
                 [(now(), actor or self._store.actor, resolution, c.id) for c in open_])
             self._store.changed(Changes(observation=True, units=frozenset({open_[0].unit})))
@@ -99,19 +99,19 @@ class Merging(Entry):  # a settled version is saved as an entry is
     def batch_members(self, batches: Collection[str] | None = None) -> dict[str, list[BatchMember]]:
         """The observations born in each batch (or in the given ones), as they were when they came: a field
         changed since has its first logged change after the batch's entry, whose `old` is what it was."""
-        conn = self._store.conn
-        logged = dict(conn.execute("SELECT entity_uuid, id FROM audit_log WHERE entity = 'observation_batch'"))
+        store = self._store
+        logged = dict(store.execute("SELECT entity_uuid, id FROM audit_log WHERE entity = 'observation_batch'"))
         where = " WHERE o.batch IS NOT NULL"
         params: tuple[str, ...] = ()
         if batches is not None:
             where = f" WHERE o.batch IN ({','.join('?' * len(batches))})"
             params = tuple(batches)
-        rows = conn.execute(KEY_SQL.replace("SELECT o.uuid,", "SELECT o.batch, o.uuid, o.score, o.status,")
+        rows = store.execute(KEY_SQL.replace("SELECT o.uuid,", "SELECT o.batch, o.uuid, o.score, o.status,")
                             + where, params).fetchall()
         first_change: dict[tuple[str, str], tuple[int, str | None]] = {}
         if rows:
             members = {uuid: batch for batch, uuid, *_ in rows}
-            for uuid, field, old, entry in conn.execute(
+            for uuid, field, old, entry in store.execute(
                     "SELECT entity_uuid, field, old, id FROM audit_log WHERE entity = 'observation' AND field IN "
                     "('key', 'score', 'status') ORDER BY id"):
                 batch = members.get(uuid)
@@ -133,7 +133,7 @@ class Merging(Entry):  # a settled version is saved as an entry is
         batch spelled out as if each had been logged alone (who brought it, when, why, what it was), so the
         history reads as it did before batches; a spelled-out entry's hash derives from its batch's."""
         entries = self._audit.of_entities(uuids)
-        born = dict(self._store.conn.execute(
+        born = dict(self._store.execute(
             f"SELECT uuid, batch FROM observations WHERE batch IS NOT NULL AND uuid IN ({','.join('?' * len(uuids))})",
             tuple(uuids))) if uuids else {}
         if born:
@@ -171,20 +171,20 @@ class Merging(Entry):  # a settled version is saved as an entry is
         added first, under the rows' uuids here.
         """
         self._registry.require_open(period)
-        conn = self._store.conn
+        store = self._store
         evaluators = {name: self._registry.evaluator_id(name) for name in {r.evaluator for r in rows}}
         existing: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         if evaluators:
             marks = ",".join("?" * len(evaluators))
-            for row in conn.execute(f"SELECT unit_id, evaluator_id, indicator_id, id, uuid, {', '.join(MERGED)}, "
+            for row in store.execute(f"SELECT unit_id, evaluator_id, indicator_id, id, uuid, {', '.join(MERGED)}, "
                                     f"origin_uuid, origin_version, origin_digest FROM observations "
                                     f"WHERE period_id = ? AND evaluator_id IN ({marks})",
                                     (period.id, *evaluators.values())):
                 existing[row[:3]] = row[3:]
         stamp, counts = now(), MergeCounts()
-        unit_uuids = dict(conn.execute("SELECT id, uuid FROM units"))
-        indicator_codes = dict(conn.execute("SELECT id, code FROM indicators"))
-        evaluator_uuids = dict(conn.execute("SELECT id, uuid FROM evaluators"))
+        unit_uuids = dict(store.execute("SELECT id, uuid FROM units"))
+        indicator_codes = dict(store.execute("SELECT id, code FROM indicators"))
+        evaluator_uuids = dict(store.execute("SELECT id, uuid FROM evaluators"))
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         set_aside: list[tuple[object, ...]] = []
@@ -233,7 +233,7 @@ class Merging(Entry):  # a settled version is saved as an entry is
                     here[row.uuid] = str(current[1])
             if not changed:
                 if row.version is not None:  # what was merged now follows the package's version
-                    conn.execute("UPDATE observations SET origin_uuid = ?, origin_version = ?, origin_digest = ? "
+                    store.execute("UPDATE observations SET origin_uuid = ?, origin_version = ?, origin_digest = ? "
                                  "WHERE id = ?", (*origin, current[0]))
                 counts.unchanged += 1
                 continue
@@ -243,18 +243,18 @@ class Merging(Entry):  # a settled version is saved as an entry is
                        for field in AUDITED if field in changed]
             counts.updated += 1
             touched.add(row.unit_id)
-        conn.executemany(
+        store.executemany(
             f"INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, {', '.join(MERGED)}, "
             "updated_at, source, source_sha256, source_sheet, source_row, batch, origin_uuid, origin_version, "
             "origin_digest, version) VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, ''), coalesce(?, ''), ?, ?, ?, ?, "
             "'file', ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
-        conn.executemany(
+        store.executemany(
             "UPDATE observations SET score = ?, claim = ?, notes = ?, recommendation = ?, method = ?, "
             "observed_on = ?, status = ?, version = version + 1, updated_at = ?, source = 'file', source_sha256 = ?, "
             "source_sheet = ?, source_row = ?, origin_uuid = coalesce(?, origin_uuid), "
             "origin_version = coalesce(?, origin_version), origin_digest = coalesce(?, origin_digest) WHERE id = ?",
             updates)
-        conn.executemany("INSERT INTO package_conflicts (observation_id, version, incoming, package, received_at) "
+        store.executemany("INSERT INTO package_conflicts (observation_id, version, incoming, package, received_at) "
                          "VALUES (?, ?, ?, ?, ?)", set_aside)
         report(progress, len(rows), len(rows), tr("mencatat jejak audit {file}", file=source.name))
         # the history of what is here now (not of what was set aside or left as older); what a row was about

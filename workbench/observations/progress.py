@@ -31,7 +31,7 @@ class Progress(Base):
         if units is not None:
             sql, params = sql + f" AND u.code IN ({','.join('?' * len(codes))})", [*params, *codes]
         result = {code: UnitProgress(code, 0, total, "draft") for code in codes}
-        for code, scored, status in self._store.conn.execute(sql + " GROUP BY u.id", params):
+        for code, scored, status in self._store.execute(sql + " GROUP BY u.id", params):
             result[code] = UnitProgress(code, scored, total, STATUSES[status or 0])
         return result
 
@@ -41,7 +41,7 @@ class Progress(Base):
         p = self._registry.period(period)
         total = len(self._registry.scored_instrument(p).scored_indicators)
         result: dict[str, list[UnitProgress]] = {}
-        for code, name, scored, status in self._store.conn.execute(
+        for code, name, scored, status in self._store.execute(
                 "SELECT u.code, e.name, count(DISTINCT CASE WHEN o.score IS NOT NULL AND i.scored THEN o.indicator_id "
                 "END), min(CASE o.status WHEN 'draft' THEN 0 WHEN 'final' THEN 1 WHEN 'verified' THEN 2 END) "
                 "FROM observations o JOIN units u ON u.id = o.unit_id JOIN evaluators e ON e.id = o.evaluator_id "
