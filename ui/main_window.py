@@ -173,6 +173,7 @@ class MainWindow(Session, FileActions, PeriodActions):
         self._action(file, tr("Templat e&valuator…"), self.write_template)
         self._action(file, tr("&Ekspor hasil…"), self.export_results, "Ctrl+E")
         self._action(file, tr("&Laporan evaluasi (PDF)…"), self.write_reports, "Ctrl+L")
+        self._action(file, tr("Terbitkan &hasil untuk publik…"), self.publish_results)
         self._action(file, tr("Pia&gam penghargaan…"), self.open_certificates, "Ctrl+P", writes=True)
         file.addSeparator()
         self._action(file, tr("&Cadangkan…"), self.backup_database)

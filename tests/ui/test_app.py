@@ -236,3 +236,18 @@ def test_evaluation_reports_are_written_from_the_app(qtbot, settings, tmp_path):
     wait_ops(qtbot)
     assert sorted(p.name for p in proposed.iterdir()) == ["laporan-U1.pdf", "rekapitulasi.pdf"]
     window.close()
+
+
+def test_results_are_published_from_the_app_as_the_command_line_does(qtbot, window, tmp_path, capsys):
+    from tests.helpers import run, score_all
+
+    with Workbook(window.db.path) as wb:
+        score_all(wb, "U1", "Ani", lambda ind: 4)
+    wait_ops(qtbot)
+    publish = next(a for a in window.menuBar().actions()[0].menu().actions() if "Terbitkan" in a.text())
+    assert publish.isEnabled()
+    window.publish_results(tmp_path / "dari-aplikasi.sqlite")
+    wait_ops(qtbot)
+    assert "3 unit, 0 piagam" in window.statusBar().currentMessage()
+    assert run(capsys, "publish", window.db.path, "--out", tmp_path / "dari-cli.sqlite")[0] == 0
+    assert (tmp_path / "dari-aplikasi.sqlite").read_bytes() == (tmp_path / "dari-cli.sqlite").read_bytes()

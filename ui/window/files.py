@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
 from ui.warning import warn
 from ui.window.base import DB_FILTER, WindowBase
+from workbench import Workbook
 from workbench.domain.values import file_name_part
 from workbench.i18n import tr
+from workbench.usecases.publish import Published, publish
 
 
 class FileActions(WindowBase):
@@ -98,6 +100,28 @@ class FileActions(WindowBase):
                      label=tr("Mengekspor hasil…"), on_failure=lambda e: self._warn(tr("Ekspor gagal"), str(e)),
                      on_success=lambda _: self.statusBar().showMessage(tr("Hasil diekspor: {path}", path=path),
                                                                        8000))
+
+    def publish_results(self, path: Path | None = None) -> None:
+        """Terbitkan hasil: the period's public copy (results, surveys, certificate register; no names, notes
+        or evidence) for Datasette, written on the reader thread; without `path`, where is asked."""
+        period = self.results.period
+        if path is None:
+            suggestion = str(Path(self._folder()) / f"hasil-{file_name_part(period)}.sqlite")
+            chosen, _ = QFileDialog.getSaveFileName(self, tr("Terbitkan hasil"), suggestion, DB_FILTER)
+            if not chosen:
+                return
+            path = Path(chosen)
+        target = path
+
+        def job(wb: Workbook, progress: object, cancel: object) -> Published:
+            return publish(wb, target, period=period)
+
+        self.db.read(job, parent=self, label=tr("Menerbitkan hasil…"),
+                     on_failure=lambda exc: self._warn(tr("Penerbitan gagal"), str(exc)),
+                     on_success=lambda done: self.notify(tr(
+                         "Hasil {period} diterbitkan: {file} ({units} unit, {certificates} piagam). Sajikan dengan "
+                         "workbench serve {file}", period=done.period, file=done.path, units=done.units,
+                         certificates=done.certificates), 30000))
 
     def write_reports(self, folder: Path | None = None) -> QFileDialog | None:
         """Each scored unit's evaluation report (with its Berita Acara) and the period's recap, as PDFs in a

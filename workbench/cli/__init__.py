@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from workbench.cli import certificates, scoring, setup, surveys, team
+from workbench.cli import certificates, publishing, scoring, setup, surveys, team
 from workbench.cli.common import Commands
 from workbench.errors import ValidationFailed, WorkbenchError
 from workbench.i18n import tr
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--as", dest="actor", metavar="NAME",
                         help=tr("nama Anda di log audit (bawaan: WORKBENCH_USER, atau pengguna sistem)"))
     commands = Commands(sub, common)
-    for group in (setup, scoring, team, surveys, certificates):
+    for group in (setup, scoring, team, surveys, certificates, publishing):
         group.register(commands)
     return parser
 
