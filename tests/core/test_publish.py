@@ -140,9 +140,11 @@ def test_a_write_through_the_server_fails_and_changes_nothing(server, published)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{server}/{published.stem}.json?{query}", timeout=10)
         assert refused.value.code == 400
-    with pytest.raises(urllib.error.HTTPError):  # no writable canned query, no write API
+        refused.value.close()
+    with pytest.raises(urllib.error.HTTPError) as refused:  # no writable canned query, no write API
         urllib.request.urlopen(urllib.request.Request(f"{server}/{published.stem}/cek_piagam",
                                                       data=b"nomor=1", method="POST"), timeout=10)
+    refused.value.close()
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
     assert len(get(f"{server}/{published.stem}/hasil.json?_shape=array")) == len(UNITS)
 
@@ -182,3 +184,16 @@ def test_publishing_twice_gives_the_same_bytes(round_, published, tmp_path):
 def test_serve_refuses_a_file_that_was_not_published(round_, capsys):
     code, _, err = run(capsys, "serve", round_["db"], "--port", "1")
     assert code == 1 and "bukan berkas hasil terbitan" in err
+
+
+def test_every_public_table_and_column_is_described_in_both_languages(published):
+    metadata = json.loads(published.with_suffix(".json").read_text())
+    described = metadata["databases"][published.stem]["tables"]
+    assert metadata["license"] and metadata["source"] and "PEKPPP 2026" in metadata["title"]
+    with sqlite3.connect(published) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' AND name <> '_metadata'")]
+        for table in tables:
+            assert " · " in described[table]["description"], table
+            for column in (row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')):
+                assert " · " in described[table]["columns"][column], (table, column)
