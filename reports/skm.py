@@ -63,6 +63,8 @@ def write_skm_report(report: SkmReport, out: str | Path, *, place: str = "Jakart
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f"Laporan SKM {report.unit}", author="Tim Evaluator")
     r, inst = report.result, report.instrument
+    band = r.band
+    assert band is not None and r.ikm is not None, "an incomplete index has no report (usecases.reports.skm_report)"
     names = {u.key: u.name for u in inst.unsur}
     lowest = r.lowest
     story: list = [
@@ -72,7 +74,7 @@ def write_skm_report(report: SkmReport, out: str | Path, *, place: str = "Jakart
         Paragraph(f"Periode {escape(report.period)} · {escape(inst.name)}", styles["small"]), Spacer(1, 6),
         layout.table([["Responden", "Populasi", "Sampel (Krejcie-Morgan)", "IKM", "Mutu pelayanan", "Kinerja unit"],
                       [str(r.respondents), str(report.population or "–"), str(report.sample or "–"),
-                       layout.number(r.nik), r.band.code, r.band.label]],
+                       layout.number(r.nik), band.code, band.label]],
                      (24 * mm, 24 * mm, 38 * mm, 20 * mm, 30 * mm, 42 * mm), styles)]
     if report.sample and r.respondents < report.sample:
         story.append(Paragraph(
@@ -100,7 +102,7 @@ def write_skm_report(report: SkmReport, out: str | Path, *, place: str = "Jakart
               Paragraph("Unsur terendah dan rekomendasi / Lowest element and recommendations", styles["h2"]),
               Paragraph(f"Unsur dengan nilai terendah: <b>{escape(', '.join(names[k] for k in lowest))}</b> (NRR "
                         f"{r.nrr[lowest[0]]:.2f}".replace(".", ",") + "). Mutu pelayanan "
-                        f"{r.band.code} ({escape(r.band.label)}).", styles["body"])]
+                        f"{band.code} ({escape(band.label)}).", styles["body"])]
     if report.recommendations:
         story += [Paragraph(f"{escape(who)}: {escape(text)}", styles["body"]) for who, text in report.recommendations]
     else:

@@ -34,8 +34,12 @@ class SurveyOutcome(QWidget):
         status = next(iter(surveys.status(period, form=form, unit=unit)), None) if unit else None
         note = ""
         if status is not None:
+            mark = " !" if status.over else " ✓" if status.enough else ""
             self.sample.setText(tr("sampel {sample} · terkumpul {collected}", sample=status.sample or "–",
-                                   collected=status.collected) + (" ✓" if status.enough else ""))
+                                   collected=status.collected) + mark)
+            if status.over:
+                note = "\n" + tr("Lebih dari {most} responden F-03: pedoman meminta 10 sampai 20 per unit.",
+                                 most=status.maximum)
             if status.sample and not status.enough:
                 note = "\n" + tr("Sampel belum tercapai ({collected} dari {sample}): hasil belum mewakili "
                                  "pengguna layanan.", collected=status.collected, sample=status.sample)
@@ -52,6 +56,13 @@ class SurveyOutcome(QWidget):
                 self.chart.set_bars([])
                 return
             lowest = result.lowest
+            if result.band is None:
+                self.summary.setText(tr("IKM belum dapat dihitung: unsur {missing} belum dijawab responden mana pun "
+                                        "· {count} responden", missing=", ".join(names[k] for k in result.missing),
+                                        count=result.respondents) + note)
+                self.chart.maximum = 4
+                self.chart.set_bars([(names[k], v) for k, v in result.nrr.items()])
+                return
             self.summary.setText(tr("IKM {nik} · mutu {mutu} ({kinerja}) · {count} responden\nIKM skala 1-4: "
                                     "{ikm}\nUnsur terendah: {lowest} ({value})", nik=decimal(result.nik),
                                     mutu=result.band.code, kinerja=result.band.label, count=result.respondents,

@@ -70,12 +70,18 @@ class SampleStatus:
     name: str
     form: str
     population: int | None
-    sample: int | None
+    sample: int | None  # SKM: Krejcie-Morgan from the population; F-03: the fewest respondents the period asks
     collected: int
+    maximum: int | None = None  # F-03: the most respondents the period asks for
 
     @property
     def enough(self) -> bool:
         return self.sample is not None and self.collected >= self.sample
+
+    @property
+    def over(self) -> bool:
+        """More respondents than the form asks for (F-03's maximum)."""
+        return self.maximum is not None and self.collected > self.maximum
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,9 @@ class Surveys:
             self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
 
     def status(self, period: str | None = None, *, form: str = "skm", unit: str | None = None) -> list[SampleStatus]:
-        """Every unit (or the one named): its population, the Krejcie-Morgan sample, the questionnaires collected."""
+        """Every unit (or the one named): its population, the sample it needs and the questionnaires collected.
+        SKM needs the Krejcie-Morgan sample of its population; F-03 between the period's fewest and most
+        respondents (10 and 20 by default, as the 2022 guidance asks)."""
         p = self._registry.period(period)
         units = self._registry.units() if unit is None else [self._registry.unit(unit)]
         where, params = "period_id = ? AND form = ?", tuple[object, ...]((p.id, FORMS[form]))
@@ -309,6 +317,10 @@ class Surveys:
             f"SELECT unit_id, population FROM survey_populations WHERE {where}", params))
         collected = dict(self._store.execute(
             f"SELECT unit_id, count(*) FROM respondents WHERE {where} GROUP BY unit_id", params))
+        if form != "skm":
+            fewest, most = (self._settings.number(f"f03_{end}_respondents", p) for end in ("min", "max"))
+            return [SampleStatus(u.code, u.name, form, populations.get(u.id), fewest, collected.get(u.id, 0), most)
+                    for u in units]
         return [SampleStatus(u.code, u.name, form, populations.get(u.id),
                              krejcie_morgan(populations[u.id]) if u.id in populations else None,
                              collected.get(u.id, 0)) for u in units]

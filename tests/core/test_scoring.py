@@ -88,3 +88,15 @@ def test_krejcie_morgan_table(population, sample):
 def test_krejcie_morgan_rejects_nonsense():
     with pytest.raises(WorkbenchError, match="Populasi"):
         krejcie_morgan(0)
+
+
+def test_an_element_nobody_answered_leaves_the_index_incomplete_never_zero():
+    responses = skm_responses()
+    for response in responses:
+        del response["biaya"]  # the cost question left blank on every form
+    result = skm(responses, load("skm-2017"), "exact")
+    assert result.missing == ("biaya",) and not result.complete
+    assert (result.ikm, result.nik, result.band) == (None, None, None)
+    assert "biaya" not in result.nrr and result.nrr["sarana"] == pytest.approx(115 / 29)
+    responses[0]["biaya"] = 4  # one answer is enough for the element to count
+    assert skm(responses, load("skm-2017"), "exact").complete

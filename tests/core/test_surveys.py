@@ -208,3 +208,44 @@ def test_reading_a_form_never_writes_its_first_questionnaire_stores_it(office):
         wb.surveys.add(unit="SAMSAT-PRV", form="f03b", answers={"1.a.K1": 4})
         assert wb.registry.instrument("f03b-2022").id == "f03b-2022"
         assert wb.surveys.f03_results(form="f03b", unit="SAMSAT-PRV")[0].respondents == 1
+
+
+def test_a_unit_with_an_element_unanswered_is_reported_incomplete(office, tmp_path, capsys):
+    with Workbook(office) as wb:
+        for _ in range(3):
+            wb.surveys.add(unit="SAMSAT-PRV", answers={u.key: 3 for u in load("skm-2017").unsur if u.key != "biaya"})
+    code, out, _ = run(capsys, "survey", "results", office, "--json")
+    found = next(r for r in json.loads(out) if r["unit"] == "SAMSAT-PRV")
+    assert code == 0 and found["ikm"] is None and found["nik"] is None and found["missing"] == ["biaya"]
+    assert found["mutu"] is None and found["respondents"] == 3
+    code, out, _ = run(capsys, "survey", "results", office)
+    assert "belum lengkap: biaya tanpa jawaban" in out
+    code, _, err = run(capsys, "survey", "report", office, "--unit", "SAMSAT-PRV", "--out", tmp_path / "skm.pdf")
+    assert code == 1 and "unsur biaya belum dijawab" in err and not (tmp_path / "skm.pdf").exists()
+
+
+@pytest.mark.parametrize("collected, enough, over", [(9, False, False), (10, True, False), (21, True, True)])
+def test_f03_progress_follows_ten_to_twenty_respondents_while_skm_keeps_krejcie_morgan(office, collected, enough,
+                                                                                      over):
+    with Workbook(office) as wb:
+        wb.surveys.set_population("SAMSAT-PRV", 1000, form="f03a")  # no bearing on F-03's sample
+        with wb.transaction():
+            for _ in range(collected):
+                wb.surveys.add(unit="SAMSAT-PRV", form="f03a", answers={"1.a.K1": 4})
+        status = wb.surveys.status(form="f03a", unit="SAMSAT-PRV")[0]
+        assert (status.sample, status.maximum, status.collected) == (10, 20, collected)
+        assert (status.enough, status.over) == (enough, over)
+        wb.surveys.set_population("SAMSAT-PRV", 1000)
+        assert wb.surveys.status(unit="SAMSAT-PRV")[0].sample == 278  # SKM: Krejcie-Morgan
+        wb.settings.set("f03_min_respondents", "12", wb.registry.period())
+        assert wb.surveys.status(form="f03a", unit="SAMSAT-PRV")[0].enough == (collected >= 12)
+
+
+def test_an_f03b_sheet_may_spell_item_9_either_way(office, tmp_path):
+    inst = load("f03b-2022")
+    for spelling in ("9.c.As", "9.c.Ak"):
+        keys = [spelling if u.key == "9.c.As" else u.key for u in inst.unsur]
+        sheet = write_xlsx(tmp_path / f"f03b-{spelling}.xlsx", [["kode_unit", *keys], ["SAMSAT-PRV", *[4] * len(keys)]])
+        with Workbook(office) as wb:
+            assert wb.exchange.import_survey(sheet, form="f03b").added == 1
+            assert wb.surveys.respondents(form="f03b")[-1].answers["9.c.As"] == 4

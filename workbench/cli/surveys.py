@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict
 
 from workbench.cli.common import Commands, open_workbook, print_json, print_table
-from workbench.domain.scoring import SKM_WEIGHT_MODES, krejcie_morgan
+from workbench.domain.scoring import SKM_WEIGHT_MODES, SkmResult, krejcie_morgan
 from workbench.errors import ValidationFailed
 from workbench.exchange.observation_sheets import FileCheck
 from workbench.exchange.report import ImportReport, write_problem_report
@@ -15,16 +15,27 @@ from workbench.i18n import tr
 from workbench.surveys import FORMS
 
 
+def _index(r: SkmResult) -> dict[str, object]:
+    """The index of a result for --json: null while an unsur has no answer, `missing` naming those unsur."""
+    return {"ikm": None if r.ikm is None else round(r.ikm, 4), "nik": r.nik, "missing": list(r.missing)}
+
+
+def _shown(r: SkmResult) -> tuple[str, str, str, str]:
+    """IKM (1-4), IKM (25-100), quality and performance for a table: dashes and why, while incomplete."""
+    if r.ikm is None or r.nik is None or r.band is None:
+        return "–", "–", "–", tr("belum lengkap: {missing} tanpa jawaban", missing=", ".join(r.missing))
+    return f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label
+
+
 def cmd_skm(args: argparse.Namespace) -> None:
     with open_workbook(args) as wb:
         results = wb.surveys.ikm(wb.exchange.skm_responses(args.file), mode=args.weight_mode)
     if args.json:
         return print_json([{"unit": unit, "respondents": r.respondents,
-                            "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
-                            "weight": r.weight, "ikm": round(r.ikm, 4), "nik": r.nik, "category": r.band.code,
-                            "label": r.band.label} for unit, r in results.items()])
-    print_table([(unit or "-", r.respondents, f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label)
-                 for unit, r in results.items()],
+                            "nrr": {k: round(v, 3) for k, v in r.nrr.items()}, "weight": r.weight, **_index(r),
+                            "category": r.band and r.band.code, "label": r.band and r.band.label}
+                           for unit, r in results.items()])
+    print_table([(unit or "-", r.respondents, *_shown(r)) for unit, r in results.items()],
                 [tr("unit"), tr("responden"), "IKM (1-4)", "IKM (25-100)", tr("mutu"), tr("kinerja")])
 
 
@@ -67,11 +78,11 @@ def cmd_survey_results(args: argparse.Namespace) -> None:
         return print_json([{"unit": unit, "respondents": r.respondents,
                             "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
                             "weighted_nrr": {k: round(v * r.weight, 4) for k, v in r.nrr.items()}, "weight": r.weight,
-                            "ikm": round(r.ikm, 4), "nik": r.nik, "mutu": r.band.code, "kinerja": r.band.label,
+                            **_index(r), "mutu": r.band and r.band.code, "kinerja": r.band and r.band.label,
                             "lowest": r.lowest[0], "lowest_all": r.lowest, "profile": profiles.get(unit, {})}
                            for unit, r in results.items()])
-    print_table([(unit, r.respondents, f"{r.ikm:.3f}", f"{r.nik:.2f}", r.band.code, r.band.label,
-                  ", ".join(names[k] for k in r.lowest)) for unit, r in results.items()],
+    print_table([(unit, r.respondents, *_shown(r), ", ".join(names[k] for k in r.lowest))
+                 for unit, r in results.items()],
                 [tr("unit"), tr("responden"), "IKM (1-4)", "IKM (25-100)", tr("mutu"), tr("kinerja"),
                  tr("unsur terendah")])
 
@@ -88,9 +99,10 @@ def cmd_survey_status(args: argparse.Namespace) -> None:
     with open_workbook(args) as wb:
         statuses = wb.surveys.status(args.period, form=args.form)
     if args.json:
-        return print_json([asdict(s) | {"enough": s.enough} for s in statuses])
+        return print_json([asdict(s) | {"enough": s.enough, "over": s.over} for s in statuses])
     print_table([(s.unit, s.name, s.population or "–", s.sample or "–", s.collected,
-                  tr("cukup") if s.enough else tr("kurang") if s.sample else "–") for s in statuses],
+                  tr("lebih dari {most}", most=s.maximum) if s.over else tr("cukup") if s.enough
+                  else tr("kurang") if s.sample else "–") for s in statuses],
                 [tr("unit"), tr("nama"), tr("populasi"), tr("sampel"), tr("terkumpul"), tr("keadaan")])
 
 
@@ -127,7 +139,8 @@ def register(cli: Commands) -> None:
     p.add_argument("--weight-mode", choices=SKM_WEIGHT_MODES, help=tr("bobot unsur (bawaan: pengaturan)"))
     period_option(p)
     json_option(p)
-    p = command("status", cmd_survey_status, tr("Responden terkumpul dibanding sampel Krejcie-Morgan"), survey_sub)
+    p = command("status", cmd_survey_status,
+                tr("Responden terkumpul dibanding sampel (SKM: Krejcie-Morgan; F-03: 10-20 per unit)"), survey_sub)
     db_argument(p)
     p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
     period_option(p)

@@ -51,6 +51,10 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     # no source says whether or how the users' perception (F-03) counts: 0 reports it beside the IPP
     Setting("f03_weight", "0", (), "Share in percent of the F-03 mean (0-5) blended into the IPP; 0 keeps it beside",
             per_period=True, maximum=100),
+    # F-03 (2022 guidance): at least 10 and at most 20 respondents per unit; SKM keeps the Krejcie-Morgan sample
+    Setting("f03_min_respondents", "10", (), "Fewest F-03 respondents a unit needs", per_period=True, maximum=1000),
+    Setting("f03_max_respondents", "20", (), "Most F-03 respondents a unit should have", per_period=True,
+            maximum=1000),
     # who works in this database, and as what: named in every audit entry made here
     Setting("owner", "", (), "The name of the person who works in this database", text=True),
     Setting("owner_role", "", ("", "evaluator", "lead"), "Evaluator or team lead"),
@@ -63,6 +67,8 @@ SETTING_LABELS = {
     "skm_weight_mode": N_("Bobot unsur SKM"),
     "conflict_threshold": N_("Selisih nilai antarevaluator yang dianggap beda pendapat"),
     "f03_weight": N_("Bobot persepsi pengguna (F-03) dalam IPP, persen"),
+    "f03_min_respondents": N_("Responden F-03 paling sedikit per unit"),
+    "f03_max_respondents": N_("Responden F-03 paling banyak per unit"),
 }
 SETTING_HELP = {
     "unit_score_rule": N_("Bila evaluator berbeda nilai pada satu indikator: pakai nilai kesepakatan yang dicatat "
@@ -73,6 +79,9 @@ SETTING_HELP = {
                              "pendapat dan muncul di Konflik."),
     "f03_weight": N_("0 berarti persepsi pengguna (F-03) dilaporkan di samping IPP, tidak ikut dihitung; 20 berarti "
                      "IPP = 80% nilai evaluator + 20% rata-rata F-03."),
+    "f03_min_respondents": N_("Pedoman 2022: F-03 diisi sedikitnya 10 responden per unit; progres survei memakai "
+                              "angka ini untuk F-03 (SKM memakai tabel Krejcie-Morgan)."),
+    "f03_max_respondents": N_("Pedoman 2022: paling banyak 20 responden F-03 per unit; lebih dari itu ditandai."),
 }
 CHOICE_LABELS = {
     "consensus_or_mean": N_("kesepakatan bila ada, selain itu rata-rata"),

@@ -105,6 +105,7 @@ class Unsur:
     question: str
     options: tuple[str, ...]  # the answer labels from the scale's lowest to its highest; () when unlabelled
     aspect: str = ""  # the IPP aspect an F-03 item belongs to
+    aliases: tuple[str, ...] = ()  # other codes the item goes by in copies of the form (a sheet may use them)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -187,7 +188,7 @@ def _f03_from_dict(data: dict[str, Any], common: dict[str, Any]) -> SurveyInstru
             raise _invalid(ident, N_("butir {code} menyebut aspek yang tidak ada ({aspect})"), code=item.get("key"),
                            aspect=item.get("aspect"))
         items.append(Unsur(item["key"], item["name"], item.get("name_en", item["name"]), item.get("question", ""),
-                           (), item["aspect"]))
+                           (), item["aspect"], tuple(item.get("aliases", ()))))
     if not items:
         raise _invalid(ident, N_("kolom '{field}' wajib diisi"), field="items")
     _check_unique(ident, "butir", [u.key for u in items])

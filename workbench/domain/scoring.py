@@ -43,11 +43,17 @@ class SkmResult:
     """IKM of one set of survey responses."""
 
     respondents: int
-    nrr: dict[str, float]  # mean answer per unsur key
+    nrr: dict[str, float]  # mean answer per unsur key, of the unsur somebody answered
     weight: float
-    ikm: float  # on the 1-4 scale, unrounded
-    nik: float  # converted to 25-100 and rounded to 2 decimals
-    band: Band
+    ikm: float | None  # on the 1-4 scale, unrounded; None while an unsur has no answer at all (see `missing`)
+    nik: float | None  # converted to 25-100 and rounded to 2 decimals; None when incomplete
+    band: Band | None
+    missing: tuple[str, ...] = ()  # unsur no respondent answered: the index cannot be computed yet
+
+    @property
+    def complete(self) -> bool:
+        """Whether every unsur has at least one answer, so that the IKM stands."""
+        return not self.missing
 
     @property
     def lowest(self) -> list[str]:
@@ -68,15 +74,21 @@ def skm(responses: Sequence[Mapping[str, int]], instrument: SkmInstrument, mode:
     """IKM = Σ_unsur (NRR × weight) and NIK = IKM × 25, banded on NIK rounded to 2 decimals.
 
     `responses` holds one mapping of unsur key -> answer (1-4) per respondent; a missing answer is left
-    out of that unsur's mean.
+    out of that unsur's mean. An unsur nobody answered leaves the index incomplete (`missing` names it; IKM,
+    NIK and band are None): it never counts as 0.
     """
     if not responses:
         raise WorkbenchError("Tidak ada jawaban survei")
     weight = skm_weight(mode or instrument.weight_mode, len(instrument.unsur))
-    nrr = {}
+    nrr, missing = {}, []
     for unsur in instrument.unsur:
         answers = [r[unsur.key] for r in responses if r.get(unsur.key) is not None]
-        nrr[unsur.key] = sum(answers) / len(answers) if answers else 0.0
+        if answers:
+            nrr[unsur.key] = sum(answers) / len(answers)
+        else:
+            missing.append(unsur.key)
+    if missing:
+        return SkmResult(len(responses), nrr, weight, None, None, None, tuple(missing))
     ikm = sum(value * weight for value in nrr.values())
     nik = round2(ikm * instrument.conversion)
     return SkmResult(len(responses), nrr, weight, ikm, nik, band_for(nik, instrument.bands))

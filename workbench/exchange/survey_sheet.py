@@ -118,7 +118,8 @@ def _matchers(inst: Questionnaire) -> dict[str, set[str]]:
     """Header spellings per item: code, name, English name, U<n>, and the question's text."""
     found = {}
     for n, item in enumerate(inst.unsur, start=1):
-        spellings = {item.key, item.name, item.name_en, f"U{n}", f"unsur {n}", f"butir {n}", item.question}
+        spellings = {item.key, *item.aliases, item.name, item.name_en, f"U{n}", f"unsur {n}", f"butir {n}",
+                     item.question}
         found[item.key] = {normalize_header(s) for s in spellings if s}
     return found
 

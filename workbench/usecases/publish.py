@@ -79,6 +79,7 @@ def publish(wb: Workbook, out: str | Path, *, period: str | None = None) -> Publ
     p = wb.registry.period(period)
     inst = wb.registry.scored_instrument(p)
     units = wb.registry.units()
+    by_code = {u.code: u for u in units}
     scores = {s.unit: s for s in wb.results.scores(p.name)}
     surveys = wb.surveys.results(p.name)
     certificates = wb.certificates.issued(p.name)
@@ -99,8 +100,9 @@ def publish(wb: Workbook, out: str | Path, *, period: str | None = None) -> Publ
                    *(s.aspects.get(code) for code, _ in aspects), s.scored, s.total, s.evaluators)
                   for u in sorted(units, key=lambda u: (_rank(scores.get(u.code)), u.code))
                   if (s := scores.get(u.code)) is not None],
-        "survei": [(code, names[0], names[1], r.nik, round(r.ikm, 3), r.band.code, r.band.label, r.respondents)
-                   for code, r in sorted(surveys.items()) if (names := _names(units, code))],
+        "survei": [(code, by_code[code].name, by_code[code].institution, r.nik,
+                    None if r.ikm is None else round(r.ikm, 3), r.band and r.band.code, r.band and r.band.label,
+                    r.respondents) for code, r in sorted(surveys.items()) if code in by_code],
         "piagam": [(c.number, c.unit, c.unit_name, c.institution, c.category, c.label, c.issued_on,
                     REVOKED if c.revoked else VALID, c.key_id) for c in sorted(certificates, key=lambda c: c.number)],
     }
@@ -163,7 +165,8 @@ def _write(path: Path, schema: str, tables: dict[str, list[Sequence[object]]], m
         conn.execute("PRAGMA page_size = 4096")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("BEGIN")
-        conn.executescript(schema) if False else [conn.execute(s) for s in _statements(schema)]
+        for statement in _statements(schema):
+            conn.execute(statement)
         for table, rows in tables.items():
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
@@ -191,10 +194,6 @@ def _column(code: str) -> str:
 def _rank(score: Any) -> tuple[int, int]:
     rank = getattr(score, "rank", None)
     return (rank is None, rank or 0)
-
-
-def _names(units: Sequence[Any], code: str) -> tuple[str, str] | None:
-    return next(((u.name, u.institution) for u in units if u.code == code), None)
 
 
 def _metadata(period: str, instrument: str, aspects: list[tuple[str, str]]) -> dict[str, Any]:
@@ -234,7 +233,8 @@ def _metadata(period: str, instrument: str, aspects: list[tuple[str, str]]) -> d
             "survei": {"title": "Survei kepuasan masyarakat (SKM) · Community satisfaction survey",
                        "description": "IKM per unit dari kuesioner SKM · The satisfaction index of each unit",
                        "facets": ["mutu"], "columns": unit_columns | {
-                           "ikm": "Indeks kepuasan masyarakat, 25-100 · Satisfaction index, 25-100",
+                           "ikm": "Indeks kepuasan masyarakat, 25-100; kosong bila ada unsur yang belum dijawab "
+                                  "siapa pun · Satisfaction index, 25-100; empty while an element has no answer",
                            "ikm_skala_4": "IKM pada skala 1-4 · Index on the 1-4 scale",
                            "mutu": "Mutu pelayanan A-D · Service quality A-D", "kinerja": "Kinerja · Performance",
                            "responden": "Jumlah responden · Respondents"}},

@@ -47,6 +47,9 @@ def skm_report(wb: Workbook, unit: str, period: str | None = None) -> SkmReport:
     if result is None:
         raise WorkbenchError("Unit {unit} belum punya kuesioner SKM di periode {period}", unit=found.code,
                              period=p.name)
+    if not result.complete:
+        raise WorkbenchError("IKM unit {unit} belum lengkap: unsur {missing} belum dijawab responden mana pun",
+                             unit=found.code, missing=", ".join(result.missing))
     inst = wb.surveys.instrument("skm")
     assert isinstance(inst, SkmInstrument)
     status = next(s for s in wb.surveys.status(p.name) if s.unit == found.code)
