@@ -121,7 +121,8 @@ class FileActions(WindowBase):
                      on_success=lambda done: self.notify(tr(
                          "Hasil {period} diterbitkan: {file} ({units} unit, {certificates} piagam). Sajikan dengan "
                          "workbench serve {file}", period=done.period, file=done.path, units=done.units,
-                         certificates=done.certificates), 30000))
+                         certificates=done.certificates) + (" · " + tr("SEMENTARA: periode belum ditutup")
+                                                             if done.provisional else ""), 30000))
 
     def write_reports(self, folder: Path | None = None) -> QFileDialog | None:
         """Each scored unit's evaluation report (with its Berita Acara) and the period's recap, as PDFs in a

@@ -83,6 +83,7 @@ class Certificate:
     key_id: str
     revoked: bool = False
     revoked_reason: str | None = None
+    revoked_at: str | None = None
 
 
 class Certificates:
@@ -262,7 +263,8 @@ class Certificates:
         rows = self._store.dicts(
             "SELECT c.number AS number, u.code AS unit, u.name AS unit_name, i.name AS institution, "
             "c.category AS category, c.score AS score, c.issued_on AS issued_on, c.token AS token, "
-            "c.key_id AS key_id, c.revoked = 1 AS revoked, c.revoked_reason AS revoked_reason "
+            "c.key_id AS key_id, c.revoked = 1 AS revoked, c.revoked_reason AS revoked_reason, "
+            "c.revoked_at AS revoked_at "
             "FROM certificates c JOIN units u ON u.id = c.unit_id JOIN institutions i ON i.id = u.institution_id "
             "WHERE c.period_id = ? ORDER BY c.seq", (p.id,))
         # a period without a year (the demo) prints the year of issue, as its numbers do

@@ -16,6 +16,9 @@ def cmd_publish(args: argparse.Namespace) -> None:
     print(tr("{file}: {units} unit, {certificates} piagam, periode {period}; metadata Datasette: {metadata}",
              file=done.path, units=done.units, certificates=done.certificates, period=done.period,
              metadata=done.metadata))
+    if done.provisional:
+        print(tr("perhatian: periode {period} belum ditutup; hasil terbit sebagai SEMENTARA (tutup periode setelah "
+                 "sidang: workbench period close)", period=done.period))
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
