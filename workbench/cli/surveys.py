@@ -87,6 +87,15 @@ def cmd_survey_results(args: argparse.Namespace) -> None:
                  tr("unsur terendah")])
 
 
+def cmd_survey_forms(args: argparse.Namespace) -> None:
+    from workbench.usecases.reports import write_forms
+
+    with open_workbook(args) as wb:
+        sheets = write_forms(wb, args.unit, args.out, form=args.form, count=args.count, period=args.period)
+    print(tr("{file}: {count} lembar kuesioner {form}, nomor {first} sampai {last}", file=args.out,
+             count=len(sheets), form=args.form, first=sheets[0].serial, last=sheets[-1].serial))
+
+
 def cmd_survey_report(args: argparse.Namespace) -> None:
     from workbench.usecases.reports import write_skm
 
@@ -145,6 +154,14 @@ def register(cli: Commands) -> None:
     p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
     period_option(p)
     json_option(p)
+    p = command("forms", cmd_survey_forms, tr("Cetak kuesioner kertas bernomor untuk sebuah unit (PDF A4)"),
+                survey_sub)
+    db_argument(p)
+    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+    p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
+    p.add_argument("--count", type=int, required=True, metavar="N", help=tr("jumlah lembar, bernomor lanjut"))
+    p.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("berkas PDF yang ditulis"))
+    period_option(p)
     p = command("report", cmd_survey_report, tr("Laporan SKM sebuah unit (PDF)"), survey_sub)
     db_argument(p)
     p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))

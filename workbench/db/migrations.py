@@ -361,4 +361,14 @@ MIGRATIONS: tuple[str, ...] = (
         resolved_at TEXT, resolved_by TEXT, resolution TEXT);
     CREATE INDEX package_conflicts_open ON package_conflicts (observation_id) WHERE resolved_at IS NULL;
     """,
+    # paper questionnaires: the sheets printed for a unit, numbered, and the sheet each entry was typed from
+    """
+    CREATE TABLE survey_sheets (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, period_id INTEGER NOT NULL REFERENCES periods(id),
+        unit_id INTEGER NOT NULL REFERENCES units(id), form TEXT NOT NULL REFERENCES instruments(id),
+        serial INTEGER NOT NULL CHECK (serial > 0), printed_at TEXT NOT NULL, printed_by TEXT NOT NULL,
+        UNIQUE (period_id, unit_id, form, serial));
+    ALTER TABLE respondents ADD COLUMN sheet_id INTEGER REFERENCES survey_sheets(id);
+    CREATE UNIQUE INDEX respondents_by_sheet ON respondents (sheet_id) WHERE sheet_id IS NOT NULL;
+    """,
 )

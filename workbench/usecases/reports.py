@@ -10,6 +10,7 @@ from workbench.domain.instrument import SkmInstrument
 from workbench.domain.values import file_name_part
 from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken, ProgressCallback, report
+from workbench.surveys import Sheet
 from workbench.workbook import Workbook
 
 
@@ -66,3 +67,19 @@ def write_skm(wb: Workbook, unit: str, out: str | Path, *, period: str | None = 
     """A unit's SKM report as a PDF at `out`."""
     settings = wb.certificates.settings(period)
     return write_skm_report(skm_report(wb, unit, period), out, place=settings.place, on=settings.issued_on or None)
+
+
+def write_forms(wb: Workbook, unit: str, out: str | Path, *, form: str = "skm", count: int,
+                period: str | None = None) -> list[Sheet]:
+    """Number `count` new paper questionnaires for the unit and print them into one PDF at `out`; the sheets
+    are kept only when the PDF is written (one transaction)."""
+    from reports.survey_forms import FormPage
+    from reports.survey_forms import write_forms as draw
+
+    p = wb.registry.period(period)
+    found = wb.registry.unit(unit)
+    with wb.transaction():
+        sheets = wb.surveys.print_sheets(found.code, form=form, count=count, period=p.name)
+        draw([FormPage(s.serial, s.code, found.code, found.name, found.institution, p.name) for s in sheets], form,
+             wb.surveys.instrument(form), out)
+    return sheets

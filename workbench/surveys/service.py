@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from workbench.db.audit import AuditLog, Change
 from workbench.db.settings import Settings
@@ -25,6 +25,8 @@ from workbench.domain.scoring import SkmResult, krejcie_morgan, round2, skm
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
 from workbench.registry import Period, Registry
+from workbench.surveys.records import F03Result, Incoming, Respondent, SampleStatus
+from workbench.surveys.sheets import Sheet, Sheets
 
 FORMS = {"skm": "skm-2017", "f03a": "f03a-2022", "f03b": "f03b-2022"}  # short name -> instrument id
 # a batch as the log records it: every respondent with its unit, period, form, number, profile and answers
@@ -32,68 +34,6 @@ _BATCH_SQL = (
     "SELECT r.batch, r.uuid || '|' || u.uuid || '|' || p.uuid || '|' || r.form || '|' || coalesce(r.number, '') "
     "|| '|' || r.profile || '|' || r.answers FROM respondents r "
     "JOIN units u ON u.id = r.unit_id JOIN periods p ON p.id = r.period_id")
-
-
-@dataclass(frozen=True)
-class Respondent:
-    """One filled questionnaire."""
-
-    uuid: str
-    unit: str
-    form: str
-    number: int | None
-    profile: dict[str, str]
-    answers: dict[str, int]
-    source: str  # typed, or the file it came from
-    entered_by: str
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """A respondent read from a sheet, checked: its row, unit, number, answers and profile (and both already
-    packed as stored, when the reader has them: a sheet repeats the same few thousand times)."""
-
-    row: int
-    unit_id: int
-    answers: dict[str, int]
-    profile: dict[str, str] = field(default_factory=dict)
-    number: int | None = None
-    packed_answers: str = ""
-    packed_profile: str = ""
-
-
-@dataclass(frozen=True)
-class SampleStatus:
-    """A unit's responses against the sample its population needs (Krejcie-Morgan)."""
-
-    unit: str
-    name: str
-    form: str
-    population: int | None
-    sample: int | None  # SKM: Krejcie-Morgan from the population; F-03: the fewest respondents the period asks
-    collected: int
-    maximum: int | None = None  # F-03: the most respondents the period asks for
-
-    @property
-    def enough(self) -> bool:
-        return self.sample is not None and self.collected >= self.sample
-
-    @property
-    def over(self) -> bool:
-        """More respondents than the form asks for (F-03's maximum)."""
-        return self.maximum is not None and self.collected > self.maximum
-
-
-@dataclass(frozen=True)
-class F03Result:
-    """Means of the F-03 answers of a unit (0-5): per item, per aspect, and over all items."""
-
-    unit: str
-    name: str
-    respondents: int
-    items: dict[str, float]
-    aspects: dict[str, float]
-    mean: float | None
 
 
 def batch_digests(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -104,8 +44,8 @@ def batch_digests(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {batch: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for batch, found in lines.items()}
 
 
-class Surveys:
-    """Respondents and answers per period and unit; IKM, sample adequacy and F-03 means."""
+class Surveys(Sheets):
+    """Respondents and answers per period and unit; IKM, sample adequacy and F-03 means; printed sheets."""
 
     def __init__(self, store: Store, registry: Registry, settings: Settings, audit: AuditLog) -> None:
         self._store = store
@@ -115,12 +55,17 @@ class Surveys:
 
     # --- questionnaires ----------------------------------------------------------------------
 
-    def instrument(self, form: str = "skm") -> Questionnaire:
-        """The questionnaire of a form (skm, f03a, f03b) as this workbook stores it, else as shipped (a workbook
-        made before the F-03 forms shipped stores it with its first questionnaire: reading never writes)."""
+    def _require_form(self, form: str) -> str:
+        """The instrument id of a form (skm, f03a, f03b); WorkbenchError naming the choices for another."""
         if form not in FORMS:
             raise WorkbenchError("Formulir survei tidak dikenal: {form} (pilihan: {choices})", form=form,
                                  choices=", ".join(FORMS))
+        return FORMS[form]
+
+    def instrument(self, form: str = "skm") -> Questionnaire:
+        """The questionnaire of a form (skm, f03a, f03b) as this workbook stores it, else as shipped (a workbook
+        made before the F-03 forms shipped stores it with its first questionnaire: reading never writes)."""
+        self._require_form(form)
         try:
             inst = self._registry.instrument(FORMS[form])
         except NotFound:  # a workbook made before the F-03 forms shipped: stored when first written to
@@ -164,20 +109,26 @@ class Surveys:
         return checked
 
     def add(self, *, unit: str, form: str = "skm", answers: Mapping[str, object], profile: Mapping[str, str] | None
-            = None, number: int | None = None, period: str | None = None) -> Respondent:
-        """Store one questionnaire typed from paper (its own batch, audited)."""
+            = None, number: int | None = None, period: str | None = None, sheet: Sheet | None = None) -> Respondent:
+        """Store one questionnaire typed from paper (its own batch, audited); from a printed `sheet` (see
+        `sheet_for_entry`), it carries the sheet's serial as its number."""
         p = self._open_period(period)
+        if sheet is not None and (sheet.unit.casefold(), sheet.form) != (unit.casefold(), form):
+            raise WorkbenchError("Lembar {code} bukan lembar {unit} ({form})", code=sheet.code, unit=unit, form=form)
         checked = self.check_answers(form, answers)
         clean = checked_profile(profile or {})
         unit_row = self._registry.unit(unit)
         uuid = new_uuid()
         with self._store.transaction():
             self._keep_instrument(form)
-            self._store.execute(
-                "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
-                "entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?)",
-                (uuid, p.id, unit_row.id, FORMS[form], number, packed(clean), packed(checked), uuid,
-                 self._store.actor, now()))
+            try:
+                self._store.execute(
+                    "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, "
+                    "source, entered_by, entered_at, sheet_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?, ?)",
+                    (uuid, p.id, unit_row.id, FORMS[form], sheet.serial if sheet else number, packed(clean),
+                     packed(checked), uuid, self._store.actor, now(), sheet and sheet.id))
+            except sqlite3.IntegrityError as exc:  # the sheet entered meanwhile (another window, a script)
+                raise WorkbenchError("Lembar {code} sudah dimasukkan", code=sheet.code if sheet else "") from exc
             self._log_batches([uuid])
             self._touched(p.id, FORMS[form], [unit_row.id])
             self._store.changed(Changes(survey=True, units=frozenset({unit_row.code})))
