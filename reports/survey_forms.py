@@ -44,20 +44,45 @@ class FormPage:
 
 
 def write_forms(pages: Sequence[FormPage], form: str, instrument: Questionnaire, out: str | Path) -> Path:
-    """One page per sheet in a PDF at `out` (fonts embedded, text selectable)."""
+    """One page per sheet in a PDF at `out` (fonts embedded, text selectable). What every sheet of the batch
+    says alike (the unit, the questions, the boxes) is drawn once, as a form the pages share; each page adds
+    its number and code."""
     fonts.register()
     out = Path(out)
     canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
     canvas.setTitle(f"{TITLES[form][0]} · {pages[0].unit if pages else ''}")
     canvas.setAuthor("Meja Kerja Evaluasi Pelayanan Publik")
+    if pages:
+        canvas.beginForm("questionnaire")
+        _fixed(canvas, pages[0], form, instrument)
+        canvas.endForm()
     for page in pages:
-        _page(canvas, page, form, instrument)
+        canvas.doForm("questionnaire")
+        _numbered(canvas, page)
         canvas.showPage()
     canvas.save()
     return out
 
 
-def _page(canvas: Canvas, page: FormPage, form: str, inst: Questionnaire) -> None:
+def _barcode(code: str) -> Code128:
+    return Code128(code, barHeight=9 * mm, barWidth=0.8, humanReadable=False, quiet=False)
+
+
+def _numbered(canvas: Canvas, page: FormPage) -> None:
+    """The serial to read and the code to scan, top right, and the code again at the foot."""
+    width, top = A4[0], A4[1] - MARGIN
+    canvas.setFont(fonts.BOLD, 16)
+    canvas.drawRightString(width - MARGIN, top - 16, f"No. {page.serial:04d}")
+    barcode = _barcode(page.code)
+    barcode.drawOn(canvas, width - MARGIN - barcode.width, top - 32 - 9 * mm)
+    canvas.setFont(fonts.REGULAR, 7)
+    canvas.drawRightString(width - MARGIN, top - 40 - 9 * mm, page.code)
+    canvas.setFont(fonts.REGULAR, 7.5)
+    canvas.drawRightString(width - MARGIN, MARGIN, f"Lembar {page.code}")
+
+
+def _fixed(canvas: Canvas, page: FormPage, form: str, inst: Questionnaire) -> None:
+    """Everything but the number: title, unit, period, instructions, the questions and their boxes."""
     width, height = A4
     top = height - MARGIN
     title, title_en = TITLES[form]
@@ -65,18 +90,11 @@ def _page(canvas: Canvas, page: FormPage, form: str, inst: Questionnaire) -> Non
     canvas.drawString(MARGIN, top - 12, title)
     canvas.setFont(fonts.ITALIC, 8)
     canvas.drawString(MARGIN, top - 23, title_en)
-    # the serial to read and the code to scan, top right; the unit's name keeps clear of them
-    canvas.setFont(fonts.BOLD, 16)
-    canvas.drawRightString(width - MARGIN, top - 16, f"No. {page.serial:04d}")
-    barcode = Code128(page.code, barHeight=9 * mm, barWidth=0.8, humanReadable=False, quiet=False)
-    barcode.drawOn(canvas, width - MARGIN - barcode.width, top - 32 - 9 * mm)
-    room = width - 2 * MARGIN - barcode.width - 6 * mm
+    room = width - 2 * MARGIN - _barcode(page.code).width - 6 * mm  # the unit's name keeps clear of the code
     canvas.setFont(fonts.REGULAR, 9)
     canvas.drawString(MARGIN, top - 37, "Unit: " + _fit(f"{page.unit_name} ({page.unit})", fonts.REGULAR, 9, room))
     canvas.drawString(MARGIN, top - 49, "Instansi: " + _fit(page.institution, fonts.REGULAR, 9, room))
     canvas.drawString(MARGIN, top - 61, f"Periode: {page.period}")
-    canvas.setFont(fonts.REGULAR, 7)
-    canvas.drawRightString(width - MARGIN, top - 40 - 9 * mm, page.code)
     canvas.setLineWidth(0.8)
     canvas.line(MARGIN, top - 70, width - MARGIN, top - 70)
     y = top - 84
@@ -91,7 +109,6 @@ def _page(canvas: Canvas, page: FormPage, form: str, inst: Questionnaire) -> Non
         _scale_items(canvas, inst, y)
     canvas.setFont(fonts.REGULAR, 7.5)
     canvas.drawString(MARGIN, MARGIN, "Terima kasih atas kesediaan Anda mengisi kuesioner ini.")
-    canvas.drawRightString(width - MARGIN, MARGIN, f"Lembar {page.code}")
 
 
 def _profile(canvas: Canvas, y: float) -> float:

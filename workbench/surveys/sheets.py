@@ -92,7 +92,7 @@ class Sheets:
         if serial not in printed:
             raise WorkbenchError("Lembar nomor {serial} tidak pernah dicetak untuk {unit} ({form}); yang dicetak: "
                                  "{printed}", serial=serial, unit=found.code, form=form,
-                                 printed=_ranges(sorted(printed)) or "belum ada")
+                                 printed=_ranges(sorted(printed)) or "–")
         sheet = printed[serial]
         if self._store.value("SELECT 1 FROM respondents WHERE sheet_id = ?", (sheet.id,)):
             raise WorkbenchError("Lembar nomor {serial} ({code}) sudah dimasukkan", serial=serial, code=sheet.code)
