@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoCommand
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
+from ui.survey_files import Shown
 from workbench import Workbook
 from workbench.domain.instrument import Questionnaire
 from workbench.domain.respondents import PROFILE_LABELS
@@ -17,23 +18,16 @@ from workbench.i18n import pick, tr
 from workbench.surveys import Respondent
 
 
-class Typist(Protocol):
+class Typist(Shown, Protocol):
     """What the undo steps need of the Survei page (ui.survey_page.SurveyPage)."""
 
-    draft: dict[str, Any] | None  # the new row being typed: number, answers, profile
+    draft: dict[str, Any] | None  # the new row being typed: number, answers, profile, sheet
 
-    @property
-    def unit(self) -> str | None: ...
-    @property
-    def form(self) -> str: ...
-    @property
-    def period(self) -> str: ...
     @property
     def instrument(self) -> Questionnaire: ...
     def set_draft_answer(self, item: str, value: int | None, *, cursor: bool = False) -> None: ...
     def write_answer(self, uuid: str, item: str, value: int | None) -> None: ...
     def write_profile(self, uuid: str, field: str, value: str) -> None: ...
-    def say(self, text: str, *, error: bool = False) -> None: ...
     def store(self, job: Callable[[Workbook], Any], on_success: Callable[[Any], None] | None = None) -> None: ...
 
 
@@ -44,6 +38,7 @@ class AnswerGrid(QTableWidget):
     finished = Signal(int, bool)  # row, and whether a digit (not Enter) completed it
     refused = Signal(str)  # a key that is no answer on the scale
     left = Signal()  # Esc: back to the boxes above
+    sheet_typed = Signal(int, str)  # row, and the sheet number typed (or scanned) into its No cell, on Enter
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +48,8 @@ class AnswerGrid(QTableWidget):
         self.setTabKeyNavigation(False)  # Tab goes on to the next control, as everywhere else
         self.item_keys: list[str] = []
         self.profile: tuple[str, ...] = ()
+        self.by_sheet = False  # the unit has printed sheets: a new row starts with its sheet number
+        self._typed = ""  # the sheet number being typed into the new row's No cell
 
     def set_columns(self, inst: Questionnaire, profile: tuple[str, ...], *, numbered: bool) -> None:
         """The number, the profile fields typed on paper, then one column per item (U1… when `numbered`)."""
@@ -67,6 +64,23 @@ class AnswerGrid(QTableWidget):
             header = self.horizontalHeaderItem(self.first_answer + n)
             if header is not None:
                 header.setToolTip(f"{pick(u.name, u.name_en)}: {u.question}")
+
+    def _sheet_key(self, row: int, text: str, key: int) -> bool:
+        """A key typed into the new row's No cell: the sheet number (digits, or a scanner's code) and Enter;
+        False for keys that are not the number's (they move the cursor as anywhere else)."""
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            typed, self._typed = self._typed, ""
+            self.set_text(row, 0, "")
+            self.sheet_typed.emit(row, typed)
+            return True
+        if key == Qt.Key.Key_Backspace:
+            self._typed = self._typed[:-1]
+        elif text and text.isprintable() and not text.isspace():
+            self._typed += text
+        else:
+            return False
+        self.set_text(row, 0, self._typed)
+        return True
 
     def set_text(self, row: int, column: int, value: object) -> None:
         """Show a value in a cell without it counting as typed."""
@@ -94,6 +108,8 @@ class AnswerGrid(QTableWidget):
         row, column = self.currentRow(), self.currentColumn()
         text, key = event.text(), event.key()
         editing = self.state() == self.State.EditingState
+        if self.by_sheet and column == 0 and row == self.rowCount() - 1 and self._sheet_key(row, text, key):
+            return
         if column >= self.first_answer and text.isdigit():
             if not self.scale[0] <= int(text) <= self.scale[1]:
                 self.refused.emit(text)
@@ -169,18 +185,20 @@ class Added(QUndoCommand):
     def __init__(self, page: Typist, draft: dict[str, Any], last: str | None) -> None:
         super().__init__(tr("kuesioner {number}", number=draft["number"]))
         self.page, self.last = page, last
-        self.draft = {"number": draft["number"], "answers": dict(draft["answers"]), "profile": dict(draft["profile"])}
+        self.draft = {"number": draft["number"], "answers": dict(draft["answers"]), "profile": dict(draft["profile"]),
+                      "sheet": draft.get("sheet")}
         self.unit, self.form, self.period = page.unit or "", page.form, page.period
         self.uuid = ""  # set by the writer thread when stored, before any later write runs
 
     def redo(self) -> None:
         draft, page = self.draft, self.page
         if page.draft is not None and page.draft["number"] == draft["number"]:  # the next row starts empty
-            page.draft = {"number": draft["number"] + 1, "answers": {}, "profile": {}}
+            page.draft = {"number": draft["number"] + 1, "answers": {}, "profile": {}, "sheet": None}
 
         def store(wb: Workbook) -> Respondent:
             stored = wb.surveys.add(unit=self.unit, form=self.form, answers=draft["answers"],
-                                    profile=draft["profile"], number=draft["number"], period=self.period)
+                                    profile=draft["profile"], number=draft["number"], period=self.period,
+                                    sheet=draft["sheet"])
             self.uuid = stored.uuid
             return stored
 
@@ -199,5 +217,6 @@ class Added(QUndoCommand):
         page = self.page
         page.store(lambda wb: wb.surveys.remove(self.uuid))
         answers = {k: v for k, v in self.draft["answers"].items() if k != self.last}
-        page.draft = {"number": self.draft["number"], "answers": answers, "profile": dict(self.draft["profile"])}
+        page.draft = {"number": self.draft["number"], "answers": answers, "profile": dict(self.draft["profile"]),
+                      "sheet": self.draft["sheet"]}
         page.say(tr("Kuesioner {number} dibuka lagi untuk diketik", number=self.draft["number"]))

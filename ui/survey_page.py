@@ -10,14 +10,12 @@ the unit box.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,14 +28,14 @@ from PySide6.QtWidgets import (
 from ui.database import Database
 from ui.labels import buddy
 from ui.period_box import PeriodBox
+from ui.survey_files import SurveyFiles
 from ui.survey_grid import Added, Answer, AnswerGrid, DraftAnswer, Profile
 from ui.survey_outcome import FORM_NAMES, SurveyOutcome
-from ui.warning import warn
 from workbench import Workbook
 from workbench.domain.instrument import Questionnaire
 from workbench.domain.respondents import PROFILE_LABELS, profile_value
+from workbench.errors import WorkbenchError
 from workbench.events import Changes
-from workbench.exchange.survey_sheet import SurveyImport
 from workbench.i18n import pick, tr
 from workbench.surveys import Respondent
 
@@ -53,7 +51,7 @@ class SurveyPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.respondents: list[Respondent] = []
         self.view: tuple[str, str | None, str] | None = None  # (period, unit, form) shown
-        self.draft: dict[str, Any] | None = None  # the new row being typed: number, answers, profile
+        self.draft: dict[str, Any] | None = None  # the new row being typed: number, answers, profile, sheet
         self.last_message = ""
         self.period_box = PeriodBox(db.reader)
         self.period_box.currentIndexChanged.connect(lambda _: self.reload())
@@ -81,15 +79,20 @@ class SurveyPage(QWidget):
         bar.addWidget(self.sample)
         import_button = QPushButton(tr("&Impor kuesioner…"))
         import_button.setToolTip(tr("xlsx, xls, ods atau CSV (mis. unduhan Google Forms): satu baris satu responden"))
-        import_button.clicked.connect(self._on_import_clicked)
+        self.files = SurveyFiles(self, self)
+        import_button.clicked.connect(self.files.ask_import)
         report_button = QPushButton(tr("&Laporan SKM (PDF)…"))
-        report_button.clicked.connect(self._on_report_clicked)
+        report_button.clicked.connect(self.files.ask_report)
+        forms_button = QPushButton(tr("Cetak &kuesioner…"))
+        forms_button.setToolTip(tr("Kuesioner kertas bernomor untuk unit ini, dengan kode batang untuk dipindai"))
+        forms_button.clicked.connect(self.files.ask_forms)
         self.grid = AnswerGrid()
         self.grid.answered.connect(self.answer)
         self.grid.finished.connect(self.finish_row)
         self.grid.refused.connect(self._on_grid_refused)
         self.grid.left.connect(self.unit_box.setFocus)
         self.grid.itemChanged.connect(self._on_profile_edited)
+        self.grid.sheet_typed.connect(self.take_sheet)
         self.grid.currentCellChanged.connect(self._on_current_cell_changed)
         self.hint = QLabel(tr("Ketik angka jawaban: kursor pindah ke pertanyaan berikutnya, baris disimpan di akhir "
                               "(atau Enter). Backspace menghapus jawaban, Ctrl+Z mengurungkan, Tab keluar dari "
@@ -105,6 +108,7 @@ class SurveyPage(QWidget):
         second.addWidget(self.hint, 1)
         second.addWidget(import_button)
         second.addWidget(report_button)
+        second.addWidget(forms_button)
         layout.addLayout(second)
         layout.addWidget(self.question)
         layout.addWidget(self.grid, 3)
@@ -192,17 +196,37 @@ class SurveyPage(QWidget):
         for n, respondent in enumerate(self.respondents):
             self.grid.show_row(n, respondent.number, respondent.profile, respondent.answers, respondent.source)
         if self.draft is None:
-            self.draft = {"number": self._next_number(), "answers": {}, "profile": {}}
-        self.grid.show_row(self.draft_row, self.draft["number"], self.draft["profile"], self.draft["answers"])
+            self.draft = {"number": self._next_number(), "answers": {}, "profile": {}, "sheet": None}
+        self.grid.by_sheet = bool(self.unit and self.db.reader.surveys.sheets(self.unit, form=self.form,
+                                                                              period=self.period))
+        waiting = self.grid.by_sheet and self.draft["sheet"] is None  # the new row starts with its sheet number
+        self.grid.show_row(self.draft_row, None if waiting else self.draft["number"], self.draft["profile"],
+                           self.draft["answers"])
         self.grid.resizeColumnsToContents()
         self.grid.blockSignals(False)
         if on_draft:
             typed = [i for i in items if i in self.draft["answers"]]
-            column = self.grid.first_answer + (items.index(typed[-1]) + 1 if typed else 0)
+            column = 0 if waiting else self.grid.first_answer + (items.index(typed[-1]) + 1 if typed else 0)
             self.grid.setCurrentCell(self.draft_row, min(column, self.grid.columnCount() - 1))
         else:
             self.grid.setCurrentCell(min(row, self.draft_row), column)
         self.show_results()
+
+    def take_sheet(self, row: int, typed: str) -> None:
+        """The sheet number typed (or scanned) for the new row, checked against the unit's printed sheets."""
+        if self.draft is None or row != self.draft_row:
+            return
+        try:
+            sheet = self.db.reader.surveys.sheet_for_entry(typed, unit=self.unit or "", form=self.form,
+                                                           period=self.period)
+        except WorkbenchError as exc:
+            self.say(str(exc), error=True)
+            QApplication.beep()
+            return
+        self.draft |= {"sheet": sheet, "number": sheet.serial}
+        self.grid.set_text(row, 0, sheet.serial)
+        self.grid.setCurrentCell(row, self.grid.first_answer)
+        self.say(tr("Lembar {code}: ketik jawabannya", code=sheet.code))
 
     def _profile_fields(self) -> tuple[str, ...]:
         return SHORT_PROFILE if self.form == "skm" else ()
@@ -230,6 +254,8 @@ class SurveyPage(QWidget):
         elif 1 <= column <= len(fields):
             self.question.setText(tr("{field}: ketik lalu Enter. Jenis kelamin L atau P, usia dalam tahun.",
                                      field=tr(PROFILE_LABELS[fields[column - 1]]).capitalize()))
+        elif self.grid.by_sheet and row == self.draft_row:
+            self.question.setText(tr("No: ketik nomor lembar lalu Enter, atau pindai kode batangnya."))
         else:
             self.question.setText("")
 
@@ -291,6 +317,10 @@ class SurveyPage(QWidget):
         assert self.draft is not None
         if not self.draft["answers"] or self.unit is None:
             return
+        if self.grid.by_sheet and self.draft["sheet"] is None:
+            self.say(tr("Ketik atau pindai nomor lembar di kolom No dahulu"), error=True)
+            self.grid.setCurrentCell(row, 0)
+            return
         last = list(self.draft["answers"])[-1] if by_digit else None
         self.undo_stack.push(Added(self, self.draft, last))  # stores it, and starts the next row
         self.grid.setCurrentCell(self.draft_row, self.grid.first_answer)
@@ -334,50 +364,6 @@ class SurveyPage(QWidget):
         unit, form, period, people = self.unit, self.form, self.period, self.population.value()
         self.db.write(lambda wb, progress, cancel: wb.surveys.set_population(unit, people, form=form, period=period),
                       parent=self, on_failure=self._failed)
-
-    def _on_import_clicked(self) -> None:
-        kind = tr("Kuesioner")
-        path, _ = QFileDialog.getOpenFileName(self, tr("Impor kuesioner"), str(Path.home()),
-                                              f"{kind} (*.xlsx *.xls *.ods *.csv)")
-        if path:
-            self.import_file(Path(path))
-
-    def import_file(self, path: Path) -> None:
-        """Import a file of questionnaires for the unit and form shown (or the units its kode_unit column names)."""
-        unit, form, period = self.unit, self.form, self.period
-
-        def done(result: SurveyImport) -> None:
-            if result.problems:
-                self.say(tr("{file}: {count} masalah, tidak ada yang disimpan. Pertama: {first}", file=path.name,
-                             count=len(result.problems), first=result.problems[0]), error=True)
-                warn(self, tr("Impor kuesioner"), tr(
-                    "{file}: {count} masalah, tidak ada yang disimpan. Perbaiki berkasnya lalu impor lagi.",
-                    file=path.name, count=len(result.problems)), result.problems)
-            elif result.already_imported:
-                self.say(tr("{file}: sudah pernah diimpor; tidak ada yang ditambahkan", file=path.name))
-            else:
-                self.say(tr("{file}: {added} responden {form}{note}", file=path.name, added=result.added, form=form,
-                             note=""))
-
-        self.db.write(lambda wb, progress, cancel: wb.exchange.import_survey(path, form=form, unit=unit, period=period),
-                      parent=self, label=tr("Mengimpor kuesioner…"), on_success=done,
-                      on_failure=self._failed)
-
-    def _on_report_clicked(self) -> None:
-        if self.unit is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Laporan SKM"), str(Path.home() / f"skm-{self.unit}.pdf"),
-                                              "PDF (*.pdf)")
-        if path:
-            self.write_report(Path(path))
-
-    def write_report(self, path: Path) -> None:
-        from workbench.usecases.reports import write_skm
-
-        unit, period = self.unit or "", self.period
-        self.db.read(lambda wb, progress, cancel: write_skm(wb, unit, path, period=period), parent=self,
-                     label=tr("Menulis laporan…"), on_failure=self._failed,
-                     on_success=lambda out: self.say(tr("Laporan SKM disimpan: {path}", path=out)))
 
     def _failed(self, exc: BaseException) -> None:
         self.say(str(exc), error=True)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from tests.helpers import run
 from tests.ui.helpers import wait_ops
+from workbench import Workbook
 
 
 def test_three_questionnaires_typed_with_the_keyboard_give_the_ikm(qtbot, window, capsys):
@@ -83,11 +84,11 @@ def test_a_survey_file_is_imported_and_the_skm_report_written_from_the_screen(qt
     page = window.surveys
     window.tabs.setCurrentIndex(4)
     page.select("U2", "skm")
-    page.import_file(excel_csv(tmp_path / "loket.csv", published_example()))
+    page.files.import_file(excel_csv(tmp_path / "loket.csv", published_example()))
     wait_ops(qtbot)
     assert "loket.csv: 29 responden skm" in page.last_message and len(page.respondents) == 29
     assert "IKM 91,48 · mutu A" in page.summary.text()
-    page.write_report(tmp_path / "skm-U2.pdf")
+    page.files.write_report(tmp_path / "skm-U2.pdf")
     wait_ops(qtbot)
     assert (tmp_path / "skm-U2.pdf").stat().st_size > 10_000 and "Laporan SKM disimpan" in page.last_message
 
@@ -104,3 +105,40 @@ def test_a_questionnaire_stored_with_questions_unanswered_says_so(qtbot, window)
     wait_ops(qtbot)
     assert len(page.respondents) == 1 and len(page.respondents[0].answers) == 4
     assert page.last_message == "Kuesioner 1 tersimpan dengan 5 pertanyaan tidak dijawab"
+
+
+def test_printed_sheets_are_entered_by_their_number_or_scanned_code_once_each(qtbot, window, tmp_path):
+    with Workbook(window.db.path) as wb:
+        wb.surveys.print_sheets("U1", count=5)
+        wb.surveys.print_sheets("U2", count=2)
+    window.tabs.setCurrentIndex(4)
+    page, grid = window.surveys, window.surveys.grid
+    page.select("U1", "skm")
+    grid.setFocus()
+    assert (grid.currentRow(), grid.currentColumn()) == (0, 0)  # a new row starts with its sheet number
+    assert "nomor lembar" in page.question.text()
+
+    def sheet(typed):
+        qtbot.keyClicks(grid, typed)
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+
+    sheet("3")
+    assert grid.currentColumn() == grid.first_answer and grid.item(0, 0).text() == "3"
+    for digit in "444444444":
+        qtbot.keyClick(grid, digit)
+    wait_ops(qtbot)
+    assert [(r.number, r.answers["persyaratan"]) for r in page.respondents] == [(3, 4)]
+    assert grid.currentRow() == 1 and grid.currentColumn() == 0 and grid.item(1, 0).text() == ""
+    for typed, refusal in (("3", "sudah dimasukkan"), ("9", "tidak pernah dicetak untuk U1 (skm); yang dicetak: 1-5"),
+                           ("U2/skm/0001", "milik U2")):
+        sheet(typed)
+        assert refusal in page.last_message and grid.currentColumn() == 0
+    grid.setCurrentCell(1, grid.first_answer)
+    for digit in "333333333":  # answers without a sheet number are kept on screen, not stored
+        qtbot.keyClick(grid, digit)
+    assert "nomor lembar" in page.last_message and len(page.respondents) == 1 and grid.currentColumn() == 0
+    sheet("U1/skm/0005")  # as a USB barcode reader types it
+    qtbot.keyClick(grid, Qt.Key.Key_Return)  # the answers typed before: Enter stores them
+    wait_ops(qtbot)
+    with Workbook(window.db.path) as wb:
+        assert [r.number for r in wb.surveys.respondents(unit="U1")] == [3, 5]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from workbench.cli.common import Commands, open_workbook, print_json, print_table
+from workbench.cli.common import Commands, Handler, open_workbook, print_json, print_table
 from workbench.domain.scoring import SKM_WEIGHT_MODES, SkmResult, krejcie_morgan
 from workbench.errors import ValidationFailed
 from workbench.exchange.observation_sheets import FileCheck
@@ -154,19 +154,19 @@ def register(cli: Commands) -> None:
     p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
     period_option(p)
     json_option(p)
-    p = command("forms", cmd_survey_forms, tr("Cetak kuesioner kertas bernomor untuk sebuah unit (PDF A4)"),
-                survey_sub)
-    db_argument(p)
-    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+    def unit_pdf(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        """A command that writes a PDF for one unit."""
+        p = command(name, handler, text, survey_sub)
+        db_argument(p)
+        p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+        p.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("berkas PDF yang ditulis"))
+        period_option(p)
+        return p
+
+    p = unit_pdf("forms", cmd_survey_forms, tr("Cetak kuesioner kertas bernomor untuk sebuah unit (PDF A4)"))
     p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
     p.add_argument("--count", type=int, required=True, metavar="N", help=tr("jumlah lembar, bernomor lanjut"))
-    p.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("berkas PDF yang ditulis"))
-    period_option(p)
-    p = command("report", cmd_survey_report, tr("Laporan SKM sebuah unit (PDF)"), survey_sub)
-    db_argument(p)
-    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
-    p.add_argument("--out", metavar="FILE.pdf", required=True, help=tr("berkas PDF yang ditulis"))
-    period_option(p)
+    unit_pdf("report", cmd_survey_report, tr("Laporan SKM sebuah unit (PDF)"))
     p = command("population", cmd_survey_population, tr("Catat populasi pengguna layanan unit dalam periode"),
                 survey_sub)
     db_argument(p)

@@ -1,0 +1,113 @@
+"""Survei's files: questionnaires imported from a sheet, the unit's SKM report, and numbered paper forms to
+print; each runs on a worker thread and says under the grid what it did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+from ui.database import Database
+from ui.warning import warn
+from workbench.exchange.survey_sheet import SurveyImport
+from workbench.i18n import tr
+from workbench.surveys import Sheet
+
+
+class Shown(Protocol):
+    """What the file actions need of the Survei page (ui.survey_page.SurveyPage)."""
+
+    db: Database
+
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    def say(self, text: str, *, error: bool = False) -> None: ...
+
+
+class SurveyFiles:
+    """The Impor kuesioner, Laporan SKM and Cetak kuesioner buttons of the page shown."""
+
+    def __init__(self, page: Shown, widget: QWidget) -> None:
+        self.page, self.widget = page, widget
+
+    def _failed(self, exc: BaseException) -> None:
+        self.page.say(str(exc), error=True)
+
+    def ask_import(self) -> None:
+        kind = tr("Kuesioner")
+        path, _ = QFileDialog.getOpenFileName(self.widget, tr("Impor kuesioner"), str(Path.home()),
+                                              f"{kind} (*.xlsx *.xls *.ods *.csv)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Import a file of questionnaires for the unit and form shown (or the units its kode_unit column names)."""
+        page = self.page
+        unit, form, period = page.unit, page.form, page.period
+
+        def done(result: SurveyImport) -> None:
+            if result.problems:
+                page.say(tr("{file}: {count} masalah, tidak ada yang disimpan. Pertama: {first}", file=path.name,
+                            count=len(result.problems), first=result.problems[0]), error=True)
+                warn(self.widget, tr("Impor kuesioner"), tr(
+                    "{file}: {count} masalah, tidak ada yang disimpan. Perbaiki berkasnya lalu impor lagi.",
+                    file=path.name, count=len(result.problems)), result.problems)
+            elif result.already_imported:
+                page.say(tr("{file}: sudah pernah diimpor; tidak ada yang ditambahkan", file=path.name))
+            else:
+                page.say(tr("{file}: {added} responden {form}{note}", file=path.name, added=result.added, form=form,
+                            note=""))
+
+        page.db.write(lambda wb, progress, cancel: wb.exchange.import_survey(path, form=form, unit=unit, period=period),
+                      parent=self.widget, label=tr("Mengimpor kuesioner…"), on_success=done, on_failure=self._failed)
+
+    def ask_report(self) -> None:
+        if self.page.unit is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self.widget, tr("Laporan SKM"),
+                                              str(Path.home() / f"skm-{self.page.unit}.pdf"), "PDF (*.pdf)")
+        if path:
+            self.write_report(Path(path))
+
+    def write_report(self, path: Path) -> None:
+        from workbench.usecases.reports import write_skm
+
+        unit, period = self.page.unit or "", self.page.period
+        self.page.db.read(lambda wb, progress, cancel: write_skm(wb, unit, path, period=period), parent=self.widget,
+                          label=tr("Menulis laporan…"), on_failure=self._failed,
+                          on_success=lambda out: self.page.say(tr("Laporan SKM disimpan: {path}", path=out)))
+
+    def ask_forms(self) -> None:
+        """How many numbered paper forms of the form shown to print for the unit, and where."""
+        unit = self.page.unit
+        if unit is None:
+            return
+        count, ok = QInputDialog.getInt(self.widget, tr("Cetak kuesioner"), tr(
+            "Berapa lembar kuesioner {form} untuk {unit}? (bernomor lanjut dari yang sudah dicetak)",
+            form=self.page.form, unit=unit), 20, 1, 5000)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(self.widget, tr("Cetak kuesioner"), str(
+            Path.home() / f"kuesioner-{self.page.form}-{unit}.pdf"), "PDF (*.pdf)")
+        if path:
+            self.print_forms(Path(path), count)
+
+    def print_forms(self, path: Path, count: int) -> None:
+        """Number `count` new sheets and print them into `path` (the sheets are kept only with the PDF)."""
+        from workbench.usecases.reports import write_forms
+
+        page = self.page
+        unit, form, period = page.unit or "", page.form, page.period
+
+        def printed(sheets: list[Sheet]) -> None:
+            page.say(tr("{file}: {count} lembar kuesioner {form}, nomor {first} sampai {last}", file=path.name,
+                        count=len(sheets), form=form, first=sheets[0].serial, last=sheets[-1].serial))
+
+        page.db.write(lambda wb, progress, cancel: write_forms(wb, unit, path, form=form, count=count, period=period),
+                      parent=self.widget, label=tr("Mencetak kuesioner…"), on_success=printed,
+                      on_failure=self._failed)
