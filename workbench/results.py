@@ -209,7 +209,8 @@ class Results:
         """The F-03 mean of each unit (the mean of its items' means over both forms), from the stored answers."""
         return dict(self._store.execute(
             "SELECT unit_id, avg(item_mean) FROM (SELECT r.unit_id, j.key, avg(j.value) AS item_mean "
-            "FROM respondents r, json_each(r.answers) j WHERE r.period_id = :period AND r.form IN ('f03a-2022', "
+            "FROM respondents r, json_each(r.answers) j WHERE r.period_id = :period AND r.entry = 1 "
+            "AND r.form IN ('f03a-2022', "
             f"'f03b-2022') {_ONLY_DIRTY.replace('unit_id', 'r.unit_id', 1) if only_dirty else ''} "
             "GROUP BY r.unit_id, j.key) "
             "GROUP BY unit_id", {"period": period_id}))

@@ -45,7 +45,8 @@ def edited_backup(wb, path, script):
 
 
 # what migration 15 (kits and packages bound to evaluators) made, taken back as the version before had it
-UNDO_KITS = ("DROP INDEX respondents_by_sheet; ALTER TABLE respondents DROP COLUMN sheet_id; DROP TABLE survey_sheets; "
+UNDO_KITS = ("DROP INDEX respondents_by_sheet; ALTER TABLE respondents DROP COLUMN sheet_id; "
+             "ALTER TABLE respondents DROP COLUMN entry; DROP TABLE survey_decisions; DROP TABLE survey_sheets; "
              "DROP TABLE evaluator_keys; DROP TABLE assignments; DROP TABLE kits_issued; "
              "DROP TABLE packages_received; DROP TABLE packages_sent; DROP TABLE kit; DROP TABLE package_conflicts; "
              "ALTER TABLE observations DROP COLUMN origin_uuid; ALTER TABLE observations DROP COLUMN origin_version; "

@@ -43,7 +43,7 @@ def cmd_survey_import(args: argparse.Namespace) -> int:
     with open_workbook(args) as wb:
         done = wb.exchange.import_survey(args.file, form=args.form, unit=args.unit, period=args.period,
                                          mapping=args.map or None, skip_invalid=args.skip_invalid,
-                                         dry_run=args.dry_run)
+                                         dry_run=args.dry_run, entry=args.entry)
     if args.report:
         write_problem_report(ImportReport([FileCheck(done.file.path, done.sha256, done.file.sheet,
                                                      problems=done.problems)]), args.report)
@@ -60,16 +60,48 @@ def cmd_survey_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_survey_compare(args: argparse.Namespace) -> None:
+    with open_workbook(args) as wb:
+        found = wb.surveys.compare(args.period, unit=args.unit, form=args.form)
+    if args.json:
+        return print_json({"differences": [asdict(d) | {"sheet": d.code} for d in found.differences],
+                           "waiting": found.waiting, "agreed": found.agreed, "decided": found.decided,
+                           "operators": [asdict(r) | {"rate": round(r.rate, 4)} for r in found.rates]})
+    print_table([(d.code, d.field, d.first, d.second, d.first_by, d.second_by) for d in found.differences],
+                [tr("lembar"), tr("butir"), tr("entri 1"), tr("entri 2"), tr("pengetik 1"), tr("pengetik 2")])
+    print(tr("{agreed} lembar sama, {decided} diputuskan, {different} berbeda, {waiting} menunggu entri kedua",
+             agreed=found.agreed, decided=found.decided, waiting=sum(found.waiting.values()),
+             different=len({d.code for d in found.differences})))
+    for rate in found.rates:
+        print(tr("{operator}: {sheets} lembar, {differing} dari {fields} isian berbeda ({rate:.1%})",
+                 operator=rate.operator, sheets=rate.sheets, differing=rate.differing, fields=rate.fields,
+                 rate=rate.rate))
+    return None
+
+
+def cmd_survey_reconcile(args: argparse.Namespace) -> None:
+    values: dict[str, object] = {}
+    for pair in args.set or []:
+        name, _, value = pair.partition("=")
+        values[name.strip()] = int(value) if value.strip().isdigit() else value.strip() or None
+    with open_workbook(args) as wb:
+        wb.surveys.reconcile(args.unit, args.sheet, form=args.form, values=values, reason=args.reason,
+                             period=args.period)
+    print(tr("Lembar {unit}/{form}/{sheet:04d} diputuskan", unit=args.unit, form=args.form, sheet=args.sheet))
+
+
 def cmd_survey_results(args: argparse.Namespace) -> None:
     with open_workbook(args) as wb:
+        waiting = wb.surveys.waiting(args.period, form=args.form)  # printed sheets not counted yet (double entry)
         if args.form != "skm":
             f03 = wb.surveys.f03_results(args.period, form=args.form)
+            aspects = [code for code, *_ in getattr(wb.surveys.instrument(args.form), "aspects", ())]
             if args.json:
-                return print_json([asdict(r) for r in f03])
+                return print_json([asdict(r) | {"waiting": waiting.get(r.unit, 0)} for r in f03])
             return print_table([(r.unit, r.respondents, f"{r.mean:.2f}" if r.mean is not None else "–",
-                                 *(f"{r.aspects[a]:.2f}" if a in r.aspects else "–" for a in ("I", "II", "III", "IV",
-                                                                                            "V"))) for r in f03],
-                               [tr("unit"), tr("responden"), tr("rata-rata"), "I", "II", "III", "IV", "V"])
+                                 *(f"{r.aspects[a]:.2f}" if a in r.aspects else "–" for a in aspects),
+                                 waiting.get(r.unit, 0)) for r in f03],
+                               [tr("unit"), tr("responden"), tr("rata-rata"), *aspects, tr("menunggu")])
         inst = wb.surveys.instrument("skm")
         results = wb.surveys.results(args.period, mode=args.weight_mode)
         profiles = wb.surveys.profiles(args.period)
@@ -79,7 +111,8 @@ def cmd_survey_results(args: argparse.Namespace) -> None:
                             "nrr": {k: round(v, 3) for k, v in r.nrr.items()},
                             "weighted_nrr": {k: round(v * r.weight, 4) for k, v in r.nrr.items()}, "weight": r.weight,
                             **_index(r), "mutu": r.band and r.band.code, "kinerja": r.band and r.band.label,
-                            "lowest": r.lowest[0], "lowest_all": r.lowest, "profile": profiles.get(unit, {})}
+                            "lowest": r.lowest[0], "lowest_all": r.lowest, "profile": profiles.get(unit, {}),
+                            "waiting": waiting.get(unit, 0)}
                            for unit, r in results.items()])
     print_table([(unit, r.respondents, *_shown(r), ", ".join(names[k] for k in r.lowest))
                  for unit, r in results.items()],
@@ -141,6 +174,25 @@ def register(cli: Commands) -> None:
     p.add_argument("--map", action="append", metavar="HEADER=FIELD",
                    help=tr("kolom berkas = kode butir atau data responden (boleh berulang)"))
     cli.checking_options(p, tr("lewati baris yang salah, impor sisanya"))
+    p.add_argument("--entry", type=int, choices=(1, 2), default=1,
+                   help=tr("2: ketikan kedua lembar cetak (entri ganda); kolom nomor menyebut lembarnya"))
+    period_option(p)
+    p = command("compare", cmd_survey_compare, tr("Entri ganda: beda antara dua ketikan setiap lembar, per butir"),
+                survey_sub)
+    db_argument(p)
+    p.add_argument("--unit", metavar="CODE", help=tr("hanya unit ini"))
+    p.add_argument("--form", choices=forms, help=tr("hanya formulir ini"))
+    period_option(p)
+    json_option(p)
+    p = command("reconcile", cmd_survey_reconcile, tr("Putuskan isian lembar yang diketik berbeda, dari kertasnya"),
+                survey_sub)
+    db_argument(p)
+    p.add_argument("--unit", metavar="CODE", required=True, help=tr("kode unit"))
+    p.add_argument("--sheet", type=int, required=True, metavar="N", help=tr("nomor lembar"))
+    p.add_argument("--form", choices=forms, default="skm", help=tr("formulir (bawaan: skm)"))
+    p.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                   help=tr("isian menurut kertas, untuk setiap butir yang berbeda (boleh berulang)"))
+    p.add_argument("--reason", required=True, help=tr("alasan (tercatat di log audit)"))
     period_option(p)
     p = command("results", cmd_survey_results, tr("IKM per unit (SKM) atau rata-rata F-03"), survey_sub)
     db_argument(p)

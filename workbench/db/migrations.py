@@ -369,6 +369,10 @@ MIGRATIONS: tuple[str, ...] = (
         serial INTEGER NOT NULL CHECK (serial > 0), printed_at TEXT NOT NULL, printed_by TEXT NOT NULL,
         UNIQUE (period_id, unit_id, form, serial));
     ALTER TABLE respondents ADD COLUMN sheet_id INTEGER REFERENCES survey_sheets(id);
-    CREATE UNIQUE INDEX respondents_by_sheet ON respondents (sheet_id) WHERE sheet_id IS NOT NULL;
+    ALTER TABLE respondents ADD COLUMN entry INTEGER NOT NULL DEFAULT 1 CHECK (entry = 1 OR entry = 2);
+    CREATE UNIQUE INDEX respondents_by_sheet ON respondents (sheet_id, entry) WHERE sheet_id IS NOT NULL;
+    CREATE TABLE survey_decisions (
+        sheet_id INTEGER PRIMARY KEY REFERENCES survey_sheets(id), answers TEXT NOT NULL, profile TEXT NOT NULL,
+        reason TEXT NOT NULL, decided_by TEXT NOT NULL, decided_at TEXT NOT NULL);
     """,
 )

@@ -15,7 +15,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "workbench.conflicts": ("consensus",),
     "workbench.results": ("unit_results", "results_state", "indicator_totals"),
     "workbench.db.store": ("dirty_results",),  # units a transaction changed, noted by writers of any service
-    "workbench.surveys": ("respondents", "survey_populations", "survey_sheets"),
+    "workbench.surveys": ("respondents", "survey_populations", "survey_sheets", "survey_decisions"),
     "workbench.team": ("assignments", "kits_issued", "packages_received", "packages_sent", "evaluator_keys",
                        "kit"),
     "workbench.certificates.service": ("certificates", "certificate_settings", "signing_keys"),

@@ -55,6 +55,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("f03_min_respondents", "10", (), "Fewest F-03 respondents a unit needs", per_period=True, maximum=1000),
     Setting("f03_max_respondents", "20", (), "Most F-03 respondents a unit should have", per_period=True,
             maximum=1000),
+    # paper questionnaires keyed twice by different people and compared before they count
+    Setting("double_entry", "0", ("0", "1"), "Questionnaires from printed sheets are keyed twice and reconciled",
+            per_period=True),
     # who works in this database, and as what: named in every audit entry made here
     Setting("owner", "", (), "The name of the person who works in this database", text=True),
     Setting("owner_role", "", ("", "evaluator", "lead"), "Evaluator or team lead"),
@@ -69,6 +72,7 @@ SETTING_LABELS = {
     "f03_weight": N_("Bobot persepsi pengguna (F-03) dalam IPP, persen"),
     "f03_min_respondents": N_("Responden F-03 paling sedikit per unit"),
     "f03_max_respondents": N_("Responden F-03 paling banyak per unit"),
+    "double_entry": N_("Entri ganda kuesioner kertas"),
 }
 SETTING_HELP = {
     "unit_score_rule": N_("Bila evaluator berbeda nilai pada satu indikator: pakai nilai kesepakatan yang dicatat "
@@ -82,6 +86,8 @@ SETTING_HELP = {
     "f03_min_respondents": N_("Pedoman 2022: F-03 diisi sedikitnya 10 responden per unit; progres survei memakai "
                               "angka ini untuk F-03 (SKM memakai tabel Krejcie-Morgan)."),
     "f03_max_respondents": N_("Pedoman 2022: paling banyak 20 responden F-03 per unit; lebih dari itu ditandai."),
+    "double_entry": N_("Setiap lembar kuesioner yang dicetak diketik dua kali oleh orang berbeda; IKM dan F-03 hanya "
+                       "menghitung lembar yang kedua entrinya sama atau sudah direkonsiliasi."),
 }
 CHOICE_LABELS = {
     "consensus_or_mean": N_("kesepakatan bila ada, selain itu rata-rata"),
@@ -89,6 +95,8 @@ CHOICE_LABELS = {
     "exact": N_("tepat 1/9"),
     "0.111": N_("0,111 per unsur"),
     "0.11": N_("0,11 per unsur"),
+    "0": N_("tidak: satu kali entri"),
+    "1": N_("ya: dua kali entri, lalu dibandingkan"),
 }
 
 

@@ -10,7 +10,7 @@ from workbench.db.settings import Settings
 from workbench.db.store import Store
 from workbench.domain.instrument import SkmInstrument
 from workbench.domain.respondents import PROFILE
-from workbench.errors import Location, NotFound, Problem
+from workbench.errors import Location, NotFound, Problem, WorkbenchError
 from workbench.evidence import file_sha256
 from workbench.exchange.import_log import Imported, ImportLog
 from workbench.exchange.observation_sheets import (
@@ -173,16 +173,20 @@ class Exchange:
 
     def import_survey(self, path: str | Path, *, form: str = "skm", unit: str | None = None,
                       period: str | None = None, mapping: Mapping = None, skip_invalid: bool = False,
-                      dry_run: bool = False) -> SurveyImport:
+                      dry_run: bool = False, entry: int = 1) -> SurveyImport:
         """Check a file of questionnaires (one row per respondent), then store every respondent, or nothing.
         Nothing is written when a row has a problem, unless `skip_invalid` (those rows are left out), or on a
         `dry_run`. A file imported before (same sha256) adds nothing. Mappings given are remembered, as for
         scoring sheets. The file is read, checked and stored a part at a time (each part one audited batch),
         inside one transaction: a million questionnaires take little memory, and a problem anywhere still
-        writes nothing."""
+        writes nothing. `entry` 2 is a second keying of printed sheets (double entry): each row names its sheet
+        in the nomor column."""
         inst = self._surveys.instrument(form)
         p = self._registry.period(period)
         self._registry.require_open(p)
+        if entry == 2 and not self._surveys.double_entry(p.name):
+            raise WorkbenchError("Entri ganda tidak aktif di periode {name} (pengaturan double_entry)", name=p.name)
+        printed = self._surveys.printed(p, form, entry) if entry == 2 else {}
         given = survey_mapping(mapping or {}, inst)
         keys = {u.key for u in inst.unsur} | set(PROFILE) | {"kode_unit", "nomor"}
         remembered = {h: f for h, f in self.column_mapping().items() if f in keys}
@@ -197,9 +201,11 @@ class Exchange:
                 if given:
                     self.remember_mapping(given)
                 for part in read_survey(path, inst, self._registry, unit=unit, mapping={**remembered, **given}):
+                    sheet_ids = _second_keying(part, printed) if entry == 2 else None
                     found.absorb(part)
                     if part.rows and (skip_invalid or not found.problems):
-                        self._surveys.merge(part.rows, form=form, period=p, source=Path(path).name, sheet=part.sheet)
+                        self._surveys.merge(part.rows, form=form, period=p, source=Path(path).name, sheet=part.sheet,
+                                            entry=entry, sheet_ids=sheet_ids)
                         result.added += len(part.rows)
                 if found.problems and not skip_invalid:
                     raise _Refused()
@@ -244,3 +250,26 @@ class Exchange:
 
 class _Refused(Exception):
     """Raised inside a transaction when a file had problems, so that what was stored of it goes too."""
+
+
+def _second_keying(part: SurveyFile, printed: dict[tuple[int, int], tuple[int, bool]]) -> list[int]:
+    """The printed sheet of each row of a second keying (its nomor); a row without one, or naming a sheet never
+    printed for its unit or keyed twice already, is refused (and left out of `part.rows`)."""
+    kept, sheets, seen = [], [], set()
+    for row in part.rows:
+        found = printed.get((row.unit_id, row.number or 0))
+        if row.number is None:
+            reason = tr("nomor lembar wajib untuk entri kedua")
+        elif found is None:
+            reason = tr("lembar {number} tidak pernah dicetak untuk unit ini", number=row.number)
+        elif found[1] or found[0] in seen:
+            reason = tr("lembar {number} sudah diketik untuk entri kedua", number=row.number)
+        else:
+            kept.append(row)
+            sheets.append(found[0])
+            seen.add(found[0])
+            continue
+        part.problems.append(Problem(Location(part.path.name, part.sheet, row.row, "nomor"), row.number or "", reason))
+        part.invalid_rows += 1
+    part.rows = kept
+    return sheets

@@ -18,6 +18,7 @@ class Respondent:
     answers: dict[str, int]
     source: str  # typed, or the file it came from
     entered_by: str
+    entry: int = 1  # with double entry, 2 for the second keying of a printed sheet
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from workbench.domain.scoring import SkmResult, krejcie_morgan, round2, skm
 from workbench.errors import NotFound, WorkbenchError
 from workbench.events import Changes
 from workbench.registry import Period, Registry
+from workbench.surveys.double_entry import DoubleEntry
 from workbench.surveys.records import F03Result, Incoming, Respondent, SampleStatus
 from workbench.surveys.sheets import Sheet, Sheets
 
@@ -44,7 +45,7 @@ def batch_digests(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {batch: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for batch, found in lines.items()}
 
 
-class Surveys(Sheets):
+class Surveys(Sheets, DoubleEntry):
     """Respondents and answers per period and unit; IKM, sample adequacy and F-03 means; printed sheets."""
 
     def __init__(self, store: Store, registry: Registry, settings: Settings, audit: AuditLog) -> None:
@@ -109,10 +110,13 @@ class Surveys(Sheets):
         return checked
 
     def add(self, *, unit: str, form: str = "skm", answers: Mapping[str, object], profile: Mapping[str, str] | None
-            = None, number: int | None = None, period: str | None = None, sheet: Sheet | None = None) -> Respondent:
+            = None, number: int | None = None, period: str | None = None, sheet: Sheet | None = None,
+            entry: int = 1) -> Respondent:
         """Store one questionnaire typed from paper (its own batch, audited); from a printed `sheet` (see
-        `sheet_for_entry`), it carries the sheet's serial as its number."""
+        `sheet_for_entry`), it carries the sheet's serial as its number and is its first or second `entry`."""
         p = self._open_period(period)
+        if entry != 1 and (sheet is None or not self.double_entry(p.name)):
+            raise WorkbenchError("Entri kedua hanya untuk lembar cetak, dengan entri ganda aktif di periode ini")
         if sheet is not None and (sheet.unit.casefold(), sheet.form) != (unit.casefold(), form):
             raise WorkbenchError("Lembar {code} bukan lembar {unit} ({form})", code=sheet.code, unit=unit, form=form)
         checked = self.check_answers(form, answers)
@@ -124,9 +128,9 @@ class Surveys(Sheets):
             try:
                 self._store.execute(
                     "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, "
-                    "source, entered_by, entered_at, sheet_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?, ?)",
-                    (uuid, p.id, unit_row.id, FORMS[form], sheet.serial if sheet else number, packed(clean),
-                     packed(checked), uuid, self._store.actor, now(), sheet and sheet.id))
+                    "source, entered_by, entered_at, sheet_id, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typed', ?, ?, "
+                    "?, ?)", (uuid, p.id, unit_row.id, FORMS[form], sheet.serial if sheet else number, packed(clean),
+                              packed(checked), uuid, self._store.actor, now(), sheet and sheet.id, entry))
             except sqlite3.IntegrityError as exc:  # the sheet entered meanwhile (another window, a script)
                 raise WorkbenchError("Lembar {code} sudah dimasukkan", code=sheet.code if sheet else "") from exc
             self._log_batches([uuid])
@@ -173,17 +177,21 @@ class Surveys(Sheets):
 
     # --- imports -----------------------------------------------------------------------------
 
-    def merge(self, rows: Sequence[Incoming], *, form: str, period: Period, source: str, sheet: str) -> str:
-        """Store checked respondents of one file as one batch (inside the caller's write); returns its id."""
+    def merge(self, rows: Sequence[Incoming], *, form: str, period: Period, source: str, sheet: str,
+              entry: int = 1, sheet_ids: Sequence[int] | None = None) -> str:
+        """Store checked respondents of one file as one batch (inside the caller's write); returns its id. A
+        second keying (`entry` 2) gives each row's printed sheet in `sheet_ids`."""
         self._registry.require_open(period)
         self._keep_instrument(form)
         batch, stamp, actor = new_uuid(), now(), self._store.actor
+        sheets = sheet_ids if sheet_ids is not None else [None] * len(rows)
         records = [(new_uuid(), period.id, r.unit_id, FORMS[form], r.number, r.packed_profile or packed(r.profile),
-                    r.packed_answers or packed(r.answers), batch, source, sheet, r.row, actor, stamp) for r in rows]
+                    r.packed_answers or packed(r.answers), batch, source, sheet, r.row, actor, stamp, sheet_id, entry)
+                   for r, sheet_id in zip(rows, sheets, strict=True)]
         self._store.executemany(
             "INSERT INTO respondents (uuid, period_id, unit_id, form, number, profile, answers, batch, source, "
-            "source_sheet, source_row, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            records)
+            "source_sheet, source_row, entered_by, entered_at, sheet_id, entry) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
         # the batch's digest from the rows just written, as `_BATCH_SQL` would read them back
         unit_uuids = dict(self._store.execute("SELECT id, uuid FROM units"))
         lines = ((batch, f"{r[0]}|{unit_uuids[r[2]]}|{period.uuid}|{r[3]}|{'' if r[4] is None else r[4]}|{r[5]}|{r[6]}")
@@ -214,16 +222,17 @@ class Surveys(Sheets):
         return found[0]
 
     def respondents(self, *, unit: str | None = None, form: str | None = None, period: str | None = None,
-                    uuids: Sequence[str] | None = None) -> list[Respondent]:
-        """Stored questionnaires, in the order they were entered."""
+                    uuids: Sequence[str] | None = None, entry: int = 1) -> list[Respondent]:
+        """Stored questionnaires, in the order they were entered: the first keying (or, with `entry=2`, the
+        second keying of printed sheets under double entry); the ones named by `uuids` whichever keying."""
         where: list[str] = []
         params: list[object] = []
         if uuids is not None:
             where.append(f"r.uuid IN ({','.join('?' * len(uuids))})")
             params += list(uuids)
         else:
-            where.append("r.period_id = ?")
-            params.append(self._registry.period(period).id)
+            where.append("r.period_id = ? AND r.entry = ?")
+            params += [self._registry.period(period).id, entry]
         if unit is not None:
             where.append("r.unit_id = ?")
             params.append(self._registry.unit(unit).id)
@@ -231,10 +240,10 @@ class Surveys(Sheets):
             where.append("r.form = ?")
             params.append(FORMS[form])
         rows = self._store.execute(
-            "SELECT r.uuid, u.code, r.form, r.number, r.profile, r.answers, r.source, r.entered_by FROM respondents r "
-            f"JOIN units u ON u.id = r.unit_id WHERE {' AND '.join(where)} ORDER BY r.id", params)
-        return [Respondent(uuid, unit_code, form_id, number, json.loads(profile), json.loads(answers), source, who)
-                for uuid, unit_code, form_id, number, profile, answers, source, who in rows]
+            "SELECT r.uuid, u.code, r.form, r.number, r.profile, r.answers, r.source, r.entered_by, r.entry "
+            f"FROM respondents r JOIN units u ON u.id = r.unit_id WHERE {' AND '.join(where)} ORDER BY r.id", params)
+        return [Respondent(uuid, unit_code, form_id, number, json.loads(profile), json.loads(answers), source, who,
+                           entry) for uuid, unit_code, form_id, number, profile, answers, source, who, entry in rows]
 
     def set_population(self, unit: str, population: int, *, form: str = "skm", period: str | None = None) -> None:
         """The number of the unit's service users in the period, which sets the sample it needs (audited)."""
@@ -280,15 +289,20 @@ class Surveys(Sheets):
                 unit: str | None = None) -> dict[str, SkmResult]:
         """IKM of every unit (or the one named) that has SKM questionnaires in the period."""
         grouped: dict[str | None, list[Mapping[str, int]]] = defaultdict(list)
-        for respondent in self.respondents(form="skm", period=period, unit=unit):
-            grouped[respondent.unit].append(respondent.answers)
+        for code, answers, _ in self._counted(period, "skm", unit)[0]:
+            grouped[code].append(answers)
         return {str(unit): result for unit, result in self.ikm(grouped, mode=mode, period=period).items()}
+
+    def waiting(self, period: str | None = None, *, form: str = "skm", unit: str | None = None) -> dict[str, int]:
+        """Per unit, the printed sheets that do not count yet under double entry: keyed once, or keyed twice
+        differently and not settled (see `compare`)."""
+        return self._counted(period, form, unit)[1]
 
     def profiles(self, period: str | None = None) -> dict[str, dict[str, Counter[str]]]:
         """Per unit, how many SKM respondents per value of each profile field (see `profile_counts`)."""
         grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for respondent in self.respondents(form="skm", period=period):
-            grouped[respondent.unit].append(respondent.profile)
+        for code, _, profile in self._counted(period, "skm", None)[0]:
+            grouped[code].append(profile)
         return {unit: profile_counts(profiles) for unit, profiles in grouped.items()}
 
     def f03_results(self, period: str | None = None, *, form: str = "f03a",
@@ -296,8 +310,8 @@ class Surveys(Sheets):
         """The F-03 means of every unit (or the one named) with questionnaires of the form in the period."""
         inst = self.instrument(form)
         grouped: dict[str, list[dict[str, int]]] = defaultdict(list)
-        for respondent in self.respondents(form=form, period=period, unit=unit):
-            grouped[respondent.unit].append(respondent.answers)
+        for code, given_answers, _ in self._counted(period, form, unit)[0]:
+            grouped[code].append(given_answers)
         names = {u.code: u.name for u in (self._registry.units() if unit is None else [self._registry.unit(unit)])}
         results = []
         for unit, answers in sorted(grouped.items()):

@@ -77,9 +77,18 @@ class Sheets:
             "SELECT id, serial FROM survey_sheets WHERE period_id = ? AND unit_id = ? AND form = ? ORDER BY serial",
             (p.id, found.id, instrument))]
 
-    def sheet_for_entry(self, typed: str, *, unit: str, form: str = "skm", period: str | None = None) -> Sheet:
-        """The printed sheet a typed or scanned number names, ready to be entered: refused, saying why, when it
-        is not one of the unit's printed sheets of that form, or when it was entered already."""
+    def printed(self, period: Period, form: str, entry: int) -> dict[tuple[int, int], tuple[int, bool]]:
+        """Every printed sheet of the period and form by (unit id, serial): its id, and whether it was keyed
+        so already (as its first or second `entry`)."""
+        return {(unit_id, serial): (sheet_id, bool(keyed)) for sheet_id, unit_id, serial, keyed in self._store.execute(
+            "SELECT s.id, s.unit_id, s.serial, EXISTS (SELECT 1 FROM respondents r WHERE r.sheet_id = s.id AND "
+            "r.entry = ?) FROM survey_sheets s WHERE s.period_id = ? AND s.form = ?",
+            (entry, period.id, self._require_form(form)))}
+
+    def sheet_for_entry(self, typed: str, *, unit: str, form: str = "skm", period: str | None = None,
+                        entry: int = 1) -> Sheet:
+        """The printed sheet a typed or scanned number names, ready for its first (or second) keying: refused,
+        saying why, when it is not one of the unit's printed sheets of that form, or was keyed so already."""
         match = CODE.match(str(typed))
         if match is None:
             raise WorkbenchError("'{typed}' bukan nomor lembar (mis. 7, atau kode yang dipindai)", typed=typed)
@@ -94,7 +103,7 @@ class Sheets:
                                  "{printed}", serial=serial, unit=found.code, form=form,
                                  printed=_ranges(sorted(printed)) or "–")
         sheet = printed[serial]
-        if self._store.value("SELECT 1 FROM respondents WHERE sheet_id = ?", (sheet.id,)):
+        if self._store.value("SELECT 1 FROM respondents WHERE sheet_id = ? AND entry = ?", (sheet.id, entry)):
             raise WorkbenchError("Lembar nomor {serial} ({code}) sudah dimasukkan", serial=serial, code=sheet.code)
         return sheet
 
