@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoCommand
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
-from ui.survey_files import Shown
+from ui.survey_actions import Shown
 from workbench import Workbook
 from workbench.domain.instrument import Questionnaire
 from workbench.domain.respondents import PROFILE_LABELS
@@ -25,6 +25,8 @@ class Typist(Shown, Protocol):
 
     @property
     def instrument(self) -> Questionnaire: ...
+    @property
+    def entry(self) -> int: ...
     def set_draft_answer(self, item: str, value: int | None, *, cursor: bool = False) -> None: ...
     def write_answer(self, uuid: str, item: str, value: int | None) -> None: ...
     def write_profile(self, uuid: str, field: str, value: str) -> None: ...
@@ -187,7 +189,7 @@ class Added(QUndoCommand):
         self.page, self.last = page, last
         self.draft = {"number": draft["number"], "answers": dict(draft["answers"]), "profile": dict(draft["profile"]),
                       "sheet": draft.get("sheet")}
-        self.unit, self.form, self.period = page.unit or "", page.form, page.period
+        self.unit, self.form, self.period, self.entry = page.unit or "", page.form, page.period, page.entry
         self.uuid = ""  # set by the writer thread when stored, before any later write runs
 
     def redo(self) -> None:
@@ -198,7 +200,7 @@ class Added(QUndoCommand):
         def store(wb: Workbook) -> Respondent:
             stored = wb.surveys.add(unit=self.unit, form=self.form, answers=draft["answers"],
                                     profile=draft["profile"], number=draft["number"], period=self.period,
-                                    sheet=draft["sheet"])
+                                    sheet=draft["sheet"], entry=self.entry)
             self.uuid = stored.uuid
             return stored
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ui.database import Database
 from ui.labels import buddy
 from ui.period_box import PeriodBox
-from ui.survey_files import SurveyFiles
+from ui.survey_actions import SurveyActions, entry_box
 from ui.survey_grid import Added, Answer, AnswerGrid, DraftAnswer, Profile
 from ui.survey_outcome import FORM_NAMES, SurveyOutcome
 from workbench import Workbook
@@ -50,7 +50,7 @@ class SurveyPage(QWidget):
         self.db = db
         self.undo_stack = QUndoStack(self)
         self.respondents: list[Respondent] = []
-        self.view: tuple[str, str | None, str] | None = None  # (period, unit, form) shown
+        self.view: tuple[str, str | None, str, int] | None = None  # (period, unit, form, entry) shown
         self.draft: dict[str, Any] | None = None  # the new row being typed: number, answers, profile, sheet
         self.last_message = ""
         self.period_box = PeriodBox(db.reader)
@@ -69,23 +69,29 @@ class SurveyPage(QWidget):
         self.population.setSpecialValueText("–")
         self.population.setToolTip(tr("Jumlah pengguna layanan unit dalam periode: menentukan sampel"))
         self.population.editingFinished.connect(self.save_population)
+        self.entry_box = entry_box()  # with double entry: which keying this operator types
+        self.entry_box.currentIndexChanged.connect(lambda _: self.reload())
         self.outcome = SurveyOutcome()
         self.summary, self.chart, self.sample = self.outcome.summary, self.outcome.chart, self.outcome.sample
         bar = QHBoxLayout()
         for text, widget in ((tr("Pe&riode"), self.period_box), (tr("U&nit"), self.unit_box),
-                             (tr("&Formulir"), self.form_box), (tr("P&opulasi"), self.population)):
+                             (tr("&Formulir"), self.form_box), (tr("P&opulasi"), self.population),
+                             (tr("&Entri"), self.entry_box)):
             bar.addWidget(buddy(text, widget))
             bar.addWidget(widget, 1 if widget is self.unit_box else 0)
         bar.addWidget(self.sample)
         import_button = QPushButton(tr("&Impor kuesioner…"))
         import_button.setToolTip(tr("xlsx, xls, ods atau CSV (mis. unduhan Google Forms): satu baris satu responden"))
-        self.files = SurveyFiles(self, self)
-        import_button.clicked.connect(self.files.ask_import)
+        self.commands = SurveyActions(self, self)
+        import_button.clicked.connect(self.commands.ask_import)
         report_button = QPushButton(tr("&Laporan SKM (PDF)…"))
-        report_button.clicked.connect(self.files.ask_report)
+        report_button.clicked.connect(self.commands.ask_report)
         forms_button = QPushButton(tr("Cetak &kuesioner…"))
         forms_button.setToolTip(tr("Kuesioner kertas bernomor untuk unit ini, dengan kode batang untuk dipindai"))
-        forms_button.clicked.connect(self.files.ask_forms)
+        forms_button.clicked.connect(self.commands.ask_forms)
+        self.compare_button = QPushButton(tr("Ban&dingkan entri…"))
+        self.compare_button.setToolTip(tr("Beda antara dua ketikan lembar yang sama, untuk diputuskan dari kertasnya"))
+        self.compare_button.clicked.connect(self.commands.compare)
         self.grid = AnswerGrid()
         self.grid.answered.connect(self.answer)
         self.grid.finished.connect(self.finish_row)
@@ -109,6 +115,7 @@ class SurveyPage(QWidget):
         second.addWidget(import_button)
         second.addWidget(report_button)
         second.addWidget(forms_button)
+        second.addWidget(self.compare_button)
         layout.addLayout(second)
         layout.addWidget(self.question)
         layout.addWidget(self.grid, 3)
@@ -132,6 +139,11 @@ class SurveyPage(QWidget):
     @property
     def period(self) -> str:
         return self.period_box.period
+
+    @property
+    def entry(self) -> int:
+        """Which keying is typed here: 2 for the second keying under double entry, else 1."""
+        return int(self.entry_box.currentData()) if self.entry_box.isEnabled() else 1
 
     @property
     def instrument(self) -> Questionnaire:
@@ -177,7 +189,10 @@ class SurveyPage(QWidget):
         self.loaded = True
         if not self.units_filled:
             self.fill_units()
-        view = (self.period, self.unit, self.form)
+        double = self.db.reader.surveys.double_entry(self.period)
+        self.entry_box.setEnabled(double)
+        self.compare_button.setEnabled(double)
+        view = (self.period, self.unit, self.form, self.entry)
         if view != self.view:  # what Ctrl+Z would take back is not on screen any more
             self.view, self.draft = view, None
             self.undo_stack.clear()
@@ -190,7 +205,8 @@ class SurveyPage(QWidget):
         self.grid.blockSignals(True)
         self.grid.clear()
         self.grid.set_columns(inst, profile, numbered=self.form == "skm")
-        self.respondents = self.db.reader.surveys.respondents(unit=self.unit, form=self.form, period=self.period) \
+        self.respondents = self.db.reader.surveys.respondents(unit=self.unit, form=self.form, period=self.period,
+                                                              entry=self.entry) \
             if self.unit else []
         self.grid.setRowCount(self.draft_row + 1)
         for n, respondent in enumerate(self.respondents):
@@ -218,7 +234,7 @@ class SurveyPage(QWidget):
             return
         try:
             sheet = self.db.reader.surveys.sheet_for_entry(typed, unit=self.unit or "", form=self.form,
-                                                           period=self.period)
+                                                           period=self.period, entry=self.entry)
         except WorkbenchError as exc:
             self.say(str(exc), error=True)
             QApplication.beep()

@@ -115,7 +115,8 @@ def test_result_settings_belong_to_their_period_and_freeze_with_it(wb, db_path):
     assert wb.settings.number("conflict_threshold", this_year) == 1
     assert wb.settings.of_period(next_year) == {"unit_score_rule": "consensus_or_mean", "skm_weight_mode": "exact",
                                                 "conflict_threshold": "2", "f03_weight": "0",
-                                                "f03_min_respondents": "10", "f03_max_respondents": "20"}
+                                                "f03_min_respondents": "10", "f03_max_respondents": "20",
+                                                "double_entry": "0"}
     [entry] = wb.audit.entries(f"{this_year.uuid}/conflict_threshold")
     assert (entry["old"], entry["new"], entry["actor"]) == ("2", "1", "tester")
     with pytest.raises(WorkbenchError, match="tidak dikenal"):  # a per-period setting needs its period

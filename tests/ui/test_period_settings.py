@@ -32,7 +32,8 @@ def test_the_lead_sets_the_f03_weight_and_the_unit_score_rule_with_the_keyboard(
     period = window.wb.registry.period()
     assert window.wb.settings.of_period(period) == {"unit_score_rule": "mean", "skm_weight_mode": "exact",
                                                     "conflict_threshold": "2", "f03_weight": "20",
-                                                    "f03_min_respondents": "10", "f03_max_respondents": "20"}
+                                                    "f03_min_respondents": "10", "f03_max_respondents": "20",
+                                                    "double_entry": "0"}
     assert window.wb.audit.entries(f"{period.uuid}/f03_weight")[-1]["new"] == "20"
 
 

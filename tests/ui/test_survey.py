@@ -84,11 +84,11 @@ def test_a_survey_file_is_imported_and_the_skm_report_written_from_the_screen(qt
     page = window.surveys
     window.tabs.setCurrentIndex(4)
     page.select("U2", "skm")
-    page.files.import_file(excel_csv(tmp_path / "loket.csv", published_example()))
+    page.commands.import_file(excel_csv(tmp_path / "loket.csv", published_example()))
     wait_ops(qtbot)
     assert "loket.csv: 29 responden skm" in page.last_message and len(page.respondents) == 29
     assert "IKM 91,48 · mutu A" in page.summary.text()
-    page.files.write_report(tmp_path / "skm-U2.pdf")
+    page.commands.write_report(tmp_path / "skm-U2.pdf")
     wait_ops(qtbot)
     assert (tmp_path / "skm-U2.pdf").stat().st_size > 10_000 and "Laporan SKM disimpan" in page.last_message
 
@@ -142,3 +142,41 @@ def test_printed_sheets_are_entered_by_their_number_or_scanned_code_once_each(qt
     wait_ops(qtbot)
     with Workbook(window.db.path) as wb:
         assert [r.number for r in wb.surveys.respondents(unit="U1")] == [3, 5]
+
+
+def test_double_entry_in_the_app_keys_twice_blind_compares_and_settles(qtbot, window):
+    with Workbook(window.db.path) as wb:
+        wb.settings.set("double_entry", "1", wb.registry.period())
+        wb.surveys.print_sheets("U1", count=2)
+    window.tabs.setCurrentIndex(4)
+    page, grid = window.surveys, window.surveys.grid
+    page.select("U1", "skm")
+    assert page.entry_box.isEnabled() and page.compare_button.isEnabled()
+
+    def key(sheet, digits):
+        grid.setFocus()
+        qtbot.keyClicks(grid, sheet)
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+        for digit in digits:
+            qtbot.keyClick(grid, digit)
+        wait_ops(qtbot)
+
+    key("1", "444444444")
+    assert "IKM belum" in page.summary.text() or "Belum ada" in page.summary.text()  # nothing counts yet
+    page.entry_box.setCurrentIndex(1)  # the second operator
+    assert page.respondents == [] and grid.rowCount() == 1  # the first keying is not shown
+    key("1", "444434444")
+    assert [r.entry for r in page.respondents] == [2]
+    dialog = page.commands.compare()
+    assert [(d.serial, d.field, d.first, d.second) for d in dialog.differences] == [(1, "produk", 4, 3)]
+    assert "1 berbeda" in dialog.summary.text()
+    dialog.table.selectRow(0)
+    dialog.choose(1)
+    dialog.ask_reason = lambda: ("Dibaca di kertas: 4", True)
+    dialog.save()
+    wait_ops(qtbot)
+    assert dialog.differences == [] and "1 lembar diputuskan" in dialog.message.text()
+    dialog.close()
+    page.entry_box.setCurrentIndex(0)
+    wait_ops(qtbot)
+    assert "1 responden" in page.summary.text()

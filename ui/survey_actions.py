@@ -1,18 +1,28 @@
-"""Survei's files: questionnaires imported from a sheet, the unit's SKM report, and numbered paper forms to
-print; each runs on a worker thread and says under the grid what it did."""
+"""Survei's buttons: questionnaires imported from a sheet, the unit's SKM report, numbered paper forms to
+print (each on a worker thread, saying under the grid what it did), and the two keyings compared."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QInputDialog, QWidget
 
 from ui.database import Database
 from ui.warning import warn
 from workbench.exchange.survey_sheet import SurveyImport
 from workbench.i18n import tr
 from workbench.surveys import Sheet
+
+
+def entry_box() -> QComboBox:
+    """Which keying of the printed sheets is typed here, under double entry."""
+    box = QComboBox()
+    box.addItem("1", 1)
+    box.addItem("2", 2)
+    box.setToolTip(tr("Entri ganda: orang kedua (entri 2) mengetik lembar yang sama tanpa melihat ketikan pertama"))
+    return box
 
 
 class Shown(Protocol):
@@ -29,8 +39,8 @@ class Shown(Protocol):
     def say(self, text: str, *, error: bool = False) -> None: ...
 
 
-class SurveyFiles:
-    """The Impor kuesioner, Laporan SKM and Cetak kuesioner buttons of the page shown."""
+class SurveyActions:
+    """The Impor kuesioner, Laporan SKM, Cetak kuesioner and Bandingkan entri buttons of the page shown."""
 
     def __init__(self, page: Shown, widget: QWidget) -> None:
         self.page, self.widget = page, widget
@@ -111,3 +121,12 @@ class SurveyFiles:
         page.db.write(lambda wb, progress, cancel: write_forms(wb, unit, path, form=form, count=count, period=period),
                       parent=self.widget, label=tr("Mencetak kuesioner…"), on_success=printed,
                       on_failure=self._failed)
+
+    def compare(self) -> QDialog:
+        """Bandingkan entri: the differences between the two keyings of the unit's sheets, to settle."""
+        from ui.double_entry_dialog import DoubleEntryDialog
+
+        dialog = DoubleEntryDialog(self.page.db, self.page.period, self.page.unit, self.page.form, self.widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
