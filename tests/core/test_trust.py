@@ -141,10 +141,14 @@ def test_history_a_package_brings_speaks_only_of_its_own_observations(round_, tm
     def as_lead(data):  # about her own observation, but in the lead's name: kept, under hers
         for entry in data["audit"]:
             entry["actor"] = "Ketua"
+        # and a final observation's note changed with its reason: history a package may carry
+        data["audit"].append(dict(data["audit"][-1]) | {"field": "notes", "old": "", "new": "SP diperbarui",
+                                                        "reason": "Dokumen baru", "hash": "e" * 64})
 
     assert lead.packages.import_([resigned(genuine, tmp_path / "nama.wbpkg", ani_key, as_lead)]).written
     brought = [e for e in lead.audit.entries() if e["origin"]]
     assert brought and {e["actor"] for e in brought} == {"Ani"}
+    assert [(e["new"], e["reason"]) for e in brought if e["field"] == "notes"] == [("SP diperbarui", "Dokumen baru")]
     assert lead.maintenance.check() == []
 
 

@@ -260,3 +260,15 @@ def test_commit_phases_run_in_their_order_once_each_whoever_registers_first(tmp_
     with pytest.raises(ValueError, match="unknown commit phase"):
         store.on_commit("afterwards", lambda: None)
     store.close()
+
+
+def test_every_field_of_a_final_observation_changed_is_logged_with_its_reason(wb):
+    score_all(wb, "U1", "Ani", lambda ind: 4)
+    wb.observations.finalize(evaluator="Ani")
+    wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", notes="SP ditetapkan 2026",
+                         observed_on="2026-03-02", reason="Dokumen baru diterima")
+    obs = wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani")
+    logged = {e["field"]: (e["new"], e["reason"]) for e in wb.audit.entries() if e["entity_uuid"] == obs.uuid}
+    assert logged["notes"] == ("SP ditetapkan 2026", "Dokumen baru diterima")
+    assert logged["observed_on"] == ("2026-03-02", "Dokumen baru diterima")
+    assert wb.maintenance.check() == []

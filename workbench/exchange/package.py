@@ -13,11 +13,13 @@ from workbench.domain.values import STATUSES
 from workbench.errors import WorkbenchError
 from workbench.exchange.container import SHA256, UUID, Container, Kind, Refused, shaped
 from workbench.i18n import tr
+from workbench.observations import EDITABLE
 
 PACKAGE = Kind("pekppp-workbench-package", 2, ".wbpkg")
 SUFFIX = PACKAGE.suffix
 FIELDS = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
-HISTORY_FIELDS = ("key", "score", "status")  # what a package's history may say of its observations
+# what a package's history may say of its observations: made (key), and each field (a final one's, with reason)
+HISTORY_FIELDS = ("key", *EDITABLE)
 MAX_NUMBER = 2**31  # versions and sequence numbers: far above any real count, far below SQLite's limit
 
 

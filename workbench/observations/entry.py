@@ -93,8 +93,10 @@ class Entry(Base):
                                      "WHERE uuid = ?", (*changed.values(), 0 if created else 1, now(), current.uuid))
             if "score" in changed:
                 self._store.mark_results_dirty(p.id, [unit_row.id])
+            # a draft's score and status are logged; a final observation's every change, with its reason
+            logged = AUDITED if current.status == "draft" else tuple(changed)
             self._audit.append([Change("observation", current.uuid, f, getattr(current, f), changed[f], reason)
-                                for f in AUDITED if f in changed], actor=actor)
+                                for f in logged if f in changed], actor=actor)
             self._store.changed(Changes(observation=True, units=frozenset({unit_row.code})))
         result = self.get(unit=unit_row.code, indicator=indicator, evaluator=evaluator, period=p.name)
         assert result is not None
