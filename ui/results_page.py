@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.aspect_chart import AspectChart
 from ui.database import Database
+from ui.labels import buddy
 from ui.period_box import PeriodBox
 from ui.results_model import ResultsTableModel
 from workbench import Workbook
@@ -60,18 +61,21 @@ class ResultsPage(QWidget):
         self.state = QLabel()  # "menghitung ulang…" while results are being recomputed, and what a button did
         self.state.setWordWrap(True)  # on a line of its own below the bar, as wide as the window; always there,
         self.state.setMinimumHeight(self.state.fontMetrics().height())  # so that the table does not jump
-        self.finalize_button = QPushButton(tr("Finalkan terpilih"))
+        self._said = ""
+        self.finalize_button = QPushButton(tr("&Finalkan terpilih"))
         self.finalize_button.setToolTip(tr("Tandai final semua penilaian yang lengkap dari unit yang dipilih "
                                            "(Ctrl+klik untuk memilih beberapa)"))
         self.finalize_button.clicked.connect(self.finalize_selected)
         self.finalize_button.setEnabled(not db.read_only)
-        recompute = QPushButton(tr("Hitung ulang"))
+        recompute = QPushButton(tr("Hitung ul&ang"))
         recompute.setToolTip(tr("Hasil dihitung ulang sendiri setelah setiap perubahan; tombol ini untuk perbaikan."))
         recompute.clicked.connect(lambda: self.recompute(force=True))
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Periode")))
+        bar.addWidget(buddy(tr("Pe&riode"), self.period_box))
         bar.addWidget(self.period_box)
+        bar.addWidget(buddy(tr("&Cari"), self.search))
         bar.addWidget(self.search, 2)
+        bar.addWidget(buddy(tr("&Kategori"), self.category))
         bar.addWidget(self.category)
         bar.addWidget(self.count)
         bar.addStretch()
@@ -137,7 +141,7 @@ class ResultsPage(QWidget):
         self.category.blockSignals(False)
         self.model = ResultsTableModel(self.db.reader, self.period)
         self.table.setModel(self.model)
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -201,7 +205,7 @@ class ResultsPage(QWidget):
             self._again = True
             return
         self._computing, self._again = True, False
-        self.tell(tr("menghitung ulang…"))
+        self.tell(tr("menghitung ulang…"), busy=True)
         period = self.period
 
         def compute(wb: Workbook, progress: object, cancel: object) -> Computed | None:
@@ -221,7 +225,10 @@ class ResultsPage(QWidget):
 
     def _done(self, error: str = "", *, message: str = "") -> None:
         self._computing = False
-        self.tell(error or message)
+        if error or message:
+            self.tell(error or message)
+        else:  # what a button said before stays
+            self.state.setText(self._said)
         if self._again:
             self._recompute_if_stale()
         else:
@@ -244,9 +251,9 @@ class ResultsPage(QWidget):
 
     # --- one unit ----------------------------------------------------------------------------
 
-    def _on_table_selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
-        indexes = selected.indexes()
-        self.show_unit(self.model.row(indexes[0].row()) if indexes and self.model else None)
+    def _on_table_current_changed(self, current: QModelIndex, _: QModelIndex) -> None:
+        # the row with the cursor, whatever else is selected beside it (Ctrl+A, Shift+click)
+        self.show_unit(self.model.row(current.row()) if current.isValid() and self.model else None)
 
     def selected_units(self) -> list[str]:
         """Codes of the units selected in the table, in table order."""
@@ -280,8 +287,10 @@ class ResultsPage(QWidget):
             text = tr("Tidak ada yang difinalkan: unit terpilih belum dinilai.")
         self.tell(text)
 
-    def tell(self, text: str) -> None:
-        """Say on the line below the bar what is going on or what a button did."""
+    def tell(self, text: str, *, busy: bool = False) -> None:
+        """Say on the line below the bar what a button did, or (`busy`) what is going on meanwhile."""
+        if not busy:
+            self._said = text
         self.state.setText(text)
 
     def select_row(self, row: int) -> None:

@@ -132,3 +132,22 @@ def test_chart_table_export_pdf_and_command_line_agree_to_the_last_digit(qtbot, 
         assert table == pdf_weighted == cli[unit] == recap[unit], unit
     wait_ops(qtbot)
     window.close()
+
+
+def test_the_detail_follows_the_cursor_and_finalising_is_reached_by_keyboard(qtbot, window, db):
+    fill(db)
+    window.tabs.setCurrentIndex(1)
+    page = window.results
+    qtbot.waitUntil(lambda: page.model is not None and page.model.rowCount() == 3, timeout=5000)
+    page.select_row(1)
+    window.activateWindow()
+    qtbot.waitActive(window)  # Alt+letter reaches the buttons of the active window
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # every row selected
+    assert len(page.selected_units()) == 3 and page.shown == page.model.row(1).unit  # the cursor's row
+    qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert page.shown == page.model.row(2).unit
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)  # &Finalkan terpilih
+    qtbot.waitUntil(lambda: "observasi final" in page.state.text(), timeout=5000)  # a mnemonic clicks after 100 ms
+    wait_ops(qtbot)  # the results recomputed after it: what the button said stays
+    assert "observasi final" in page.state.text()
