@@ -15,8 +15,8 @@ AUDITED = ("score", "status")
 KEY_SQL = ("SELECT o.uuid, p.uuid || '/' || u.uuid || '/' || i.code || '/' || e.uuid FROM observations o "
            "JOIN periods p ON p.id = o.period_id JOIN units u ON u.id = o.unit_id "
            "JOIN indicators i ON i.id = o.indicator_id JOIN evaluators e ON e.id = o.evaluator_id")
-MERGED = ("score", "claim", "notes", "recommendation", "method", "observed_on", "status")
-CONTENT = MERGED[:-1]
+MERGED = EDITABLE  # what a sheet or package brings of an observation: every field a person edits
+CONTENT = MERGED[:-1]  # all but the status, which the lead changes by finalising
 
 
 def member_line(uuid: str, key: str, score: object, status: object) -> str:
