@@ -114,6 +114,9 @@ class Ledger:
             Account("survey_batch", "digest", dict(self._surveys.digests()),
                     tr("survei {key}: responden atau jawaban diubah di luar aplikasi"),
                     tr("survei {key}: responden dihapus di luar aplikasi")),
+            Account("survey_decision", "answers", self._surveys.decisions(),
+                    tr("lembar survei {key}: keputusan entri ganda diubah di luar aplikasi"),
+                    tr("lembar survei {key}: keputusan entri ganda dihapus di luar aplikasi")),
             Account("survey_population", "population", {k: str(v) for k, v in store.execute(
                 "SELECT p.uuid || '/' || u.uuid || '/' || s.form, s.population FROM survey_populations s "
                 "JOIN periods p ON p.id = s.period_id JOIN units u ON u.id = s.unit_id")},

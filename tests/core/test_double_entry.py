@@ -101,3 +101,18 @@ def test_without_double_entry_a_second_keying_is_refused_and_every_sheet_counts(
         with pytest.raises(WorkbenchError, match="Entri kedua hanya"):
             wb.surveys.add(unit="U1", answers={k: 4 for k in SKM}, sheet=sheet, entry=2)
         assert wb.surveys.results()["U1"].respondents == 1 and wb.surveys.waiting() == {}
+
+
+def test_a_decision_changed_outside_the_app_is_named_by_check(office):
+    import sqlite3
+
+    with Workbook(office, actor="Operator Satu") as wb:
+        key(wb, 1, {k: 3 for k in SKM}, entry=1)
+    with Workbook(office, actor="Operator Dua") as wb:
+        key(wb, 1, {k: 3 if k != "biaya" else 2 for k in SKM}, entry=2)
+        wb.surveys.reconcile("SAMSAT-PRV", 1, values={"biaya": 3}, reason="Kertas")
+        assert wb.maintenance.check() == []
+    with sqlite3.connect(office) as conn:
+        conn.execute("""UPDATE survey_decisions SET answers = replace(answers, '"biaya":3', '"biaya":1')""")
+    with Workbook(office) as wb:
+        assert any("keputusan entri ganda diubah di luar aplikasi" in p for p in wb.maintenance.check())

@@ -162,6 +162,13 @@ class DoubleEntry:
             self._store.changed(Changes(survey=True, units=frozenset({sheet.unit})))
         return settled
 
+    def decisions(self) -> dict[str, str]:
+        """Every settled sheet's decision as the audit log records it (sheet uuid -> its fields, packed), for
+        `workbench check` to compare with the log."""
+        rows = self._store.execute("SELECT s.uuid, d.answers, d.profile FROM survey_decisions d "
+                                   "JOIN survey_sheets s ON s.id = d.sheet_id")
+        return {uuid: packed(json.loads(answers) | json.loads(profile)) for uuid, answers, profile in rows}
+
     def _counted(self, period: str | None, form: str, unit: str | None
                  ) -> tuple[list[tuple[str, dict[str, int], dict[str, str]]], dict[str, int]]:
         """What counts in the indices, as (unit, answers, profile), and the sheets per unit still waiting: with
