@@ -20,11 +20,10 @@ from workbench.domain.instrument import Questionnaire, SkmInstrument
 
 MARGIN = 12 * mm
 BOX = 4.6 * mm  # a tick box: big enough for a pen's tick on a photocopy
-TITLES = {"skm": ("KUESIONER SURVEI KEPUASAN MASYARAKAT", "Community satisfaction survey (PermenPAN-RB 14/2017)"),
-          "f03a": ("FORMULIR F-03 A · PERSEPSI PENGGUNA LAYANAN (LURING)",
-                   "Users' perception of an offline service (PermenPAN-RB 29/2022)"),
-          "f03b": ("FORMULIR F-03 B · PERSEPSI PENGGUNA LAYANAN (DARING)",
-                   "Users' perception of an online service (PermenPAN-RB 29/2022)")}
+# the form handed to a citizen is in Indonesian only
+TITLES = {"skm": ("KUESIONER SURVEI KEPUASAN MASYARAKAT", "Sesuai PermenPAN-RB Nomor 14 Tahun 2017"),
+          "f03a": ("FORMULIR F-03 A · PERSEPSI PENGGUNA LAYANAN (LURING)", "Sesuai PermenPAN-RB Nomor 29 Tahun 2022"),
+          "f03b": ("FORMULIR F-03 B · PERSEPSI PENGGUNA LAYANAN (DARING)", "Sesuai PermenPAN-RB Nomor 29 Tahun 2022")}
 # the respondent's profile as 14/2017 asks it; the choices are ticked, the rest written on a line
 PROFILE = (("Jenis kelamin", ("Laki-laki", "Perempuan")),
            ("Pendidikan", ("SD", "SMP", "SMA", "D1-D3", "D4/S1", "S2", "S3")),
@@ -85,11 +84,11 @@ def _fixed(canvas: Canvas, page: FormPage, form: str, inst: Questionnaire) -> No
     """Everything but the number: title, unit, period, instructions, the questions and their boxes."""
     width, height = A4
     top = height - MARGIN
-    title, title_en = TITLES[form]
+    title, subtitle = TITLES[form]
     canvas.setFont(fonts.BOLD, 12)
     canvas.drawString(MARGIN, top - 12, title)
-    canvas.setFont(fonts.ITALIC, 8)
-    canvas.drawString(MARGIN, top - 23, title_en)
+    canvas.setFont(fonts.REGULAR, 8)
+    canvas.drawString(MARGIN, top - 23, subtitle)
     room = width - 2 * MARGIN - _barcode(page.code).width - 6 * mm  # the unit's name keeps clear of the code
     canvas.setFont(fonts.REGULAR, 9)
     canvas.drawString(MARGIN, top - 37, "Unit: " + _fit(f"{page.unit_name} ({page.unit})", fonts.REGULAR, 9, room))
@@ -99,8 +98,7 @@ def _fixed(canvas: Canvas, page: FormPage, form: str, inst: Questionnaire) -> No
     canvas.line(MARGIN, top - 70, width - MARGIN, top - 70)
     y = top - 84
     canvas.setFont(fonts.REGULAR, 8.5)
-    canvas.drawString(MARGIN, y, "Beri tanda centang atau silang (X) pada satu kotak untuk setiap pertanyaan. "
-                                 "Tick or cross one box per question.")
+    canvas.drawString(MARGIN, y, "Beri tanda centang atau silang (X) pada satu kotak untuk setiap pertanyaan.")
     y -= 16
     if isinstance(inst, SkmInstrument):
         y = _profile(canvas, y)
@@ -162,8 +160,7 @@ def _scale_items(canvas: Canvas, inst: Questionnaire, y: float) -> None:
     left = A4[0] - MARGIN - len(scale) * step + 3.5 * mm  # the first box column
     text_width = left - MARGIN - 6 * mm
     canvas.setFont(fonts.BOLD, 9)
-    canvas.drawString(MARGIN, y, f"Butir · Item (nilai {scale[0]} terendah, {scale[-1]} tertinggi · "
-                                 f"{scale[0]} lowest, {scale[-1]} highest)")
+    canvas.drawString(MARGIN, y, f"Butir (nilai {scale[0]} terendah, {scale[-1]} tertinggi)")
     for k, value in enumerate(scale):
         canvas.drawCentredString(left + k * step + BOX / 2, y, str(value))
     y -= 20

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from ui.database import Database
 from workbench import Workbook
-from workbench.i18n import tr
+from workbench.domain.respondents import PROFILE_LABELS
+from workbench.i18n import decimal, tr
 from workbench.surveys.double_entry import Comparison, Difference
 
 PAPER = 6  # the column of the value read from the paper
@@ -38,6 +39,10 @@ class DoubleEntryDialog(QDialog):
         self.chosen: dict[tuple[str, int, str], object] = {}  # (unit, serial, field) -> the value on the paper
         # replaceable so that tests can answer without a modal dialog
         self.ask_reason = lambda: QInputDialog.getText(self, tr("Alasan"), tr("Alasan keputusan (log audit):"))
+        inst = db.reader.surveys.instrument(form)
+        # a field as the grid and the paper call it: U3 and its question (SKM), the item's code (F-03), a profile field
+        self.names = {u.key: (f"U{n} · {u.name}" if form == "skm" else f"{u.key} · {u.name}")
+                      for n, u in enumerate(inst.unsur, start=1)} | {k: tr(PROFILE_LABELS[k]) for k in PROFILE_LABELS}
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, PAPER + 1)
@@ -58,13 +63,14 @@ class DoubleEntryDialog(QDialog):
         row.addStretch()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.message = QLabel()  # what the last button did, just below the buttons
+        self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
-        layout.addWidget(close)
-        self.message = QLabel()
         layout.addWidget(self.message)
+        layout.addWidget(close)
         self.reload()
 
     def reload(self) -> None:
@@ -75,7 +81,8 @@ class DoubleEntryDialog(QDialog):
         self.table.setRowCount(len(self.differences))
         for n, d in enumerate(self.differences):
             chosen = self.chosen.get((d.unit, d.serial, d.field), "")
-            for column, value in enumerate((d.code, d.field, d.first, d.second, d.first_by, d.second_by, chosen)):
+            shown = (d.code, self.names.get(d.field, d.field), d.first, d.second, d.first_by, d.second_by, chosen)
+            for column, value in enumerate(shown):
                 self.table.setItem(n, column, QTableWidgetItem("" if value is None else str(value)))
         self.table.resizeColumnsToContents()
         if self.differences and self.table.currentRow() < 0:
@@ -83,11 +90,14 @@ class DoubleEntryDialog(QDialog):
 
     def choose(self, entry: int) -> None:
         """The selected fields as the first (or second) keying says them, read from the paper."""
-        for index in self.table.selectionModel().selectedRows():
-            d = self.differences[index.row()]
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        for row in rows:
+            d = self.differences[row]
             value = d.first if entry == 1 else d.second
             self.chosen[(d.unit, d.serial, d.field)] = value
-            self.table.setItem(index.row(), PAPER, QTableWidgetItem("" if value is None else str(value)))
+            self.table.setItem(row, PAPER, QTableWidgetItem("" if value is None else str(value)))
+        if rows and rows[-1] + 1 < self.table.rowCount():  # on to the next difference
+            self.table.selectRow(rows[-1] + 1)
 
     def save(self) -> None:
         """Settle every sheet whose differing fields all have a value from the paper, with one reason."""
@@ -123,7 +133,10 @@ def _summary(found: Comparison) -> str:
     lines = [tr("{agreed} lembar sama, {decided} diputuskan, {different} berbeda, {waiting} menunggu entri kedua",
                 agreed=found.agreed, decided=found.decided, different=len({d.code for d in found.differences}),
                 waiting=sum(found.waiting.values()))]
-    lines += [tr("{operator}: {sheets} lembar, {differing} dari {fields} isian berbeda ({rate:.1%})",
-                 operator=r.operator, sheets=r.sheets, differing=r.differing, fields=r.fields, rate=r.rate)
-              for r in found.rates]
+    lines += [tr("{operator}: {sheets} lembar, {differing} dari {fields} isian berbeda ({rate}%)",
+                 operator=r.operator, sheets=r.sheets, differing=r.differing, fields=r.fields,
+                 rate=decimal(100 * r.rate, 1)) for r in found.rates]
+    if found.same_hands:
+        lines.append(tr("Perhatian: {count} lembar diketik dua kali oleh orang yang sama; entri ganda mengandaikan "
+                        "dua orang", count=found.same_hands))
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QInputDialog, QWidget
 
 from ui.database import Database
+from ui.survey_outcome import FORM_NAMES
 from ui.warning import warn
 from workbench.exchange.survey_sheet import SurveyImport
 from workbench.i18n import tr
@@ -99,7 +100,7 @@ class SurveyActions:
             return
         count, ok = QInputDialog.getInt(self.widget, tr("Cetak kuesioner"), tr(
             "Berapa lembar kuesioner {form} untuk {unit}? (bernomor lanjut dari yang sudah dicetak)",
-            form=self.page.form, unit=unit), 20, 1, 5000)
+            form=FORM_NAMES[self.page.form], unit=unit), 20, 1, 5000)
         if not ok:
             return
         path, _ = QFileDialog.getSaveFileName(self.widget, tr("Cetak kuesioner"), str(
@@ -116,7 +117,7 @@ class SurveyActions:
 
         def printed(sheets: list[Sheet]) -> None:
             page.say(tr("{file}: {count} lembar kuesioner {form}, nomor {first} sampai {last}", file=path.name,
-                        count=len(sheets), form=form, first=sheets[0].serial, last=sheets[-1].serial))
+                        count=len(sheets), form=FORM_NAMES[form], first=sheets[0].serial, last=sheets[-1].serial))
 
         page.db.write(lambda wb, progress, cancel: write_forms(wb, unit, path, form=form, count=count, period=period),
                       parent=self.widget, label=tr("Mencetak kuesioner…"), on_success=printed,

@@ -51,6 +51,7 @@ class AnswerGrid(QTableWidget):
         self.item_keys: list[str] = []
         self.profile: tuple[str, ...] = ()
         self.by_sheet = False  # the unit has printed sheets: a new row starts with its sheet number
+        self.lettered = False  # the paper labels the answers a., b., c., d. (SKM): a letter types its number
         self._typed = ""  # the sheet number being typed into the new row's No cell
 
     def set_columns(self, inst: Questionnaire, profile: tuple[str, ...], *, numbered: bool) -> None:
@@ -58,6 +59,7 @@ class AnswerGrid(QTableWidget):
         self.item_keys, self.profile = [u.key for u in inst.unsur], profile
         self.first_answer = 1 + len(profile)
         self.scale = (inst.scale_min, inst.scale_max)
+        self.lettered = all(u.options for u in inst.unsur)
         headers = [tr("No"), *(tr(PROFILE_LABELS[p]).capitalize() for p in profile),
                    *(f"U{n}" if numbered else u.key for n, u in enumerate(inst.unsur, start=1))]
         self.setColumnCount(len(headers))
@@ -112,6 +114,8 @@ class AnswerGrid(QTableWidget):
         editing = self.state() == self.State.EditingState
         if self.by_sheet and column == 0 and row == self.rowCount() - 1 and self._sheet_key(row, text, key):
             return
+        if column >= self.first_answer and self.lettered and len(text) == 1 and "a" <= text.lower() <= "z":
+            text = str(self.scale[0] + ord(text.lower()) - ord("a"))  # the paper's a., b., c., d.
         if column >= self.first_answer and text.isdigit():
             if not self.scale[0] <= int(text) <= self.scale[1]:
                 self.refused.emit(text)

@@ -43,6 +43,10 @@ class SurveyOutcome(QWidget):
             if status.sample and not status.enough:
                 note = "\n" + tr("Sampel belum tercapai ({collected} dari {sample}): hasil belum mewakili "
                                  "pengguna layanan.", collected=status.collected, sample=status.sample)
+        waiting = surveys.waiting(period, form=form, unit=unit).get(unit, 0) if unit else 0
+        if waiting:
+            note += "\n" + tr("{count} lembar belum dihitung: menunggu entri kedua atau keputusan (Bandingkan entri)",
+                               count=waiting)
         self._describe(surveys, period, unit, form, note)
         return status
 
@@ -52,7 +56,7 @@ class SurveyOutcome(QWidget):
         if form == "skm":
             result = surveys.results(period, unit=unit).get(unit) if unit else None
             if result is None:
-                self.summary.setText(tr("Belum ada kuesioner SKM untuk unit ini."))
+                self.summary.setText(tr("Belum ada kuesioner SKM untuk unit ini.") + note)
                 self.chart.set_bars([])
                 return
             lowest = result.lowest
@@ -73,7 +77,7 @@ class SurveyOutcome(QWidget):
             return
         found = next(iter(surveys.f03_results(period, form=form, unit=unit)), None) if unit else None
         if found is None:
-            self.summary.setText(tr("Belum ada kuesioner {form} untuk unit ini.", form=FORM_NAMES[form]))
+            self.summary.setText(tr("Belum ada kuesioner {form} untuk unit ini.", form=FORM_NAMES[form]) + note)
             self.chart.set_bars([])
             return
         self.summary.setText(tr("Rata-rata {form}: {mean} (skala 0-5) · {count} responden", form=FORM_NAMES[form],

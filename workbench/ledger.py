@@ -12,6 +12,7 @@ populations, and the results cache, which must equal the results computed afresh
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -35,7 +36,7 @@ class Account:
 
     entity: str
     field: str
-    current: dict[str, str | None]
+    current: Mapping[str, str | None]
     changed: str
     gone: str = ""
     default: str | None = None  # the value of a row the log has not mentioned yet

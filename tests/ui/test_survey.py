@@ -144,13 +144,17 @@ def test_printed_sheets_are_entered_by_their_number_or_scanned_code_once_each(qt
         assert [r.number for r in wb.surveys.respondents(unit="U1")] == [3, 5]
 
 
-def test_double_entry_in_the_app_keys_twice_blind_compares_and_settles(qtbot, window):
+def test_double_entry_in_the_app_keys_twice_blind_compares_and_settles(qtbot, window, tmp_path):
     with Workbook(window.db.path) as wb:
         wb.settings.set("double_entry", "1", wb.registry.period())
-        wb.surveys.print_sheets("U1", count=2)
     window.tabs.setCurrentIndex(4)
     page, grid = window.surveys, window.surveys.grid
     page.select("U1", "skm")
+    assert not grid.by_sheet
+    page.commands.print_forms(tmp_path / "kuesioner.pdf", 2)  # Cetak kuesioner…
+    wait_ops(qtbot)
+    assert grid.by_sheet and grid.currentColumn() == 0  # the screen heard the printing: rows start with a sheet
+    assert "2 lembar kuesioner SKM" in page.last_message
     assert page.entry_box.isEnabled() and page.compare_button.isEnabled()
 
     def key(sheet, digits):
@@ -162,11 +166,12 @@ def test_double_entry_in_the_app_keys_twice_blind_compares_and_settles(qtbot, wi
         wait_ops(qtbot)
 
     key("1", "444444444")
-    assert "IKM belum" in page.summary.text() or "Belum ada" in page.summary.text()  # nothing counts yet
+    assert "1 lembar belum dihitung" in page.summary.text()  # nothing counts before the second keying
     page.entry_box.setCurrentIndex(1)  # the second operator
     assert page.respondents == [] and grid.rowCount() == 1  # the first keying is not shown
-    key("1", "444434444")
-    assert [r.entry for r in page.respondents] == [2]
+    key("1", "ddddcdddd")  # the paper's letters: a 1, b 2, c 3, d 4
+    assert [(r.entry, r.answers["produk"]) for r in page.respondents] == [(2, 3)]
+    assert "terkumpul 1" in page.sample.text()  # a sheet keyed twice is one questionnaire
     dialog = page.commands.compare()
     assert [(d.serial, d.field, d.first, d.second) for d in dialog.differences] == [(1, "produk", 4, 3)]
     assert "1 berbeda" in dialog.summary.text()

@@ -67,8 +67,11 @@ def cmd_survey_compare(args: argparse.Namespace) -> None:
         return print_json({"differences": [asdict(d) | {"sheet": d.code} for d in found.differences],
                            "waiting": found.waiting, "agreed": found.agreed, "decided": found.decided,
                            "operators": [asdict(r) | {"rate": round(r.rate, 4)} for r in found.rates]})
-    print_table([(d.code, d.field, d.first, d.second, d.first_by, d.second_by) for d in found.differences],
-                [tr("lembar"), tr("butir"), tr("entri 1"), tr("entri 2"), tr("pengetik 1"), tr("pengetik 2")])
+    if found.differences:
+        print_table([(d.code, d.field, d.first, d.second, d.first_by, d.second_by) for d in found.differences],
+                    [tr("lembar"), tr("butir"), tr("entri 1"), tr("entri 2"), tr("pengetik 1"), tr("pengetik 2")])
+    else:
+        print(tr("Tidak ada isian yang berbeda"))
     print(tr("{agreed} lembar sama, {decided} diputuskan, {different} berbeda, {waiting} menunggu entri kedua",
              agreed=found.agreed, decided=found.decided, waiting=sum(found.waiting.values()),
              different=len({d.code for d in found.differences})))

@@ -63,6 +63,7 @@ class Comparison:
     agreed: int  # sheets whose keyings are the same
     decided: int  # sheets settled by a decision
     rates: list[OperatorRate] = field(default_factory=list)
+    same_hands: int = 0  # sheets both of whose keyings one person typed
 
 
 @dataclass
@@ -101,7 +102,7 @@ class DoubleEntry:
         """The two keyings of every printed sheet of the period (of a unit, of a form) side by side."""
         differences: list[Difference] = []
         waiting: dict[str, int] = defaultdict(int)
-        agreed = decided = 0
+        agreed = decided = same = 0
         keyed: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # operator -> sheets, fields, differing
         for sheet in self._sheets(period, unit=unit, form=form):
             if len(sheet.keyings) < 2:
@@ -110,7 +111,8 @@ class DoubleEntry:
             (first, first_by), (second, second_by) = sheet.keyings[1], sheet.keyings[2]
             fields = sorted(set(first) | set(second))
             differing = [f for f in fields if first.get(f) != second.get(f)]
-            for who in (first_by, second_by):
+            same += first_by == second_by
+            for who in {first_by, second_by}:  # a sheet counts once for a person who keyed it twice
                 keyed[who][0] += 1
                 keyed[who][1] += len(fields)
                 keyed[who][2] += len(differing)
@@ -122,7 +124,7 @@ class DoubleEntry:
                 differences += [Difference(sheet.unit, sheet.form, sheet.serial, f, first.get(f), second.get(f),
                                            first_by, second_by) for f in differing]
         rates = [OperatorRate(who, *counts) for who, counts in sorted(keyed.items())]
-        return Comparison(differences, dict(waiting), agreed, decided, rates)
+        return Comparison(differences, dict(waiting), agreed, decided, rates, same)
 
     def reconcile(self, unit: str, serial: int, *, form: str = "skm", values: Mapping[str, object], reason: str,
                   period: str | None = None) -> dict[str, Any]:

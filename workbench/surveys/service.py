@@ -276,7 +276,7 @@ class Surveys(Sheets, DoubleEntry):
         populations = dict(self._store.execute(
             f"SELECT unit_id, population FROM survey_populations WHERE {where}", params))
         collected = dict(self._store.execute(
-            f"SELECT unit_id, count(*) FROM respondents WHERE {where} GROUP BY unit_id", params))
+            f"SELECT unit_id, count(*) FROM respondents WHERE {where} AND entry = 1 GROUP BY unit_id", params))
         if form != "skm":
             fewest, most = (self._settings.number(f"f03_{end}_respondents", p) for end in ("min", "max"))
             return [SampleStatus(u.code, u.name, form, populations.get(u.id), fewest, collected.get(u.id, 0), most)

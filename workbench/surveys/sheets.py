@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from workbench.db.audit import AuditLog, Change
 from workbench.db.store import Store, new_uuid, now
 from workbench.errors import WorkbenchError
+from workbench.events import Changes
 from workbench.registry import Period, Registry
 
 # what the barcode on a sheet says: the unit's code, the form and the serial, e.g. DPMPTSP-KTA/skm/0007
@@ -67,6 +68,7 @@ class Sheets:
                  for serial in range(last + 1, last + count + 1)])
             self._audit.append([Change("survey_sheets", f"{p.uuid}/{unit_uuid}/{instrument}", "printed", last or None,
                                        last + count)])
+            self._store.changed(Changes(survey=True, units=frozenset({found.code})))
         return self.sheets(found.code, form=form, period=p.name)[last:]
 
     def sheets(self, unit: str, *, form: str = "skm", period: str | None = None) -> list[Sheet]:
