@@ -43,6 +43,7 @@ class DoubleEntryDialog(QDialog):
         # a field as the grid and the paper call it: U3 and its question (SKM), the item's code (F-03), a profile field
         self.names = {u.key: (f"U{n} · {u.name}" if form == "skm" else f"{u.key} · {u.name}")
                       for n, u in enumerate(inst.unsur, start=1)} | {k: tr(PROFILE_LABELS[k]) for k in PROFILE_LABELS}
+        self.options, self.lowest = {u.key: u.options for u in inst.unsur}, inst.scale_min
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, PAPER + 1)
@@ -81,12 +82,20 @@ class DoubleEntryDialog(QDialog):
         self.table.setRowCount(len(self.differences))
         for n, d in enumerate(self.differences):
             chosen = self.chosen.get((d.unit, d.serial, d.field), "")
-            shown = (d.code, self.names.get(d.field, d.field), d.first, d.second, d.first_by, d.second_by, chosen)
+            shown = (d.code, self.names.get(d.field, d.field), self._value(d.field, d.first),
+                     self._value(d.field, d.second), d.first_by, d.second_by, self._value(d.field, chosen))
             for column, value in enumerate(shown):
                 self.table.setItem(n, column, QTableWidgetItem("" if value is None else str(value)))
         self.table.resizeColumnsToContents()
         if self.differences and self.table.currentRow() < 0:
             self.table.setCurrentCell(0, 0)
+
+    def _value(self, field: str, value: object) -> object:
+        """An answer as the paper shows it too: 3 (c. Sesuai) on an SKM form."""
+        options = self.options.get(field, ())
+        if isinstance(value, int) and 0 <= value - self.lowest < len(options):
+            return f"{value} ({chr(97 + value - self.lowest)}. {options[value - self.lowest]})"
+        return value
 
     def choose(self, entry: int) -> None:
         """The selected fields as the first (or second) keying says them, read from the paper."""
@@ -95,7 +104,7 @@ class DoubleEntryDialog(QDialog):
             d = self.differences[row]
             value = d.first if entry == 1 else d.second
             self.chosen[(d.unit, d.serial, d.field)] = value
-            self.table.setItem(row, PAPER, QTableWidgetItem("" if value is None else str(value)))
+            self.table.setItem(row, PAPER, QTableWidgetItem("" if value is None else str(self._value(d.field, value))))
         if rows and rows[-1] + 1 < self.table.rowCount():  # on to the next difference
             self.table.selectRow(rows[-1] + 1)
 

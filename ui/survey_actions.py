@@ -38,6 +38,8 @@ class Shown(Protocol):
     @property
     def period(self) -> str: ...
     def say(self, text: str, *, error: bool = False) -> None: ...
+    @property
+    def grid(self) -> QWidget: ...
 
 
 class SurveyActions:
@@ -118,6 +120,7 @@ class SurveyActions:
         def printed(sheets: list[Sheet]) -> None:
             page.say(tr("{file}: {count} lembar kuesioner {form}, nomor {first} sampai {last}", file=path.name,
                         count=len(sheets), form=FORM_NAMES[form], first=sheets[0].serial, last=sheets[-1].serial))
+            page.grid.setFocus()  # on to typing the sheets in
 
         page.db.write(lambda wb, progress, cancel: write_forms(wb, unit, path, form=form, count=count, period=period),
                       parent=self.widget, label=tr("Mencetak kuesioner…"), on_success=printed,

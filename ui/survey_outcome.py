@@ -56,7 +56,7 @@ class SurveyOutcome(QWidget):
         if form == "skm":
             result = surveys.results(period, unit=unit).get(unit) if unit else None
             if result is None:
-                self.summary.setText(tr("Belum ada kuesioner SKM untuk unit ini.") + note)
+                self.summary.setText(note.strip() or tr("Belum ada kuesioner SKM untuk unit ini."))
                 self.chart.set_bars([])
                 return
             lowest = result.lowest
@@ -77,7 +77,8 @@ class SurveyOutcome(QWidget):
             return
         found = next(iter(surveys.f03_results(period, form=form, unit=unit)), None) if unit else None
         if found is None:
-            self.summary.setText(tr("Belum ada kuesioner {form} untuk unit ini.", form=FORM_NAMES[form]) + note)
+            empty = tr("Belum ada kuesioner {form} untuk unit ini.", form=FORM_NAMES[form])
+            self.summary.setText(note.strip() or empty)
             self.chart.set_bars([])
             return
         self.summary.setText(tr("Rata-rata {form}: {mean} (skala 0-5) · {count} responden", form=FORM_NAMES[form],

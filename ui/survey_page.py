@@ -97,6 +97,8 @@ class SurveyPage(QWidget):
         self.grid.finished.connect(self.finish_row)
         self.grid.refused.connect(self._on_grid_refused)
         self.grid.left.connect(self.unit_box.setFocus)
+        for box in (self.unit_box, self.entry_box):  # a unit or a keying chosen: on to typing
+            box.activated.connect(lambda _: self.grid.setFocus())
         self.grid.itemChanged.connect(self._on_profile_edited)
         self.grid.sheet_typed.connect(self.take_sheet)
         self.grid.currentCellChanged.connect(self._on_current_cell_changed)
@@ -264,7 +266,7 @@ class SurveyPage(QWidget):
         if column >= self.grid.first_answer:
             n = column - self.grid.first_answer
             item = inst.unsur[n]
-            labels = ", ".join(f"{inst.scale_min + k} {label}" for k, label in enumerate(item.options))
+            labels = ", ".join(f"{inst.scale_min + k}/{chr(97 + k)} {label}" for k, label in enumerate(item.options))
             self.question.setText(f"{f'U{n + 1}' if self.form == 'skm' else item.key} · {pick(item.name, item.name_en)}"
                                   f": {item.question} ({labels or f'{inst.scale_min}-{inst.scale_max}'})")
         elif 1 <= column <= len(fields):
