@@ -24,10 +24,12 @@ BOX = 4.6 * mm  # a tick box: big enough for a pen's tick on a photocopy
 TITLES = {"skm": ("KUESIONER SURVEI KEPUASAN MASYARAKAT", "Sesuai PermenPAN-RB Nomor 14 Tahun 2017"),
           "f03a": ("FORMULIR F-03 A · PERSEPSI PENGGUNA LAYANAN (LURING)", "Sesuai PermenPAN-RB Nomor 29 Tahun 2022"),
           "f03b": ("FORMULIR F-03 B · PERSEPSI PENGGUNA LAYANAN (DARING)", "Sesuai PermenPAN-RB Nomor 29 Tahun 2022")}
-# the respondent's profile as 14/2017 asks it; the choices are ticked, the rest written on a line
-PROFILE = (("Jenis kelamin", ("Laki-laki", "Perempuan")),
+# the respondent's profile as 14/2017 asks it, in the order the Survei grid types it: choices are ticked,
+# the others written on a line
+PROFILE = (("Jenis kelamin", ("Laki-laki", "Perempuan")), ("Usia (tahun)", ()),
            ("Pendidikan", ("SD", "SMP", "SMA", "D1-D3", "D4/S1", "S2", "S3")),
-           ("Pekerjaan", ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya")))
+           ("Pekerjaan", ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Lainnya")),
+           ("Jenis layanan yang diterima", ()))
 
 
 @dataclass(frozen=True)
@@ -116,17 +118,15 @@ def _profile(canvas: Canvas, y: float) -> float:
     canvas.setFont(fonts.REGULAR, 9)
     for label, choices in PROFILE:
         canvas.drawString(MARGIN, y, label)
-        x = MARGIN + 30 * mm
+        x = MARGIN + (30 if choices else 45) * mm
         for choice in choices:
             _box(canvas, x, y)
             canvas.drawString(x + BOX + 1.5 * mm, y, choice)
             x += BOX + 5 * mm + stringWidth(choice, fonts.REGULAR, 9)
-        y -= 20
-    for label in ("Usia (tahun)", "Jenis layanan yang diterima"):
-        canvas.drawString(MARGIN, y, label)
-        canvas.setDash(1, 2)
-        canvas.line(MARGIN + 45 * mm, y - 1, A4[0] - MARGIN, y - 1)
-        canvas.setDash()
+        if not choices:  # written on a dotted line
+            canvas.setDash(1, 2)
+            canvas.line(x, y - 1, A4[0] - MARGIN, y - 1)
+            canvas.setDash()
         y -= 20
     return y - 6
 

@@ -39,7 +39,7 @@ from workbench.events import Changes
 from workbench.i18n import pick, tr
 from workbench.surveys import Respondent
 
-SHORT_PROFILE = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")  # typed as short codes on paper forms
+SHORT_PROFILE = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan", "jenis_layanan")  # as the paper form asks
 
 
 class SurveyPage(QWidget):
