@@ -273,7 +273,7 @@ class ResultsPage(QWidget):
                       label=tr("Memfinalkan…"))
 
     def _finalized(self, done: Finalized) -> None:
-        unfinished = ", ".join(f"{r.unit} / {r.evaluator}" for r in done.refused[:6])
+        unfinished = ", ".join(f"{unit} / {evaluator}" for unit, evaluator in list(done.refused)[:6])
         if done.observations:
             text = tr("{count} observasi final ({pairs} unit × evaluator); {refused} belum lengkap",
                       count=done.observations, pairs=done.pairs, refused=len(done.refused))

@@ -47,17 +47,16 @@ class Account:
     new_kind: bool = False  # recorded since LEDGER_VERSION: a database made before may lack entries
 
 
+@dataclass(eq=False)
 class Ledger:
     """Compares the data with what the log says it is."""
 
-    def __init__(self, store: Store, audit: AuditLog, registry: Registry, observations: Observations,
-                 results: Results, surveys: Surveys) -> None:
-        self._store = store
-        self._audit = audit
-        self._registry = registry
-        self._observations = observations
-        self._results = results
-        self._surveys = surveys
+    _store: Store
+    _audit: AuditLog
+    _registry: Registry
+    _observations: Observations
+    _results: Results
+    _surveys: Surveys
 
     def _accounts(self) -> list[Account]:
         store = self._store

@@ -1,9 +1,11 @@
+import hashlib
 import sqlite3
 
 import pytest
 
 from tests.helpers import score_all
 from workbench import Workbook
+from workbench.db.migrations import MIGRATIONS
 from workbench.db.schema import SCHEMA_VERSION
 from workbench.db.store import Store
 from workbench.errors import Incomplete, NotFound, PeriodClosed, ReasonRequired, WorkbenchError
@@ -33,6 +35,18 @@ def test_create_refuses_existing_file_and_open_refuses_foreign_files(wb, db_path
         Workbook(text_file)
     with pytest.raises(WorkbenchError, match="tidak ditemukan"):
         Workbook(tmp_path / "tidak-ada.sqlite")
+
+
+# The digest of each shipped migration's SQL (white space collapsed): a database made by an earlier version
+# was built by exactly these statements, so a change here must come as a new migration instead.
+SHIPPED = ("583e6c108ae3d226 d4959be9f336f5e5 69b55430827fc3b5 f42012f50981500b 79afe570c432ecc1 ff5cf76e930cc59b "
+           "51322ac94d969621 54a48c0ccfeb7c9d 4b6f6417cb4bf001 2cc202c20107c5ca faddc942009a283d 2d652edf60778b9d "
+           "26fd7ce990567d91 e9c58bd37cd95548 34ab8921993389f3 c4c4f2db029af4f2").split()
+
+
+def test_shipped_migrations_never_change():
+    made = [hashlib.sha256(" ".join(sql.split()).encode()).hexdigest()[:16] for sql in MIGRATIONS]
+    assert made[:len(SHIPPED)] == SHIPPED
 
 
 def test_database_from_a_newer_version_is_refused(wb, db_path):

@@ -85,10 +85,10 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     with open_workbook(args) as wb:
         done = wb.observations.finalize(period=args.period, units=args.unit, evaluator=args.evaluator,
                                         actor=actor(args))
-    for refused in done.refused:
+    for (unit, evaluator), missing in done.refused.items():
         print(tr("{unit} / {evaluator}: belum dapat difinalkan, {count} indikator belum dinilai ({codes})",
-                 unit=refused.unit, evaluator=refused.evaluator, count=len(refused.missing),
-                 codes=", ".join(refused.missing[:12]) + (" …" if len(refused.missing) > 12 else "")))
+                 unit=unit, evaluator=evaluator, count=len(missing),
+                 codes=", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")))
     print(tr("{count} observasi final ({pairs} unit × evaluator); {refused} belum lengkap", count=done.observations,
              pairs=done.pairs, refused=len(done.refused)))
     return 1 if done.refused and not done.pairs else 0

@@ -3,7 +3,38 @@ The table of which service owns each table is in workbench.db.owners."""
 
 from __future__ import annotations
 
-# Each entry upgrades the schema from version N to N + 1; never edit one that has shipped.
+# Triggers that several migrations make the same way, written once. `{row}` in a body stands for the row a
+# trigger reads: the old row of a deletion, else the new one.
+STALE_PERIOD = "UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = {row}.period_id"
+STALE_ALL = "UPDATE results_state SET fresh = 0, generation = generation + 1"
+SCORING_SETTINGS = "NEW.key IN ('unit_score_rule', 'conflict_threshold')"
+
+
+def _stale(name: str, table: str, events: str, body: str, when: str = "") -> str:
+    """`stale_on_{name}_{event}` triggers: after each of `events` on `table` (when `when` holds), `body`."""
+    return "".join(f"CREATE TRIGGER stale_on_{name}_{event.lower()} AFTER {event} ON {table} "
+                   f"{f'WHEN {when} ' if when else ''}BEGIN {body.format(row='OLD' if event == 'DELETE' else 'NEW')}; "
+                   "END;\n" for event in events.split())
+
+
+def _frozen(name: str, table: str, events: str) -> str:
+    """`frozen_{name}_{event}` triggers: each of `events` on a row of a closed period's is refused (an update
+    or deletion by the period the row had)."""
+    return "".join(f"CREATE TRIGGER frozen_{name}_{event.lower()} BEFORE {event} ON {table} WHEN (SELECT closed "
+                   f"FROM periods WHERE id = {'NEW' if event == 'INSERT' else 'OLD'}.period_id) BEGIN SELECT "
+                   "RAISE(ABORT, 'period closed'); END;\n" for event in events.split())
+
+
+def _drop(triggers: tuple[str, ...]) -> str:
+    return "".join(f"DROP TRIGGER {name};\n" for name in triggers)
+
+
+STALE_V5 = ("stale_on_consensus_insert", "stale_on_consensus_update", "stale_on_consensus_delete",
+            "stale_on_unit_insert", "stale_on_unit_update", "stale_on_institution_update",
+            "stale_on_setting_insert", "stale_on_setting_update")
+
+# Each entry upgrades the schema from version N to N + 1; never change the SQL of one that has shipped (a test
+# holds each one's digest).
 FOREIGN_KEYS_OFF = "-- foreign keys off\n"  # the first line of a migration that rebuilds a referenced table
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -72,21 +103,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (period_id, unit_id));
     CREATE INDEX unit_results_by_rank ON unit_results (period_id, rank);
     CREATE INDEX observations_by_evaluator ON observations (period_id, evaluator_id, unit_id);
-    CREATE TRIGGER stale_on_consensus_insert AFTER INSERT ON consensus
-        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
-    CREATE TRIGGER stale_on_consensus_update AFTER UPDATE ON consensus
-        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = NEW.period_id AND fresh; END;
-    CREATE TRIGGER stale_on_consensus_delete AFTER DELETE ON consensus
-        BEGIN UPDATE results_state SET fresh = 0 WHERE period_id = OLD.period_id AND fresh; END;
-    CREATE TRIGGER stale_on_unit_insert AFTER INSERT ON units BEGIN UPDATE results_state SET fresh = 0; END;
-    CREATE TRIGGER stale_on_unit_update AFTER UPDATE ON units BEGIN UPDATE results_state SET fresh = 0; END;
-    CREATE TRIGGER stale_on_institution_update AFTER UPDATE ON institutions
-        BEGIN UPDATE results_state SET fresh = 0; END;
-    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings
-        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN UPDATE results_state SET fresh = 0; END;
-    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings
-        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN UPDATE results_state SET fresh = 0; END;
-    """,
+    """ + _stale("consensus", "consensus", "INSERT UPDATE DELETE",
+                 "UPDATE results_state SET fresh = 0 WHERE period_id = {row}.period_id AND fresh")
+    + _stale("unit", "units", "INSERT UPDATE", "UPDATE results_state SET fresh = 0")
+    + _stale("institution", "institutions", "UPDATE", "UPDATE results_state SET fresh = 0")
+    + _stale("setting", "settings", "INSERT UPDATE", "UPDATE results_state SET fresh = 0", SCORING_SETTINGS),
     # 3: spreadsheet imports, recognised again by their sha256, and remembered column mappings
     """
     CREATE TABLE imports (
@@ -119,33 +140,9 @@ MIGRATIONS: tuple[str, ...] = (
         FROM (SELECT hex(randomblob(16)) AS h);
     CREATE TRIGGER results_state_on_period AFTER INSERT ON periods
         BEGIN INSERT OR IGNORE INTO results_state (period_id, fresh) VALUES (NEW.id, 0); END;
-    DROP TRIGGER stale_on_consensus_insert;
-    DROP TRIGGER stale_on_consensus_update;
-    DROP TRIGGER stale_on_consensus_delete;
-    DROP TRIGGER stale_on_unit_insert;
-    DROP TRIGGER stale_on_unit_update;
-    DROP TRIGGER stale_on_institution_update;
-    DROP TRIGGER stale_on_setting_insert;
-    DROP TRIGGER stale_on_setting_update;
-    CREATE TRIGGER stale_on_consensus_insert AFTER INSERT ON consensus BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
-    CREATE TRIGGER stale_on_consensus_update AFTER UPDATE ON consensus BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
-    CREATE TRIGGER stale_on_consensus_delete AFTER DELETE ON consensus BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = OLD.period_id; END;
-    CREATE TRIGGER stale_on_unit_insert AFTER INSERT ON units BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    CREATE TRIGGER stale_on_unit_update AFTER UPDATE ON units BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    CREATE TRIGGER stale_on_institution_update AFTER UPDATE ON institutions BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings
-        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings
-        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold') BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    """,
+    """ + _drop(STALE_V5) + _stale("consensus", "consensus", "INSERT UPDATE DELETE", STALE_PERIOD)
+    + _stale("unit", "units", "INSERT UPDATE", STALE_ALL) + _stale("institution", "institutions", "UPDATE", STALE_ALL)
+    + _stale("setting", "settings", "INSERT UPDATE", STALE_ALL, SCORING_SETTINGS),
     # 6: closing a period after the panel freezes its scores (refused in code with a clear message; the
     # triggers stop anything else); audit entries brought by a package keep the hash they had where they
     # were made, so that importing the package again adds none of them twice
@@ -153,17 +150,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE periods ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE audit_log ADD COLUMN origin TEXT;
     CREATE INDEX audit_by_origin ON audit_log (origin) WHERE origin IS NOT NULL;
-    CREATE TRIGGER frozen_observation_insert BEFORE INSERT ON observations
-        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_observation_update BEFORE UPDATE ON observations
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_observation_delete BEFORE DELETE ON observations
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_consensus_insert BEFORE INSERT ON consensus
-        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_consensus_update BEFORE UPDATE ON consensus
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    """,
+    """ + _frozen("observation", "observations", "INSERT UPDATE DELETE")
+    + _frozen("consensus", "consensus", "INSERT UPDATE"),
     # 7: every write that adds to the audit log ends with a signed anchor over the log's head, made with a key
     # kept outside the file; a key that appears on another computer is recorded, endorsed by the last key
     # when that one is at hand
@@ -207,44 +195,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE survey_populations (
         period_id INTEGER NOT NULL REFERENCES periods(id), unit_id INTEGER NOT NULL REFERENCES units(id),
         form TEXT NOT NULL, population INTEGER NOT NULL, PRIMARY KEY (period_id, unit_id, form));
-    CREATE TRIGGER frozen_respondent_insert BEFORE INSERT ON respondents
-        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_respondent_update BEFORE UPDATE ON respondents
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_respondent_delete BEFORE DELETE ON respondents
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER stale_on_respondent_insert AFTER INSERT ON respondents BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
-    CREATE TRIGGER stale_on_respondent_update AFTER UPDATE ON respondents BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
-    CREATE TRIGGER stale_on_respondent_delete AFTER DELETE ON respondents BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = OLD.period_id; END;
-    DROP TRIGGER stale_on_setting_insert;
-    DROP TRIGGER stale_on_setting_update;
-    CREATE TRIGGER stale_on_setting_insert AFTER INSERT ON settings
-        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold', 'f03_weight') BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    CREATE TRIGGER stale_on_setting_update AFTER UPDATE ON settings
-        WHEN NEW.key IN ('unit_score_rule', 'conflict_threshold', 'f03_weight') BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1; END;
-    """,
+    """ + _frozen("respondent", "respondents", "INSERT UPDATE DELETE")
+    + _stale("respondent", "respondents", "INSERT UPDATE DELETE", STALE_PERIOD)
+    + _drop(("stale_on_setting_insert", "stale_on_setting_update"))
+    + _stale("setting", "settings", "INSERT UPDATE", STALE_ALL,
+             "NEW.key IN ('unit_score_rule', 'conflict_threshold', 'f03_weight')"),
     # 11: the settings that shape a period's results belong to the period, and freeze with it when it closes
     # (a workbook value set before this version still holds for periods that have none of their own)
     """
     CREATE TABLE period_settings (
         period_id INTEGER NOT NULL REFERENCES periods(id), key TEXT NOT NULL, value TEXT NOT NULL,
         PRIMARY KEY (period_id, key));
-    CREATE TRIGGER frozen_period_setting_insert BEFORE INSERT ON period_settings
-        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_period_setting_update BEFORE UPDATE ON period_settings
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER frozen_period_setting_delete BEFORE DELETE ON period_settings
-        WHEN (SELECT closed FROM periods WHERE id = OLD.period_id) BEGIN SELECT RAISE(ABORT, 'period closed'); END;
-    CREATE TRIGGER stale_on_period_setting_insert AFTER INSERT ON period_settings BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
-    CREATE TRIGGER stale_on_period_setting_update AFTER UPDATE ON period_settings BEGIN
-        UPDATE results_state SET fresh = 0, generation = generation + 1 WHERE period_id = NEW.period_id; END;
-    """,
+    """ + _frozen("period_setting", "period_settings", "INSERT UPDATE DELETE")
+    + _stale("period_setting", "period_settings", "INSERT UPDATE", STALE_PERIOD),
     # 12: results kept current unit by unit. A write notes the (period, unit) pairs whose results it changes
     # in dirty_results (scores and questionnaires in code, a bulk write noting each unit once; agreed scores,
     # new units and periods and a period's settings by triggers), and the results service recomputes those
@@ -264,19 +227,8 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TRIGGER results_state_on_period;
     CREATE TRIGGER results_state_on_period AFTER INSERT ON periods
         BEGIN INSERT OR IGNORE INTO results_state (period_id, fresh) VALUES (NEW.id, 1); END;
-    DROP TRIGGER stale_on_consensus_insert;
-    DROP TRIGGER stale_on_consensus_update;
-    DROP TRIGGER stale_on_consensus_delete;
-    DROP TRIGGER stale_on_unit_insert;
-    DROP TRIGGER stale_on_unit_update;
-    DROP TRIGGER stale_on_institution_update;
-    DROP TRIGGER stale_on_setting_insert;
-    DROP TRIGGER stale_on_setting_update;
-    DROP TRIGGER stale_on_respondent_insert;
-    DROP TRIGGER stale_on_respondent_update;
-    DROP TRIGGER stale_on_respondent_delete;
-    DROP TRIGGER stale_on_period_setting_insert;
-    DROP TRIGGER stale_on_period_setting_update;
+    """ + _drop(STALE_V5 + ("stale_on_respondent_insert", "stale_on_respondent_update", "stale_on_respondent_delete",
+                            "stale_on_period_setting_insert", "stale_on_period_setting_update")) + """
     CREATE TRIGGER dirty_on_consensus_insert AFTER INSERT ON consensus BEGIN
         INSERT OR IGNORE INTO dirty_results VALUES (NEW.period_id, NEW.unit_id); END;
     CREATE TRIGGER dirty_on_consensus_update AFTER UPDATE ON consensus BEGIN

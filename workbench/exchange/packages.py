@@ -17,12 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from workbench.db.audit import AuditLog, Change
-from workbench.db.settings import Settings
-from workbench.db.store import Store, now
+from workbench.db.audit import Change
+from workbench.db.store import now
 from workbench.domain.values import file_name_part
 from workbench.errors import Location, NotFound, PeriodClosed, Problem, WorkbenchError
-from workbench.evidence import Evidence
 from workbench.exchange.container import Container, Refused, fingerprint, read_container, write_container
 from workbench.exchange.import_log import Imported, ImportLog
 from workbench.exchange.observation_sheets import FileCheck
@@ -30,10 +28,8 @@ from workbench.exchange.package import FIELDS, PACKAGE, SUFFIX, check, field_val
 from workbench.exchange.report import ImportReport
 from workbench.exchange.team_parts import TeamParts
 from workbench.i18n import source, tr
-from workbench.observations import Incoming, Observations, Source
+from workbench.observations import Incoming, Source
 from workbench.progress import CancelToken, ProgressCallback, report
-from workbench.registry import Registry
-from workbench.team import Team
 
 _EMPTY = {"notes": "", "recommendation": "", "status": "draft"}  # a field a package leaves out is this
 
@@ -50,14 +46,12 @@ class Exported:
     sequence: int
 
 
+@dataclass(eq=False)
 class Packages(TeamParts):
     """Writes one evaluator's observations (or some units' of them) into a package, and merges packages into a
     workbook: by the version each observation carries, keeping statuses, history and evidence."""
 
-    def __init__(self, store: Store, registry: Registry, observations: Observations, evidence: Evidence,
-                 audit: AuditLog, settings: Settings, team: Team, imports: ImportLog) -> None:
-        super().__init__(store, registry, observations, evidence, audit, settings, team)
-        self._imports = imports
+    _imports: ImportLog
 
     # --- out ---------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.conflicts import Conflicts
@@ -38,20 +39,19 @@ from workbench.team import Assigned, Team
 Mapping = dict[str, str] | list[str] | None
 
 
+@dataclass(eq=False)
 class Exchange:
     """Reads files into the workbook through its services, and writes the workbook's data out as files."""
 
-    def __init__(self, store: Store, registry: Registry, observations: Observations, conflicts: Conflicts,
-                 results: Results, settings: Settings, surveys: Surveys, team: Team, imports: ImportLog) -> None:
-        self._store = store
-        self._registry = registry
-        self._observations = observations
-        self._conflicts = conflicts
-        self._results = results
-        self._settings = settings
-        self._surveys = surveys
-        self._team = team
-        self._imports = imports
+    _store: Store
+    _registry: Registry
+    _observations: Observations
+    _conflicts: Conflicts
+    _results: Results
+    _settings: Settings
+    _surveys: Surveys
+    _team: Team
+    _imports: ImportLog
 
     # --- column mappings -----------------------------------------------------------------------
 

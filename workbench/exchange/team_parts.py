@@ -3,6 +3,8 @@ of a workbook."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workbench.db.audit import AuditLog
 from workbench.db.settings import Settings
 from workbench.db.store import Store
@@ -12,15 +14,14 @@ from workbench.registry import Registry
 from workbench.team import Team
 
 
+@dataclass(eq=False)
 class TeamParts:
     """Holds the store and the services kits and packages ask (each table through its owner)."""
 
-    def __init__(self, store: Store, registry: Registry, observations: Observations, evidence: Evidence,
-                 audit: AuditLog, settings: Settings, team: Team) -> None:
-        self._store = store
-        self._registry = registry
-        self._observations = observations
-        self._evidence = evidence
-        self._audit = audit
-        self._settings = settings
-        self._team = team
+    _store: Store
+    _registry: Registry
+    _observations: Observations
+    _evidence: Evidence
+    _audit: AuditLog
+    _settings: Settings
+    _team: Team

@@ -19,7 +19,6 @@ from workbench.observations.records import (
     MergeCounts,
     Observation,
     Source,
-    Unfinished,
     UnitProgress,
     VersionConflict,
     content_digest,
@@ -33,5 +32,5 @@ class Observations(Merging, Progress):
 
 
 __all__ = ["AUDITED", "CONTENT", "EDITABLE", "KEY_SQL", "MERGED", "BatchMember", "Finalized", "Incoming",
-           "MergeCounts", "Observation", "Observations", "Source", "Unfinished", "UnitProgress", "VersionConflict",
+           "MergeCounts", "Observation", "Observations", "Source", "UnitProgress", "VersionConflict",
            "content_digest", "lines_digest", "member_line"]

@@ -18,7 +18,6 @@ from workbench.observations.records import (
     ROWS_SQL,
     Finalized,
     Observation,
-    Unfinished,
 )
 from workbench.registry import Period
 
@@ -130,8 +129,9 @@ class Entry(Base):
         if status == "final":
             done = self.finalize(period=period, units=[unit], evaluator=evaluator, reason=reason, actor=actor)
             if done.refused:
+                [missing] = done.refused.values()  # the one pair asked for
                 raise Incomplete("Unit {unit} belum lengkap: {count} indikator belum dinilai ({codes})", unit=unit,
-                                 count=len(done.refused[0].missing), codes=", ".join(done.refused[0].missing))
+                                 count=len(missing), codes=", ".join(missing))
             return done.observations
         p = self._registry.period(period)
         missing = self.missing(unit=unit, evaluator=evaluator, period=p.name) if status == "verified" else []
@@ -172,8 +172,8 @@ class Entry(Base):
         if units is not None and evaluator is not None:  # a unit asked for by name and not scored at all
             for code in codes:
                 present.setdefault((code, evaluator), set())
-        refused = [Unfinished(unit, name, [c for c in scored if c not in done])
-                   for (unit, name), done in sorted(present.items()) if len(done) < len(scored)]
+        refused = {pair: [c for c in scored if c not in done]
+                   for pair, done in sorted(present.items()) if len(done) < len(scored)}
         ready = [key for key, done in present.items() if len(done) == len(scored)]
         rows = []
         for unit, name in ready:

@@ -123,21 +123,13 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Unfinished:
-    """An evaluator's unit that cannot be finalised yet, and the indicators it lacks."""
-
-    unit: str
-    evaluator: str
-    missing: list[str]
-
-
-@dataclass(frozen=True)
 class Finalized:
-    """What `Observations.finalize` did: observations made final, (unit, evaluator) pairs, pairs refused."""
+    """What `Observations.finalize` did: observations made final, (unit, evaluator) pairs, and the pairs refused
+    with the indicator codes each lacks, in order of unit and evaluator."""
 
     observations: int
     pairs: int
-    refused: list[Unfinished]
+    refused: dict[tuple[str, str], list[str]]
 
 
 @dataclass(frozen=True)
