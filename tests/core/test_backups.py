@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from workbench.db.schema import SCHEMA_VERSION
+from workbench.db.schema import SCHEMA_VERSION, expected_objects
 from workbench.errors import WorkbenchError
 
 
@@ -36,12 +36,23 @@ def test_restoring_a_broken_file_changes_nothing(wb, tmp_path):
     assert wb.observations.get(unit="U1", indicator="1.a.Ak", evaluator="Ani").score == 3
 
 
-def edited_backup(wb, path, script):
-    """A backup of the workbook, then changed with sqlite3 as another version (or someone) would have it."""
-    conn = sqlite3.connect(wb.maintenance.backup(path, with_evidence=False))
-    conn.executescript(script)
-    conn.close()
+def edited_backup(wb, path, *scripts):
+    """A backup of the workbook, then changed with sqlite3 as another version (or someone) would have it (each
+    script on a connection of its own)."""
+    wb.maintenance.backup(path, with_evidence=False)
+    for script in scripts:
+        conn = sqlite3.connect(path)
+        conn.executescript(script)
+        conn.close()
     return path
+
+
+def definition_of(version: int, table: str) -> str:
+    """A script that gives `table` the definition the migrations up to `version` wrote, its rows as they are
+    (a rule such as a CHECK rewritten since then)."""
+    sql = expected_objects(version)[("table", table)].replace("'", "''")
+    return (f"PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = '{sql}' WHERE type = 'table' AND "
+            f"name = '{table}'; PRAGMA writable_schema = OFF;")
 
 
 # what migration 15 (kits and packages bound to evaluators) made, taken back as the version before had it
@@ -59,6 +70,7 @@ UNDO_KITS = ("DROP INDEX respondents_by_sheet; ALTER TABLE respondents DROP COLU
 def test_a_backup_made_by_an_earlier_version_is_brought_up_to_date_and_a_newer_one_refused(wb, tmp_path):
     wb.observations.save(unit="U1", indicator="1.a.Ak", evaluator="Ani", score=4)
     old = edited_backup(wb, tmp_path / "versi-lama.sqlite",  # as the version before the per-indicator totals
+                        definition_of(16, "observations"),
                         UNDO_KITS + "DROP TABLE indicator_totals; PRAGMA user_version = 13; CREATE TRIGGER "
                         "frozen_observation_insert BEFORE INSERT ON observations\n"
                         "        WHEN (SELECT closed FROM periods WHERE id = NEW.period_id) BEGIN SELECT RAISE(ABORT, "

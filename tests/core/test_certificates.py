@@ -1,7 +1,9 @@
 """Certificates and reports read back: pypdf for text, pypdfium2 + zxing-cpp for the QR code."""
 
 import dataclasses
+import itertools
 import json
+import random
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -13,6 +15,7 @@ from pypdf import PdfReader
 from reports.certificate import CHUNK, certificate_pdf, safe_name, token_lines, write_certificates
 from reports.evaluation import write_recap, write_unit_report
 from reports.pdf_page import read_page
+from reports.qr import draw_qr, qr_modules
 from tests.helpers import run, score_all
 from workbench import Workbook
 from workbench.certificates.printed import TOKEN_LINES
@@ -111,6 +114,54 @@ def test_a_certificate_printed_with_the_old_token_format_still_verifies(capsys, 
     new = sign(claims, private)
     assert new.startswith("PP2:") and read(new)[0] == claims | {"key": pair.key_id}
     assert segno.make(new, error="m").version <= segno.make(old, error="m").version - 4
+
+
+def segno_qr(canvas, data, x, y, size):
+    """The certificate's QR code as segno makes it, a rectangle a run of dark modules: what the page showed
+    before the code was made from tables built once."""
+    matrix = segno.make(data, error="m", mask=0, micro=False).matrix
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(size / len(matrix), size / len(matrix))
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for row, line in enumerate(matrix):
+        col = 0
+        for dark, modules in itertools.groupby(line):
+            width = len(list(modules))
+            if dark:
+                path.rect(col, len(matrix) - row - 1, width, 1)
+            col += width
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def test_qr_codes_made_from_tables_have_segnos_modules_and_pages_look_the_same(tmp_path):
+    rng = random.Random(7)
+    letters = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+    lengths = [*range(1, 300), *rng.sample(range(300, 3392), 40)]  # 3,391 letters: the most a code holds at M
+    texts = ["".join(rng.choice(letters) for _ in range(n)) for n in lengths]
+    for text in (t for t in texts if not t.isdigit()):  # versions 1 to 40, at the levels segno raises M to
+        assert qr_modules(text) == (len(segno.make(text, error="m", mask=0, micro=False).matrix), [
+            "".join(str(int(bool(m))) for m in row) for row in segno.make(text, error="m", mask=0, micro=False).matrix])
+    assert qr_modules("12345") is None and qr_modules("PP1.abc") is None  # numbers and bytes: segno makes them
+    pair = new_key_pair("kunci-kantor-baru")
+    private = load_private(pair.private_pem, "kunci-kantor-baru")
+    claims = {"number": "007/PP/2026", "unit": "DPMPTSP-07", "unit_name": "Dinas Penanaman Modal dan PTSP",
+              "institution": "Kota Contoh", "period": "PEKPPP 2026", "category": "A", "label": "Pelayanan Prima",
+              "score": 4.67, "date": "2026-03-08"}
+    old = (OLD / "token.txt").read_text().strip()
+    settings = CertificateSettings(signatory_name="Prof. Dr. Ir. H. Abdullah Azwar Anas, M.Si.")
+    for token in (sign(claims, private), old):
+        cert = Certificate("007/PP/2026", "DPMPTSP-07", claims["unit_name"], "Kota Contoh", "PEKPPP 2026", 2026, "A",
+                           "Pelayanan Prima", 4.67, "2026-03-08", token, pair.key_id)
+        pages = []
+        for drawer in (draw_qr, segno_qr):
+            path = tmp_path / f"{drawer.__name__}.pdf"
+            path.write_bytes(certificate_pdf(cert, settings, drawer))
+            pages.append(pdfium.PdfDocument(str(path))[0].render(scale=3).to_pil().tobytes())
+        assert pages[0] == pages[1]
+        assert read_page(tmp_path / "draw_qr.pdf").token == token
 
 
 def test_altered_foreign_revoked_and_tampered_certificates_are_rejected(office, tmp_path):

@@ -1,4 +1,5 @@
 import hashlib
+import itertools
 import sqlite3
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from tests.helpers import score_all
 from workbench import Workbook
 from workbench.db.migrations import MIGRATIONS
-from workbench.db.schema import SCHEMA_VERSION
+from workbench.db.schema import SCHEMA_VERSION, expected_objects
 from workbench.db.store import Store
 from workbench.errors import Incomplete, NotFound, PeriodClosed, ReasonRequired, WorkbenchError
 
@@ -41,12 +42,31 @@ def test_create_refuses_existing_file_and_open_refuses_foreign_files(wb, db_path
 # was built by exactly these statements, so a change here must come as a new migration instead.
 SHIPPED = ("583e6c108ae3d226 d4959be9f336f5e5 69b55430827fc3b5 f42012f50981500b 79afe570c432ecc1 ff5cf76e930cc59b "
            "51322ac94d969621 54a48c0ccfeb7c9d 4b6f6417cb4bf001 2cc202c20107c5ca faddc942009a283d 2d652edf60778b9d "
-           "26fd7ce990567d91 e9c58bd37cd95548 34ab8921993389f3 c4c4f2db029af4f2").split()
+           "26fd7ce990567d91 e9c58bd37cd95548 34ab8921993389f3 c4c4f2db029af4f2 dc3b149e60c9431e").split()
 
 
 def test_shipped_migrations_never_change():
     made = [hashlib.sha256(" ".join(sql.split()).encode()).hexdigest()[:16] for sql in MIGRATIONS]
     assert made[:len(SHIPPED)] == SHIPPED
+
+
+def test_the_observations_rules_rewritten_for_speed_accept_and_refuse_as_before():
+    tables = []
+    for version in (16, SCHEMA_VERSION):  # before and after the CHECK IN lists became comparisons
+        conn = sqlite3.connect(":memory:")
+        conn.execute(expected_objects(version)[("table", "observations")])
+        tables.append(conn)
+    verdicts: list[list[bool]] = [[], []]
+    for n, (method, status) in enumerate(itertools.product(
+            (None, "desk", "field", "interview", "Desk", "", "x", 1), ("draft", "final", "verified", "Final", "", 0))):
+        for conn, verdict in zip(tables, verdicts, strict=True):
+            try:
+                conn.execute("INSERT INTO observations (uuid, period_id, unit_id, evaluator_id, indicator_id, method, "
+                             "status, updated_at) VALUES (?, 1, ?, 1, 1, ?, ?, 'x')", (str(n), n, method, status))
+                verdict.append(True)
+            except sqlite3.IntegrityError:
+                verdict.append(False)
+    assert verdicts[0] == verdicts[1] and 0 < sum(verdicts[0]) < len(verdicts[0])
 
 
 def test_database_from_a_newer_version_is_refused(wb, db_path):
