@@ -54,27 +54,28 @@ class _Run:
 PDFIUM_LOCK = threading.RLock()
 
 
-def read_page(path: str | Path) -> PrintedPage:
+def read_page(path: str | Path, *, redraw: bool = True) -> PrintedPage:
     """The first page of a PDF as printed text, with the token kept in its metadata; WorkbenchError when the
-    file is not a PDF that can be read."""
+    file is not a PDF that can be read. With `redraw` (always, for a file from outside) the rendered page is
+    also compared with the text and code redrawn (see `_drawn_otherwise`)."""
     with PDFIUM_LOCK:
-        return _read_page(path)
+        return _read_page(path, redraw)
 
 
-def _read_page(path: str | Path) -> PrintedPage:
+def _read_page(path: str | Path, redraw: bool) -> PrintedPage:
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as exc:
         raise WorkbenchError("{file}: bukan berkas PDF yang dapat dibaca", file=Path(path).name) from exc
     try:
-        return _read(document)
+        return _read(document, redraw)
     except (pdfium.PdfiumError, IndexError) as exc:
         raise WorkbenchError("{file}: bukan berkas PDF yang dapat dibaca", file=Path(path).name) from exc
     finally:
         document.close()
 
 
-def _read(document: pdfium.PdfDocument) -> PrintedPage:
+def _read(document: pdfium.PdfDocument, redraw: bool) -> PrintedPage:
     oddities = []
     if len(document) != 1:
         oddities.append(tr("PDF berisi {count} halaman; sebuah piagam satu halaman", count=len(document)))
@@ -85,7 +86,7 @@ def _read(document: pdfium.PdfDocument) -> PrintedPage:
     texts = [PrintedText(r.text, r.size, r.box, r.hidden) for r in runs]
     result = PrintedPage(texts, _subject(document), oddities + oddity)
     token = result.token or result.printed_token()
-    if not result.oddities and not any(r.hidden for r in runs):
+    if redraw and not result.oddities and not any(r.hidden for r in runs):
         result.oddities.extend(_drawn_otherwise(page, [r for r in runs if r.hidden is None], squares, token))
     return result
 

@@ -13,9 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from workbench.db.settings import Settings
 from workbench.db.store import Store, now
 from workbench.domain.values import field_text, file_name_part
@@ -88,6 +85,9 @@ class Evidence:
         if self.encrypted:
             if not data.startswith(MAGIC):
                 raise WorkbenchError("Bukti {sha}: isi berubah", sha=sha256[:12])
+            from cryptography.exceptions import InvalidTag
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
             try:
                 data = AESGCM(self._data_key()).decrypt(data[4:16], data[16:], sha256.encode())
             except InvalidTag as exc:
@@ -164,6 +164,8 @@ class Evidence:
         return digest.hexdigest(), size
 
     def _seal(self, data: bytes, sha256: str) -> bytes:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # only an encrypted workbook needs it
+
         nonce = os.urandom(12)
         return MAGIC + nonce + AESGCM(self._data_key()).encrypt(nonce, data, sha256.encode())
 
@@ -176,7 +178,7 @@ class Evidence:
             if stored is None:
                 with self._store.transaction():
                     self._store.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('evidence_key', ?)",
-                                             (AESGCM.generate_key(bit_length=256),))
+                                             (os.urandom(32),))  # an AES-256 key
                 stored = self._store.value("SELECT value FROM secrets WHERE name = 'evidence_key'")
             self._key = bytes(stored)
         return self._key

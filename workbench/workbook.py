@@ -6,10 +6,10 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from workbench.certificates.service import Certificates
 from workbench.conflicts import Conflicts
 from workbench.db.audit import AuditLog
 from workbench.db.settings import Settings
@@ -18,18 +18,20 @@ from workbench.domain import instrument as instruments
 from workbench.domain.passphrase import check_passphrase
 from workbench.events import Events
 from workbench.evidence import Evidence
-from workbench.exchange.container import Refused
 from workbench.exchange.import_log import ImportLog
-from workbench.exchange.kits import KitApplied, Kits
-from workbench.exchange.packages import Packages
-from workbench.exchange.service import Exchange
 from workbench.ledger import Ledger
-from workbench.maintenance import Maintenance
 from workbench.observations import Observations
 from workbench.registry import Registry
 from workbench.results import Results
 from workbench.surveys import Surveys
 from workbench.team import Team
+
+if TYPE_CHECKING:  # made on first use (below): opening a workbook loads neither files nor signatures
+    from workbench.certificates.service import Certificates
+    from workbench.exchange.kits import KitApplied, Kits
+    from workbench.exchange.packages import Packages
+    from workbench.exchange.service import Exchange
+    from workbench.maintenance import Maintenance
 
 
 class Workbook:
@@ -79,14 +81,42 @@ class Workbook:
         self.surveys = Surveys(store, self.registry, self.settings, self.audit)
         self.team = Team(store, self.registry, self.audit)
         self.imports = ImportLog(store)
-        self.exchange = Exchange(store, self.registry, self.observations, self.conflicts, self.results,
-                                 self.settings, self.surveys, self.team, self.imports)
-        self.certificates = Certificates(store, self.registry, self.observations, self.results, self.audit)
-        self.packages = Packages(store, self.registry, self.observations, self.evidence, self.audit, self.settings,
-                                 self.team, self.imports)
-        self.kits = Kits(store, self.registry, self.observations, self.evidence, self.audit, self.settings, self.team)
         self.ledger = Ledger(store, self.audit, self.registry, self.observations, self.results, self.surveys)
-        self.maintenance = Maintenance(store, self.audit, self.evidence, self.ledger)
+
+    # the services a screen or command needs only now and then: made (and their modules imported) on first use
+
+    @cached_property
+    def exchange(self) -> Exchange:
+        from workbench.exchange.service import Exchange
+
+        return Exchange(self.store, self.registry, self.observations, self.conflicts, self.results, self.settings,
+                        self.surveys, self.team, self.imports)
+
+    @cached_property
+    def certificates(self) -> Certificates:
+        from workbench.certificates.service import Certificates
+
+        return Certificates(self.store, self.registry, self.observations, self.results, self.audit)
+
+    @cached_property
+    def packages(self) -> Packages:
+        from workbench.exchange.packages import Packages
+
+        return Packages(self.store, self.registry, self.observations, self.evidence, self.audit, self.settings,
+                        self.team, self.imports)
+
+    @cached_property
+    def kits(self) -> Kits:
+        from workbench.exchange.kits import Kits
+
+        return Kits(self.store, self.registry, self.observations, self.evidence, self.audit, self.settings,
+                    self.team)
+
+    @cached_property
+    def maintenance(self) -> Maintenance:
+        from workbench.maintenance import Maintenance
+
+        return Maintenance(self.store, self.audit, self.evidence, self.ledger)
 
     @classmethod
     def create(cls, path: str | Path, *, instrument: str = instruments.DEFAULT_INSTRUMENT,
@@ -134,6 +164,8 @@ class Workbook:
                 wb.store.actor = opened.manifest["evaluator"]
                 private = wb.kits.private_key(opened, passphrase)
                 if private is None:
+                    from workbench.exchange.container import Refused
+
                     raise Refused("{file}: kit ini tidak membawa kunci evaluator untuk laptop baru; minta kit dengan "
                                   "kunci baru (workbench kit export --new-key)", file=opened.name)
                 wb.audit.keyring.install(private)  # before the first write signs anything

@@ -16,14 +16,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from workbench.db.audit import key_id
 from workbench.domain.passphrase import check_passphrase
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # cryptography is imported when a key is made, loaded or used, not with the screens
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 PREFIX, LEGACY = "PP2:", "PP1"
 CLAIMS = {"n": "number", "u": "unit", "un": "unit_name", "i": "institution", "p": "period", "c": "category",
@@ -85,6 +85,9 @@ def _unb64(text: str) -> bytes:
 
 def new_key_pair(passphrase: str) -> KeyPair:
     """A fresh Ed25519 pair; the private half is encrypted with the passphrase (PKCS#8, best available)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     check_passphrase(passphrase)
     private = Ed25519PrivateKey.generate()
     public = private.public_key()
@@ -97,6 +100,9 @@ def new_key_pair(passphrase: str) -> KeyPair:
 
 def load_private(private_pem: bytes, passphrase: str) -> Ed25519PrivateKey:
     """The private key; ValueError when the passphrase is wrong."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = serialization.load_pem_private_key(private_pem, password=passphrase.encode())
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("not an Ed25519 private key")
@@ -105,6 +111,9 @@ def load_private(private_pem: bytes, passphrase: str) -> Ed25519PrivateKey:
 
 def load_public(public_pem: bytes) -> Ed25519PublicKey:
     """The public key from PEM; ValueError when it is not an Ed25519 key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     key = serialization.load_pem_public_key(public_pem)
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
@@ -232,6 +241,8 @@ def _canonical(short: dict[str, object]) -> bytes:
 
 def signature_valid(public: Ed25519PublicKey, signed: bytes, signature: bytes) -> bool:
     """Whether `signature` is the key's signature of `signed`."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public.verify(signature, signed)
     except InvalidSignature:

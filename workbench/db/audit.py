@@ -19,13 +19,12 @@ import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from workbench.db.keyring import Keyring, key_id
+
+if TYPE_CHECKING:  # cryptography is imported when a signature is checked (see workbench.db.keyring)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from workbench.db.store import Store, now
 from workbench.i18n import tr
 
@@ -318,6 +317,9 @@ class AuditLog:
 
     @staticmethod
     def _public(pem: str) -> Ed25519PublicKey | None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         try:
             key = serialization.load_pem_public_key(pem.encode())
         except ValueError:
@@ -326,6 +328,8 @@ class AuditLog:
 
 
 def _signed(public: Ed25519PublicKey, signature: str, payload: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public.verify(base64.b64decode(signature, validate=True), payload)
     except (InvalidSignature, ValueError):

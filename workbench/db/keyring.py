@@ -18,13 +18,17 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+# cryptography is imported when a key is used, not when a workbook opens (the app starts sooner)
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
 def key_id(public: Ed25519PublicKey) -> str:
     """16 hex digits of the sha256 of the raw public key: short enough for a QR, long enough to tell keys apart."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
@@ -50,6 +54,8 @@ def _write(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 
 def _public_pem(key: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.PEM,
                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
@@ -77,6 +83,8 @@ class Keyring:
             if _public_pem(old) == _public_pem(key):
                 return
             self.trust({key_id(old.public_key()): _public_pem(old)})
+        from cryptography.hazmat.primitives import serialization
+
         _write(self._key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                  serialization.NoEncryption()))
         self._key = key
@@ -121,6 +129,9 @@ class Keyring:
     def private_key(self) -> Ed25519PrivateKey:
         """This computer's key for the workbook (made and saved, readable by this user only, when missing)."""
         if self._key is None:
+            from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
             if self._key_path.is_file():
                 loaded = serialization.load_pem_private_key(self._key_path.read_bytes(), password=None)
                 if not isinstance(loaded, Ed25519PrivateKey):

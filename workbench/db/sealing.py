@@ -13,9 +13,6 @@ import json
 import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from workbench.domain.passphrase import check_passphrase
 from workbench.errors import WorkbenchError
 
@@ -30,6 +27,8 @@ class WrongPassphrase(WorkbenchError):
 
 
 def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # imported when a file is sealed or opened
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode())
 
 
@@ -45,6 +44,8 @@ def seal(source: str | Path, target: str | Path, passphrase: str) -> None:
     salt, nonce = os.urandom(16), os.urandom(12)
     header = json.dumps({"kdf": "scrypt", **SCRYPT, "salt": base64.b64encode(salt).decode(),
                          "cipher": "AES-256-GCM", "nonce": base64.b64encode(nonce).decode()}).encode()
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     encryptor = Cipher(algorithms.AES(_key(passphrase, salt, **SCRYPT)), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(MAGIC + header)
     with Path(source).open("rb") as plain, Path(target).open("wb") as out:
@@ -77,6 +78,8 @@ def unseal(source: str | Path, target: str | Path, passphrase: str) -> None:
         sealed.seek(size - TAG)
         tag = sealed.read(TAG)
         sealed.seek(start)
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
         decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
         decryptor.authenticate_additional_data(MAGIC + header_bytes)
         partial = target.with_name(target.name + ".part")

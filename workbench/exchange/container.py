@@ -29,15 +29,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from workbench.db import sealing
 from workbench.db.audit import key_id
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # cryptography is imported when a key is used (the app starts sooner)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ENTRY = re.compile(r"manifest\.json|data\.json|evidence/[0-9a-f]{64}")
 MAX_BYTES = 8 * 1024**3  # what a file may expand to in all: thousands of photos, not a zip bomb
@@ -83,6 +82,8 @@ def _whole(parts: dict[str, dict[str, Any]]) -> str:
 
 def public_pem(public: Ed25519PublicKey) -> str:
     """A public key as PEM text."""
+    from cryptography.hazmat.primitives import serialization
+
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
@@ -260,6 +261,10 @@ def _checked(path: Path, kind: Kind, archive: zipfile.ZipFile, size: int, unpack
 def _signer(file: str, manifest: dict[str, Any], manifest_bytes: bytes, signature: str) -> tuple[str, str]:
     """The id and PEM of the key whose signature of the manifest the file carries; Refused when it does not
     hold (someone changed the manifest and wrote a new hash, without the key)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         pem = str(manifest["signer"]["public_pem"])
         public = serialization.load_pem_public_key(pem.encode())

@@ -8,10 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, Any
 
 from workbench.db.audit import key_id
 from workbench.db.settings import SETTINGS
@@ -27,6 +24,9 @@ from workbench.exchange.team_parts import TeamParts
 from workbench.i18n import source
 from workbench.observations import Incoming, Source
 from workbench.registry import Period
+
+if TYPE_CHECKING:  # cryptography is imported when a key is used (the app starts sooner)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,9 @@ class Kits(TeamParts):
             sequence = self._team.next_kit(evaluator)
             private_pem = None
             if fresh:
+                from cryptography.hazmat.primitives import serialization
+                from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
                 private = Ed25519PrivateKey.generate()
                 key, pem = key_id(private.public_key()), public_pem(private.public_key())
                 private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -144,6 +147,9 @@ class Kits(TeamParts):
         identity = kit.data["identity"]
         if identity["private_pem"] is None:
             return None
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         try:
             key = serialization.load_pem_private_key(identity["private_pem"].encode(), passphrase.encode())
         except (ValueError, TypeError) as exc:
