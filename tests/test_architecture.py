@@ -96,7 +96,18 @@ def loaded_by(statement: str) -> set[str]:
 def test_the_pure_rules_load_no_database_no_cryptography_and_no_spreadsheets():
     heavy = {"sqlite3", "_sqlite3", "cryptography", "openpyxl", "python_calamine", "sqlite_utils"}
     assert loaded_by("import workbench.domain.scoring, workbench.domain.instrument") & heavy == set()
-    assert loaded_by("from workbench import Workbook") & heavy >= {"sqlite3", "cryptography"}  # the check sees them
+    assert loaded_by("from workbench import Workbook") & heavy >= {"sqlite3"}  # the check sees them
+    assert "cryptography" in loaded_by("from workbench.certificates.tokens import new_key_pair; "
+                                       "new_key_pair('kata-sandi-kantor')")
+
+
+def test_the_window_and_an_opened_workbook_load_no_cryptography_until_a_key_is_used(tmp_path):
+    from workbench import Workbook
+
+    Workbook.create(tmp_path / "t.sqlite").close()
+    loaded = loaded_by(f"import ui.main_window; from workbench import Workbook; "
+                       f"Workbook({str(tmp_path / 't.sqlite')!r}).results.scores()")
+    assert "PySide6" in loaded and "cryptography" not in loaded
 
 
 def connection_users(sources: dict[str, str]) -> list[str]:
