@@ -66,8 +66,7 @@ class Packages(TeamParts):
             return kit.evaluator
         if evaluator is not None:
             return evaluator
-        p = self._registry.period(period)
-        names = sorted({o.evaluator for o in self._observations.find(period=p.name)})
+        names = self._observations.evaluators(period)
         if len(names) != 1:
             raise WorkbenchError("Paket memuat pekerjaan satu evaluator; sebutkan siapa (--evaluator): {names}",
                                  names=", ".join(names) or "-")

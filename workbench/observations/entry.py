@@ -37,6 +37,12 @@ class Entry(Base):
             sql, params = sql + " AND e.name = ?", [*params, evaluator]
         return self._store.rows(Observation, sql + " ORDER BY u.code, e.name, i.position", params)
 
+    def evaluators(self, period: str | None = None) -> list[str]:
+        """The names of the evaluators who have observations in a period (the newest by default), sorted."""
+        return [name for (name,) in self._store.execute(
+            "SELECT name FROM evaluators WHERE id IN (SELECT DISTINCT evaluator_id FROM observations "
+            "WHERE period_id = ?) ORDER BY name", (self._registry.period(period).id,))]
+
     def get(self, *, unit: str, indicator: str, evaluator: str, period: str | None = None) -> Observation | None:
         """One observation, or None when nothing was recorded yet."""
         p = self._registry.period(period)
