@@ -33,6 +33,22 @@ STALE_V5 = ("stale_on_consensus_insert", "stale_on_consensus_update", "stale_on_
             "stale_on_unit_insert", "stale_on_unit_update", "stale_on_institution_update",
             "stale_on_setting_insert", "stale_on_setting_update")
 
+# the observations table as the first version made it (migration 17 rebuilds it from this definition)
+OBSERVATIONS_V1 = """
+    CREATE TABLE observations (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,
+        period_id INTEGER NOT NULL REFERENCES periods(id),
+        unit_id INTEGER NOT NULL REFERENCES units(id),
+        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id),
+        indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+        score INTEGER CHECK (score BETWEEN 0 AND 5), claim INTEGER CHECK (claim BETWEEN 0 AND 5),
+        notes TEXT NOT NULL DEFAULT '', recommendation TEXT NOT NULL DEFAULT '',
+        method TEXT CHECK (method IN ('desk', 'field', 'interview')), observed_on TEXT,
+        status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'final', 'verified')),
+        version INTEGER NOT NULL DEFAULT 1, source TEXT NOT NULL DEFAULT 'manual',
+        source_sha256 TEXT, source_sheet TEXT, source_row INTEGER, updated_at TEXT NOT NULL,
+        UNIQUE (period_id, unit_id, evaluator_id, indicator_id));
+"""
 # Each entry upgrades the schema from version N to N + 1; never change the SQL of one that has shipped (a test
 # holds each one's digest).
 FOREIGN_KEYS_OFF = "-- foreign keys off\n"  # the first line of a migration that rebuilds a referenced table
@@ -60,19 +76,7 @@ MIGRATIONS: tuple[str, ...] = (
         instrument_id TEXT NOT NULL REFERENCES instruments(id), demo INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL);
     CREATE TABLE evaluators (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE);
-    CREATE TABLE observations (
-        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,
-        period_id INTEGER NOT NULL REFERENCES periods(id),
-        unit_id INTEGER NOT NULL REFERENCES units(id),
-        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id),
-        indicator_id INTEGER NOT NULL REFERENCES indicators(id),
-        score INTEGER CHECK (score BETWEEN 0 AND 5), claim INTEGER CHECK (claim BETWEEN 0 AND 5),
-        notes TEXT NOT NULL DEFAULT '', recommendation TEXT NOT NULL DEFAULT '',
-        method TEXT CHECK (method IN ('desk', 'field', 'interview')), observed_on TEXT,
-        status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'final', 'verified')),
-        version INTEGER NOT NULL DEFAULT 1, source TEXT NOT NULL DEFAULT 'manual',
-        source_sha256 TEXT, source_sheet TEXT, source_row INTEGER, updated_at TEXT NOT NULL,
-        UNIQUE (period_id, unit_id, evaluator_id, indicator_id));
+    """ + OBSERVATIONS_V1 + """
     CREATE INDEX observations_by_unit ON observations (period_id, unit_id, indicator_id, evaluator_id, score);
     CREATE TABLE evidence (
         sha256 TEXT PRIMARY KEY, original_name TEXT NOT NULL, size INTEGER NOT NULL, added_at TEXT NOT NULL);
@@ -332,20 +336,14 @@ MIGRATIONS: tuple[str, ...] = (
     # writing there); what they accept and refuse, NULL included, is the same. SQLite cannot change a CHECK
     # in place, so the table is rebuilt with its indexes and triggers.
     FOREIGN_KEYS_OFF + """
-    CREATE TABLE observations_new (
-        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,
-        period_id INTEGER NOT NULL REFERENCES periods(id),
-        unit_id INTEGER NOT NULL REFERENCES units(id),
-        evaluator_id INTEGER NOT NULL REFERENCES evaluators(id),
-        indicator_id INTEGER NOT NULL REFERENCES indicators(id),
-        score INTEGER CHECK (score BETWEEN 0 AND 5), claim INTEGER CHECK (claim BETWEEN 0 AND 5),
-        notes TEXT NOT NULL DEFAULT '', recommendation TEXT NOT NULL DEFAULT '',
-        method TEXT CHECK (method = 'desk' OR method = 'field' OR method = 'interview'), observed_on TEXT,
-        status TEXT NOT NULL DEFAULT 'draft' CHECK (status = 'draft' OR status = 'final' OR status = 'verified'),
-        version INTEGER NOT NULL DEFAULT 1, source TEXT NOT NULL DEFAULT 'manual',
-        source_sha256 TEXT, source_sheet TEXT, source_row INTEGER, updated_at TEXT NOT NULL, batch TEXT,
-        origin_uuid TEXT, origin_version INTEGER, origin_digest TEXT,
-        UNIQUE (period_id, unit_id, evaluator_id, indicator_id));
+    """ + OBSERVATIONS_V1.replace("TABLE observations (", "TABLE observations_new (")
+    .replace("method IN ('desk', 'field', 'interview')",
+             "method = 'desk' OR method = 'field' OR method = 'interview'")
+    .replace("status IN ('draft', 'final', 'verified')",
+             "status = 'draft' OR status = 'final' OR status = 'verified'")
+    .replace("updated_at TEXT NOT NULL,",  # with the columns 13 and 15 added
+             "updated_at TEXT NOT NULL, batch TEXT, origin_uuid TEXT, origin_version INTEGER, origin_digest TEXT,")
+    + """
     INSERT INTO observations_new SELECT id, uuid, period_id, unit_id, evaluator_id, indicator_id, score, claim, notes,
         recommendation, method, observed_on, status, version, source, source_sha256, source_sheet, source_row,
         updated_at, batch, origin_uuid, origin_version, origin_digest FROM observations;
