@@ -278,9 +278,9 @@ def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, ou
         path = out / safe_name(cert.number)
         path.write_bytes(certificate_pdf(cert, settings))
         # read back as a verifier reads it: never a page that fails. Every page's text and token; the rendering
-        # compared with a redrawing on the first page of a chunk only, for the writer and the fonts are the same
+        # compared with a redrawing on one page in CHUNK only, for the writer and the fonts are the same
         # for every page and the redrawing is the page's own code again (nine tenths of the time otherwise)
-        if problem := printed_problem(path, cert.token, redraw=n == 0):
+        if problem := printed_problem(path, cert.token, redraw=n % CHUNK == 0):
             raise WorkbenchError("Piagam {number}: halaman yang ditulis tidak lolos pemeriksaan ({problem}); "
                                  "piagam ini tidak dicetak", number=cert.number, problem=problem)
         draw_certificate(combined, cert, settings)
