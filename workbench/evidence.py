@@ -183,22 +183,29 @@ class Evidence:
             self._key = bytes(stored)
         return self._key
 
-    def link(self, *, period: str, unit: str, evaluator: str, indicator: str, sha256: str, original_name: str,
-             size: int) -> None:
-        """Link a file already in the store to an observation named by its key, inside the caller's write."""
-        original_name = field_text(original_name, "name", tr("Nama berkas"), required=True)
-        found = self._store.value(
-            "SELECT o.id FROM observations o JOIN periods p ON p.id = o.period_id JOIN units u ON u.id = o.unit_id "
-            "JOIN evaluators e ON e.id = o.evaluator_id JOIN indicators i ON i.id = o.indicator_id "
-            "WHERE p.name = ? AND u.code = ? COLLATE NOCASE AND e.name = ? AND i.code = ? "
-            "AND i.instrument_id = p.instrument_id", (period, unit, evaluator, indicator))
-        if found is None:
-            raise NotFound("Observasi tidak dikenal: {code}", code=f"{unit}/{indicator}/{evaluator}")
-        self._store.execute("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
-                                 "VALUES (?, ?, ?, ?)", (sha256, original_name, size, now()))
-        self._store.execute("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) VALUES (?, ?)",
-                                 (found, sha256))
-        self._store.changed(Changes(evidence=True, units=frozenset({unit})))
+    def link(self, *, period: str, evaluator: str, files: Iterable[tuple[str, str, str, str, int]]) -> None:
+        """Link files already in the store to an evaluator's observations, each named by (unit, indicator,
+        sha256, original name, size), inside the caller's write; NotFound names the first observation that
+        is not here."""
+        ids = {(unit.casefold(), indicator): id_ for id_, unit, indicator in self._store.execute(
+            "SELECT o.id, u.code, i.code FROM observations o JOIN periods p ON p.id = o.period_id "
+            "JOIN units u ON u.id = o.unit_id JOIN evaluators e ON e.id = o.evaluator_id "
+            "JOIN indicators i ON i.id = o.indicator_id WHERE p.name = ? AND e.name = ? "
+            "AND i.instrument_id = p.instrument_id", (period, evaluator))}
+        stamp, stored, links, units = now(), [], [], set()
+        for unit, indicator, sha256, original_name, size in files:
+            found = ids.get((unit.casefold(), indicator))
+            if found is None:
+                raise NotFound("Observasi tidak dikenal: {code}", code=f"{unit}/{indicator}/{evaluator}")
+            stored.append((sha256, field_text(original_name, "name", tr("Nama berkas"), required=True), size, stamp))
+            links.append((found, sha256))
+            units.add(unit)
+        self._store.executemany("INSERT OR IGNORE INTO evidence (sha256, original_name, size, added_at) "
+                                "VALUES (?, ?, ?, ?)", stored)
+        self._store.executemany("INSERT OR IGNORE INTO observation_evidence (observation_id, sha256) VALUES (?, ?)",
+                                links)
+        if links:
+            self._store.changed(Changes(evidence=True, units=frozenset(units)))
 
     def of(self, observation_uuid: str) -> list[dict[str, Any]]:
         """Evidence linked to an observation: sha256, original_name, size."""

@@ -244,3 +244,18 @@ def test_the_package_holds_what_its_manifest_says(tmp_path, packages):
         assert manifest["observations"] == 32 and len(package.evidence()) == 2 == manifest["evidence_files"]
         assert {o["status"] for o in package.data["observations"]} == {"final", "draft"}
     assert b"catatan Ani" not in packages[1].read_bytes()  # Budi's package is sealed
+
+
+def test_a_package_carries_each_observation_as_find_reads_it_with_its_evidence(tmp_path, photos):
+    """The package is written straight from SQL rows: the same fields and values as the observations `find`
+    gives (less where they came from), each with the sha256 of its evidence files."""
+    ani = laptop(tmp_path / "ani.sqlite", "Ani", lambda i: 4, photos[:2])
+    path = ani.packages.export(tmp_path / "ani.wbpkg").path
+    expected = []
+    for o in ani.observations.find(evaluator="Ani"):
+        row = {f: getattr(o, f) for f in o.__dataclass_fields__ if f != "source"}
+        expected.append({**row, "evidence": sorted(e["sha256"] for e in ani.evidence.of(o.uuid))})
+    ani.close()
+    with read_container(path, PACKAGE) as package:
+        assert package.data["observations"] == expected
+    assert sum(bool(o["evidence"]) for o in expected) == 2 and {o["notes"] for o in expected} >= {"catatan Ani"}

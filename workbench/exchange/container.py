@@ -104,7 +104,7 @@ def write_container(out: str | Path, kind: Kind, manifest: dict[str, Any], data:
     partial = out.with_name(out.name + ".part")
     with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
         archive = Path(scratch) / "container.zip" if passphrase else partial
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zipped:
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zipped:
             zipped.writestr("data.json", body)
             for sha, source in sorted(evidence.items()):
                 name = f"evidence/{sha}"  # photos and PDFs are compressed already: stored as they are

@@ -289,11 +289,9 @@ class Kits(TeamParts):
 
     def _link_evidence(self, kit: Container, period: Period, evaluator: str) -> None:
         known = {e["sha256"]: e for e in kit.data["evidence"]}
-        for record in [*kit.data["claims"], *kit.data["observations"]]:
-            for sha in record["evidence"]:
-                self._evidence.link(period=period.name, unit=record["unit"], evaluator=evaluator,
-                                    indicator=record["indicator"], sha256=sha,
-                                    original_name=known[sha]["original_name"], size=known[sha]["size"])
+        self._evidence.link(period=period.name, evaluator=evaluator, files=[
+            (record["unit"], record["indicator"], sha, known[sha]["original_name"], known[sha]["size"])
+            for record in [*kit.data["claims"], *kit.data["observations"]] for sha in record["evidence"]])
 
     def import_(self, path: str | Path, passphrase: str) -> KitApplied:
         """Open a kit and bring it into this workbook (see `apply`); its evidence files are checked on the way

@@ -81,24 +81,24 @@ class Packages(TeamParts):
         inst = self._registry.scored_instrument(p)
         evaluator = self.sender(evaluator, p.name)
         chosen = {self._registry.unit(code).code for code in units} if units else None
-        observations = [o for o in self._observations.find(period=p.name, evaluator=evaluator)
-                        if chosen is None or o.unit in chosen]
-        if not observations:
+        rows = [o for o in self._observations.records(period=p.name, evaluator=evaluator)
+                if chosen is None or o["unit"] in chosen]
+        if not rows:
             raise WorkbenchError("Tidak ada penilaian untuk dikirim (periode {period}, evaluator {evaluator})",
                                  period=p.name, evaluator=evaluator)
         if self._evidence.encrypted and not passphrase:
             raise WorkbenchError("Basis data ini terenkripsi: paketnya harus disegel dengan kata sandi juga "
                                  "(--encrypt), agar bukti tidak keluar tanpa sandi")
         links = self._links(p.id)
-        codes = sorted({o.unit for o in observations})
+        codes = sorted({o["unit"] for o in rows})
         units_data = [{"code": u.code, "name": u.name, "institution": u.institution,
                        "institution_kind": u.institution_kind, "region": u.region, "address": u.address}
                       for u in map(self._registry.unit, codes)]
-        rows = [{"uuid": o.uuid, "unit": o.unit, "evaluator": o.evaluator, "indicator": o.indicator,
-                 **{f: getattr(o, f) for f in FIELDS}, "version": o.version, "updated_at": o.updated_at,
-                 "evidence": links.get(o.uuid, [])} for o in observations]
+        for o in rows:  # as `find` reads them, less where they came from, plus their evidence
+            del o["source"]
+            o["evidence"] = links.get(o["uuid"], [])
         history = [{k: e[k] for k in ("at", "actor", "entity", "entity_uuid", "field", "old", "new", "reason",
-                                      "hash")} for e in self._observations.history([o.uuid for o in observations])
+                                      "hash")} for e in self._observations.history([o["uuid"] for o in rows])
                    if e["entity"] == "observation"]
         files = {sha for o in rows for sha in o["evidence"]}
         evidence = {e["sha256"]: e for e in self._store.dicts(
@@ -294,12 +294,9 @@ class Packages(TeamParts):
                                           reason=source("paket {file}", file=found.name), progress=progress,
                                           cancel=cancel)
         known = {e["sha256"]: e for e in package.data["evidence"]}
-        for o in package.data["observations"]:
-            if o["uuid"] in counts.merged:
-                for sha in o["evidence"]:
-                    self._evidence.link(period=p.name, unit=o["unit"], evaluator=evaluator, indicator=o["indicator"],
-                                        sha256=sha, original_name=known[sha]["original_name"],
-                                        size=known[sha]["size"])
+        self._evidence.link(period=p.name, evaluator=evaluator, files=[
+            (o["unit"], o["indicator"], sha, known[sha]["original_name"], known[sha]["size"])
+            for o in package.data["observations"] if o["uuid"] in counts.merged for sha in o["evidence"]])
         if self._team.key_of(evaluator) is None:  # a first key, accepted by `_check_signer`
             self._team.register_key(evaluator, package.signer, package.signer_pem, how="trusted",
                                     reason=source("paket {file}", file=found.name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from workbench.db.audit import Change
 from workbench.db.store import new_uuid, now
@@ -28,6 +29,14 @@ class Entry(Base):
     def find(self, *, period: str | None = None, unit: str | None = None,
              evaluator: str | None = None) -> list[Observation]:
         """Observations of a period (newest by default), optionally of one unit and/or evaluator, in form order."""
+        return self._store.rows(Observation, *self._found(period, unit, evaluator))
+
+    def records(self, *, period: str | None = None, evaluator: str | None = None) -> list[dict[str, Any]]:
+        """The observations `find` gives, as dictionaries of their fields: what is written out in bulk (a
+        package) without building an object for each."""
+        return self._store.dicts(*self._found(period, None, evaluator))
+
+    def _found(self, period: str | None, unit: str | None, evaluator: str | None) -> tuple[str, list[object]]:
         p = self._registry.period(period)
         params: list[object] = [p.id]
         sql = ROWS_SQL + " WHERE o.period_id = ?"
@@ -35,7 +44,7 @@ class Entry(Base):
             sql, params = sql + " AND o.unit_id = ?", [*params, self._registry.unit(unit).id]
         if evaluator is not None:
             sql, params = sql + " AND e.name = ?", [*params, evaluator]
-        return self._store.rows(Observation, sql + " ORDER BY u.code, e.name, i.position", params)
+        return sql + " ORDER BY u.code, e.name, i.position", params
 
     def evaluators(self, period: str | None = None) -> list[str]:
         """The names of the evaluators who have observations in a period (the newest by default), sorted."""

@@ -199,7 +199,8 @@ class Merging(Entry):  # a settled version is saved as an entry is
                 report(progress, n, len(rows), tr("menggabungkan {file}", file=source.name))
             key = (row.unit_id, evaluators[row.evaluator], row.indicator_id)
             current = existing.get(key)
-            origin = (row.uuid, row.version, content_digest(row.values)) if row.version is not None else (None,) * 3
+            incoming = content_digest(row.values) if row.version is not None else ""
+            origin = (row.uuid, row.version, incoming) if row.version is not None else (None,) * 3
             if current is None:
                 uuid = row.uuid or new_uuid()
                 values = {"status": "draft", **row.values}
@@ -217,7 +218,7 @@ class Merging(Entry):  # a settled version is saved as an entry is
             if row.version is not None:
                 lineage, version, digest = current[2 + len(MERGED):]
                 verdict = merge_verdict(lineage, version, digest, content_digest(old), row.uuid, row.version,
-                                        content_digest(row.values))
+                                        incoming)
                 if verdict == "older":
                     counts.older += 1
                     continue
