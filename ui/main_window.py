@@ -24,18 +24,15 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 from ui import identity as identities
 from ui import qt_language
-from ui.conflicts_page import ConflictsPage
 from ui.database import Database
-from ui.entry_page import EntryPage
 from ui.identity import HOME_TAB, Identity
-from ui.results_page import ResultsPage
 from ui.settings import Settings, default_database
-from ui.survey_page import SurveyPage
-from ui.team_page import TeamPage
+from ui.window.base import ENTRY, RESULTS, SURVEYS, TEAM
 from ui.window.files import FileActions
 from ui.window.periods import PeriodActions
 from ui.window.session import Session, create_if_missing, take_lock
@@ -80,9 +77,8 @@ class MainWindow(Session, FileActions, PeriodActions):
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
         self.score_history = QUndoStack(self)  # kept when the screens are rebuilt (another language, user name)
-        self._build()
-        if not reopening:  # where this person's work starts; a restart comes back to the screen left
-            self.tabs.setCurrentIndex(HOME_TAB[self.identity.role])
+        # where this person's work starts; a restart comes back to the screen left
+        self._build(tab=None if reopening else HOME_TAB[self.identity.role])
         if not self.restoreGeometry(settings.state("persist/geometry")):
             available = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
             self.resize(min(1440, available.width()), min(900, available.height()))  # a laptop's whole screen
@@ -103,45 +99,70 @@ class MainWindow(Session, FileActions, PeriodActions):
         if not available.contains(self.frameGeometry()):
             self.move(available.topLeft())
 
-    def _build(self, keep: tuple[str | None, str | None] = (None, None)) -> None:
-        """(Re)create menus and screens in the current language for the open workbook; `keep` is the unit and
+    def _build(self, keep: tuple[str | None, str | None] = (None, None), tab: int | None = None) -> None:
+        """(Re)create menus and tabs in the current language for the open workbook, and the screen of `tab`
+        (else of the tab last shown); the other screens are made when first shown. `keep` is the unit and
         evaluator to show again (a language switch), else the database's own default evaluator."""
         mark = tr("DATA CONTOH, bukan evaluasi sungguhan")
         example = f" · {mark}" if self.example else ""
         self.setWindowTitle(f"{tr('Meja Kerja Evaluasi Pelayanan Publik')} · {self.db.path.name}{example}")
         old = self.centralWidget()
-        self.entry = EntryPage(self.db, evaluator=keep[1] or self._evaluator(), undo_stack=self.score_history,
-                               current=lambda: self.entry)
-        self.results = ResultsPage(self.db)
-        self.conflicts = ConflictsPage(self.db)
-        self.team = TeamPage(self.db)
-        self.team.folder = self._folder
-        self.team.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self.surveys = SurveyPage(self.db)
-        self.entry.saved.connect(self._on_entry_saved)
+        self._pages, self._keep = {}, keep
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.entry, tr("Entri penilaian"))
-        self.tabs.addTab(self.results, tr("Hasil"))
-        self.tabs.addTab(self.conflicts, tr("Konflik"))
-        self.tabs.addTab(self.team, tr("Progres tim"))
-        self.tabs.addTab(self.surveys, tr("Survei"))
-        self.tabs.setCurrentIndex(self.settings.number("persist/tab"))
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        for title in (tr("Entri penilaian"), tr("Hasil"), tr("Konflik"), tr("Progres tim"), tr("Survei")):
+            self.tabs.addTab(QWidget(), title)  # stands in for the screen until it is first shown
+        self.tabs.setCurrentIndex(self.settings.number("persist/tab") if tab is None else tab)
         self.setCentralWidget(self.tabs)
         if old is not None:  # the screens of the last language go now, not at the next turn of the event loop
             old.setParent(None)
             old.deleteLater()
-        self.entry.splitter.restoreState(self.settings.state("persist/entry_splitter"))
-        self.results.splitter.restoreState(self.settings.state("persist/results_splitter"))
         self._build_menus()
+        self.page(self.tabs.currentIndex())
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.db_label.setText(tr("Basis data:") + f" {self.db.path}"
                               + (" · " + tr("hanya baca") if self.db.read_only else "")
                               + " · " + tr("Pengguna: {name}", name=self.user)
                               + (" (" + tr("Ketua tim") + ")" if self.identity.role == "lead" else ""))
-        self.entry.setEnabled(not self.db.read_only)
         self.save_label.setText(tr("Semua perubahan tersimpan"))
         if keep[0] is not None:  # a language switch keeps the unit in view
             self.entry.select_unit(keep[0])
+
+    def _make_page(self, tab: int) -> QWidget:
+        """The screen of a tab, its module imported only now (see `page`)."""
+        if tab == ENTRY:
+            from ui.entry_page import EntryPage
+
+            entry = EntryPage(self.db, evaluator=self._keep[1] or self._evaluator(), undo_stack=self.score_history,
+                              current=lambda: self.entry)
+            entry.saved.connect(self._on_entry_saved)
+            entry.setEnabled(not self.db.read_only)
+            return entry
+        if tab == RESULTS:
+            from ui.results_page import ResultsPage
+
+            return ResultsPage(self.db)
+        if tab == TEAM:
+            from ui.team_page import TeamPage
+
+            team = TeamPage(self.db)
+            team.folder = self._folder
+            team.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            return team
+        if tab == SURVEYS:
+            from ui.survey_page import SurveyPage
+
+            surveys = SurveyPage(self.db)
+            self.undo_group.addStack(surveys.undo_stack)
+            return surveys
+        from ui.conflicts_page import ConflictsPage
+
+        return ConflictsPage(self.db)
+
+    def _placed(self, tab: int, page: QWidget) -> None:
+        if tab == ENTRY:
+            self.entry.splitter.restoreState(self.settings.state("persist/entry_splitter"))
+        elif tab == RESULTS:
+            self.results.splitter.restoreState(self.settings.state("persist/results_splitter"))
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], Any],
                 shortcut: str | QKeySequence.StandardKey | None = None, *, writes: bool = False) -> QAction:
@@ -191,11 +212,9 @@ class MainWindow(Session, FileActions, PeriodActions):
         self._action(file, tr("Kelu&ar"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Sunting"))
         # one Undo for the screen in front: scores on Entri, questionnaires on Survei
-        self.undo_group = QUndoGroup(self)
-        for stack in (self.entry.undo_stack, self.surveys.undo_stack):
-            self.undo_group.addStack(stack)
-        self.undo_group.setActiveStack(self.surveys.undo_stack if self.tabs.currentWidget() is self.surveys
-                                       else self.entry.undo_stack)
+        self.undo_group = QUndoGroup(self)  # the survey screen adds its own when it is made
+        self.undo_group.addStack(self.score_history)
+        self.undo_group.setActiveStack(self.score_history)
         undo = self.undo_group.createUndoAction(self, tr("&Urungkan"))
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo = self.undo_group.createRedoAction(self, tr("U&lang"))
@@ -242,9 +261,10 @@ class MainWindow(Session, FileActions, PeriodActions):
         self.settings.set("setting/language", code)
         i18n.set_language(code)
         qt_language.apply(code)
-        shown = self.results.shown
-        survey = (self.surveys.unit, self.surveys.form) if self.surveys.units_filled else (None, "skm")
-        self._build(keep=(self.entry.unit, self.entry.evaluator))
+        shown = self.results.shown if self.built(RESULTS) else None
+        survey = (self.surveys.unit, self.surveys.form) if self.built(SURVEYS) and self.surveys.units_filled \
+            else (None, "skm")
+        self._build(keep=(self.entry.unit, self.entry.evaluator) if self.built(ENTRY) else (None, None))
         if shown is not None:  # the other screens keep their unit in view too
             self.results.select_unit(shown)
         if survey[0] is not None:
@@ -269,16 +289,16 @@ class MainWindow(Session, FileActions, PeriodActions):
         self.save_label.setText(text)
 
     def _on_tabs_current_changed(self, index: int) -> None:
-        self.entry.form.commit_pending()
-        self.undo_group.setActiveStack(self.surveys.undo_stack if self.tabs.widget(index) is self.surveys
-                                       else self.entry.undo_stack)
+        self.page(index)
+        self.commit_entry()
+        self.undo_group.setActiveStack(self.surveys.undo_stack if index == SURVEYS else self.score_history)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_to_screen()  # the window system's frame is known once the window is shown
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.entry.form.commit_pending()
+        self.commit_entry()
         self._save_state()
         self.db.close()  # waits for the writes still queued
         if self.lock is not None:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from tests.helpers import write_xlsx
@@ -39,6 +40,23 @@ def test_language_switch_rebuilds_menus_in_english(qtbot, window, settings):
     assert "is not complete: 30 indicators are not scored" in window.entry.last_message
     window.set_language("id")
     assert window.tabs.tabText(1) == "Hasil"
+
+
+def test_only_the_screen_in_front_is_built_at_start_and_each_other_when_first_shown(qtbot, settings, db):
+    settings.set("persist/tab", 1)
+    settings.set("persist/last_database", str(db.resolve()))  # reopening: the screen left is shown again
+    window = MainWindow(settings, db)
+    qtbot.addWidget(window)
+    assert [window.built(tab) is not None for tab in range(5)] == [False, True, False, False, False]
+    assert window.tabs.currentWidget() is window.results and window.results.model.rowCount() == 3
+    next(a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+5").trigger()  # Survei
+    assert window.built(4) is not None and window.tabs.currentIndex() == 4
+    assert window.tabs.currentWidget() is window.surveys and window.undo_group.activeStack() is window.surveys.undo_stack
+    window.tabs.setCurrentIndex(0)
+    assert window.tabs.currentWidget() is window.entry and window.undo_group.activeStack() is window.score_history
+    assert [window.tabs.tabText(t) for t in range(5)] == ["Entri penilaian", "Hasil", "Konflik", "Progres tim",
+                                                         "Survei"]
+    assert window.built(2) is None and window.built(3) is None
 
 
 def test_geometry_splitters_and_recent_files_are_remembered(qtbot, settings, db, tmp_path):

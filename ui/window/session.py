@@ -14,7 +14,7 @@ from ui.database import Database
 from ui.identity import HOME_TAB, Identity, remember, remembered
 from ui.ops import run_op
 from ui.settings import default_database
-from ui.window.base import DB_FILTER, WindowBase
+from ui.window.base import DB_FILTER, ENTRY, WindowBase
 from workbench import WorkbenchError, Workbook
 from workbench.demo import add_demo_period
 from workbench.errors import ForeignSchema, NotAWorkbench
@@ -102,7 +102,7 @@ class Session(WindowBase):
 
     def switch_database(self, path: Path) -> bool:
         """Open another workbook in this window; says why not when it cannot."""
-        self.entry.form.commit_pending()
+        self.commit_entry()
         try:
             lock = take_lock(path)
         except WorkbenchError as exc:
@@ -128,8 +128,7 @@ class Session(WindowBase):
         self.settings.add_recent(path)
         self.settings.set("persist/last_folder", str(path.parent))
         self.score_history.clear()  # the scores of another workbook
-        self._build()
-        self.tabs.setCurrentIndex(HOME_TAB[self.identity.role])
+        self._build(tab=HOME_TAB[self.identity.role])
         self._after_open()
         return True
 
@@ -227,7 +226,7 @@ class Session(WindowBase):
 
     def restore_from(self, backup: Path) -> None:
         """Put a backup in place of the database, on the writer thread; every screen then shows it."""
-        self.entry.form.commit_pending()
+        self.commit_entry()
         self.db.write(lambda wb, progress, cancel: wb.maintenance.restore(backup), parent=self,
                       on_success=lambda _: self.statusBar().showMessage(tr("Dipulihkan dari {name}",
                                                                            name=backup.name), 8000),
@@ -373,11 +372,14 @@ class Session(WindowBase):
             self.settings.set("setting/user", identity.name)  # the example data is nobody's
         else:
             remember(self.settings, self.db.path, identity)
-        evaluator = identity.name if self.entry.evaluator == self.identity.name else self.entry.evaluator
+        keep: tuple[str | None, str | None] = (None, None)
+        if self.built(ENTRY) is not None:
+            keep = (self.entry.unit, identity.name if self.entry.evaluator == self.identity.name
+                    else self.entry.evaluator)
         self.identity = identity
         self.db.actor = identity.name
         self._save_state()
-        self._build(keep=(self.entry.unit, evaluator))
+        self._build(keep=keep)
 
     def _on_db_changed(self, changes: Changes, asking: object) -> None:
         if changes.external:
