@@ -51,7 +51,8 @@ def test_only_the_screen_in_front_is_built_at_start_and_each_other_when_first_sh
     assert window.tabs.currentWidget() is window.results and window.results.model.rowCount() == 3
     next(a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+5").trigger()  # Survei
     assert window.built(4) is not None and window.tabs.currentIndex() == 4
-    assert window.tabs.currentWidget() is window.surveys and window.undo_group.activeStack() is window.surveys.undo_stack
+    assert window.tabs.currentWidget() is window.surveys
+    assert window.undo_group.activeStack() is window.surveys.undo_stack
     window.tabs.setCurrentIndex(0)
     assert window.tabs.currentWidget() is window.entry and window.undo_group.activeStack() is window.score_history
     assert [window.tabs.tabText(t) for t in range(5)] == ["Entri penilaian", "Hasil", "Konflik", "Progres tim",
