@@ -3,16 +3,16 @@
 Each PDF embeds a subset of each font. Done naively, a batch of certificates subsets and compresses the
 same three fonts again for every file (a third of a certificate's time). Here every document starts its
 subsets with the same letters, so documents of ordinary text share identical subsets, and each subset is
-built and compressed once per process.
+built once per process, and its PDF objects (compressed font file, widths, ToUnicode map) written once.
 """
 
 from __future__ import annotations
 
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import reportlab
 from reportlab import rl_config
@@ -43,6 +43,9 @@ class _Remembered:
             return made
 
 
+_WRITTEN = _Remembered(keep=64)  # about 12 objects for each document's fonts
+
+
 class _SubsetOnce(TTFont):
     """A TrueType font whose subsets start alike in every document and are built once."""
 
@@ -61,21 +64,36 @@ class _SubsetOnce(TTFont):
             super().splitString(PRIMER, doc, encoding)
         return super().splitString(text, doc, encoding)
 
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        """reportlab's objects for each subset (font, widths, ToUnicode map, descriptor, font file), each written
+        out once per process: they are the same in every document whose subset and object numbers are the same,
+        and writing them was half the time of saving a certificate."""
+        state = self.state.get(doc)
+        subsets = [] if state is None else [tuple(subset) for subset in state.subsets]
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
+        super().addObjects(doc)
+        encryption: object = doc.encrypt  # reportlab types it as NoEncryption; a canvas may be given another
+        if not isinstance(encryption, pdfdoc.NoEncryption):
+            return  # an encrypted document's objects differ from one document to the next
+        objects = doc.idToObject
+        for name, subset in zip(names, subsets, strict=True):
+            font: Any = objects[name]  # reportlab's PDFTrueTypeFont, its attributes set one by one
+            cmap, descriptor = font.ToUnicode.name, font.FontDescriptor.name
+            file = cast(pdfdoc.PDFDictionary, objects[descriptor]).dict["FontFile2"].name
+            for part, refs in ((cmap, ()), (file, ()), (descriptor, (file,)), (name, (cmap, descriptor))):
+                objects[part] = _WrittenOnce((self.fontName, subset, part, doc.compression), objects[part], refs)
 
-class _FlateOnce(pdfdoc.PDFStreamFilterZCompress):
-    """reportlab's Flate filter, remembering the compressed form of the last few large streams (the font
-    subsets, identical from one certificate to the next); small streams are compressed as before."""
 
-    LARGE = 4096
+class _WrittenOnce(pdfdoc.PDFObject):
+    """A PDF object written out the first time and then taken from memory: `key` names what it holds, `refs`
+    the objects it points to, whose numbers in the document are part of what it is."""
 
-    def __init__(self) -> None:
-        self._done = _Remembered(keep=16)
+    def __init__(self, key: object, made: Any, refs: tuple[str, ...]) -> None:
+        self.key, self.made, self.refs = key, made, refs
 
-    def encode(self, text: str | bytes) -> bytes:
-        data = text.encode("utf8") if isinstance(text, str) else text
-        if len(data) < self.LARGE:
-            return zlib.compress(data)
-        return self._done.get(data, lambda: zlib.compress(data))
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        numbers = tuple(document.idToObjectNumberAndVersion[ref] for ref in self.refs)
+        return _WRITTEN.get((self.key, numbers), lambda: self.made.format(document))
 
 
 def register() -> None:
@@ -88,6 +106,4 @@ def register() -> None:
         pdfmetrics.registerFont(_SubsetOnce(name, str(folder / f"{name}.ttf")))
     rl_config.canvas_basefontname = REGULAR  # else every page also names Helvetica, which is not embedded
     rl_config.useA85 = 0  # compressed streams stay binary: ASCII85 only makes files larger and slower
-    # reportlab looks its one Flate filter up by this name each time it compresses a stream
-    pdfdoc.PDFZCompress = _FlateOnce()
     _registered = True

@@ -11,8 +11,11 @@ import pytest
 import segno
 import zxingcpp
 from pypdf import PdfReader
+from reportlab import rl_config
+from reportlab.pdfbase.ttfonts import TTFont
 
-from reports.certificate import CHUNK, certificate_pdf, safe_name, token_lines, write_certificates
+from reports import fonts
+from reports.certificate import CHUNK, certificate_pdf, printed_problem, safe_name, token_lines, write_certificates
 from reports.evaluation import write_recap, write_unit_report
 from reports.pdf_page import read_page
 from reports.qr import draw_qr, qr_modules
@@ -162,6 +165,34 @@ def test_qr_codes_made_from_tables_have_segnos_modules_and_pages_look_the_same(t
             pages.append(pdfium.PdfDocument(str(path))[0].render(scale=3).to_pil().tobytes())
         assert pages[0] == pages[1]
         assert read_page(tmp_path / "draw_qr.pdf").token == token
+
+
+def test_font_objects_written_once_are_the_bytes_reportlab_writes(tmp_path, monkeypatch):
+    """Each subset's font objects are written out once per process and then taken from memory: a certificate
+    made so is, byte for byte, the one reportlab writes itself, before and after another certificate whose
+    letters (and so its subsets) differ."""
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no time or random id in the file: equal pages, equal bytes
+    pair = new_key_pair("kunci-kantor-baru")
+    private = load_private(pair.private_pem, "kunci-kantor-baru")
+    settings = CertificateSettings(signatory_name="Dr. Siti Nurbaya Bakar, M.Sc.")
+
+    def cert(name: str) -> Certificate:
+        claims = {"number": "008/PP/2026", "unit": "DPMPTSP-08", "unit_name": name, "institution": "Kota Contoh",
+                  "period": "PEKPPP 2026", "category": "A", "label": "Pelayanan Prima", "score": 4.67,
+                  "date": "2026-03-08"}
+        return Certificate("008/PP/2026", "DPMPTSP-08", name, "Kota Contoh", "PEKPPP 2026", 2026, "A",
+                           "Pelayanan Prima", 4.67, "2026-03-08", sign(claims, private), pair.key_id)
+
+    plain, other = cert("Dinas Penanaman Modal dan PTSP"), cert("Dinas Pariwisata Çiledug Ñusantara")
+    fonts.register()
+    made = [certificate_pdf(plain, settings), certificate_pdf(other, settings), certificate_pdf(plain, settings)]
+    with monkeypatch.context() as reportlab_itself:
+        reportlab_itself.setattr(fonts._SubsetOnce, "addObjects", TTFont.addObjects)
+        written = [certificate_pdf(plain, settings), certificate_pdf(other, settings)]
+    assert made[0] == made[2] == written[0] and made[1] == written[1]
+    assert made[0] != made[1]
+    (tmp_path / "lain.pdf").write_bytes(made[1])
+    assert printed_problem(tmp_path / "lain.pdf", other.token) is None  # its name read back as signed
 
 
 def test_altered_foreign_revoked_and_tampered_certificates_are_rejected(office, tmp_path):
