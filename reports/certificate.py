@@ -7,8 +7,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from reportlab.lib.colors import Color
@@ -98,7 +100,7 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
     canvas.setLineWidth(1.5)
     canvas.rect(34, 34, width - 68, height - 68)
     top = _top(settings)
-    if settings.logo and Path(settings.logo).is_file():
+    if _has_logo(settings):
         canvas.drawImage(settings.logo, width / 2 - 32, top + 12, 64, 64, preserveAspectRatio=True, mask="auto")
     _body(canvas, cert, settings, top, _name_sizes(cert, settings))
     canvas.setFillColorRGB(0.15, 0.15, 0.15)
@@ -114,7 +116,11 @@ def draw_certificate(canvas: Canvas, cert: Certificate, settings: CertificateSet
 
 def _top(settings: CertificateSettings) -> float:
     """Where the text begins: below the logo when there is one."""
-    return PAGE[1] - 70 - (76 if settings.logo and Path(settings.logo).is_file() else 0)
+    return PAGE[1] - 70 - (76 if _has_logo(settings) else 0)
+
+
+def _has_logo(settings: CertificateSettings) -> bool:
+    return bool(settings.logo and Path(settings.logo).is_file())
 
 
 def _name_sizes(cert: Certificate, settings: CertificateSettings) -> tuple[float, float]:
@@ -216,6 +222,28 @@ def token_lines(token: str) -> list[str]:
 
 def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code: QrDrawer = draw_qr) -> bytes:
     """One certificate as a PDF document, with its token also in the document's metadata."""
+    return _certificate(cert, settings, draw_code)[0]
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A page's drawing operators, the names its fonts have in its document, whether it uses only the letters
+    of the fonts' shared subsets, and whether it shows an image (the logo)."""
+
+    code: list[str]
+    fonts: dict[str, str]
+    shared: bool
+    image: bool
+
+    def fits(self, document: Any) -> bool:
+        """Whether the operators mean the same in another of reportlab's documents: shared letters, fonts
+        of the same names, no image (which that document lacks)."""
+        return self.shared and not self.image and self.fonts.items() <= document.fontMapping.items()
+
+
+def _certificate(cert: Certificate, settings: CertificateSettings, draw_code: QrDrawer = draw_qr
+                 ) -> tuple[bytes, _Page]:
+    """`certificate_pdf`, and its page (see `_Page`)."""
     fonts.register()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
@@ -223,9 +251,12 @@ def certificate_pdf(cert: Certificate, settings: CertificateSettings, draw_code:
     canvas.setSubject(cert.token)
     canvas.setAuthor(settings.signatory_title)
     draw_certificate(canvas, cert, settings, draw_code)
+    drawn: Any = canvas  # reportlab keeps the page's operators and the document's font names to itself
+    page = _Page(list(drawn._code), dict(drawn._doc.fontMapping), fonts.shared_letters_only(drawn._doc),
+                 _has_logo(settings))
     canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    return buffer.getvalue(), page
 
 
 def safe_name(number: str) -> str:
@@ -268,7 +299,7 @@ def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, ou
                  ) -> None:
     """Each certificate's own PDF, and all of them as the pages of `combined_path`."""
     fonts.register()
-    combined = Canvas(str(combined_path), pagesize=PAGE, pageCompression=1)
+    combined: Any = Canvas(str(combined_path), pagesize=PAGE, pageCompression=1)  # its operators: see _certificate
     combined.setTitle(settings.title)
     for n, cert in enumerate(certs):
         if cancel:
@@ -276,14 +307,19 @@ def _write_chunk(certs: Sequence[Certificate], settings: CertificateSettings, ou
         if _stop is not None and _stop.is_set():
             raise Cancelled()
         path = out / safe_name(cert.number)
-        path.write_bytes(certificate_pdf(cert, settings))
+        pdf, page = _certificate(cert, settings)
+        path.write_bytes(pdf)
         # read back as a verifier reads it: never a page that fails. Every page's text and token; the rendering
-        # compared with a redrawing on one page in CHUNK only, for the writer and the fonts are the same
-        # for every page and the redrawing is the page's own code again (nine tenths of the time otherwise)
-        if problem := printed_problem(path, cert.token, redraw=n % CHUNK == 0):
+        # compared with a redrawing on one page in CHUNK and on each page with letters outside the fonts' shared
+        # subsets, for the writer and the fonts are the same for the others and the redrawing is the page's own
+        # code again (nine tenths of the time otherwise)
+        if problem := printed_problem(path, cert.token, redraw=n % CHUNK == 0 or not page.shared):
             raise WorkbenchError("Piagam {number}: halaman yang ditulis tidak lolos pemeriksaan ({problem}); "
                                  "piagam ini tidak dicetak", number=cert.number, problem=problem)
-        draw_certificate(combined, cert, settings)
+        if page.fits(combined._doc):
+            combined._code.extend(page.code)  # the very operators of its own PDF, not drawn again
+        else:
+            draw_certificate(combined, cert, settings)
         combined.showPage()
         report(progress, n + 1, total, cert.number)
     combined.save()

@@ -58,6 +58,11 @@ class _SubsetOnce(TTFont):
             return built.get(tuple(subset), lambda: make(subset))
 
         setattr(self.face, "makeSubset", subset_once)  # noqa: B010  (an instance's own attribute, not a class's)
+        probe = _Probe()
+        self.splitString("", probe)
+        state: Any = self.state[probe]
+        self.primed = len(state.assignments)  # letters with a code once a document's subsets start
+        del self.state[probe]
 
     def splitString(self, text: str | bytes, doc: object, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         if doc not in self.state:
@@ -82,6 +87,24 @@ class _SubsetOnce(TTFont):
             file = cast(pdfdoc.PDFDictionary, objects[descriptor]).dict["FontFile2"].name
             for part, refs in ((cmap, ()), (file, ()), (descriptor, (file,)), (name, (cmap, descriptor))):
                 objects[part] = _WrittenOnce((self.fontName, subset, part, doc.compression), objects[part], refs)
+
+
+class _Probe:
+    """Stands for a document while a font's first subset is measured."""
+
+
+def shared_letters_only(doc: object) -> bool:
+    """Whether the text a document holds so far uses only the letters every document's subsets start with,
+    at the same codes: then its pages' drawing operators mean the same in any other document of these fonts
+    (asked before the document is saved)."""
+    for name in (REGULAR, BOLD, ITALIC):
+        font = pdfmetrics.getFont(name)
+        if not isinstance(font, _SubsetOnce):
+            return False
+        state: Any = font.state.get(doc)
+        if state is not None and len(state.assignments) != font.primed:
+            return False
+    return True
 
 
 class _WrittenOnce(pdfdoc.PDFObject):

@@ -300,7 +300,9 @@ def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
     private = load_private(pair.private_pem, "kunci-kantor-besar")
     certs = []
     for n in range(2 * CHUNK + 3):  # three chunks: two processes, one of them drawing twice
-        facts = {"number": f"{n + 1:03d}/PP/2026", "unit": f"UPP-{n:03d}", "unit_name": f"Dinas Pelayanan {n}",
+        # letters outside the fonts' shared subsets, which the print file numbers otherwise than their own PDFs
+        name = {2: "Dinas Pariwisata Ñusantara", 3: "Dinas Çiledug"}.get(n, f"Dinas Pelayanan {n}")
+        facts = {"number": f"{n + 1:03d}/PP/2026", "unit": f"UPP-{n:03d}", "unit_name": name,
                  "institution": "Pemerintah Kota Contoh", "period": "PEKPPP 2026", "category": "A",
                  "label": "Pelayanan Prima", "score": 4.5 + n / 1000, "date": "2026-03-08"}
         certs.append(Certificate(facts["number"], facts["unit"], facts["unit_name"], facts["institution"],
@@ -315,6 +317,10 @@ def test_a_large_batch_is_drawn_in_processes_and_every_file_verifies(tmp_path):
     assert [" ".join(combined[n].get_textpage().get_text_range().split()).split("Nomor: ")[1][:11]
             for n in range(len(combined))] == [c.number for c in certs]  # every page, in order
     assert PdfReader(paths[-1]).metadata.title == CertificateSettings().title
+    for n in (0, 1, 2, 3, CHUNK + 1):  # pages taken from their own PDFs as they are, or drawn again: the same
+        own = pdfium.PdfDocument(str(paths[n]))
+        assert combined[n].render().to_pil().tobytes() == own[0].render().to_pil().tobytes()
+        own.close()
     public = {pair.key_id: pair.public_pem}
     for n in (0, CHUNK, len(certs) - 1):  # one from each chunk, read back as a reader sees it
         assert verify_token(certs[n].token, public, page=read_page(paths[n])).valid
