@@ -104,9 +104,11 @@ def test_the_pure_rules_load_no_database_no_cryptography_and_no_spreadsheets():
 def test_the_window_and_an_opened_workbook_load_no_cryptography_until_a_key_is_used(tmp_path):
     from workbench import Workbook
 
-    Workbook.create(tmp_path / "t.sqlite").close()
+    with Workbook.create(tmp_path / "t.sqlite") as wb:
+        wb.registry.add_unit("U1", "Dinas", "Kota")  # signed with this computer's key
     loaded = loaded_by(f"import ui.main_window; from workbench import Workbook; "
-                       f"Workbook({str(tmp_path / 't.sqlite')!r}).results.scores()")
+                       f"wb = Workbook({str(tmp_path / 't.sqlite')!r}); wb.results.scores(); "
+                       f"assert wb.audit.strangers() == []")  # what the window asks of a workbook it opens
     assert "PySide6" in loaded and "cryptography" not in loaded
 
 

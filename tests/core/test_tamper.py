@@ -276,3 +276,21 @@ def test_a_database_used_on_another_computer_on_purpose_is_accepted_back(capsys,
     assert "yang tidak dikenal komputer ini" in check(capsys, copy)
     code, out, _ = run(capsys, "check", copy, "--accept-keys")
     assert code == 0 and "disahkan oleh komputer ini" in out and out.strip().endswith(": baik")
+
+
+def test_this_computers_key_is_known_by_a_note_that_another_key_file_makes_stale(tmp_path, monkeypatch, copy):
+    """Opening a workbook reads this computer's public key from a note beside the key (no cryptography
+    loaded); a key file replaced by another's is not taken for the noted one: the note is made again."""
+    monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "kunci"))
+    with Workbook(copy) as wb:
+        wb.registry.add_unit("BARU", "Dinas Baru", "Pemerintah Kota Contoh")  # a write: this computer's key
+        keyring = wb.audit.keyring
+        assert keyring.own() == (key_id(keyring.private_key().public_key()), keyring.public_pem())
+        assert wb.audit.strangers() == []
+    key_file = next((tmp_path / "kunci").glob("*.key"))
+    other = Ed25519PrivateKey.generate()
+    key_file.write_bytes(other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()))
+    with Workbook(copy) as wb:
+        assert wb.audit.keyring.own()[0] == key_id(other.public_key())  # not the noted key
+        assert len(wb.audit.strangers()) == 1  # the key that signed before is not this computer's any more

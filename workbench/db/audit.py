@@ -186,7 +186,8 @@ class AuditLog:
         """Key id -> PEM of the keys this computer trusts for the workbook: its own and those trusted on purpose."""
         roots = self.keyring.trusted()
         if self.keyring.has_key():
-            roots[key_id(self.keyring.private_key().public_key())] = self.keyring.public_pem()
+            own, pem = self.keyring.own()
+            roots[own] = pem
         return roots
 
     def _endorsed(self, trusted: set[str], known: dict[str, str] | None = None) -> set[str]:

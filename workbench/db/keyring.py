@@ -3,7 +3,8 @@
 Every write that adds to the audit log is sealed by a signature over the log's head (an *anchor*, see
 `workbench.db.audit`). The private key lives in a folder of this computer's user, never in the database, so
 that someone who has only the file cannot rewrite the log and sign it again. Its public half is stored in
-the database, where anyone can check the anchors. Beside the key: the last anchor this computer wrote (a log
+the database, where anyone can check the anchors. Beside the key: a note of its public half (with the key
+file's digest, so a workbook opens without loading cryptography), the last anchor this computer wrote (a log
 cut short after it is noticed here), the other keys this computer trusts for the workbook (its lead's key
 from a kit, its own earlier key, keys accepted on purpose), and which workbook each database file on this
 computer is (a file replaced by another workbook's is noticed).
@@ -13,6 +14,7 @@ The folder is ``WORKBENCH_KEYS``, else ``pekppp-workbench/keys`` in the user's d
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -31,6 +33,13 @@ def key_id(public: Ed25519PublicKey) -> str:
 
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def pem_key_id(pem: str) -> str:
+    """`key_id` of an Ed25519 public key written as PEM, read without cryptography: the key's 32 raw bytes
+    end the PEM's DER body."""
+    body = "".join(line for line in pem.strip().splitlines() if not line.startswith("-----"))
+    return hashlib.sha256(base64.b64decode(body)[-32:]).hexdigest()[:16]
 
 
 def keys_folder() -> Path:
@@ -70,6 +79,7 @@ class Keyring:
         self._key_path = self.folder / f"{workbook}.key"
         self._mark_path = self.folder / f"{workbook}.mark"
         self._trust_path = self.folder / f"{workbook}.trusted"
+        self._public_path = self.folder / f"{workbook}.public"
         self._key: Ed25519PrivateKey | None = None
 
     def has_key(self) -> bool:
@@ -88,6 +98,7 @@ class Keyring:
         _write(self._key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                  serialization.NoEncryption()))
         self._key = key
+        self._note_public()
 
     def trusted(self) -> dict[str, str]:
         """Key id -> public PEM of the keys this computer trusts for the workbook besides its own."""
@@ -143,10 +154,33 @@ class Keyring:
                                                          serialization.PrivateFormat.PKCS8,
                                                          serialization.NoEncryption()))
                 self._key = key
+                self._note_public()
         return self._key
 
     def public_pem(self) -> str:
         return _public_pem(self.private_key())
+
+    def own(self) -> tuple[str, str]:
+        """(id, public PEM) of this computer's key for the workbook, read from a note kept beside the key (the
+        key file's digest in it tells a note that no longer belongs to it), else from the key itself: a
+        workbook opens without loading cryptography."""
+        try:
+            note = json.loads(self._public_path.read_text())
+            if note["key_sha256"] == hashlib.sha256(self._key_path.read_bytes()).hexdigest():
+                return pem_key_id(note["public_pem"]), str(note["public_pem"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        pem = self._note_public()
+        return pem_key_id(pem), pem
+
+    def _note_public(self) -> str:
+        pem = self.public_pem()
+        try:
+            _write(self._public_path, json.dumps({"key_sha256": hashlib.sha256(self._key_path.read_bytes())
+                                                  .hexdigest(), "public_pem": pem}).encode())
+        except OSError:
+            pass  # it only spares loading the key at the next opening
+        return pem
 
     def mark(self) -> tuple[int, str] | None:
         """(anchor id, head) of the last anchor this computer wrote, or None."""
