@@ -252,3 +252,42 @@ def test_the_command_line_and_the_app_write_the_same_audit_entries_in_either_lan
     assert entries[0] == entries[1] and merged[0] == merged[1] and len(merged[0]) == 154
     assert [e[5] for e in entries[0] if e[1] == "observation_batch"] == [
         "impor evaluator-ani-libreoffice.xlsx", "impor evaluator-budi-long.ods"]  # not "import ..."
+
+
+def test_an_imported_sheet_gives_what_typing_each_value_gives(lead, tmp_path):
+    """The import's fast path (each column checked once per distinct value, new rows written in one statement
+    and logged as one batch) against the row-by-row audited path of the entry screen: the same observations,
+    results and history, and both databases check clean."""
+    from tests.helpers import UNITS
+    from workbench import Workbook
+
+    rows = [["Kode Unit", "Kode Indikator", "Nilai", "Penilai", "Catatan", "Rekomendasi", "Metode", "Tanggal"]]
+    codes = [i.code for i in lead.registry.instrument(lead.registry.period().instrument_id).indicators]
+    for n, (unit, indicator) in enumerate((u[0], c) for u in UNITS for c in codes):
+        rows.append([unit, indicator, n % 6, ("Ani", "Budi")[n % 2], f"catatan {n % 4}" if n % 3 else "",
+                     "Perbaiki SOP" if n % 5 == 0 else "", ("desk", "lapangan", "wawancara")[n % 3],
+                     "2026-03-08" if n % 2 else "8 Maret 2026"])
+    sheet = write_xlsx(tmp_path / "penilaian.xlsx", rows, title="Penilaian")
+    imported = lead.exchange.import_observations([sheet])
+    assert imported.written and imported.added == len(rows) - 1
+    typed = Workbook.create(tmp_path / "diketik.sqlite", period="PEKPPP 2026", actor="Ketua")
+    for unit in UNITS:
+        typed.registry.add_unit(*unit)
+    unit_code = {unit_id: code for code, unit_id in lead.registry.unit_ids().items()}
+    indicator_code = {ind_id: code for code, ind_id in lead.registry.indicator_ids("pekppp-2022-a").items()}
+    with typed.transaction():
+        for row in imported.files[0].rows:  # each checked row of the sheet, typed as on the entry screen
+            typed.observations.save(unit=unit_code[row.unit_id], indicator=indicator_code[row.indicator_id],
+                                    evaluator=row.evaluator, **row.values)
+
+    def seen(wb):
+        found = sorted((o.unit, o.indicator, o.evaluator, o.score, o.claim, o.notes, o.recommendation, o.method,
+                        o.observed_on, o.status, o.version) for o in wb.observations.find())
+        history = sorted((o.unit, o.indicator, o.evaluator, e["actor"], e["field"], e["old"], e["new"])
+                         for o in wb.observations.find() for e in wb.observations.history([o.uuid])
+                         if e["field"] != "key")
+        return found, history, wb.results.scores(), wb.maintenance.check()
+
+    assert seen(lead) == seen(typed)
+    assert seen(lead)[3] == [] and len(seen(lead)[1]) >= len(rows) - 1
+    typed.close()
