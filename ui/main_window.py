@@ -19,6 +19,8 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
     QDialog,
     QLabel,
     QMenu,
@@ -289,9 +291,24 @@ class MainWindow(Session, FileActions, PeriodActions):
         self.save_label.setText(text)
 
     def _on_tabs_current_changed(self, index: int) -> None:
-        self.page(index)
+        page = self.page(index)
         self.commit_entry()
         self.undo_group.setActiveStack(self.surveys.undo_stack if index == SURVEYS else self.score_history)
+        # focus leaving a hidden screen lands on the next screen's first field, its period list, which the arrow
+        # keys would then change: the screen's main list takes it instead
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QComboBox) and page.isAncestorOf(focused):
+            self._main_list(index).setFocus()
+
+    def _main_list(self, tab: int) -> QWidget:
+        """The list a screen's keyboard work starts in."""
+        if tab == ENTRY:
+            return self.entry.navigator
+        if tab == RESULTS:
+            return self.results.table
+        if tab == SURVEYS:
+            return self.surveys.grid
+        return self.team.team if tab == TEAM else self.conflicts.table
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from tests.helpers import write_xlsx
 from tests.ui.helpers import wait_ops
@@ -58,6 +58,22 @@ def test_only_the_screen_in_front_is_built_at_start_and_each_other_when_first_sh
     assert [window.tabs.tabText(t) for t in range(5)] == ["Entri penilaian", "Hasil", "Konflik", "Progres tim",
                                                          "Survei"]
     assert window.built(2) is None and window.built(3) is None
+
+
+def test_going_back_to_a_screen_puts_the_keys_in_its_list_not_in_its_period_list(qtbot, window):
+    """From the survey grid, Ctrl+1 used to leave the focus on the entry screen's period list, where the arrow
+    keys meant for the units changed the period."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.tabs.setCurrentIndex(4)
+    window.surveys.grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.surveys.grid)
+    period = window.entry.period
+    window.tabs.setCurrentIndex(0)
+    assert QApplication.focusWidget() is window.entry.navigator
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert window.entry.period == period
 
 
 def test_geometry_splitters_and_recent_files_are_remembered(qtbot, settings, db, tmp_path):
