@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
@@ -54,9 +55,11 @@ SHOWN_ELIGIBLE = 24  # unit codes listed as eligible; the count says how many in
 class CertificatesDialog(QDialog):
     """Three tabs: settings (load/save), issue (with preview, print, revoke), verify."""
 
-    def __init__(self, db: Database, period: str, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, period: str, settings: Settings, parent: QWidget | None = None,
+                 folder: Callable[[], str] | None = None) -> None:
         super().__init__(parent)
         self.db, self.period, self.app_settings = db, period, settings
+        self.files_folder = folder or (lambda: str(db.path.parent))  # where the logo is looked for (the window's)
         self.setWindowTitle(tr("Piagam penghargaan") + f" · {period}")
         self.resize(1100, 700)
         self.folder = output_folder(settings) / file_name_part(period)
@@ -218,7 +221,7 @@ class CertificatesDialog(QDialog):
 
     def _on_choose_logo_clicked(self) -> None:
         images = tr("Gambar")
-        path, _ = QFileDialog.getOpenFileName(self, tr("Logo"), str(Path.home()), f"{images} (*.png *.jpg *.jpeg)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Logo"), self.files_folder(), f"{images} (*.png *.jpg *.jpeg)")
         if path:
             self.fields["logo"].setText(path)
 

@@ -48,9 +48,10 @@ class ImportDialog(QDialog):
 
     imported = Signal(object)  # ImportReport
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, folder: Callable[[], str] | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.folder = folder or (lambda: str(db.path.parent))  # where its file dialogs open (the window's)
         self.setWindowTitle(tr("Impor lembar penilaian dan paket"))
         self.resize(980, 620)
         self.report: ImportReport | None = None
@@ -317,14 +318,14 @@ class ImportDialog(QDialog):
 
     def _on_add_clicked(self) -> None:
         kind = tr("Lembar kerja dan paket")
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Pilih berkas"), str(self.db.path.parent),
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Pilih berkas"), self.folder(),
                                                 f"{kind} ({SPREADSHEETS} *{SUFFIX})")
         self.add_files(paths)
 
     def _on_save_report_clicked(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan laporan"), str(self.db.path.parent / "laporan.xlsx"),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Simpan laporan"), str(Path(self.folder()) / "laporan.xlsx"),
                                               "Excel (*.xlsx);;CSV (*.csv)")
         if path:
             write_problem_report(self.report, path)

@@ -137,6 +137,7 @@ class MainWindow(Session, FileActions, PeriodActions):
             entry = EntryPage(self.db, evaluator=self._keep[1] or self._evaluator(), undo_stack=self.score_history,
                               current=lambda: self.entry)
             entry.saved.connect(self._on_entry_saved)
+            entry.form.folder = self._folder
             entry.setEnabled(not self.db.read_only)
             return entry
         if tab == RESULTS:
@@ -154,6 +155,7 @@ class MainWindow(Session, FileActions, PeriodActions):
             from ui.survey_page import SurveyPage
 
             surveys = SurveyPage(self.db)
+            surveys.folder = self._folder
             self.undo_group.addStack(surveys.undo_stack)
             return surveys
         from ui.conflicts_page import ConflictsPage

@@ -117,6 +117,7 @@ class ObservationForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._loading = False
+        self.folder: Callable[[], str] = lambda: str(Path.home())  # where file dialogs open (the window's)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -271,7 +272,7 @@ class ObservationForm(QWidget):
             self.score_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _on_add_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Tambah bukti dukung"), str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Tambah bukti dukung"), self.folder())
         if paths:
             self.evidence_added.emit(paths)
 

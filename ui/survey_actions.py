@@ -40,6 +40,7 @@ class Shown(Protocol):
     def say(self, text: str, *, error: bool = False) -> None: ...
     @property
     def grid(self) -> QWidget: ...
+    def folder(self) -> str: ...
 
 
 class SurveyActions:
@@ -53,7 +54,7 @@ class SurveyActions:
 
     def ask_import(self) -> None:
         kind = tr("Kuesioner")
-        path, _ = QFileDialog.getOpenFileName(self.widget, tr("Impor kuesioner"), str(Path.home()),
+        path, _ = QFileDialog.getOpenFileName(self.widget, tr("Impor kuesioner"), self.page.folder(),
                                               f"{kind} (*.xlsx *.xls *.ods *.csv)")
         if path:
             self.import_file(Path(path))
@@ -82,8 +83,8 @@ class SurveyActions:
     def ask_report(self) -> None:
         if self.page.unit is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.widget, tr("Laporan SKM"),
-                                              str(Path.home() / f"skm-{self.page.unit}.pdf"), "PDF (*.pdf)")
+        suggestion = Path(self.page.folder()) / f"skm-{self.page.unit}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self.widget, tr("Laporan SKM"), str(suggestion), "PDF (*.pdf)")
         if path:
             self.write_report(Path(path))
 
@@ -106,7 +107,7 @@ class SurveyActions:
         if not ok:
             return
         path, _ = QFileDialog.getSaveFileName(self.widget, tr("Cetak kuesioner"), str(
-            Path.home() / f"kuesioner-{self.page.form}-{unit}.pdf"), "PDF (*.pdf)")
+            Path(self.page.folder()) / f"kuesioner-{self.page.form}-{unit}.pdf"), "PDF (*.pdf)")
         if path:
             self.print_forms(Path(path), count)
 

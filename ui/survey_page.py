@@ -48,6 +48,7 @@ class SurveyPage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.folder: Callable[[], str] = lambda: str(db.path.parent)  # where file dialogs open (the window's)
         self.undo_stack = QUndoStack(self)
         self.respondents: list[Respondent] = []
         self.view: tuple[str, str | None, str, int] | None = None  # (period, unit, form, entry) shown

@@ -120,3 +120,9 @@ def test_file_dialogs_open_in_a_folder_that_exists(window, tmp_path):
     assert window._folder() == str(window.db.path.parent)
     window.settings.set("persist/last_folder", str(tmp_path))
     assert window._folder() == str(tmp_path)
+    # every screen's and dialog's file dialogs open there too, not in the home folder or the database's
+    imports, certificates = window.import_sheets(), window.open_certificates()
+    assert window.entry.form.folder() == window.surveys.folder() == window.team.folder() == str(tmp_path)
+    assert imports.folder() == certificates.files_folder() == str(tmp_path)
+    imports.close()
+    certificates.close()

@@ -33,7 +33,7 @@ class FileActions(WindowBase):
         """Open the import wizard; the screens hear the import like any other change."""
         from ui.import_dialog import ImportDialog  # imported when used: it brings openpyxl
 
-        dialog = ImportDialog(self.db, self)
+        dialog = ImportDialog(self.db, self, self._folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -42,7 +42,7 @@ class FileActions(WindowBase):
         """Certificate settings, issuing with preview and print, revoking and verifying."""
         from ui.certificates_dialog import CertificatesDialog  # imported when used: it brings reportlab
 
-        dialog = CertificatesDialog(self.db, self.results.period, self.settings, self)
+        dialog = CertificatesDialog(self.db, self.results.period, self.settings, self, self._folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
