@@ -48,6 +48,10 @@ class AnswerGrid(QTableWidget):
         self.scale = (1, 4)
         self.verticalHeader().hide()  # the "No" column numbers the questionnaires
         self.setTabKeyNavigation(False)  # Tab goes on to the next control, as everywhere else
+        # the cell the next digit goes into, plain to see while the eyes are on the paper
+        self.setStyleSheet("QTableWidget::item:focus { border: 2px solid #1565c0; background: #e3f2fd; "
+                           "color: black; }")
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # as many rows as before
         self.item_keys: list[str] = []
         self.profile: tuple[str, ...] = ()
         self.by_sheet = False  # the unit has printed sheets: a new row starts with its sheet number
