@@ -182,7 +182,12 @@ def test_publishing_twice_gives_the_same_bytes(round_, published, tmp_path):
     again = tmp_path / published.name
     with Workbook(round_["db"]) as wb:
         done = publish(wb, again)
+        changed = wb.audit.last_at()
     assert again.read_bytes() == published.read_bytes()
+    with sqlite3.connect(again) as conn:  # dated by the data's last change, not by the clock
+        assert conn.execute("SELECT data_per FROM periode").fetchone()[0] == changed and changed
+    assert f"Data per {changed[:10]}" in json.loads(done.metadata.read_text())["databases"][published.stem][
+        "description_html"]
     assert done.metadata.read_bytes() == published.with_suffix(".json").read_bytes()
     assert json.loads(done.metadata.read_text())["databases"][published.stem]["queries"]["cek_piagam"]
 

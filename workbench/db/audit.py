@@ -166,6 +166,11 @@ class AuditLog:
             return self._store.dicts("SELECT * FROM audit_log ORDER BY id")
         return self._store.dicts("SELECT * FROM audit_log WHERE entity_uuid = ? ORDER BY id", (entity_uuid,))
 
+    def last_at(self) -> str | None:
+        """When the last change of the workbook was logged (ISO 8601, UTC), or None for an empty log."""
+        found = self._store.value("SELECT at FROM audit_log ORDER BY id DESC LIMIT 1")
+        return None if found is None else str(found)
+
     def latest(self, entity: str, field: str) -> dict[str, str | None]:
         """entity uuid -> the `new` value of its last entry for `field` (what the log says it is now)."""
         return dict(self._store.conn.execute(

@@ -1,11 +1,12 @@
 """Publishing a period's results for anyone to read: a sanitised SQLite file that Datasette serves read-only.
 
-The file holds what the public may see and nothing else: the period and its instrument (aspects, indicators,
-weights, categories), institutions and units, each unit's result (IPP, category, rank, weighted aspect
-scores, how many evaluators), its survey index (IKM), and the certificate register (number, unit, category,
-date, valid or revoked, the key that signed it). No evaluator's name, note, recommendation, claim, evidence,
-audit entry, key or setting is read into it. The same database gives the same file, byte for byte (rows in
-a fixed order, no clock, no random ids), so that a published file can be compared and cited.
+The file holds what the public may see and nothing else: the period (and when its data last changed) and its
+instrument (aspects, indicators, weights, categories), institutions and units, each unit's result (IPP,
+category, rank, weighted aspect scores, how many evaluators), its survey index (IKM), and the certificate
+register (number, unit, category, date, valid or revoked, the key that signed it). No evaluator's name,
+note, recommendation, claim, evidence, audit entry (only the time of the last), key or setting is read into
+it. The same database gives the same file, byte for byte (rows in a fixed order, no clock, no random ids),
+so that a published file can be compared and cited.
 
 Datasette's metadata (titles and descriptions in Indonesian and English, facets, full-text search, the canned
 queries) is kept in the file itself (table `_metadata`) and written beside it as JSON for a plain
@@ -32,7 +33,7 @@ from workbench.workbook import Workbook
 
 SCHEMA = """
 CREATE TABLE periode (nama TEXT PRIMARY KEY, tahun INTEGER, instrumen TEXT, nama_instrumen TEXT,
-                      regulasi TEXT, ditutup INTEGER NOT NULL, contoh INTEGER NOT NULL);
+                      regulasi TEXT, ditutup INTEGER NOT NULL, contoh INTEGER NOT NULL, data_per TEXT);
 CREATE TABLE kategori (kode TEXT PRIMARY KEY, predikat TEXT, predikat_en TEXT, batas_bawah REAL, urutan INTEGER);
 CREATE TABLE aspek (kode TEXT PRIMARY KEY, nama TEXT, nama_en TEXT, bobot REAL, urutan INTEGER);
 CREATE TABLE indikator (kode TEXT PRIMARY KEY, aspek TEXT REFERENCES aspek(kode), uraian TEXT, bobot REAL,
@@ -83,11 +84,12 @@ def publish(wb: Workbook, out: str | Path, *, period: str | None = None) -> Publ
     surveys = wb.surveys.results(p.name)
     certificates = wb.certificates.issued(p.name)
     statuses = wb.observations.progress(period=p.name)
+    as_of = wb.audit.last_at()  # the workbook's last change, not the clock: the same data, the same file
     counted = [a for a in inst.aspects if a.weight]  # an informative aspect has no share of the IPP
     aspects = [(a.code, _column(a.code)) for a in counted]
     bands = {b.code: b for b in inst.bands}
     tables: dict[str, list[Sequence[object]]] = {
-        "periode": [(p.name, p.year, inst.id, inst.name, inst.regulation, int(p.closed), int(p.demo))],
+        "periode": [(p.name, p.year, inst.id, inst.name, inst.regulation, int(p.closed), int(p.demo), as_of)],
         "kategori": [(b.code, b.label, b.label_en, b.min, n) for n, b in enumerate(inst.bands)],
         "aspek": [(a.code, a.name, a.name_en, round(a.weight, 6), n) for n, a in enumerate(inst.aspects)],
         "indikator": [(i.code, i.aspect, i.text, round(i.weight, 6), round(i.global_weight, 6), int(i.scored), n)
@@ -118,7 +120,7 @@ def publish(wb: Workbook, out: str | Path, *, period: str | None = None) -> Publ
         "wilayah TEXT, peringkat INTEGER, ipp REAL, kategori TEXT REFERENCES kategori(kode), predikat TEXT, "
         f"status_nilai TEXT, {result_columns}, indikator_dinilai INTEGER, jumlah_indikator INTEGER, "
         "jumlah_evaluator INTEGER);")
-    described = metadata(p.name, p.closed, inst, aspects, filled)
+    described = metadata(p.name, p.closed, inst, aspects, filled, as_of)
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(out.name + ".part")
     part.unlink(missing_ok=True)  # a copy an earlier run left when it was killed

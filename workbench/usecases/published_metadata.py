@@ -32,10 +32,12 @@ REGION = {"wilayah": "Wilayah; kosong bila tidak diisi · Region; empty when not
 
 
 def metadata(period: str, closed: bool, inst: Instrument, aspects: Sequence[tuple[str, str]],
-             filled: set[str]) -> dict[str, Any]:
+             filled: set[str], as_of: str | None = None) -> dict[str, Any]:
     """The metadata of a published period; `aspects` pairs each counted aspect's code with its column in
-    `hasil`, `filled` names the table.column pairs that hold a value somewhere (facets only where they do)."""
+    `hasil`, `filled` names the table.column pairs that hold a value somewhere (facets only where they do),
+    `as_of` is when the workbook's data last changed (UTC)."""
     provisional = "" if closed else " (SEMENTARA · PROVISIONAL)"
+    dated = f" Data per {as_of[:10]} · Data as of {as_of[:10]}." if as_of else ""
     caution = "" if closed else (
         " Periode belum ditutup: nilai masih dapat berubah sampai sidang menetapkannya; kolom status_nilai "
         "menyebut nilai unit yang masih draf. · The period is not closed: scores may still change until the panel "
@@ -58,7 +60,7 @@ def metadata(period: str, closed: bool, inst: Instrument, aspects: Sequence[tupl
                        f"the register of award certificates, period {period}, instrument {inst.name}.{caution}",
         "license": LICENCE[0], "license_url": LICENCE[1], "source": SOURCE,
         "description_html": (
-            f"<p>Hasil evaluasi periode {period}{provisional}. Results of the period {period}.</p><ul>"
+            f"<p>Hasil evaluasi periode {period}{provisional}. Results of the period {period}.{dated}</p><ul>"
             f"<li><a href=\"/{DATABASE}/hasil\">Hasil per unit · Results per unit</a></li>"
             f"<li><a href=\"/{DATABASE}/cek_piagam\">Cek piagam · Check a certificate</a></li>"
             f"<li><a href=\"/{DATABASE}/piagam\">Daftar piagam · Certificate register</a></li>"
@@ -123,7 +125,9 @@ def metadata(period: str, closed: bool, inst: Instrument, aspects: Sequence[tupl
                                     "ditutup": "1 bila periode sudah ditutup setelah sidang (nilai final) · 1 when "
                                                "the period was closed after the panel (scores final)",
                                     "contoh": "1 bila ini data contoh, bukan evaluasi sungguhan · 1 for example "
-                                              "data, not a real evaluation"}},
+                                              "data, not a real evaluation",
+                                    "data_per": "Waktu perubahan terakhir data di basis data yang diterbitkan "
+                                                "(UTC) · When the published database's data last changed (UTC)"}},
             "kategori": {"title": "Kategori · Categories", "sort": "urutan",
                          "description": "Kategori IPP dari A (Pelayanan Prima) sampai F · IPP categories, A to F",
                          "columns": {"kode": "Kode kategori · Category code", "predikat": "Predikat · Grade",
